@@ -443,7 +443,9 @@ export class Master {
       if (unreachable) {
         framework.unreachableTasks.delete(taskId);
         unreachable.state = reported.state;
+        unreachable.statusUpdateState = reported.state;
         unreachable.unreachableTime = undefined;
+        unreachable.resourcesRecovered = isTerminalState(reported.state);
         framework.tasks.set(taskId, unreachable);
         agent.tasks.add(`${framework.id}/${taskId}`);
       } else if (wasUnreachable && !framework.tasks.has(taskId)) {

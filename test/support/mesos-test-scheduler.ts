@@ -97,9 +97,14 @@ export class TestScheduler {
     });
   }
 
-  /** The first event (already received or to come) matching; fails after `timeoutMs`. */
-  waitFor(match: (e: SchedulerEvent) => boolean, timeoutMs = 20_000, what = 'event'): Promise<SchedulerEvent> {
-    const seen = this.events.find(match);
+  /** How many events came so far: pass it to `waitFor` to skip them. */
+  mark(): number {
+    return this.events.length;
+  }
+
+  /** The first event (already received from `since` on, or to come) matching; fails after `timeoutMs`. */
+  waitFor(match: (e: SchedulerEvent) => boolean, timeoutMs = 20_000, what = 'event', since = 0): Promise<SchedulerEvent> {
+    const seen = this.events.slice(since).find(match);
     if (seen) return Promise.resolve(seen);
     return this.next(match, timeoutMs, what);
   }
