@@ -140,3 +140,30 @@ describe('mesos-local process containerizer with a custom executor', () => {
     scheduler = await TestScheduler.subscribe(local.masterUrl);
   });
 });
+
+describe('mesos-local agent restart', () => {
+  it('a checkpointed executor resubscribes to the restarted agent and keeps its task', async () => {
+    const local = await startMesosLocal({ port: 0, agents: 1, allocationIntervalMs: 50, log: quiet, statusUpdateRetryMs: 300 });
+    const scheduler = await TestScheduler.subscribe(local.masterUrl);
+    try {
+      const offer = await launch(scheduler, (o) => taskOn(o, 'survivor'));
+      await scheduler.acknowledge(await scheduler.waitForUpdate('survivor', 'TASK_RUNNING'));
+      const [pid] = local.pids();
+      expect((await rawRequest(`${local.masterUrl}/__griddle/agents/${offer.agent_id.value}/stop`)).status).toBe(200);
+      await expect(rawRequest(`${local.agents[0].url}/health`, { method: 'GET' })).rejects.toThrow(/ECONNREFUSED/);
+      await new Promise((r) => setTimeout(r, 500));
+      expect((await rawRequest(`${local.masterUrl}/__griddle/agents/${offer.agent_id.value}/start`)).status).toBe(200);
+      // Same process, resubscribed: a KILL reaches it and its TASK_KILLED comes back.
+      await new Promise((r) => setTimeout(r, 800));
+      expect(local.pids()).toEqual([pid]);
+      const since = scheduler.mark();
+      await scheduler.call({ type: 'KILL', kill: { task_id: { value: 'survivor' } } });
+      const killed = await scheduler.waitFor((e) => e.type === 'UPDATE' && e.update!.status.state === 'TASK_KILLED', 20_000, 'killed', since);
+      expect(killed.update!.status.message).toBe('killed on request');
+      await scheduler.acknowledge(killed);
+    } finally {
+      scheduler.close();
+      await local.stop();
+    }
+  });
+});

@@ -11,7 +11,7 @@ import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
 import { Master } from '../../../mesos-local/master';
 import { masterRequestHandler } from '../../../mesos-local/master-http';
 import {
-  CONTENT_TYPE_JSON, CONTENT_TYPE_PROTOBUF, encode, newUuidBase64,
+  CONTENT_TYPE_JSON, CONTENT_TYPE_PROTOBUF, newUuidBase64,
   type ContentType, type Offer, type SchedulerEvent, type TaskInfo,
 } from '../../../mesos-proto';
 import { frameworkInfo, rawRequest, TestScheduler } from '../../support/mesos-test-scheduler';
