@@ -25,6 +25,12 @@ const children = (client: zookeeper.Client, path: string): Promise<string[]> =>
 const data = (client: zookeeper.Client, path: string): Promise<Buffer> =>
   new Promise((resolve, reject) => client.getData(path, (err, d) => (err ? reject(err) : resolve(d))));
 
+async function removeTree(client: zookeeper.Client, path: string): Promise<void> {
+  const kids = await children(client, path).catch(() => [] as string[]);
+  for (const kid of kids) await removeTree(client, `${path}/${kid}`);
+  await new Promise<void>((resolve) => client.remove(path, () => resolve()));
+}
+
 async function until<T>(fn: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -49,7 +55,7 @@ describe('mesos-local masters electing a leader in ZooKeeper', () => {
   afterAll(async () => {
     await leader?.stop();
     await standby?.stop();
-    await new Promise<void>((resolve) => client.removeRecursive(root, () => resolve()));
+    await removeTree(client, root);
     client.close();
   });
 
