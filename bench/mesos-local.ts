@@ -118,7 +118,7 @@ async function main(): Promise<void> {
   const acceptedAt = new Map<string, number>();
   const latencies: number[] = [];
   const acks: Promise<number>[] = [];
-  let launchStart = 0;
+
   let allRunningAt = 0;
   let failures = 0;
   const done = new Promise<void>((resolve) => {
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
       } else if (status.state !== 'TASK_STARTING') failures++;
     };
   });
-  launchStart = performance.now();
+  const launchStart = performance.now();
   await client.subscribe();
   await done;
   await Promise.all(acks);
