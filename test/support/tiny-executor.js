@@ -2,6 +2,7 @@
 // A minimal custom executor for mesos-local's integration tests, speaking the v1 executor API
 // in JSON with nothing but Node's http module. It reports TASK_RUNNING on LAUNCH, TASK_KILLED
 // on KILL (then exits), exits on SHUTDOWN, and prints every event it gets to stdout.
+// A framework MESSAGE is echoed back prefixed with `echo:`.
 // With MESOS_CHECKPOINT=1 it resubscribes when the agent goes away.
 // TINY_EXECUTOR_CRASH=1 makes it exit with status 3 right after a LAUNCH, without an update.
 /* global require, process, Buffer, console, setTimeout */
@@ -45,6 +46,8 @@ function handle(event) {
     unacked.delete(event.acknowledged.uuid);
     if (status && ['TASK_KILLED', 'TASK_FINISHED', 'TASK_FAILED'].includes(status.state)) tasks.delete(status.task_id.value);
     if (status && status.state === 'TASK_KILLED') setTimeout(() => process.exit(0), 50);
+  } else if (event.type === 'MESSAGE') {
+    post({ type: 'MESSAGE', message: { data: Buffer.from(`echo:${Buffer.from(event.message.data, 'base64')}`).toString('base64') } });
   } else if (event.type === 'SHUTDOWN') {
     process.exit(0);
   }

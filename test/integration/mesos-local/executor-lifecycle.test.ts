@@ -128,6 +128,51 @@ describe('mesos-local process containerizer with a custom executor', () => {
     expect((await rawRequest(`${local.masterUrl}/__griddle/executors/no-such-executor/kill`)).status).toBe(404);
   });
 
+  it('relays framework messages both ways and SHUTDOWN ends the executor', async () => {
+    const offer = await launch(scheduler, (o) => taskOn(o, 'chatty'));
+    await scheduler.acknowledge(await scheduler.waitForUpdate('chatty', 'TASK_RUNNING'));
+    const res = await scheduler.call({ type: 'MESSAGE', message: { agent_id: offer.agent_id, executor_id: { value: 'exec-chatty' }, data: Buffer.from('ping').toString('base64') } });
+    expect(res.status).toBe(202);
+    const echo = await scheduler.waitFor((e) => e.type === 'MESSAGE');
+    expect(echo.message!.executor_id.value).toBe('exec-chatty');
+    expect(Buffer.from(echo.message!.data, 'base64').toString()).toBe('echo:ping');
+    await scheduler.call({ type: 'SHUTDOWN', shutdown: { agent_id: offer.agent_id, executor_id: { value: 'exec-chatty' } } });
+    // The executor exits on SHUTDOWN without a terminal update: the agent reports it.
+    const failed = await scheduler.waitForUpdate('chatty', 'TASK_FAILED');
+    expect(failed.update!.status.reason).toBe('REASON_EXECUTOR_TERMINATED');
+    await scheduler.waitFor((e) => e.type === 'FAILURE');
+  });
+
+  it('answers the executor endpoint with Mesos status codes', async () => {
+    // An executor that never subscribes: calls on its behalf are refused with 403.
+    const offer = await launch(scheduler, (o) => ({
+      ...taskOn(o, 'silent'), executor: { executor_id: { value: 'silent-exec' }, command: { value: 'sleep 60' } },
+    }));
+    const agent = local.agents.find((a) => a.id === offer.agent_id.value)!;
+    const endpoint = `${agent.url}/api/v1/executor`;
+    await new Promise((r) => setTimeout(r, 200));
+    const post = (body: unknown, headers: Record<string, string> = { 'Content-Type': 'application/json' }) =>
+      rawRequest(endpoint, { body: JSON.stringify(body), headers });
+    const call = (executor: string, extra: Record<string, unknown>) => ({
+      framework_id: { value: scheduler.frameworkId }, executor_id: { value: executor }, ...extra,
+    });
+    const status = { task_id: { value: 'silent' }, state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', uuid: Buffer.from('0123456789abcdef').toString('base64') };
+    const goodUuid = 'tQ8ZIlB7R3W8JexJ0lHtXA==';
+    expect((await rawRequest(endpoint, { method: 'GET' })).status).toBe(405);
+    expect((await post(call('silent-exec', { type: 'HEARTBEAT' }), {})).status).toBe(400);
+    expect((await post(call('silent-exec', { type: 'HEARTBEAT' }), { 'Content-Type': 'text/plain' })).status).toBe(415);
+    expect((await post(call('silent-exec', { type: 'UPDATE', update: { status } }))).body).toMatch(/Not a valid UUID/);
+    expect((await post(call('silent-exec', { type: 'UPDATE', update: { status: { ...status, uuid: goodUuid, state: 'TASK_STAGING' } } }))).status).toBe(400);
+    expect((await post(call('silent-exec', { type: 'HEARTBEAT' }))).status).toBe(202);
+    expect((await post({ ...call('silent-exec', { type: 'MESSAGE', message: { data: '' } }), framework_id: { value: 'nope' } })).body).toBe('Framework cannot be found');
+    expect((await post(call('nope', { type: 'MESSAGE', message: { data: '' } }))).body).toBe('Executor cannot be found');
+    const forbidden = await post(call('silent-exec', { type: 'UPDATE', update: { status: { ...status, uuid: goodUuid } } }));
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body).toBe('Executor is not subscribed');
+    const notAcceptable = await post(call('silent-exec', { type: 'SUBSCRIBE', subscribe: {} }), { 'Content-Type': 'application/json', Accept: 'text/html' });
+    expect(notAcceptable.status).toBe(406);
+  });
+
   it('leaves no executor process behind after stop()', async () => {
     await launch(scheduler, (offer) => taskOn(offer, 'lingering'));
     await scheduler.waitForUpdate('lingering', 'TASK_RUNNING');
