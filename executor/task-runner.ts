@@ -239,14 +239,15 @@ export class TaskRunner {
     } catch {
       // Reported by exit code alone.
     }
-    let failed = true;
+    // The container is removed before the terminal update: once that is acknowledged the executor exits.
     if (this.healthFailure) {
+      await this.removeContainer(true);
       this.finish('TASK_FAILED', this.healthFailure, { healthy: false, reason: 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED' });
     } else if (this.killRequested) {
-      failed = false;
+      await this.removeContainer(false);
       this.finish('TASK_KILLED', `container stopped (exit code ${code})`);
     } else if (code === 0) {
-      failed = false;
+      await this.removeContainer(false);
       this.finish('TASK_FINISHED', 'container exited with code 0');
     } else {
       let tail = '';
@@ -255,10 +256,10 @@ export class TaskRunner {
       } catch {
         // The message goes without the tail.
       }
+      await this.removeContainer(true);
       const why = oom ? 'container ran out of memory' : `container exited with code ${code}`;
       this.finish('TASK_FAILED', tail ? `${why}; last output: ${tail}` : why, { reason: oom ? 'REASON_CONTAINER_LIMITATION_MEMORY' : 'REASON_COMMAND_EXECUTOR_FAILED' });
     }
-    await this.removeContainer(failed);
   }
 
   private async removeContainer(failed: boolean): Promise<void> {

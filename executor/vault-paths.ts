@@ -58,6 +58,21 @@ export function isAllowed(path: string, prefixes: readonly string[]): boolean {
   return prefixes.some((prefix) => path.startsWith(prefix));
 }
 
+/**
+ * Before Vault is asked anything: could `path` be allowed under some KV v2 reading of it
+ * (`<mount>/data/<rest>` and `<mount>/<rest>` name the same secret, for any mount depth)?
+ * A path that fails this is refused without a request; the exact check follows the mount lookup.
+ */
+export function couldBeAllowed(path: string, prefixes: readonly string[]): boolean {
+  const segments = path.split('/');
+  const candidates = [path];
+  for (let i = 1; i < segments.length; i++) {
+    if (segments[i] === 'data') candidates.push([...segments.slice(0, i), ...segments.slice(i + 1)].join('/'));
+    else candidates.push([...segments.slice(0, i), 'data', ...segments.slice(i)].join('/'));
+  }
+  return candidates.some((c) => isAllowed(c, prefixes));
+}
+
 export interface MountInfo {
   /** Mount path with its trailing slash, e.g. `secret/`. */
   path: string;

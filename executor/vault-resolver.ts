@@ -6,7 +6,7 @@
 import fs from 'node:fs/promises';
 import type { Logger } from '../common';
 import type { VaultSettings } from './config';
-import { describeRef, isAllowed, kvLocation, type MountInfo, type SecretRef } from './vault-paths';
+import { couldBeAllowed, describeRef, isAllowed, kvLocation, type MountInfo, type SecretRef } from './vault-paths';
 
 export class SecretResolveError extends Error {}
 
@@ -117,6 +117,11 @@ export async function resolveSecrets(
 ): Promise<Map<string, string>> {
   const values = new Map<string, string>();
   if (requests.length === 0) return values;
+  for (const { name, ref } of requests) {
+    if (!couldBeAllowed(ref.path, allowList)) {
+      throw new SecretResolveError(`${name}=${describeRef(ref)}: path is outside this service's allow-list (${allowList.join(', ')})`);
+    }
+  }
   // node-vault pulls in axios; it is loaded only for tasks that have secrets, to keep RSS small.
   const { default: nodeVault } = await import('node-vault');
   const client = nodeVault({
@@ -124,8 +129,14 @@ export async function resolveSecrets(
     namespace: settings.namespace,
     requestOptions: { timeout: settings.timeoutMs },
   }) as unknown as VaultClient;
-  const method = await login(client, settings);
-  await renewIfRenewable(client, settings, log);
+  let method: string;
+  try {
+    method = await login(client, settings);
+    await renewIfRenewable(client, settings, log);
+  } catch (err) {
+    const names = requests.map((r) => `${r.name}=${describeRef(r.ref)}`).join(', ');
+    throw new SecretResolveError(`${names}: ${(err as Error).message}`, { cause: err });
+  }
   log.info({ method, secrets: requests.map((r) => describeRef(r.ref)) }, 'resolving Vault secrets');
 
   const mounts = new Map<string, MountInfo>();

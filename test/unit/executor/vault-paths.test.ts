@@ -1,4 +1,4 @@
-import { describeRef, expandAllowList, isAllowed, kvLocation, parseVaultRef } from '../../../executor/vault-paths';
+import { couldBeAllowed, describeRef, expandAllowList, isAllowed, kvLocation, parseVaultRef } from '../../../executor/vault-paths';
 
 describe('vault:// references', () => {
   it('parses the path and key', () => {
@@ -53,5 +53,19 @@ describe('KV locations', () => {
 
   it('handles nested mounts', () => {
     expect(kvLocation('team/kv/app', { path: 'team/kv/', version: 2 }).readPath).toBe('team/kv/data/app');
+  });
+});
+
+describe('allow-list pre-check before any Vault request', () => {
+  const list = ['secret/data/web/', 'secret/web/'];
+  it('accepts either KV v2 form of an allowed path', () => {
+    expect(couldBeAllowed('secret/web/db', list)).toBe(true);
+    expect(couldBeAllowed('secret/data/web/db', list)).toBe(true);
+    expect(couldBeAllowed('team/kv/data/x', ['team/kv/x'])).toBe(true);
+  });
+  it('refuses a path no reading of which is allowed', () => {
+    expect(couldBeAllowed('secret/other/db', list)).toBe(false);
+    expect(couldBeAllowed('secret/data/other/db', list)).toBe(false);
+    expect(couldBeAllowed('kv/web/db', list)).toBe(false);
   });
 });
