@@ -125,7 +125,7 @@ export class Executor {
         const ack = event.acknowledged;
         if (!ack) return;
         const status = this.tracker.acknowledge(ack.task_id.value, ack.uuid);
-        if (status && isTerminalState(status.state) && this.tracker.allAcknowledged) {
+        if (status && isTerminalState(status.state) && status.task_id.value === this.runner?.taskId && this.tracker.allAcknowledged) {
           this.log.info({ state: status.state }, 'terminal update acknowledged: exiting');
           this.exit(0);
         }
