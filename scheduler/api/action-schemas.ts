@@ -9,41 +9,39 @@ export const scaleSchema = z.object({
   instances: z.number().int().min(0).max(100_000),
   message,
   skipHealthchecks: z.boolean().optional(),
-}).meta({ id: 'SingularityScaleRequest' });
+});
 
 export const pauseSchema = z.object({
   killTasks: z.boolean().optional(),
   message,
-}).meta({ id: 'SingularityPauseRequest' });
+});
 
-export const unpauseSchema = z.object({ message, skipHealthchecks: z.boolean().optional() })
-  .meta({ id: 'SingularityUnpauseRequest' });
+export const unpauseSchema = z.object({ message, skipHealthchecks: z.boolean().optional() });
 
 export const bounceSchema = z.object({
   incremental: z.boolean().optional(),
   message,
-}).meta({ id: 'SingularityBounceRequest' });
+});
 
 export const rollbackSchema = z.object({
   deployId: deployIdSchema.optional(),
   message,
-}).meta({ id: 'GriddleRollbackRequest' });
+});
 
 export const runSchema = z.object({
   commandLineArgs: z.array(z.string().max(10_000)).max(100).optional(),
   runId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be 1-100 characters of A-Z, a-z, 0-9, "_" and "-"').optional(),
   message,
-}).meta({ id: 'SingularityRunNowRequest' });
+});
 
-export const killTaskSchema = z.object({ message, override: z.boolean().optional() })
-  .meta({ id: 'SingularityKillTaskRequest' });
+export const killTaskSchema = z.object({ message, override: z.boolean().optional() });
 
 export const deployUpdateSchema = z.object({
   requestId: requestIdSchema,
   deployId: deployIdSchema,
   targetActiveInstances: z.number().int().min(1).max(100_000),
   message,
-}).meta({ id: 'SingularityUpdatePendingDeployRequest' });
+});
 
 const intString = (min: number, max: number) =>
   z.string().regex(/^\d{1,9}$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));

@@ -105,7 +105,7 @@ export const singularityDeployInput = z.object({
   loadBalancerGroups: z.array(z.string().min(1).max(200)).max(100).optional(),
   loadBalancerPortIndex: z.number().int().min(0).max(99).optional(),
   drainSeconds: z.number().int().min(0).max(3600).optional(),
-}).meta({ id: 'SingularityDeploy' });
+});
 
 export type SingularityDeployInput = z.input<typeof singularityDeployInput>;
 type DeployInput = z.output<typeof singularityDeployInput>;
@@ -233,7 +233,7 @@ export const deployRequestSchema = z.object({
   unpauseOnSuccessfulDeploy: z.boolean().optional(),
   message: z.string().max(10_000).optional(),
   updatedRequest: singularityRequestSchema.optional(),
-}).meta({ id: 'SingularityDeployRequest' }).transform((v, ctx): NormalizedDeployRequest => {
+}).transform((v, ctx): NormalizedDeployRequest => {
   if (v.updatedRequest && v.updatedRequest.id !== v.deploy.requestId) {
     ctx.issues.push({
       code: 'custom', path: ['updatedRequest', 'id'], input: v.updatedRequest.id,

@@ -49,7 +49,7 @@ export const singularityRequestInput = z.object({
   maxTasksPerOffer: z.number().int().min(1).max(10_000).optional(),
   requiredRole: z.string().min(1).max(200).optional(),
   drainSeconds: z.number().int().min(0).max(3600).optional(),
-}).meta({ id: 'SingularityRequest' });
+});
 
 export type SingularityRequestInput = z.input<typeof singularityRequestInput>;
 

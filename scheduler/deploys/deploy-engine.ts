@@ -65,6 +65,10 @@ export class DeployEngine extends EventEmitter<{ event: [DeployEngineEvent] }> {
   private readonly busy = new Set<string>();
   private readonly again = new Set<string>();
   private readonly onTask = (task: TaskRecord): void => this.taskChanged(task);
+  private readonly onLeader = (leader: boolean): void => {
+    if (leader) this.resume();
+    else this.forget();
+  };
 
   constructor(private readonly scheduler: SchedulerPort, private readonly options: DeployEngineOptions = {}) {
     super();
@@ -74,7 +78,8 @@ export class DeployEngine extends EventEmitter<{ event: [DeployEngineEvent] }> {
   start(): void {
     this.scheduler.setDesiredProvider(() => this.desired());
     this.scheduler.events.on('task', this.onTask);
-    this.resume();
+    this.scheduler.events.on('leader', this.onLeader);
+    if (this.scheduler.isLeader) this.resume();
     const tickMs = this.options.tickMs ?? 1000;
     if (tickMs > 0) {
       this.timer = setInterval(() => this.tick(), tickMs);
@@ -86,6 +91,13 @@ export class DeployEngine extends EventEmitter<{ event: [DeployEngineEvent] }> {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.scheduler.events.off('task', this.onTask);
+    this.scheduler.events.off('leader', this.onLeader);
+  }
+
+  /** A standby keeps no rollouts: the leader drives them and a new leader resumes them. */
+  private forget(): void {
+    this.progress.clear();
+    this.ended.clear();
   }
 
   /** Pending deploys (not bounces) of every request. */
@@ -432,6 +444,7 @@ export class DeployEngine extends EventEmitter<{ event: [DeployEngineEvent] }> {
   /** Picks rollouts back up after a restart or failover from the persisted records. */
   private resume(): void {
     const now = this.now();
+    this.forget();
     for (const [requestId, r] of this.scheduler.requests) {
       if (!r.pendingDeployId || GONE.has(r.state)) continue;
       const record = this.scheduler.deploys.get(deployKey(requestId, r.pendingDeployId));

@@ -133,7 +133,7 @@ function isHealthy(t: TaskRecord, p: DeployProgress, ctx: DeployContext): boolea
   if (usesHealthchecks(ctx.deploy, ctx.request)) return t.healthy === true;
   const after = ctx.deploy.considerHealthyAfterRunningForSeconds;
   if (!after) return true;
-  const since = p.runningSince[t.taskId];
+  const since = t.runningSince ?? p.runningSince[t.taskId];
   return since !== undefined && ctx.now - since >= after * 1000;
 }
 
