@@ -6,3 +6,4 @@ export { startSidecarListener, createSidecarRouter, type SidecarListener, type S
 export { startGrpcListener, type GrpcListener, type GrpcListenerOptions } from './grpc-listener';
 export { createDiscoveryClient, type DiscoveryClient } from './grpc-client';
 export * from './grpc-protocol';
+export { createDiscovery, drainSecondsFor, DISCOVERY_COLLECTION, type Discovery, type DiscoveryOptions, type DiscoveryScheduler } from './discovery';
