@@ -65,5 +65,5 @@ export async function rollback(ctx: CommandContext, requestId: string, to: strin
     hasHealthcheck: live.activeDeploy?.healthcheck !== undefined,
     timeoutMs,
   });
-  return reportOutcome(ctx, outcome, 'rollback');
+  return reportOutcome(ctx, outcome, 'rollback', live.activeDeployId);
 }

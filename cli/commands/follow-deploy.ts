@@ -89,7 +89,7 @@ export async function followDeploy(ctx: CommandContext, requestId: string, deplo
 }
 
 /** Prints a finished deploy's result; on failure its reasons and the first failed task's sandbox tail. */
-export async function reportOutcome(ctx: CommandContext, outcome: DeployOutcome, what: string): Promise<number> {
+export async function reportOutcome(ctx: CommandContext, outcome: DeployOutcome, what: string, previous: string | undefined): Promise<number> {
   const { result, deployId, requestId } = outcome;
   const ok = result.deployState === 'SUCCEEDED';
   const took = formatAge(outcome.elapsedMs);
@@ -106,7 +106,7 @@ export async function reportOutcome(ctx: CommandContext, outcome: DeployOutcome,
   }
   ctx.term.line(ctx.term.color('red', `✘ ${what} ${deployId} ${result.deployState} after ${took}${result.message ? `: ${result.message}` : ''}`));
   for (const f of result.failures) ctx.term.line(`  - ${f.reason}${f.taskId ? ` (task ${f.taskId})` : ''}${f.message ? `: ${f.message}` : ''}`);
-  ctx.term.line('  The previous deploy, if any, keeps running.');
+  ctx.term.line(previous ? `  Deploy ${previous} keeps running.` : '  Nothing else was running for this request.');
   if (failedTask && logs) {
     for (const file of ['stdout', 'stderr'] as const) {
       ctx.term.line();

@@ -81,8 +81,8 @@ export async function release(ctx: CommandContext, loaded: LoadedSpec, tag: stri
     throw new CliError(`deploys of ${loaded.service} to ${loaded.environment} are frozen (container.deploy_freeze in ${loaded.file})`, EXIT.usage);
   }
   let deploy = conversion.deploy;
-  const requestPath = `/history/request/${encodeURIComponent(deploy.requestId)}/deploy/${encodeURIComponent(deploy.id)}`;
-  const exists = live?.activeDeployId === deploy.id || live?.pendingDeployId === deploy.id || (await ctx.api.getOrNull(requestPath)) !== null;
+  const historyPath = `/history/request/${encodeURIComponent(deploy.requestId)}/deploy/${encodeURIComponent(deploy.id)}`;
+  const exists = live?.activeDeployId === deploy.id || live?.pendingDeployId === deploy.id || (await ctx.api.getOrNull(historyPath)) !== null;
   if (exists) {
     if (!options.force) {
       if (live?.activeDeployId === deploy.id) {
@@ -103,7 +103,7 @@ export async function release(ctx: CommandContext, loaded: LoadedSpec, tag: stri
     hasHealthcheck: deploy.healthcheck !== undefined,
     timeoutMs: options.timeoutMs,
   });
-  return reportOutcome(ctx, outcome, 'release');
+  return reportOutcome(ctx, outcome, 'release', live?.activeDeployId);
 }
 
 /** `check`: the spec is valid (or we exited 2 before); show what a release of the live tag would change. */

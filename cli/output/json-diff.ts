@@ -10,6 +10,9 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * index), so a changed image tag shows as one line, not as two whole deploys.
  */
 export function diffJson(before: unknown, after: unknown, path = ''): Change[] {
+  // A whole new or removed block shows as its leaves, one line each.
+  if (before === undefined && (isObject(after) || Array.isArray(after)) && path !== '') before = Array.isArray(after) ? [] : {};
+  if (after === undefined && (isObject(before) || Array.isArray(before)) && path !== '') after = Array.isArray(before) ? [] : {};
   if (isObject(before) && isObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     return keys.flatMap((k) => diffJson(before[k], after[k], path ? `${path}.${k}` : k));
