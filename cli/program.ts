@@ -4,6 +4,7 @@ import { ApiClient, ApiError } from './api/api-client';
 import { scale, rollback } from './commands/change';
 import { CliError, EXIT, resolveUrl, type CommandContext } from './commands/context';
 import { history, logs, status } from './commands/inspect';
+import { haproxy } from './commands/haproxy';
 import { check, release } from './commands/release';
 import { requestIdFor } from './convert/to-singularity';
 import { Terminal, type CliStreams } from './output/terminal';
@@ -123,6 +124,17 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     .option('-f, --follow', 'keep printing new output until Ctrl-C')
     .action(run(async (service: string, o: CommonOptions & { task?: string; stderr?: boolean; follow?: boolean }) =>
       logs(context(o, lenientSpecUrl(service, o.env)), requestIdFor(o.env, service), { taskId: o.task, file: o.stderr ? 'stderr' : 'stdout', follow: o.follow === true })));
+
+  program.command('haproxy').description('run HAProxy in step with the discovery catalog (Sidecar watch API) until Ctrl-C')
+    .requiredOption('--config <file>', 'where the rendered configuration is written')
+    .option('--follow <url>', 'discovery listener to follow', 'http://127.0.0.1:7777')
+    .option('--haproxy <bin>', 'HAProxy binary', 'haproxy')
+    .option('--bind <address>', 'address the frontends bind', '0.0.0.0')
+    .option('--json', 'one JSON line per applied or rejected configuration')
+    .action(run(async (o: { config: string; follow: string; haproxy: string; bind: string; json?: boolean }) => {
+      term = new Terminal(streams, { json: o.json === true, env });
+      return haproxy(term, deps.signal, { config: o.config, follow: o.follow, haproxyBin: o.haproxy, bindAddress: o.bind }, streams.stderr);
+    }));
 
   try {
     await program.parseAsync(argv, { from: 'user' });
