@@ -175,10 +175,16 @@ const pendingSchema = z.looseObject({
     currentActiveInstances: num.optional(),
     deployInstanceCountPerStep: num.optional(),
     stepComplete: z.boolean().optional(),
+    step: num.optional(),
+    pendingReason: str.nullish(),
   }).nullish(),
 });
 
-export interface PendingDeployView { requestId: string; deployId: string; targetActiveInstances?: number; currentActiveInstances?: number; perStep?: number }
+export interface PendingDeployView {
+  requestId: string; deployId: string; targetActiveInstances?: number; currentActiveInstances?: number; perStep?: number;
+  /** Griddle: the step number and why tasks are still pending (no matching offer...). */
+  step?: number; pendingReason?: string;
+}
 
 export function readPendingDeploys(body: unknown): PendingDeployView[] {
   return z.array(z.unknown()).parse(body).map((item) => {
@@ -189,6 +195,8 @@ export function readPendingDeploys(body: unknown): PendingDeployView[] {
       targetActiveInstances: p.deployProgress?.targetActiveInstances,
       currentActiveInstances: p.deployProgress?.currentActiveInstances,
       perStep: p.deployProgress?.deployInstanceCountPerStep,
+      step: p.deployProgress?.step,
+      pendingReason: p.deployProgress?.pendingReason ?? undefined,
     };
   });
 }

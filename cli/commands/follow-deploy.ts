@@ -72,7 +72,11 @@ export async function followDeploy(ctx: CommandContext, requestId: string, deplo
         return { requestId, deployId, result: { deployState: 'SUCCEEDED', failures: [] }, tasks, elapsedMs: ctx.now() - started };
       }
       const pending = readPendingDeploys(await ctx.api.get('/deploys/pending')).find((p) => p.deployId === deployId && p.requestId === requestId);
-      status = progressText(deployId, deployProgress(tasks, options.instances, pending?.perStep ?? options.perStep, options.hasHealthcheck, pending?.targetActiveInstances));
+      const progress = deployProgress(tasks, options.instances, pending?.perStep ?? options.perStep, options.hasHealthcheck, pending?.targetActiveInstances);
+      // The server's own counts, when it gives them, are what decides the deploy.
+      if (pending?.step !== undefined) progress.step = Math.min(progress.steps, pending.step);
+      if (pending?.currentActiveInstances !== undefined) progress.healthy = pending.currentActiveInstances;
+      status = progressText(deployId, progress) + (pending?.pendingReason ? ` (${pending.pendingReason})` : '');
       ctx.term.progress(status, elapsed());
       if (ctx.signal.aborted) throw new CliError(`stopped following deploy ${deployId}; it keeps going (griddle status shows it)`, EXIT.deployFailed);
       if (options.timeoutMs > 0 && ctx.now() - started > options.timeoutMs) {

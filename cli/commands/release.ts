@@ -20,6 +20,21 @@ export interface Plan {
   changes: { request: Change[]; deploy: Change[] };
 }
 
+/** Singularity's old names the API echoes beside the ones the CLI sends. */
+const REQUEST_ALIASES = ['slavePlacement', 'requiredSlaveAttributes', 'allowedSlaveAttributes'];
+
+function isEmptyDefault(v: unknown): boolean {
+  return v === null || v === false || v === 0 || v === '' || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && Object.keys(v).length === 0);
+}
+
+/**
+ * Differences that matter: a field the API fills with its empty default (`privileged: false`,
+ * `diskMb: 0`, `env: {}`) is what leaving it out of the spec means, so it is not a removal.
+ */
+function meaningful(changes: Change[]): Change[] {
+  return changes.filter((c) => !(c.kind === 'removed' && isEmptyDefault(c.before)) && !REQUEST_ALIASES.includes(c.path.split('.')[0]));
+}
+
 /** What a release would change: field differences against the live request and active deploy. */
 export function planRelease(conversion: Conversion, live: RequestView | undefined): Plan {
   const { request, deploy } = conversion;
@@ -32,8 +47,8 @@ export function planRelease(conversion: Conversion, live: RequestView | undefine
     deploy,
     live: live && { state: live.state, activeDeployId: live.activeDeployId, pendingDeployId: live.pendingDeployId },
     changes: {
-      request: diffJson(live?.request ?? {}, request),
-      deploy: live?.activeDeploy ? diffJson(current, wanted) : diffJson({}, wanted),
+      request: meaningful(diffJson(live?.request ?? {}, request)),
+      deploy: meaningful(live?.activeDeploy ? diffJson(current, wanted) : diffJson({}, wanted)),
     },
   };
 }

@@ -4,6 +4,8 @@ import type { CommandContext } from './context';
 
 export type SandboxFile = 'stdout' | 'stderr';
 
+const SANDBOX_PIECE = 50_000;
+
 /**
  * The last `maxBytes` of a task's sandbox file. Mesos's `/files/read` answers `offset=-1` with
  * the file's size; an API that does not support that gets Nmesos's plain read from 0.
@@ -18,8 +20,16 @@ export async function readSandboxTail(ctx: CommandContext, taskId: string, file:
     if (!(e instanceof ApiError) || e.kind !== 'client') throw e;
   }
   if (size === undefined) {
-    const chunk = readSandboxChunk(await ctx.api.get(path, { path: file, offset: 0, length: 50_000 }));
-    return { data: chunk.data.slice(-maxBytes), end: chunk.offset + Buffer.byteLength(chunk.data) };
+    // No size to start from: read forward in pieces, keeping the end.
+    let tail = '';
+    let offset = 0;
+    for (let piece = 0; piece < 200; piece++) {
+      const chunk = readSandboxChunk(await ctx.api.get(path, { path: file, offset, length: SANDBOX_PIECE }));
+      tail = (tail + chunk.data).slice(-maxBytes);
+      offset = chunk.offset + Buffer.byteLength(chunk.data);
+      if (Buffer.byteLength(chunk.data) < SANDBOX_PIECE) break;
+    }
+    return { data: tail, end: offset };
   }
   const offset = Math.max(0, size - maxBytes);
   const chunk = readSandboxChunk(await ctx.api.get(path, { path: file, offset, length: size - offset }));

@@ -49,11 +49,25 @@ export async function startStandIn(options: { tickMs?: number; token?: string } 
     ...t,
     taskId: { id: taskId, requestId: t.requestId, deployId: t.deployId, host: t.hostname, startedAt: t.startedAt, instanceNo: t.instanceNo },
   });
+  /** As the API renders them: Singularity's always-present fields filled with their defaults, old names echoed. */
+  const renderRequest = (q: SingularityRequest) => ({
+    ...q, slavePlacement: q.agentPlacement ?? 'OPTIMISTIC', requiredAgentAttributes: q.requiredAgentAttributes ?? {},
+    requiredSlaveAttributes: q.requiredAgentAttributes ?? {}, allowedSlaveAttributes: q.allowedAgentAttributes ?? {},
+  });
+  const renderDeploy = (d: SingularityDeploy | undefined) => d && ({
+    ...d,
+    env: d.env ?? {},
+    resources: { numPorts: 0, diskMb: 0, ...d.resources },
+    containerInfo: d.containerInfo && {
+      volumes: [], ...d.containerInfo,
+      docker: d.containerInfo.docker && { privileged: false, portMappings: [], dockerParameters: [], ...d.containerInfo.docker },
+    },
+  });
   const parent = (r: RequestRecord) => ({
-    request: r.request,
+    request: renderRequest(r.request),
     state: r.state,
-    activeDeploy: r.activeDeployId ? deploys.get(key(r.request.id, r.activeDeployId))?.deploy : undefined,
-    pendingDeploy: r.pendingDeployId ? deploys.get(key(r.request.id, r.pendingDeployId))?.deploy : undefined,
+    activeDeploy: renderDeploy(r.activeDeployId ? deploys.get(key(r.request.id, r.activeDeployId))?.deploy : undefined),
+    pendingDeploy: renderDeploy(r.pendingDeployId ? deploys.get(key(r.request.id, r.pendingDeployId))?.deploy : undefined),
     taskIds: [...tasks.values()].filter((t) => t.requestId === r.request.id).map((t) => t.taskId),
   });
 
@@ -187,7 +201,7 @@ export async function startStandIn(options: { tickMs?: number; token?: string } 
     res.json([...requests.values()].filter((r) => r.pendingDeployId).map((r) => ({
       deployMarker: { requestId: r.request.id, deployId: r.pendingDeployId },
       currentDeployState: 'WAITING',
-      deployProgress: { targetActiveInstances: r.request.instances ?? 1, currentActiveInstances: 0, deployInstanceCountPerStep: r.request.instances ?? 1 },
+      deployProgress: { targetActiveInstances: r.request.instances ?? 1, deployInstanceCountPerStep: r.request.instances ?? 1, step: 1 },
     })));
   });
   const historyEntry = (d: DeployRecord) => ({
@@ -214,7 +228,8 @@ export async function startStandIn(options: { tickMs?: number; token?: string } 
     if (!files || !file) { res.status(404).json({ message: 'no such sandbox file' }); return; }
     const data = Buffer.from(files[file]);
     const offset = Number(req.query.offset ?? 0);
-    if (offset === -1) { res.json({ data: '', offset: data.length }); return; }
+    // Griddle's API, unlike Mesos's /files/read, takes no offset -1.
+    if (offset < 0) { res.status(400).json({ message: '`offset` must be at least 0' }); return; }
     const length = Number(req.query.length ?? data.length);
     res.json({ data: data.subarray(offset, offset + length).toString(), offset });
   });

@@ -177,6 +177,18 @@ describe('griddle against a REST stand-in', () => {
     expect(run.stderr).toMatch(/==> stdout of dev_demo_http-1_\w+-\d+-\d-127\.0\.0\.1-DEFAULT <==/);
   });
 
+  it('logs shows the end of a long sandbox file, read forward in pieces', async () => {
+    expect((await griddle('release', 'demo-http', '-e', 'dev', '-t', '1')).code).toBe(0);
+    const [taskId] = [...api.tasks.keys()];
+    const lines = Array.from({ length: 20_000 }, (_, i) => `line ${i}`);
+    api.sandbox.set(taskId, { stdout: `${lines.join('\n')}\n`, stderr: '' });
+    const run = await griddle('logs', 'demo-http', '-e', 'dev', '--task', taskId);
+    expect(run.code).toBe(0);
+    expect(run.stdout.endsWith('line 19999\n')).toBe(true);
+    expect(run.stdout).not.toContain('line 0\n');
+    expect(Buffer.byteLength(run.stdout)).toBeLessThanOrEqual(65_536);
+  });
+
   it('sends the scheduled job as a SCHEDULED request and the vault secret untouched', async () => {
     expect((await griddle('release', 'nightly-report', '-e', 'dev', '-t', 'latest')).code).toBe(0);
     expect(api.requests.get('dev_nightly_report')?.request).toMatchObject({ requestType: 'SCHEDULED', schedule: '*/10 * * * *' });
