@@ -66,6 +66,8 @@ interface RunningExecutor {
   /** A TaskInfo.command task run without an executor protocol (Mesos's command executor). */
   commandTask?: TaskInfo;
   killRequested?: boolean;
+  /** Why the agent killed it, when it did (else REASON_EXECUTOR_TERMINATED). */
+  terminationReason?: TaskStatusReason;
   heartbeatTimer?: unknown;
   registrationTimer?: unknown;
   shutdownTimer?: unknown;
@@ -260,7 +262,10 @@ export class Agent implements AgentLink {
     }
     if (executor.commandTask) {
       executor.killRequested = true;
-      this.agentUpdate(task, 'TASK_KILLING', 'SOURCE_EXECUTOR', undefined, 'Killing the command');
+      // Mesos's command executor reports TASK_KILLING only to frameworks that opted in.
+      if ((executor.framework.capabilities ?? []).some((c) => c.type === 'TASK_KILLING_STATE')) {
+        this.agentUpdate(task, 'TASK_KILLING', 'SOURCE_EXECUTOR', undefined, 'Killing the command');
+      }
       this.terminateProcess(executor, killPolicy?.grace_period?.nanoseconds ?? executor.commandTask.kill_policy?.grace_period?.nanoseconds);
       return;
     }
@@ -376,6 +381,7 @@ export class Agent implements AgentLink {
     executor.registrationTimer = this.timers.setTimeout(() => {
       if (executor.state !== 'REGISTERING') return;
       this.log.warn({ executorId: executor.info.executor_id.value }, 'executor did not subscribe in time: killing it');
+      executor.terminationReason = 'REASON_EXECUTOR_REGISTRATION_TIMEOUT';
       executor.process?.signal('SIGKILL');
     }, this.options.executorRegistrationTimeoutMs ?? 60_000);
   }
@@ -462,7 +468,7 @@ export class Agent implements AgentLink {
       }
     } else {
       for (const task of this.liveTasks(executor)) {
-        this.agentUpdate(task, 'TASK_FAILED', 'SOURCE_AGENT', 'REASON_EXECUTOR_TERMINATED', 'Executor terminated');
+        this.agentUpdate(task, 'TASK_FAILED', 'SOURCE_AGENT', executor.terminationReason ?? 'REASON_EXECUTOR_TERMINATED', 'Executor terminated');
       }
     }
     executor.queued = [];
@@ -483,6 +489,7 @@ export class Agent implements AgentLink {
         if (executor.stream || executor.state === 'TERMINATED' || executor.commandTask || !executor.process) continue;
         if (executor.state === 'REGISTERING') continue;
         this.log.warn({ executorId: executor.info.executor_id.value }, 'executor did not resubscribe after the agent restarted: killing it');
+        executor.terminationReason = 'REASON_EXECUTOR_REREGISTRATION_TIMEOUT';
         executor.process.signal('SIGKILL');
       }
     }, timeout);
