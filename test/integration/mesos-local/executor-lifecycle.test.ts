@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
 import { createLogger } from '../../../common/logger';
-import type { Offer, SchedulerEvent, TaskInfo } from '../../../mesos-proto';
+import http from 'node:http';
+import { CONTENT_TYPE_PROTOBUF, decode, encode, RecordIODecoder, type ExecutorEvent, type Offer, type SchedulerEvent, type TaskInfo } from '../../../mesos-proto';
 import { rawRequest, TestScheduler } from '../../support/mesos-test-scheduler';
 
 const EXECUTOR = path.join(__dirname, '..', '..', 'support', 'tiny-executor.js');
@@ -171,6 +172,29 @@ describe('mesos-local process containerizer with a custom executor', () => {
     expect(forbidden.body).toBe('Executor is not subscribed');
     const notAcceptable = await post(call('silent-exec', { type: 'SUBSCRIBE', subscribe: {} }), { 'Content-Type': 'application/json', Accept: 'text/html' });
     expect(notAcceptable.status).toBe(406);
+
+    // Subscribing on its behalf in protobuf: SUBSCRIBED, then the queued LAUNCH.
+    const events = await new Promise<ExecutorEvent[]>((resolve, reject) => {
+      const got: ExecutorEvent[] = [];
+      const decoder = new RecordIODecoder();
+      const req = http.request(endpoint, { method: 'POST', headers: { 'Content-Type': CONTENT_TYPE_PROTOBUF, Accept: CONTENT_TYPE_PROTOBUF } }, (res) => {
+        expect(res.statusCode).toBe(200);
+        expect(res.headers['content-type']).toBe(CONTENT_TYPE_PROTOBUF);
+        res.on('data', (chunk: Buffer) => {
+          for (const r of decoder.push(chunk)) got.push(decode('mesos.v1.executor.Event', r, CONTENT_TYPE_PROTOBUF));
+          if (got.length >= 2) {
+            req.destroy();
+            resolve(got);
+          }
+        });
+      });
+      req.on('error', reject);
+      req.end(encode('mesos.v1.executor.Call', { framework_id: { value: scheduler.frameworkId }, executor_id: { value: 'silent-exec' }, type: 'SUBSCRIBE', subscribe: {} }, CONTENT_TYPE_PROTOBUF));
+    });
+    expect(events[0].type).toBe('SUBSCRIBED');
+    expect(events[0].subscribed!.agent_info.id?.value).toBe(agent.id);
+    expect(events[0].subscribed!.framework_info.id?.value).toBe(scheduler.frameworkId);
+    expect(events[1]).toMatchObject({ type: 'LAUNCH', launch: { task: { task_id: { value: 'silent' } } } });
   });
 
   it('leaves no executor process behind after stop()', async () => {
