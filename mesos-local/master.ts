@@ -422,7 +422,7 @@ export class Master {
     };
     this.agents.set(reg.id, agent);
     this.allocator.addAgent(reg.id, reg.resources);
-    this.log.info({ agentId: reg.id, hostname: reg.hostname, port: reg.port }, 'agent registered');
+    this.log.info({ agentId: reg.id, agentHostname: reg.hostname, port: reg.port }, 'agent registered');
     this.allocateSoon();
   }
 
