@@ -152,10 +152,9 @@ export class Agent implements AgentLink {
     this.server = server;
     const restarting = this.executors.size > 0 || this.exitsWhileDown.length > 0;
     this.running = true;
-    this.options.master.registerAgent({
-      id: this.id, hostname: this.hostname, port: this.port, resources: this.resources, attributes: this.attributes, link: this, tasks: this.reportTasks(),
-    });
-    this.updates.resume();
+    // Registering makes the master call frameworkSubscribed for every connected framework,
+    // which re-sends their pending updates.
+    this.registerWithMaster();
     if (restarting) this.recover();
   }
 
@@ -184,11 +183,13 @@ export class Agent implements AgentLink {
   heal(): void {
     if (!this.partitioned) return;
     this.partitioned = false;
-    if (!this.running) return;
+    if (this.running) this.registerWithMaster();
+  }
+
+  private registerWithMaster(): void {
     this.options.master.registerAgent({
       id: this.id, hostname: this.hostname, port: this.port, resources: this.resources, attributes: this.attributes, link: this, tasks: this.reportTasks(),
     });
-    this.updates.resume();
   }
 
   /** Everything ends: every process this agent started is killed. */
