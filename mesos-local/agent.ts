@@ -240,7 +240,13 @@ export class Agent implements AgentLink {
     const agentTask: AgentTask = { info: task, frameworkId, executorKey: key, state: 'TASK_STAGING', seenUuids: new Set() };
     this.tasks.set(`${frameworkId}/${task.task_id.value}`, agentTask);
     let executor = this.executors.get(key);
-    if (executor && executor.state !== 'TERMINATING' && executor.state !== 'TERMINATED') {
+    if (executor?.state === 'TERMINATING') {
+      // As Mesos's agent: a task for an executor being shut down is dropped.
+      const aware = (framework.capabilities ?? []).some((c) => c.type === 'PARTITION_AWARE');
+      this.agentUpdate(agentTask, aware ? 'TASK_DROPPED' : 'TASK_LOST', 'SOURCE_AGENT', 'REASON_EXECUTOR_TERMINATED', 'Executor terminating');
+      return;
+    }
+    if (executor && executor.state !== 'TERMINATED') {
       executor.taskIds.add(task.task_id.value);
       if (executor.state === 'RUNNING' && executor.stream) this.sendLaunch(executor, task);
       else executor.queued.push(task);
@@ -307,7 +313,7 @@ export class Agent implements AgentLink {
       this.tasks.delete(key);
       const executor = this.executors.get(task.executorKey);
       executor?.taskIds.delete(taskId);
-      if (executor && executor.state === 'TERMINATED' && executor.taskIds.size === 0) this.executors.delete(executor.key);
+      if (executor && executor.state === 'TERMINATED' && executor.taskIds.size === 0 && this.executors.get(executor.key) === executor) this.executors.delete(executor.key);
       if (executor && this.options.containerizer === 'simulated' && executor.taskIds.size === 0) {
         this.executors.delete(executor.key);
         this.options.master.executorExited(this.id, frameworkId, executor.info.executor_id.value, 0);
@@ -473,7 +479,8 @@ export class Agent implements AgentLink {
       }
     }
     executor.queued = [];
-    if (executor.taskIds.size === 0 || [...executor.taskIds].every((id) => !this.tasks.has(`${executor.frameworkId}/${id}`))) {
+    const current = this.executors.get(executor.key) === executor;
+    if (current && (executor.taskIds.size === 0 || [...executor.taskIds].every((id) => !this.tasks.has(`${executor.frameworkId}/${id}`)))) {
       this.executors.delete(executor.key);
     }
     this.options.master.executorExited(this.id, executor.frameworkId, executor.info.executor_id.value, status);
