@@ -22,7 +22,9 @@ describe('mesos-local with the real griddle-executor', () => {
   const taskId = `ml-real-${process.pid}-${Date.now()}`;
 
   beforeAll(async () => {
-    local = await startMesosLocal({ port: 0, agents: 1, allocationIntervalMs: 100, log: quiet });
+    // Other suites on this machine use the default [31000-32000]; a random range avoids their containers.
+    const base = 40000 + Math.floor(Math.random() * 200) * 100;
+    local = await startMesosLocal({ port: 0, agents: 1, allocationIntervalMs: 100, log: quiet, resources: `cpus:4;mem:8192;disk:20000;ports:[${base}-${base + 99}]` });
     scheduler = await TestScheduler.subscribe(local.masterUrl, { info: frameworkInfo({ capabilities: [{ type: 'PARTITION_AWARE' }, { type: 'TASK_KILLING_STATE' }] }) });
     scheduler.autoAcknowledge = true;
   });
@@ -40,7 +42,8 @@ describe('mesos-local with the real griddle-executor', () => {
   it('runs a Docker task to TASK_RUNNING and kills it to TASK_KILLED', async () => {
     expect(fs.existsSync(EXECUTOR)).toBe(true);
     const offer: Offer = (await scheduler.takeOffers()).offers!.offers![0];
-    const port = rangesOf(offer.resources, 'ports')[0].begin;
+    const range = rangesOf(offer.resources, 'ports')[0];
+    const port = range.begin + Math.floor(Math.random() * (range.end - range.begin + 1));
     const request = { id: 'ml-real', requestType: 'SERVICE', instances: 1 } as SingularityRequest;
     const deploy = {
       requestId: 'ml-real', id: 'd1',
@@ -58,6 +61,7 @@ describe('mesos-local with the real griddle-executor', () => {
     expect(res.status).toBe(202);
     const running = await scheduler.waitFor((e) => e.type === 'UPDATE' && e.update!.status.task_id.value === taskId
       && ['TASK_RUNNING', 'TASK_FAILED', 'TASK_ERROR', 'TASK_LOST', 'TASK_DROPPED'].includes(e.update!.status.state), 60_000, 'TASK_RUNNING');
+    expect(`${running.update!.status.state} ${running.update!.status.message ?? ''}`).toMatch(/^TASK_RUNNING/);
     expect(running.update!.status).toMatchObject({ state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', agent_id: offer.agent_id });
     let version = '';
     for (let i = 0; i < 50 && version !== '1'; i++) {
