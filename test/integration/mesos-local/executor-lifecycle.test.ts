@@ -76,6 +76,10 @@ describe('mesos-local process containerizer with a custom executor', () => {
     const data = JSON.parse(read.body) as { data: string; offset: number };
     expect(data.data).toContain('event LAUNCH');
     expect(data.data).toContain('event KILL');
+    const size = await rawRequest(`${agent.url}/files/read?path=${encodeURIComponent(path.join(sandbox, 'stdout'))}&offset=-1`, { method: 'GET' });
+    expect(JSON.parse(size.body)).toEqual({ data: '', offset: Buffer.byteLength(data.data) });
+    const outside = await rawRequest(`${agent.url}/files/read?path=${encodeURIComponent('/etc/passwd')}`, { method: 'GET' });
+    expect(outside.status).toBe(404);
     const browse = await rawRequest(`${agent.url}/files/browse?path=${encodeURIComponent(sandbox)}`, { method: 'GET' });
     expect((JSON.parse(browse.body) as { path: string }[]).map((e) => path.basename(e.path)).sort()).toEqual(['stderr', 'stdout']);
   });
