@@ -4,7 +4,7 @@
  * 10,000 tasks (10 per agent, every update acknowledged), and, measured in the same run, the
  * physical baseline: encoding the same OFFERS events with protobufjs alone.
  *
- * Run: npx tsc -p tsconfig.json && node dist/bench/mesos-local.js [--agents 1000] [--tasks-per-agent 10]
+ * Run: npx tsc -p tsconfig.json && node dist/bench/mesos-local.js [--agents 1000] [--tasks-per-agent 10] [--json]
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -12,8 +12,8 @@ import { performance } from 'node:perf_hooks';
 import { createLogger } from '../common/logger';
 import { startMesosLocal } from '../mesos-local';
 import {
-  CONTENT_TYPE_PROTOBUF, decode, encode, encodeRecord, RecordIODecoder,
-  type Offer, type SchedulerCall, type SchedulerEvent,
+  CONTENT_TYPE_JSON, CONTENT_TYPE_PROTOBUF, decode, encode, encodeRecord, RecordIODecoder,
+  type ContentType, type Offer, type SchedulerCall, type SchedulerEvent,
 } from '../mesos-proto';
 
 const args = process.argv.slice(2);
@@ -24,7 +24,7 @@ const arg = (name: string, fallback: number): number => {
 const AGENTS = arg('agents', 1000);
 const TASKS_PER_AGENT = arg('tasks-per-agent', 10);
 const OFFER_WINDOW_MS = arg('offer-window-ms', 5000);
-const CT = CONTENT_TYPE_PROTOBUF;
+const CT: ContentType = args.includes('--json') ? CONTENT_TYPE_JSON : CONTENT_TYPE_PROTOBUF;
 
 const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -156,7 +156,7 @@ async function main(): Promise<void> {
   await done;
   await Promise.all(acks);
 
-  // Baseline: the same OFFERS events encoded (protobuf + RecordIO) without HTTP or allocation.
+  // Baseline: the same OFFERS events encoded (same content type + RecordIO) without HTTP or allocation.
   const sample = offerBatches.slice(0, 20);
   const sampleOffers = sample.reduce((n, b) => n + b.length, 0);
   let encoded = 0;
@@ -177,7 +177,7 @@ async function main(): Promise<void> {
     launchPhaseAllocationIntervalMs: LAUNCH_INTERVAL_MS,
     firstOffersFromAllAgentsMs: Math.round(firstAllOffersMs),
     offersPerSecond: Math.round(offersPerSecond),
-    baselineProtobufEncodeOffersPerSecond: Math.round(baselineOffersPerSecond),
+    baselineEncodeOffersPerSecond: Math.round(baselineOffersPerSecond),
     offersPerSecondRatioToBaseline: Number((offersPerSecond / baselineOffersPerSecond).toFixed(4)),
     tasks: total,
     /** From SUBSCRIBE to the last TASK_RUNNING, with every update acknowledged. */
