@@ -138,6 +138,25 @@ describe('mesos-local scheduler API', () => {
       expect((await s.call({ type: 'UNKNOWN' })).status).toBe(501);
     });
 
+    it('UPDATE_FRAMEWORK answers 200, or 400 for what Mesos refuses; other calls need their field', async () => {
+      const s = await subscribe();
+      const info = { ...frameworkInfo(), id: { value: s.frameworkId } };
+      expect((await s.call({ type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: { ...info, name: 'renamed' } } })).status).toBe(200);
+      const state = JSON.parse((await rawRequest(`${local.masterUrl}/master/state`, { method: 'GET' })).body) as { frameworks: { name: string }[] };
+      expect(state.frameworks[0].name).toBe('renamed');
+      const user = await s.call({ type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: { ...info, user: 'someone-else' } } });
+      expect(user.status).toBe(400);
+      expect(user.body).toMatch(/Updating 'FrameworkInfo.user' is unsupported/);
+      const otherId = await s.call({ type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: { ...info, id: { value: 'x' } } } });
+      expect(otherId.body).toMatch(/'framework_id' differs from 'update_framework.framework_info.id'/);
+      for (const [type, field] of [['UPDATE_FRAMEWORK', 'update_framework'], ['REQUEST', 'request'], ['DECLINE_INVERSE_OFFERS', 'decline_inverse_offers']] as const) {
+        const res = await s.call({ type });
+        expect(res.status).toBe(400);
+        expect(res.body).toBe(`Failed to validate scheduler::Call: Expecting '${field}' to be present`);
+      }
+      expect((await s.call({ type: 'REQUEST', request: { requests: [] } })).status).toBe(202);
+    });
+
     it('403 while a framework is disconnected within its failover_timeout', async () => {
       const s = await subscribe({ info: frameworkInfo({ failover_timeout: 60 }) });
       s.close();
