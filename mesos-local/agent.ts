@@ -61,6 +61,7 @@ interface RunningExecutor {
   state: ExecutorState;
   stream: EventStream<'mesos.v1.executor.Event'> | null;
   queued: TaskInfo[];
+  pendingKills: ExecutorEvent[];
   taskIds: Set<string>;
   process?: ProcessHandle;
   /** A TaskInfo.command task run without an executor protocol (Mesos's command executor). */
@@ -285,7 +286,9 @@ export class Agent implements AgentLink {
     }
     const event: ExecutorEvent = { type: 'KILL', kill: { task_id: { value: taskId } } };
     if (killPolicy) event.kill!.kill_policy = killPolicy;
-    executor.stream?.send(event);
+    // A checkpointed executor between two subscriptions gets the KILL when it is back.
+    if (executor.stream) executor.stream.send(event);
+    else executor.pendingKills.push(event);
   }
 
   shutdownExecutor(frameworkId: string, executorId: string): void {
@@ -337,7 +340,7 @@ export class Agent implements AgentLink {
     const runs = path.join(this.workDir, 'slaves', this.id, 'frameworks', frameworkId, 'executors', info.executor_id.value, 'runs');
     const executor: RunningExecutor = {
       key: `${frameworkId}/${info.executor_id.value}`, frameworkId, framework, info: { ...info, framework_id: { value: frameworkId } },
-      containerId, directory: path.join(runs, containerId), state: 'REGISTERING', stream: null, queued: [], taskIds: new Set([task.task_id.value]),
+      containerId, directory: path.join(runs, containerId), state: 'REGISTERING', stream: null, queued: [], pendingKills: [], taskIds: new Set([task.task_id.value]),
     };
     this.executors.set(executor.key, executor);
     if (this.options.containerizer === 'process') {
@@ -633,6 +636,7 @@ export class Agent implements AgentLink {
       const queued = executor.queued;
       executor.queued = [];
       for (const task of queued) this.sendLaunch(executor, task);
+      for (const kill of executor.pendingKills.splice(0)) stream.send(kill);
     }
     const beat = (): void => {
       if (executor.stream !== stream) return;

@@ -226,8 +226,12 @@ describe('mesos-local agent restart', () => {
       await expect(rawRequest(`${local.agents[0].url}/health`, { method: 'GET' })).rejects.toThrow(/ECONNREFUSED/);
       await new Promise((r) => setTimeout(r, 500));
       expect((await rawRequest(`${local.masterUrl}/__griddle/agents/${offer.agent_id.value}/start`)).status).toBe(200);
-      // Same process, resubscribed: a KILL reaches it and its TASK_KILLED comes back.
-      await new Promise((r) => setTimeout(r, 800));
+      // Same process, resubscribed (its stdout shows a second SUBSCRIBED): a KILL reaches it
+      // and its TASK_KILLED comes back.
+      const agent = local.agents[0];
+      const stdout = path.join(agent.workDir, 'slaves', agent.id, 'frameworks', scheduler.frameworkId, 'executors', 'exec-survivor', 'runs', 'latest', 'stdout');
+      for (let i = 0; i < 200 && (fs.readFileSync(stdout, 'utf8').match(/event SUBSCRIBED/g) ?? []).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      expect((fs.readFileSync(stdout, 'utf8').match(/event SUBSCRIBED/g) ?? []).length).toBe(2);
       expect(local.pids()).toEqual([pid]);
       const since = scheduler.mark();
       await scheduler.call({ type: 'KILL', kill: { task_id: { value: 'survivor' } } });

@@ -27,6 +27,18 @@ function commandTask(offer: Offer, id: string, cpus = 0.1, extra: Partial<TaskIn
   };
 }
 
+interface StateJson { frameworks: { id: string; connected: boolean }[]; completed_frameworks: { id: string; tasks: unknown[]; completed_tasks: { state: string }[] }[] }
+
+/** Polls /master/state until `ok` holds (count-based: generous for a loaded machine). */
+async function stateUntil(masterUrl: string, ok: (state: StateJson) => boolean): Promise<StateJson> {
+  for (let i = 0; i < 200; i++) {
+    const state = JSON.parse((await rawRequest(`${masterUrl}/master/state`, { method: 'GET' })).body) as StateJson;
+    if (ok(state)) return state;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('master state never reached the expected shape');
+}
+
 describe('mesos-local scheduler API', () => {
   let local: MesosLocal;
   const open: TestScheduler[] = [];
@@ -160,7 +172,7 @@ describe('mesos-local scheduler API', () => {
     it('403 while a framework is disconnected within its failover_timeout', async () => {
       const s = await subscribe({ info: frameworkInfo({ failover_timeout: 60 }) });
       s.close();
-      await new Promise((r) => setTimeout(r, 200));
+      await stateUntil(local.masterUrl, (st) => st.frameworks.some((f) => f.id === s.frameworkId && !f.connected));
       const res = await s.call({ type: 'REVIVE' });
       expect(res.status).toBe(403);
       expect(res.body).toBe('Framework is not subscribed');
@@ -200,7 +212,7 @@ describe('mesos-local scheduler API', () => {
       await s.call({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [commandTask(offer, 'kept')] } }] } });
       await s.waitForUpdate('kept', 'TASK_STARTING');
       s.close();
-      await new Promise((r) => setTimeout(r, 200));
+      await stateUntil(local.masterUrl, (st) => st.frameworks.some((f) => f.id === s.frameworkId && !f.connected));
       const again = await subscribe({ info: frameworkInfo({ failover_timeout: 60, id: { value: s.frameworkId } }) });
       expect(again.events[0].type).toBe('SUBSCRIBED');
       expect(again.frameworkId).toBe(s.frameworkId);
@@ -216,8 +228,7 @@ describe('mesos-local scheduler API', () => {
       await s.call({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [commandTask(offer, 'gone')] } }] } });
       await s.waitForUpdate('gone', 'TASK_STARTING');
       s.close();
-      await new Promise((r) => setTimeout(r, 800));
-      const state = JSON.parse((await rawRequest(`${local.masterUrl}/master/state`, { method: 'GET' })).body) as { frameworks: unknown[]; completed_frameworks: { id: string; tasks: unknown[]; completed_tasks: { state: string }[] }[] };
+      const state = await stateUntil(local.masterUrl, (st) => st.completed_frameworks.length > 0);
       expect(state.frameworks).toHaveLength(0);
       expect(state.completed_frameworks[0].id).toBe(s.frameworkId);
       expect(state.completed_frameworks[0].completed_tasks[0].state).toBe('TASK_KILLED');
