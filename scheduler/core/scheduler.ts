@@ -57,6 +57,8 @@ const REFUSE_WHILE_PENDING_S = 5;
 const REFUSE_WHEN_IDLE_S = 120;
 /** Agents not seen in an offer for this long stop counting as known (unless they hold tasks). */
 const AGENT_FORGET_MS = 10 * 60_000;
+/** Reasons that say the task's agent is gone: it stops counting as a known agent until it offers again. */
+const AGENT_GONE_REASONS: ReadonlySet<string> = new Set(['REASON_AGENT_REMOVED', 'REASON_AGENT_DISCONNECTED', 'REASON_AGENT_UNKNOWN', 'REASON_AGENT_REMOVED_BY_OPERATOR']);
 /** Level-triggered safety net: the loop runs at least this often. */
 const TICK_MS = 5000;
 
@@ -232,6 +234,10 @@ export class Scheduler {
     client.on('offers', (offers) => this.onOffers(offers));
     client.on('rescind', (id) => this.offers.delete(id));
     client.on('update', (status) => void this.onUpdate(status));
+    client.on('failure', (f) => {
+      // A FAILURE without an executor id is the loss of a whole agent.
+      if (f.agent_id && !f.executor_id) this.agents.delete(f.agent_id.value);
+    });
     client.on('failure', (f) => this.log.warn({ agentId: f.agent_id?.value, executorId: f.executor_id?.value, status: f.status }, 'executor or agent failure'));
     client.on('error', (message) => this.log.error({ message }, 'Mesos master sent ERROR'));
     client.on('disconnected', (why) => {
@@ -566,6 +572,7 @@ export class Scheduler {
       await this.acknowledge(status);
       return;
     }
+    if (status.reason !== undefined && AGENT_GONE_REASONS.has(status.reason)) this.agents.delete(task.agentId);
     const request = this.requests.get(task.requestId);
     const outcome = applyStatus(task, status, request?.request.requestType, this.now());
     if (!outcome.ignored) {

@@ -24,7 +24,7 @@ export interface MatchInput {
   offers: readonly Offer[];
   /** Tasks already on each agent (by agent id). */
   loads: ReadonlyMap<string, AgentLoad>;
-  /** Agents the scheduler knows of (from offers and tasks), for OPTIMISTIC and SEPARATE. */
+  /** Agents the scheduler knows of (from offers and tasks), for SEPARATE's pending reason. */
   knownAgents: number;
 }
 
@@ -91,7 +91,7 @@ function why(slots: readonly OfferSlot[], demand: TaskDemand, knownAgents: numbe
   });
   if (fitting.length === 0) return shortfall ?? 'no offer fits';
   if (isSeparating(demand)) {
-    const free = fitting.filter((s) => placementAllows(s, demand, loads.get(s.agentId), placed.get(s.agentId) ?? emptyLoad(), knownAgents));
+    const free = fitting.filter((s) => placementAllows(s, demand, loads.get(s.agentId), placed.get(s.agentId) ?? emptyLoad()));
     if (free.length === 0) return `${demand.placement} needs ${demand.instances} agents, ${knownAgents} known`;
   }
   if (demand.maxTasksPerOffer !== undefined) return `maxTasksPerOffer ${demand.maxTasksPerOffer} reached in every offer`;
@@ -126,7 +126,7 @@ export function matchOffers(input: MatchInput): MatchResult {
       for (const slot of candidates) {
         const placed = placedOnAgent.get(slot.agentId) ?? NO_LOAD;
         const load = input.loads.get(slot.agentId);
-        if (!placementAllows(slot, demand, load, placed, input.knownAgents)) continue;
+        if (!placementAllows(slot, demand, load, placed)) continue;
         const sameRequest = (load?.byRequest.get(demand.requestId) ?? 0) + (placed.byRequest.get(demand.requestId) ?? 0);
         const rank = rankSlot(slot, demand, sameRequest);
         if (rank < bestRank) {

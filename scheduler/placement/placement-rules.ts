@@ -1,8 +1,11 @@
 import type { OfferSlot } from './feasibility';
 import type { AgentLoad, TaskDemand } from './task-demand';
 
-/** Most tasks of the demand's deploy one agent may hold under its placement, given what is known. */
-export function perAgentLimit(demand: TaskDemand, knownAgents: number): number {
+/**
+ * Most tasks of the demand's deploy one agent may hold under its placement. OPTIMISTIC spreads
+ * (by ranking) but stacks when it must, as Singularity's does; the SEPARATE kinds never stack.
+ */
+export function perAgentLimit(demand: TaskDemand): number {
   switch (demand.placement) {
     case 'SEPARATE':
     case 'SEPARATE_BY_DEPLOY':
@@ -10,14 +13,13 @@ export function perAgentLimit(demand: TaskDemand, knownAgents: number): number {
     case 'SPREAD_ALL_AGENTS':
       return 1;
     case 'OPTIMISTIC':
-      return Math.max(1, Math.ceil(demand.instances / Math.max(1, knownAgents)));
     case 'GREEDY':
       return Number.POSITIVE_INFINITY;
   }
 }
 
-export function placementAllows(slot: OfferSlot, demand: TaskDemand, load: AgentLoad | undefined, placedOnAgent: AgentLoad, knownAgents: number): boolean {
-  const limit = perAgentLimit(demand, knownAgents);
+export function placementAllows(slot: OfferSlot, demand: TaskDemand, load: AgentLoad | undefined, placedOnAgent: AgentLoad): boolean {
+  const limit = perAgentLimit(demand);
   const byRequest = demand.placement === 'SEPARATE_BY_REQUEST';
   const key = byRequest ? demand.requestId : demand.group;
   const existing = byRequest ? (load?.byRequest.get(key) ?? 0) + (placedOnAgent.byRequest.get(key) ?? 0)
@@ -28,5 +30,5 @@ export function placementAllows(slot: OfferSlot, demand: TaskDemand, load: Agent
 }
 
 export function isSeparating(demand: TaskDemand): boolean {
-  return perAgentLimit(demand, 1) === 1;
+  return perAgentLimit(demand) === 1;
 }
