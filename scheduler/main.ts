@@ -129,13 +129,13 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
     await election.start();
     // Standbys serve reads from the store: refresh what they show.
     refresh = setInterval(() => {
-      if (!scheduler.isLeader) scheduler.load().catch((err: Error) => log.warn({ err: err.message }, 'standby refresh failed'));
+      if (!scheduler.isLeader) scheduler.refreshFromStore().catch((err: Error) => log.warn({ err: err.message }, 'standby refresh failed'));
     }, STANDBY_REFRESH_MS);
   } else {
     await scheduler.becomeLeader();
   }
   log.info({
-    role: scheduler.isLeader ? 'leader' : 'standby', master: options.master, state: store.description,
+    role: scheduler.isLeader || election?.isLeader ? 'leader' : 'standby', master: options.master, state: store.description,
     api: apiUrl, port: boundPort, pid: process.pid,
   }, 'griddle-scheduler started');
 

@@ -18,7 +18,8 @@ export class Reconciler {
   private waiting = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private round = 0;
-  private active = false;
+  /** Bumped by start/stop: a round still awaiting its send from an older start drops out. */
+  private generation = 0;
 
   constructor(
     private readonly send: (tasks: ReconcileTarget[]) => Promise<void>,
@@ -29,37 +30,44 @@ export class Reconciler {
   /** Starts over (after a subscribe). */
   start(): void {
     this.stop();
-    this.active = true;
     this.round = 0;
     this.waiting = new Set(this.targets().map((t) => t.taskId));
-    void this.explicitRound();
+    void this.explicitRound(this.generation);
   }
 
   stop(): void {
-    this.active = false;
+    this.generation++;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+  }
+
+  private later(delayMs: number, round: () => Promise<void>): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void round();
+    }, delayMs);
   }
 
   /** Any status update for a task answers it. */
   answered(taskId: string): void {
-    if (!this.waiting.delete(taskId) || this.waiting.size > 0 || !this.active || this.round === 0) return;
+    if (!this.waiting.delete(taskId) || this.waiting.size > 0 || this.round === 0 || !this.timer) return;
     // Everything answered: go on to implicit without waiting for the retry timer.
-    if (this.timer) clearTimeout(this.timer);
+    clearTimeout(this.timer);
     this.timer = null;
-    void this.implicitRound();
+    void this.implicitRound(this.generation);
   }
 
   get unanswered(): number {
     return this.waiting.size;
   }
 
-  private async explicitRound(): Promise<void> {
-    if (!this.active) return;
+  private async explicitRound(generation: number): Promise<void> {
+    if (generation !== this.generation) return;
     const known = new Map(this.targets().map((t) => [t.taskId, t]));
     for (const id of this.waiting) if (!known.has(id)) this.waiting.delete(id);
     if (this.waiting.size === 0 || this.round >= MAX_EXPLICIT_ROUNDS) {
-      await this.implicitRound();
+      await this.implicitRound(generation);
       return;
     }
     this.round++;
@@ -69,22 +77,22 @@ export class Reconciler {
     } catch {
       // The retry below covers a failed send.
     }
-    if (!this.active) return;
+    if (generation !== this.generation) return;
     this.onRoundDone('explicit');
     const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (this.round - 1));
-    this.timer = setTimeout(() => void this.explicitRound(), delay);
+    this.later(delay, () => this.explicitRound(generation));
   }
 
-  private async implicitRound(): Promise<void> {
-    if (!this.active) return;
+  private async implicitRound(generation: number): Promise<void> {
+    if (generation !== this.generation) return;
     this.waiting.clear();
     try {
       await this.send([]);
     } catch {
       // The periodic round retries.
     }
-    if (!this.active) return;
+    if (generation !== this.generation) return;
     this.onRoundDone('implicit');
-    this.timer = setTimeout(() => void this.implicitRound(), RECONCILE_INTERVAL_MS);
+    this.later(RECONCILE_INTERVAL_MS, () => this.implicitRound(generation));
   }
 }

@@ -90,6 +90,9 @@ export class Scheduler {
   private client: SchedulerClient | null = null;
   private reconciler: Reconciler | null = null;
   private leader = false;
+  private subscribedAt = 0;
+  /** Bumped by every step-down, so a take-over still loading state knows it is stale. */
+  private epoch = 0;
   private suppressed = false;
   private cycleRunning = false;
   private cycleAgain = false;
@@ -122,10 +125,23 @@ export class Scheduler {
 
   /** Loads everything from the store (at startup and when becoming leader). */
   async load(): Promise<void> {
-    const [requests, deploys, tasks, framework, history] = await Promise.all([
+    this.apply(await this.fetchState());
+  }
+
+  /** A standby's view of the leader's writes; dropped if this instance became leader meanwhile. */
+  async refreshFromStore(): Promise<void> {
+    const state = await this.fetchState();
+    if (!this.leader) this.apply(state);
+  }
+
+  private async fetchState(): Promise<Map<string, unknown>[]> {
+    return Promise.all([
       this.store.load('requests'), this.store.load('deploys'), this.store.load('tasks'),
       this.store.load('framework'), this.store.load('history-tasks'),
     ]);
+  }
+
+  private apply([requests, deploys, tasks, framework, history]: Map<string, unknown>[]): void {
     this.requests.clear();
     for (const [id, v] of requests) this.requests.set(id, v as RequestRecord);
     this.deploys.clear();
@@ -215,7 +231,10 @@ export class Scheduler {
   /** Starts acting: loads the state, subscribes to Mesos (same framework id) and runs the loop. */
   async becomeLeader(): Promise<void> {
     if (this.leader) return;
+    const epoch = ++this.epoch;
     await this.load();
+    // Leadership may have been lost while the state was loading.
+    if (epoch !== this.epoch || this.leader) return;
     this.leader = true;
     const detector = this.options.detector ?? createMasterDetector(this.options.master ?? 'http://127.0.0.1:5050');
     const client = new SchedulerClient({
@@ -227,7 +246,9 @@ export class Scheduler {
     this.client = client;
     this.reconciler = new Reconciler(
       (tasks) => client.call({ type: 'RECONCILE', reconcile: { tasks: tasks.map((t) => ({ task_id: { value: t.taskId }, agent_id: t.agentId ? { value: t.agentId } : undefined })) } }),
-      () => [...this.tasks.values()].filter((t) => !endsTask(t.state)).map((t) => ({ taskId: t.taskId, agentId: t.agentId })),
+      // Only tasks launched before this subscription: a newer one may not have reached the
+      // master yet, and it would answer that it does not know it.
+      () => [...this.tasks.values()].filter((t) => !endsTask(t.state) && t.startedAt < this.subscribedAt).map((t) => ({ taskId: t.taskId, agentId: t.agentId })),
       (phase) => this.log.debug({ phase }, 'reconciliation round sent'),
     );
     client.on('subscribed', (id, master) => void this.onSubscribed(id, master));
@@ -252,6 +273,7 @@ export class Scheduler {
 
   /** Stops acting at once: no Mesos call leaves after this returns. */
   stepDown(): void {
+    this.epoch++;
     if (!this.leader) return;
     this.leader = false;
     this.client?.stop();
@@ -287,6 +309,7 @@ export class Scheduler {
   }
 
   private async onSubscribed(frameworkId: string, master: string): Promise<void> {
+    this.subscribedAt = this.now();
     if (frameworkId !== this.frameworkId) {
       this.frameworkId = frameworkId;
       this.store.put('framework', 'id', { id: frameworkId });
@@ -570,6 +593,11 @@ export class Scheduler {
         void client.call({ type: 'KILL', kill: { task_id: { value: taskId }, agent_id: status.agent_id } }).catch(() => {});
       }
       await this.acknowledge(status);
+      return;
+    }
+    if (status.reason === 'REASON_RECONCILIATION' && endsTask(status.state) && task.startedAt >= this.subscribedAt) {
+      // An answer to a reconciliation asked before this task was launched: it says nothing about it.
+      this.log.debug({ taskId, state: status.state }, 'ignoring a stale reconciliation answer');
       return;
     }
     if (status.reason !== undefined && AGENT_GONE_REASONS.has(status.reason)) this.agents.delete(task.agentId);
