@@ -37,6 +37,7 @@ export class MesosCallError extends Error {
 }
 
 const MAX_REDIRECTS = 5;
+const CALLS_IN_FLIGHT = 32;
 
 function resolveLocation(base: string, location: string): string {
   // Mesos answers with a protocol-relative `//host:port/api/v1/scheduler`.
@@ -60,7 +61,10 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
   private readonly watchdog: HeartbeatWatchdog;
   private readonly backoff: ReconnectBackoff;
   private readonly contentType: ContentType;
-  private readonly callAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  private readonly callAgent = new http.Agent({ keepAlive: true, maxSockets: CALLS_IN_FLIGHT });
+  /** Calls waiting for one of the CALLS_IN_FLIGHT slots (a burst of 20,000 ACKs stays small). */
+  private readonly waitingCalls: (() => void)[] = [];
+  private callsInFlight = 0;
   private generation = 0;
 
   constructor(private readonly options: SchedulerClientOptions) {
@@ -237,7 +241,14 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (!this.streamId || !this.frameworkId) throw new MesosCallError(`${call.type}: not subscribed`);
       try {
-        await this.send({ ...call, framework_id: { value: this.frameworkId } }, 0);
+        await this.acquireSlot();
+        try {
+          // The subscription may have ended while the call waited for a slot.
+          if (!this.streamId || !this.frameworkId) throw new MesosCallError(`${call.type}: not subscribed`);
+          await this.send({ ...call, framework_id: { value: this.frameworkId } }, 0);
+        } finally {
+          this.releaseSlot();
+        }
         return;
       } catch (err) {
         lastError = err as Error;
@@ -252,6 +263,20 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
       }
     }
     throw lastError ?? new MesosCallError(`${call.type} failed`);
+  }
+
+  private acquireSlot(): Promise<void> {
+    if (this.callsInFlight < CALLS_IN_FLIGHT) {
+      this.callsInFlight++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waitingCalls.push(resolve));
+  }
+
+  private releaseSlot(): void {
+    const next = this.waitingCalls.shift();
+    if (next) next(); // the slot passes straight to the next call
+    else this.callsInFlight--;
   }
 
   private send(call: SchedulerCall, redirects: number): Promise<void> {

@@ -85,6 +85,25 @@ export class ZkSession {
     });
   }
 
+  /** Deletes a subtree (ZooKeeper has no recursive delete); a missing path is fine. */
+  async removeTree(path: string): Promise<void> {
+    let children: string[];
+    try {
+      children = await this.getChildren(path);
+    } catch (err) {
+      if (isZkCode(err, zookeeper.Exception.NO_NODE)) return;
+      throw err;
+    }
+    for (let i = 0; i < children.length; i += 500) {
+      await Promise.all(children.slice(i, i + 500).map((c) => this.removeTree(`${path}/${c}`)));
+    }
+    try {
+      await this.remove(path);
+    } catch (err) {
+      if (!isZkCode(err, zookeeper.Exception.NO_NODE)) throw err;
+    }
+  }
+
   commit(tx: zookeeper.Transaction): Promise<void> {
     return new Promise((resolve, reject) => tx.commit((err) => (err ? reject(err) : resolve())));
   }
