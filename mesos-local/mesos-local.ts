@@ -69,7 +69,8 @@ export async function startMesosLocal(options: MesosLocalOptions = {}): Promise<
   const baseResources = parseResources(options.resources ?? DEFAULT_RESOURCES);
   const attributes = parseAttributes(options.attributes ?? '');
   const ownWorkDir = options.workDir === undefined;
-  const workDir = options.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'griddle-mesos-local-'));
+  // Absolute, because executors get it (MESOS_DIRECTORY) while running in their sandboxes.
+  const workDir = path.resolve(options.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'griddle-mesos-local-')));
   fs.mkdirSync(workDir, { recursive: true });
 
   const server = http.createServer();
