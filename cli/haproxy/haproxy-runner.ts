@@ -77,13 +77,14 @@ class Runner extends EventEmitter implements HaproxyRunner {
   private applied: string | undefined;
   private follower: CatalogFollower | undefined;
   private stopping = false;
+  private applying: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: RunHaproxyOptions) {
     super();
     this.bin = options.haproxyBin ?? 'haproxy';
     this.socket = options.statsSocket ?? `${options.config}.sock`;
     this.log = options.log ?? createLogger('griddle-haproxy');
-    this.holdDown = new HoldDown(options.holdDownMs ?? 1000, () => this.apply());
+    this.holdDown = new HoldDown(options.holdDownMs ?? 1000, () => (this.applying = this.apply()));
   }
 
   get pid(): number | undefined {
@@ -102,6 +103,15 @@ class Runner extends EventEmitter implements HaproxyRunner {
   }
 
   private async apply(): Promise<void> {
+    try {
+      await this.applyLatest();
+    } catch (err) {
+      this.log.error({ err: (err as Error).message }, 'applying the HAProxy configuration failed');
+      this.emit('rejected', { reason: (err as Error).message, config: this.latest ?? '' } satisfies RejectedEvent);
+    }
+  }
+
+  private async applyLatest(): Promise<void> {
     const config = this.latest;
     if (config === undefined || this.stopping || (config === this.applied && this.current)) return;
     const candidate = `${this.options.config}.new`;
@@ -112,12 +122,15 @@ class Runner extends EventEmitter implements HaproxyRunner {
       this.emit('rejected', { reason: check.output, config } satisfies RejectedEvent);
       return;
     }
+    // stop() may have come while HAProxy checked the file: start nothing after it.
+    if (this.stopping) return;
     await fs.rename(candidate, this.options.config);
     const previous = this.current;
     const args = ['-f', this.options.config];
     if (previous?.pid) args.push('-x', this.socket, '-sf', String(previous.pid));
     const child = this.spawnHaproxy(args);
     if (!(await this.waitReady(child))) {
+      if (this.stopping) return;
       this.log.error({ args }, 'HAProxy did not start with the new configuration');
       this.emit('rejected', { reason: 'haproxy exited at start', config } satisfies RejectedEvent);
       return;
@@ -151,7 +164,7 @@ class Runner extends EventEmitter implements HaproxyRunner {
   /** Ready when the admin socket answers from the new process; failed if it exits first. */
   private async waitReady(child: ChildProcess): Promise<boolean> {
     for (let i = 0; i < 200; i++) {
-      if (child.exitCode !== null || child.signalCode !== null) return false;
+      if (child.exitCode !== null || child.signalCode !== null || this.stopping) return false;
       if ((await socketPid(this.socket)) === child.pid) return true;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -163,6 +176,7 @@ class Runner extends EventEmitter implements HaproxyRunner {
     this.stopping = true;
     this.holdDown.stop();
     this.follower?.stop();
+    await this.applying.catch(() => undefined);
     await Promise.all([...this.children].map((child) => new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());

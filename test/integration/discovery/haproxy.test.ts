@@ -3,6 +3,7 @@
  * synthetic task events (the scheduler core's part is played by SchedulerDouble).
  */
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -191,5 +192,31 @@ describe('HAProxy following the discovery catalog', () => {
     scheduler.update({ ...task('task-x', backends[0]!), hostname: 'no-such-host.invalid', state: 'TASK_KILLED' });
     scheduler.update({ ...task('task-a', backends[0]!), healthy: false });
     expect((await applied).config).not.toContain('no-such-host');
+  });
+});
+
+describe('runHaproxy stopping', () => {
+  function haproxyProcessesFor(config: string): string[] {
+    try {
+      return execFileSync('pgrep', ['-f', `haproxy -f ${config}`], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+    } catch {
+      return []; // pgrep exits 1 when nothing matches
+    }
+  }
+
+  it.each([0, 20, 60, 150])('leaves no HAProxy behind when stopped %i ms into an apply', async (delayMs) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'griddle-haproxy-stop-'));
+    const config = path.join(dir, 'haproxy.cfg');
+    const port = await freePort();
+    const runner = runHaproxy({ config, follow: false, holdDownMs: 0, bindAddress: '127.0.0.1', log });
+    runner.update({ web: [{
+      ID: 't1', Name: 'web', Image: 'web:1', Created: '', Hostname: '127.0.0.1', Updated: '', ProxyMode: 'http', Status: 0,
+      Ports: [{ Type: 'tcp', Port: 1, ServicePort: port, IP: '127.0.0.1' }],
+    }] });
+    await new Promise((r) => setTimeout(r, delayMs));
+    await runner.stop();
+    expect(runner.pid).toBeUndefined();
+    expect(haproxyProcessesFor(config)).toEqual([]);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
