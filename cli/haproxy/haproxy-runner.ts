@@ -37,8 +37,11 @@ export interface RejectedEvent { reason: string; config: string }
 export interface HaproxyRunner extends EventEmitter {
   /** The pid of the HAProxy process serving the current configuration. */
   readonly pid: number | undefined;
-  /** Feeds services directly (what following the catalog does for every watch document). */
-  update(services: SidecarServicesByName): void;
+  /**
+   * Feeds services directly: parsed, or the JSON text of a watch document. Only the latest is
+   * rendered, when the hold-down lets the next apply run.
+   */
+  update(services: SidecarServicesByName | string): void;
   stop(): Promise<void>;
 }
 
@@ -73,8 +76,12 @@ class Runner extends EventEmitter implements HaproxyRunner {
   private readonly holdDown: HoldDown;
   private readonly children = new Set<ChildProcess>();
   private current: ChildProcess | undefined;
+  /** The newest services seen; rendered at the next apply. */
+  private latestServices: SidecarServicesByName | string | undefined;
   private latest: string | undefined;
   private applied: string | undefined;
+  /** The last configuration HAProxy refused: not checked again until the catalog changes it. */
+  private refused: string | undefined;
   private follower: CatalogFollower | undefined;
   private stopping = false;
   private applying: Promise<void> = Promise.resolve();
@@ -92,14 +99,23 @@ class Runner extends EventEmitter implements HaproxyRunner {
   }
 
   follow(url: string): void {
-    this.follower = followCatalog(url, (services) => this.update(services), { log: this.log });
+    this.follower = followCatalog(url, (json) => this.update(json), { log: this.log });
   }
 
-  update(services: SidecarServicesByName): void {
-    const rendered = renderHaproxyConfig(services, { bindAddress: this.options.bindAddress, statsSocket: this.socket });
+  update(services: SidecarServicesByName | string): void {
+    this.latestServices = services;
+    this.holdDown.trigger();
+  }
+
+  /** Renders the newest services (a burst of watch documents costs one parse and one render). */
+  private renderLatest(): void {
+    const services = this.latestServices;
+    if (services === undefined) return;
+    this.latestServices = undefined;
+    const parsed = typeof services === 'string' ? JSON.parse(services) as SidecarServicesByName : services;
+    const rendered = renderHaproxyConfig(parsed, { bindAddress: this.options.bindAddress, statsSocket: this.socket });
     for (const warning of rendered.warnings) this.log.warn({ warning }, 'HAProxy configuration incomplete');
     this.latest = rendered.config;
-    if (rendered.config !== this.applied || !this.current) this.holdDown.trigger();
   }
 
   private async apply(): Promise<void> {
@@ -112,12 +128,14 @@ class Runner extends EventEmitter implements HaproxyRunner {
   }
 
   private async applyLatest(): Promise<void> {
+    this.renderLatest();
     const config = this.latest;
-    if (config === undefined || this.stopping || (config === this.applied && this.current)) return;
+    if (config === undefined || this.stopping || (config === this.applied && this.current) || config === this.refused) return;
     const candidate = `${this.options.config}.new`;
     await fs.writeFile(candidate, config);
     const check = await run(this.bin, ['-c', '-f', candidate]);
     if (!check.ok) {
+      this.refused = config;
       this.log.error({ reason: check.output, config: candidate }, 'HAProxy configuration failed validation; keeping the previous one');
       this.emit('rejected', { reason: check.output, config } satisfies RejectedEvent);
       return;
