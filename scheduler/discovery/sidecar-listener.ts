@@ -104,9 +104,11 @@ export function createSidecarRouter(options: SidecarListenerOptions, watchers: S
       }
     });
     const unsubscribe = catalog.subscribe(push);
+    const unsubscribeReset = catalog.onReset(push);
     watchers.add(res);
     res.on('close', () => {
       unsubscribe();
+      unsubscribeReset();
       watchers.delete(res);
     });
     push();
