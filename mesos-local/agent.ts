@@ -532,6 +532,13 @@ export class Agent implements AgentLink {
     this.recordUpdate(task, status);
   }
 
+  /** An executor's update as the agent forwards it: with its agent, executor and container. */
+  private fromExecutor(executor: RunningExecutor, status: TaskStatus): TaskStatus {
+    const container: NonNullable<TaskStatus['container_status']> = { container_id: { value: executor.containerId } };
+    if (executor.process?.pid !== undefined) container.executor_pid = executor.process.pid;
+    return { ...status, agent_id: { value: this.id }, executor_id: executor.info.executor_id, container_status: { ...container, ...status.container_status } };
+  }
+
   private recordUpdate(task: AgentTask, status: TaskStatus): void {
     if (status.uuid) task.seenUuids.add(status.uuid);
     task.state = status.state;
@@ -584,9 +591,7 @@ export class Agent implements AgentLink {
         case 'UPDATE': {
           const status = call.update!.status;
           const task = this.tasks.get(`${executor.frameworkId}/${status.task_id.value}`);
-          if (task && !task.seenUuids.has(status.uuid!)) {
-            this.recordUpdate(task, { ...status, agent_id: { value: this.id }, executor_id: executor.info.executor_id });
-          }
+          if (task && !task.seenUuids.has(status.uuid!)) this.recordUpdate(task, this.fromExecutor(executor, status));
           reply(res, 202);
           executor.stream?.send({ type: 'ACKNOWLEDGED', acknowledged: { task_id: status.task_id, uuid: status.uuid! } });
           return;
@@ -627,9 +632,7 @@ export class Agent implements AgentLink {
     // Updates the executor sent but the agent never recorded (it was down) are taken now.
     for (const { status } of call.subscribe?.unacknowledged_updates ?? []) {
       const task = this.tasks.get(`${executor.frameworkId}/${status.task_id.value}`);
-      if (task && status.uuid && !task.seenUuids.has(status.uuid)) {
-        this.recordUpdate(task, { ...status, agent_id: { value: this.id }, executor_id: executor.info.executor_id });
-      }
+      if (task && status.uuid && !task.seenUuids.has(status.uuid)) this.recordUpdate(task, this.fromExecutor(executor, status));
     }
     if (executor.state === 'TERMINATING') stream.send({ type: 'SHUTDOWN' });
     else {

@@ -54,6 +54,8 @@ describe('mesos-local process containerizer with a custom executor', () => {
     expect(status.source).toBe('SOURCE_EXECUTOR');
     expect(status.uuid).toBeDefined();
     expect(status.executor_id?.value).toBe('exec-task-1');
+    expect(status.container_status?.container_id?.value).toMatch(/-c\d+-/);
+    expect(status.container_status?.executor_pid).toBe(local.pids()[0]);
 
     // Unacknowledged, the agent re-sends the very same update (same uuid).
     const again = await scheduler.next((e) => e.type === 'UPDATE' && e.update!.status.uuid === status.uuid, 10_000, 'retry');
