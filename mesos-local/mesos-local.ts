@@ -122,7 +122,7 @@ export async function startMesosLocal(options: MesosLocalOptions = {}): Promise<
     await closeServer();
     if (ownWorkDir) fs.rmSync(workDir, { recursive: true, force: true });
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(code === 'EADDRINUSE' ? `an agent port is already in use (agents listen on --port + 1 ...; choose another --port): ${(err as Error).message}` : (err as Error).message);
+    throw new Error(code === 'EADDRINUSE' ? `an agent port is already in use (agents listen on --port + 1 ...; choose another --port): ${(err as Error).message}` : (err as Error).message, { cause: err });
   }
 
   const agentOf = (id: string): Agent => {
