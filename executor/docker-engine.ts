@@ -80,29 +80,6 @@ export async function ensureImage(
   throw new PullError(`image ${image} is not present and could not be pulled after ${opts.attempts} attempts: ${last}`);
 }
 
-/** Splits Docker's multiplexed stream format (8-byte frame headers) into stdout and stderr. */
-export function demultiplex(buffer: Buffer): { stdout: Buffer; stderr: Buffer } {
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  let i = 0;
-  while (i + 8 <= buffer.length) {
-    const kind = buffer[i];
-    const size = buffer.readUInt32BE(i + 4);
-    const frame = buffer.subarray(i + 8, i + 8 + size);
-    (kind === 2 ? err : out).push(frame);
-    i += 8 + size;
-  }
-  return { stdout: Buffer.concat(out), stderr: Buffer.concat(err) };
-}
-
-/** The last `maxBytes` of the container's combined output, for a failure message. */
-export async function logTail(container: Docker.Container, maxBytes: number): Promise<string> {
-  const raw = (await container.logs({ stdout: true, stderr: true, tail: 100, follow: false })) as unknown as Buffer;
-  const { stdout, stderr } = demultiplex(raw);
-  const text = Buffer.concat([stdout, stderr]).toString('utf8').trim();
-  return text.length > maxBytes ? `…${text.slice(text.length - maxBytes)}` : text;
-}
-
 /** Runs a command in the container (`docker exec`); resolves with its exit code. */
 export async function execInContainer(container: Docker.Container, cmd: string[], timeoutMs: number): Promise<number> {
   const exec = await container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });

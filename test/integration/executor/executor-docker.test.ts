@@ -171,7 +171,7 @@ describe('griddle-executor with Docker', () => {
   it('reports the exit code with a bounded log tail, and exit 0 as TASK_FINISHED (protobuf content type)', async () => {
     const bad = uniqueId('exit');
     const a = await start(bad);
-    a.agent.launch(dockerTask({ taskId: bad, image: 'griddle/busybox:latest', command: 'i=0; while [ $i -lt 300 ]; do echo line $i; i=$((i+1)); done; echo last words >&2; exit 3' }));
+    a.agent.launch(dockerTask({ taskId: bad, image: 'griddle/busybox:latest', command: 'i=0; while [ $i -lt 300 ]; do echo line $i; i=$((i+1)); done; sleep 0.3; echo last words >&2; exit 3' }));
     const failed = await a.agent.waitForState('TASK_FAILED');
     expect(failed.message).toMatch(/^container exited with code 3; last output: /);
     expect(failed.message).toContain('last words');
