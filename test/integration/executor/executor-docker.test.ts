@@ -121,30 +121,28 @@ describe('griddle-executor with Docker', () => {
     expect(containerExists(containerName(taskId))).toBe(false);
   });
 
-  it('gives a container that traps SIGTERM its grace period, then SIGKILLs one that ignores it; both are removed', async () => {
-    const graceful = uniqueId('trap');
-    const a = await start(graceful);
-    a.agent.launch(dockerTask({ taskId: graceful, image: 'griddle/busybox:latest', killGraceMs: 10_000,
-      command: "trap 'echo got TERM; sleep 2; echo clean exit; exit 0' TERM; echo started; while true; do sleep 0.2; done" }));
-    await a.agent.waitForState('TASK_RUNNING');
+  /** Runs a busybox command, KILLs it once it runs, and returns its end and sandbox output. */
+  async function killAfterStart(prefix: string, command: string, killGraceMs: number): Promise<{ message: string; sandbox: string; gone: boolean }> {
+    const taskId = uniqueId(prefix);
+    const { agent, executor } = await start(taskId);
+    agent.launch(dockerTask({ taskId, image: 'griddle/busybox:latest', killGraceMs, command }));
+    await agent.waitForState('TASK_RUNNING');
     await new Promise((r) => setTimeout(r, 500));
-    a.agent.kill(graceful);
-    const killed = await a.agent.waitForState('TASK_KILLED');
-    expect(killed.message).toContain('exit code 0');
-    expect(readSandbox(a.executor.sandbox)).toMatch(/got TERM[\s\S]*clean exit/);
-    expect(containerExists(containerName(graceful))).toBe(false);
+    agent.kill(taskId);
+    const killed = await agent.waitForState('TASK_KILLED');
+    return { message: killed.message ?? '', sandbox: readSandbox(executor.sandbox), gone: !containerExists(containerName(taskId)) };
+  }
 
-    const stubborn = uniqueId('stubborn');
-    const b = await start(stubborn);
-    b.agent.launch(dockerTask({ taskId: stubborn, image: 'griddle/busybox:latest', killGraceMs: 1000,
-      command: "trap 'echo ignoring TERM' TERM; while true; do sleep 0.2; done" }));
-    await b.agent.waitForState('TASK_RUNNING');
-    await new Promise((r) => setTimeout(r, 500));
-    b.agent.kill(stubborn);
-    const ended = await b.agent.waitForState('TASK_KILLED');
-    expect(ended.message).toContain('exit code 137');
-    expect(readSandbox(b.executor.sandbox)).toContain('ignoring TERM');
-    expect(containerExists(containerName(stubborn))).toBe(false);
+  it('gives a container that traps SIGTERM its grace period, then SIGKILLs one that ignores it; both are removed', async () => {
+    const graceful = await killAfterStart('trap', "trap 'echo got TERM; sleep 2; echo clean exit; exit 0' TERM; while true; do sleep 0.2; done", 10_000);
+    expect(graceful.message).toContain('exit code 0');
+    expect(graceful.sandbox).toMatch(/got TERM[\s\S]*clean exit/);
+    expect(graceful.gone).toBe(true);
+
+    const stubborn = await killAfterStart('stubborn', "trap 'echo ignoring TERM' TERM; while true; do sleep 0.2; done", 1000);
+    expect(stubborn.message).toContain('exit code 137');
+    expect(stubborn.sandbox).toContain('ignoring TERM');
+    expect(stubborn.gone).toBe(true);
   });
 
   it.each([
