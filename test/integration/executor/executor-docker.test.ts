@@ -91,11 +91,11 @@ describe('griddle-executor with Docker', () => {
     }
   });
 
-  it('kills a container that turns unhealthy after exactly consecutive_failures failures and reports TASK_FAILED', async () => {
+  it('ignores failures in the grace period, then kills a container that turns unhealthy after exactly consecutive_failures failures', async () => {
     const taskId = uniqueId('sick');
     const probe = fs.mkdtempSync(path.join(os.tmpdir(), 'griddle-probe-'));
     fs.chmodSync(probe, 0o777);
-    fs.writeFileSync(path.join(probe, 'healthy'), '');
+    const checks = () => (fs.existsSync(path.join(probe, 'log')) ? fs.readFileSync(path.join(probe, 'log'), 'utf8').trim().split('\n') : []);
     cleanups.push(() => fs.rmSync(probe, { recursive: true, force: true }));
     const { agent } = await start(taskId);
     agent.launch(dockerTask({
@@ -104,9 +104,14 @@ describe('griddle-executor with Docker', () => {
       health: {
         type: 'COMMAND',
         command: { shell: true, value: 'if [ -f /probe/healthy ]; then echo ok >> /probe/log; else echo fail >> /probe/log; exit 1; fi' },
-        delay_seconds: 0, interval_seconds: 1, timeout_seconds: 5, grace_period_seconds: 1, consecutive_failures: 3,
+        delay_seconds: 0, interval_seconds: 1, timeout_seconds: 5, grace_period_seconds: 60, consecutive_failures: 3,
       },
     }));
+    // Starting up: more failures than consecutive_failures, all inside the grace period.
+    const deadline = Date.now() + 60_000;
+    while (checks().length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(checks().slice(0, 4)).toEqual(['fail', 'fail', 'fail', 'fail']);
+    fs.writeFileSync(path.join(probe, 'healthy'), '');
     await agent.waitFor((u) => u.some((s) => s.healthy === true), 'healthy');
     fs.rmSync(path.join(probe, 'healthy'));
     const failed = await agent.waitForState('TASK_FAILED');
@@ -115,7 +120,7 @@ describe('griddle-executor with Docker', () => {
     expect(failed.message).toMatch(/^health check failed: .*\(3 consecutive failures\)/);
     const transitions = agent.updates.filter((u) => u.state === 'TASK_RUNNING' && u.healthy !== undefined).map((u) => u.healthy);
     expect(transitions).toEqual([true, false]);
-    const log = fs.readFileSync(path.join(probe, 'log'), 'utf8').trim().split('\n');
+    const log = checks();
     const afterLastOk = log.slice(log.lastIndexOf('ok') + 1);
     expect(afterLastOk).toEqual(['fail', 'fail', 'fail']);
     expect(containerExists(containerName(taskId))).toBe(false);
