@@ -61,11 +61,14 @@ interface RunningExecutor {
   state: ExecutorState;
   stream: EventStream<'mesos.v1.executor.Event'> | null;
   queued: TaskInfo[];
+  pendingKills: ExecutorEvent[];
   taskIds: Set<string>;
   process?: ProcessHandle;
   /** A TaskInfo.command task run without an executor protocol (Mesos's command executor). */
   commandTask?: TaskInfo;
   killRequested?: boolean;
+  /** Why the agent killed it, when it did (else REASON_EXECUTOR_TERMINATED). */
+  terminationReason?: TaskStatusReason;
   heartbeatTimer?: unknown;
   registrationTimer?: unknown;
   shutdownTimer?: unknown;
@@ -150,10 +153,9 @@ export class Agent implements AgentLink {
     this.server = server;
     const restarting = this.executors.size > 0 || this.exitsWhileDown.length > 0;
     this.running = true;
-    this.options.master.registerAgent({
-      id: this.id, hostname: this.hostname, port: this.port, resources: this.resources, attributes: this.attributes, link: this, tasks: this.reportTasks(),
-    });
-    this.updates.resume();
+    // Registering makes the master call frameworkSubscribed for every connected framework,
+    // which re-sends their pending updates.
+    this.registerWithMaster();
     if (restarting) this.recover();
   }
 
@@ -182,11 +184,13 @@ export class Agent implements AgentLink {
   heal(): void {
     if (!this.partitioned) return;
     this.partitioned = false;
-    if (!this.running) return;
+    if (this.running) this.registerWithMaster();
+  }
+
+  private registerWithMaster(): void {
     this.options.master.registerAgent({
       id: this.id, hostname: this.hostname, port: this.port, resources: this.resources, attributes: this.attributes, link: this, tasks: this.reportTasks(),
     });
-    this.updates.resume();
   }
 
   /** Everything ends: every process this agent started is killed. */
@@ -237,7 +241,13 @@ export class Agent implements AgentLink {
     const agentTask: AgentTask = { info: task, frameworkId, executorKey: key, state: 'TASK_STAGING', seenUuids: new Set() };
     this.tasks.set(`${frameworkId}/${task.task_id.value}`, agentTask);
     let executor = this.executors.get(key);
-    if (executor && executor.state !== 'TERMINATING' && executor.state !== 'TERMINATED') {
+    if (executor?.state === 'TERMINATING') {
+      // As Mesos's agent: a task for an executor being shut down is dropped.
+      const aware = (framework.capabilities ?? []).some((c) => c.type === 'PARTITION_AWARE');
+      this.agentUpdate(agentTask, aware ? 'TASK_DROPPED' : 'TASK_LOST', 'SOURCE_AGENT', 'REASON_EXECUTOR_TERMINATED', 'Executor terminating');
+      return;
+    }
+    if (executor && executor.state !== 'TERMINATED') {
       executor.taskIds.add(task.task_id.value);
       if (executor.state === 'RUNNING' && executor.stream) this.sendLaunch(executor, task);
       else executor.queued.push(task);
@@ -260,7 +270,10 @@ export class Agent implements AgentLink {
     }
     if (executor.commandTask) {
       executor.killRequested = true;
-      this.agentUpdate(task, 'TASK_KILLING', 'SOURCE_EXECUTOR', undefined, 'Killing the command');
+      // Mesos's command executor reports TASK_KILLING only to frameworks that opted in.
+      if ((executor.framework.capabilities ?? []).some((c) => c.type === 'TASK_KILLING_STATE')) {
+        this.agentUpdate(task, 'TASK_KILLING', 'SOURCE_EXECUTOR', undefined, 'Killing the command');
+      }
       this.terminateProcess(executor, killPolicy?.grace_period?.nanoseconds ?? executor.commandTask.kill_policy?.grace_period?.nanoseconds);
       return;
     }
@@ -273,7 +286,9 @@ export class Agent implements AgentLink {
     }
     const event: ExecutorEvent = { type: 'KILL', kill: { task_id: { value: taskId } } };
     if (killPolicy) event.kill!.kill_policy = killPolicy;
-    executor.stream?.send(event);
+    // A checkpointed executor between two subscriptions gets the KILL when it is back.
+    if (executor.stream) executor.stream.send(event);
+    else executor.pendingKills.push(event);
   }
 
   shutdownExecutor(frameworkId: string, executorId: string): void {
@@ -301,7 +316,7 @@ export class Agent implements AgentLink {
       this.tasks.delete(key);
       const executor = this.executors.get(task.executorKey);
       executor?.taskIds.delete(taskId);
-      if (executor && executor.state === 'TERMINATED' && executor.taskIds.size === 0) this.executors.delete(executor.key);
+      if (executor && executor.state === 'TERMINATED' && executor.taskIds.size === 0 && this.executors.get(executor.key) === executor) this.executors.delete(executor.key);
       if (executor && this.options.containerizer === 'simulated' && executor.taskIds.size === 0) {
         this.executors.delete(executor.key);
         this.options.master.executorExited(this.id, frameworkId, executor.info.executor_id.value, 0);
@@ -325,7 +340,7 @@ export class Agent implements AgentLink {
     const runs = path.join(this.workDir, 'slaves', this.id, 'frameworks', frameworkId, 'executors', info.executor_id.value, 'runs');
     const executor: RunningExecutor = {
       key: `${frameworkId}/${info.executor_id.value}`, frameworkId, framework, info: { ...info, framework_id: { value: frameworkId } },
-      containerId, directory: path.join(runs, containerId), state: 'REGISTERING', stream: null, queued: [], taskIds: new Set([task.task_id.value]),
+      containerId, directory: path.join(runs, containerId), state: 'REGISTERING', stream: null, queued: [], pendingKills: [], taskIds: new Set([task.task_id.value]),
     };
     this.executors.set(executor.key, executor);
     if (this.options.containerizer === 'process') {
@@ -376,6 +391,7 @@ export class Agent implements AgentLink {
     executor.registrationTimer = this.timers.setTimeout(() => {
       if (executor.state !== 'REGISTERING') return;
       this.log.warn({ executorId: executor.info.executor_id.value }, 'executor did not subscribe in time: killing it');
+      executor.terminationReason = 'REASON_EXECUTOR_REGISTRATION_TIMEOUT';
       executor.process?.signal('SIGKILL');
     }, this.options.executorRegistrationTimeoutMs ?? 60_000);
   }
@@ -462,11 +478,12 @@ export class Agent implements AgentLink {
       }
     } else {
       for (const task of this.liveTasks(executor)) {
-        this.agentUpdate(task, 'TASK_FAILED', 'SOURCE_AGENT', 'REASON_EXECUTOR_TERMINATED', 'Executor terminated');
+        this.agentUpdate(task, 'TASK_FAILED', 'SOURCE_AGENT', executor.terminationReason ?? 'REASON_EXECUTOR_TERMINATED', 'Executor terminated');
       }
     }
     executor.queued = [];
-    if (executor.taskIds.size === 0 || [...executor.taskIds].every((id) => !this.tasks.has(`${executor.frameworkId}/${id}`))) {
+    const current = this.executors.get(executor.key) === executor;
+    if (current && (executor.taskIds.size === 0 || [...executor.taskIds].every((id) => !this.tasks.has(`${executor.frameworkId}/${id}`)))) {
       this.executors.delete(executor.key);
     }
     this.options.master.executorExited(this.id, executor.frameworkId, executor.info.executor_id.value, status);
@@ -483,6 +500,7 @@ export class Agent implements AgentLink {
         if (executor.stream || executor.state === 'TERMINATED' || executor.commandTask || !executor.process) continue;
         if (executor.state === 'REGISTERING') continue;
         this.log.warn({ executorId: executor.info.executor_id.value }, 'executor did not resubscribe after the agent restarted: killing it');
+        executor.terminationReason = 'REASON_EXECUTOR_REREGISTRATION_TIMEOUT';
         executor.process.signal('SIGKILL');
       }
     }, timeout);
@@ -512,6 +530,13 @@ export class Agent implements AgentLink {
     if (reason) status.reason = reason;
     if (message) status.message = message;
     this.recordUpdate(task, status);
+  }
+
+  /** An executor's update as the agent forwards it: with its agent, executor and container. */
+  private fromExecutor(executor: RunningExecutor, status: TaskStatus): TaskStatus {
+    const container: NonNullable<TaskStatus['container_status']> = { container_id: { value: executor.containerId } };
+    if (executor.process?.pid !== undefined) container.executor_pid = executor.process.pid;
+    return { ...status, agent_id: { value: this.id }, executor_id: executor.info.executor_id, container_status: { ...container, ...status.container_status } };
   }
 
   private recordUpdate(task: AgentTask, status: TaskStatus): void {
@@ -566,9 +591,7 @@ export class Agent implements AgentLink {
         case 'UPDATE': {
           const status = call.update!.status;
           const task = this.tasks.get(`${executor.frameworkId}/${status.task_id.value}`);
-          if (task && !task.seenUuids.has(status.uuid!)) {
-            this.recordUpdate(task, { ...status, agent_id: { value: this.id }, executor_id: executor.info.executor_id });
-          }
+          if (task && !task.seenUuids.has(status.uuid!)) this.recordUpdate(task, this.fromExecutor(executor, status));
           reply(res, 202);
           executor.stream?.send({ type: 'ACKNOWLEDGED', acknowledged: { task_id: status.task_id, uuid: status.uuid! } });
           return;
@@ -609,15 +632,14 @@ export class Agent implements AgentLink {
     // Updates the executor sent but the agent never recorded (it was down) are taken now.
     for (const { status } of call.subscribe?.unacknowledged_updates ?? []) {
       const task = this.tasks.get(`${executor.frameworkId}/${status.task_id.value}`);
-      if (task && status.uuid && !task.seenUuids.has(status.uuid)) {
-        this.recordUpdate(task, { ...status, agent_id: { value: this.id }, executor_id: executor.info.executor_id });
-      }
+      if (task && status.uuid && !task.seenUuids.has(status.uuid)) this.recordUpdate(task, this.fromExecutor(executor, status));
     }
     if (executor.state === 'TERMINATING') stream.send({ type: 'SHUTDOWN' });
     else {
       const queued = executor.queued;
       executor.queued = [];
       for (const task of queued) this.sendLaunch(executor, task);
+      for (const kill of executor.pendingKills.splice(0)) stream.send(kill);
     }
     const beat = (): void => {
       if (executor.stream !== stream) return;

@@ -95,6 +95,14 @@ export class Allocator {
     if (fw) fw.suppressed = true;
   }
 
+  /** UPDATE_FRAMEWORK's suppressed roles: offers stop or resume; filters stay (unlike REVIVE). */
+  setSuppressed(frameworkId: string, suppressed: boolean): void {
+    const fw = this.frameworks.get(frameworkId);
+    if (!fw) return;
+    fw.suppressed = suppressed;
+    if (!suppressed) this.markAllCandidates();
+  }
+
   /** REVIVE: offers resume and every decline filter of the framework is dropped. */
   revive(frameworkId: string): void {
     const fw = this.frameworks.get(frameworkId);

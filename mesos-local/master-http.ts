@@ -91,6 +91,11 @@ async function scheduler(master: Master, options: MasterHttpOptions, req: http.I
       throw new HttpError(400, `The stream ID '${String(streamId)}' included in this request didn't match the stream ID currently associated with framework ID ${framework.id}`);
     }
     if (call.type === 'UNKNOWN') return reply(res, 501);
+    if (call.type === 'UPDATE_FRAMEWORK') {
+      // The one synchronous call: 200 once applied, 400 when the update is not allowed.
+      const error = master.updateFramework(framework, call.update_framework!);
+      return error ? reply(res, 400, error) : reply(res, 200);
+    }
     master.handleCall(framework, call);
     reply(res, 202);
   } catch (err) {
@@ -110,10 +115,14 @@ export function validateCall(call: SchedulerCall): string | null {
   if (!call.framework_id) return "Expecting 'framework_id' to be present";
   const required: Partial<Record<NonNullable<SchedulerCall['type']>, keyof SchedulerCall>> = {
     ACCEPT: 'accept', DECLINE: 'decline', KILL: 'kill', SHUTDOWN: 'shutdown', ACKNOWLEDGE: 'acknowledge',
-    RECONCILE: 'reconcile', MESSAGE: 'message',
+    RECONCILE: 'reconcile', MESSAGE: 'message', ACCEPT_INVERSE_OFFERS: 'accept_inverse_offers',
+    DECLINE_INVERSE_OFFERS: 'decline_inverse_offers', REQUEST: 'request', UPDATE_FRAMEWORK: 'update_framework',
   };
   const field = required[call.type];
   if (field && call[field] === undefined) return `Expecting '${field}' to be present`;
+  if (call.type === 'UPDATE_FRAMEWORK' && call.update_framework!.framework_info.id?.value !== call.framework_id.value) {
+    return "'framework_id' differs from 'update_framework.framework_info.id'";
+  }
   if (call.type === 'ACKNOWLEDGE' && !isValidUuidBase64(call.acknowledge!.uuid)) {
     return 'Not a valid UUID: the acknowledgement uuid must be 16 bytes of an RFC 4122 UUID';
   }

@@ -284,6 +284,21 @@ export class Master {
     }
   }
 
+  /** UPDATE_FRAMEWORK: Mesos lets a framework change its FrameworkInfo except user, principal and checkpoint. */
+  updateFramework(framework: MasterFramework, update: NonNullable<SchedulerCall['update_framework']>): string | null {
+    const info = update.framework_info;
+    const invalid = validateFrameworkInfo(info);
+    if (invalid) return `Supplied FrameworkInfo is not valid: ${invalid}`;
+    for (const field of ['user', 'principal', 'checkpoint'] as const) {
+      if ((info[field] ?? null) !== (framework.info[field] ?? null)) return `FrameworkInfo update is not valid: Updating 'FrameworkInfo.${field}' is unsupported`;
+    }
+    framework.info = { ...info, id: { value: framework.id } };
+    framework.partitionAware = hasCapability(info, 'PARTITION_AWARE');
+    this.allocator.setSuppressed(framework.id, (update.suppressed_roles ?? []).length > 0);
+    this.allocateSoon();
+    return null;
+  }
+
   getFramework(id: string): MasterFramework | undefined {
     return this.frameworks.get(id);
   }
@@ -422,7 +437,7 @@ export class Master {
     };
     this.agents.set(reg.id, agent);
     this.allocator.addAgent(reg.id, reg.resources);
-    this.log.info({ agentId: reg.id, hostname: reg.hostname, port: reg.port }, 'agent registered');
+    this.log.info({ agentId: reg.id, agentHostname: reg.hostname, port: reg.port }, 'agent registered');
     this.allocateSoon();
   }
 

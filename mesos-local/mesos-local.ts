@@ -69,7 +69,8 @@ export async function startMesosLocal(options: MesosLocalOptions = {}): Promise<
   const baseResources = parseResources(options.resources ?? DEFAULT_RESOURCES);
   const attributes = parseAttributes(options.attributes ?? '');
   const ownWorkDir = options.workDir === undefined;
-  const workDir = options.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'griddle-mesos-local-'));
+  // Absolute, because executors get it (MESOS_DIRECTORY) while running in their sandboxes.
+  const workDir = path.resolve(options.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'griddle-mesos-local-')));
   fs.mkdirSync(workDir, { recursive: true });
 
   const server = http.createServer();
@@ -108,7 +109,21 @@ export async function startMesosLocal(options: MesosLocalOptions = {}): Promise<
     });
     agents.set(id, agent);
   }
-  await Promise.all([...agents.values()].map((a) => a.start()));
+  const closeServer = (): Promise<void> => new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+  try {
+    await Promise.all([...agents.values()].map((a) => a.start()));
+  } catch (err) {
+    master.stop();
+    await election?.close();
+    await Promise.all([...agents.values()].map((a) => a.destroy()));
+    await closeServer();
+    if (ownWorkDir) fs.rmSync(workDir, { recursive: true, force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(code === 'EADDRINUSE' ? `an agent port is already in use (agents listen on --port + 1 ...; choose another --port): ${(err as Error).message}` : (err as Error).message);
+  }
 
   const agentOf = (id: string): Agent => {
     const agent = agents.get(id);
@@ -124,10 +139,7 @@ export async function startMesosLocal(options: MesosLocalOptions = {}): Promise<
       master.stop();
       await election?.close();
       await Promise.all([...agents.values()].map((a) => a.destroy()));
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await closeServer();
       if (ownWorkDir) fs.rmSync(workDir, { recursive: true, force: true });
     },
     stopAgent: (id) => agentOf(id).stop(),

@@ -87,8 +87,12 @@ export class TestScheduler {
     });
   }
 
+  /** When set, every UPDATE carrying a uuid is acknowledged as it arrives. */
+  autoAcknowledge = false;
+
   private receive(event: SchedulerEvent): void {
     if (event.type === 'SUBSCRIBED') this.frameworkId = event.subscribed!.framework_id.value;
+    if (this.autoAcknowledge && event.type === 'UPDATE' && event.update!.status.uuid) void this.acknowledge(event).catch(() => undefined);
     this.events.push(event);
     this.waiters = this.waiters.filter((w) => {
       if (!w.match(event)) return true;

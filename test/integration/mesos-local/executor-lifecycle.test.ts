@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
 import { createLogger } from '../../../common/logger';
-import type { Offer, SchedulerEvent, TaskInfo } from '../../../mesos-proto';
+import http from 'node:http';
+import { CONTENT_TYPE_PROTOBUF, decode, encode, RecordIODecoder, type ExecutorEvent, type Offer, type SchedulerEvent, type TaskInfo } from '../../../mesos-proto';
 import { rawRequest, TestScheduler } from '../../support/mesos-test-scheduler';
 
 const EXECUTOR = path.join(__dirname, '..', '..', 'support', 'tiny-executor.js');
@@ -53,6 +54,8 @@ describe('mesos-local process containerizer with a custom executor', () => {
     expect(status.source).toBe('SOURCE_EXECUTOR');
     expect(status.uuid).toBeDefined();
     expect(status.executor_id?.value).toBe('exec-task-1');
+    expect(status.container_status?.container_id?.value).toMatch(/-c\d+-/);
+    expect(status.container_status?.executor_pid).toBe(local.pids()[0]);
 
     // Unacknowledged, the agent re-sends the very same update (same uuid).
     const again = await scheduler.next((e) => e.type === 'UPDATE' && e.update!.status.uuid === status.uuid, 10_000, 'retry');
@@ -75,6 +78,10 @@ describe('mesos-local process containerizer with a custom executor', () => {
     const data = JSON.parse(read.body) as { data: string; offset: number };
     expect(data.data).toContain('event LAUNCH');
     expect(data.data).toContain('event KILL');
+    const size = await rawRequest(`${agent.url}/files/read?path=${encodeURIComponent(path.join(sandbox, 'stdout'))}&offset=-1`, { method: 'GET' });
+    expect(JSON.parse(size.body)).toEqual({ data: '', offset: Buffer.byteLength(data.data) });
+    const outside = await rawRequest(`${agent.url}/files/read?path=${encodeURIComponent('/etc/passwd')}`, { method: 'GET' });
+    expect(outside.status).toBe(404);
     const browse = await rawRequest(`${agent.url}/files/browse?path=${encodeURIComponent(sandbox)}`, { method: 'GET' });
     expect((JSON.parse(browse.body) as { path: string }[]).map((e) => path.basename(e.path)).sort()).toEqual(['stderr', 'stdout']);
   });
@@ -128,6 +135,74 @@ describe('mesos-local process containerizer with a custom executor', () => {
     expect((await rawRequest(`${local.masterUrl}/__griddle/executors/no-such-executor/kill`)).status).toBe(404);
   });
 
+  it('relays framework messages both ways and SHUTDOWN ends the executor', async () => {
+    const offer = await launch(scheduler, (o) => taskOn(o, 'chatty'));
+    await scheduler.acknowledge(await scheduler.waitForUpdate('chatty', 'TASK_RUNNING'));
+    const res = await scheduler.call({ type: 'MESSAGE', message: { agent_id: offer.agent_id, executor_id: { value: 'exec-chatty' }, data: Buffer.from('ping').toString('base64') } });
+    expect(res.status).toBe(202);
+    const echo = await scheduler.waitFor((e) => e.type === 'MESSAGE');
+    expect(echo.message!.executor_id.value).toBe('exec-chatty');
+    expect(Buffer.from(echo.message!.data, 'base64').toString()).toBe('echo:ping');
+    await scheduler.call({ type: 'SHUTDOWN', shutdown: { agent_id: offer.agent_id, executor_id: { value: 'exec-chatty' } } });
+    // The executor exits on SHUTDOWN without a terminal update: the agent reports it.
+    const failed = await scheduler.waitForUpdate('chatty', 'TASK_FAILED');
+    expect(failed.update!.status.reason).toBe('REASON_EXECUTOR_TERMINATED');
+    await scheduler.waitFor((e) => e.type === 'FAILURE');
+  });
+
+  it('answers the executor endpoint with Mesos status codes', async () => {
+    // An executor that never subscribes: calls on its behalf are refused with 403.
+    const offer = await launch(scheduler, (o) => ({
+      ...taskOn(o, 'silent'), executor: { executor_id: { value: 'silent-exec' }, command: { value: 'sleep 60' } },
+    }));
+    const agent = local.agents.find((a) => a.id === offer.agent_id.value)!;
+    const endpoint = `${agent.url}/api/v1/executor`;
+    await new Promise((r) => setTimeout(r, 200));
+    const post = (body: unknown, headers: Record<string, string> = { 'Content-Type': 'application/json' }) =>
+      rawRequest(endpoint, { body: JSON.stringify(body), headers });
+    const call = (executor: string, extra: Record<string, unknown>) => ({
+      framework_id: { value: scheduler.frameworkId }, executor_id: { value: executor }, ...extra,
+    });
+    const status = { task_id: { value: 'silent' }, state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', uuid: Buffer.from('0123456789abcdef').toString('base64') };
+    const goodUuid = 'tQ8ZIlB7R3W8JexJ0lHtXA==';
+    expect((await rawRequest(endpoint, { method: 'GET' })).status).toBe(405);
+    expect((await post(call('silent-exec', { type: 'HEARTBEAT' }), {})).status).toBe(400);
+    expect((await post(call('silent-exec', { type: 'HEARTBEAT' }), { 'Content-Type': 'text/plain' })).status).toBe(415);
+    expect((await post(call('silent-exec', { type: 'UPDATE', update: { status } }))).body).toMatch(/Not a valid UUID/);
+    expect((await post(call('silent-exec', { type: 'UPDATE', update: { status: { ...status, uuid: goodUuid, state: 'TASK_STAGING' } } }))).status).toBe(400);
+    expect((await post(call('silent-exec', { type: 'HEARTBEAT' }))).status).toBe(202);
+    expect((await post({ ...call('silent-exec', { type: 'MESSAGE', message: { data: '' } }), framework_id: { value: 'nope' } })).body).toBe('Framework cannot be found');
+    expect((await post(call('nope', { type: 'MESSAGE', message: { data: '' } }))).body).toBe('Executor cannot be found');
+    const forbidden = await post(call('silent-exec', { type: 'UPDATE', update: { status: { ...status, uuid: goodUuid } } }));
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body).toBe('Executor is not subscribed');
+    const notAcceptable = await post(call('silent-exec', { type: 'SUBSCRIBE', subscribe: {} }), { 'Content-Type': 'application/json', Accept: 'text/html' });
+    expect(notAcceptable.status).toBe(406);
+
+    // Subscribing on its behalf in protobuf: SUBSCRIBED, then the queued LAUNCH.
+    const events = await new Promise<ExecutorEvent[]>((resolve, reject) => {
+      const got: ExecutorEvent[] = [];
+      const decoder = new RecordIODecoder();
+      const req = http.request(endpoint, { method: 'POST', headers: { 'Content-Type': CONTENT_TYPE_PROTOBUF, Accept: CONTENT_TYPE_PROTOBUF } }, (res) => {
+        expect(res.statusCode).toBe(200);
+        expect(res.headers['content-type']).toBe(CONTENT_TYPE_PROTOBUF);
+        res.on('data', (chunk: Buffer) => {
+          for (const r of decoder.push(chunk)) got.push(decode('mesos.v1.executor.Event', r, CONTENT_TYPE_PROTOBUF));
+          if (got.length >= 2) {
+            req.destroy();
+            resolve(got);
+          }
+        });
+      });
+      req.on('error', reject);
+      req.end(encode('mesos.v1.executor.Call', { framework_id: { value: scheduler.frameworkId }, executor_id: { value: 'silent-exec' }, type: 'SUBSCRIBE', subscribe: {} }, CONTENT_TYPE_PROTOBUF));
+    });
+    expect(events[0].type).toBe('SUBSCRIBED');
+    expect(events[0].subscribed!.agent_info.id?.value).toBe(agent.id);
+    expect(events[0].subscribed!.framework_info.id?.value).toBe(scheduler.frameworkId);
+    expect(events[1]).toMatchObject({ type: 'LAUNCH', launch: { task: { task_id: { value: 'silent' } } } });
+  });
+
   it('leaves no executor process behind after stop()', async () => {
     await launch(scheduler, (offer) => taskOn(offer, 'lingering'));
     await scheduler.waitForUpdate('lingering', 'TASK_RUNNING');
@@ -138,5 +213,36 @@ describe('mesos-local process containerizer with a custom executor', () => {
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
     local = await startMesosLocal({ port: 0, agents: 1, log: quiet });
     scheduler = await TestScheduler.subscribe(local.masterUrl);
+  });
+});
+
+describe('mesos-local agent restart', () => {
+  it('a checkpointed executor resubscribes to the restarted agent and keeps its task', async () => {
+    const local = await startMesosLocal({ port: 0, agents: 1, allocationIntervalMs: 50, log: quiet, statusUpdateRetryMs: 300 });
+    const scheduler = await TestScheduler.subscribe(local.masterUrl);
+    try {
+      const offer = await launch(scheduler, (o) => taskOn(o, 'survivor'));
+      await scheduler.acknowledge(await scheduler.waitForUpdate('survivor', 'TASK_RUNNING'));
+      const [pid] = local.pids();
+      expect((await rawRequest(`${local.masterUrl}/__griddle/agents/${offer.agent_id.value}/stop`)).status).toBe(200);
+      await expect(rawRequest(`${local.agents[0].url}/health`, { method: 'GET' })).rejects.toThrow(/ECONNREFUSED/);
+      await new Promise((r) => setTimeout(r, 500));
+      expect((await rawRequest(`${local.masterUrl}/__griddle/agents/${offer.agent_id.value}/start`)).status).toBe(200);
+      // Same process, resubscribed (its stdout shows a second SUBSCRIBED): a KILL reaches it
+      // and its TASK_KILLED comes back.
+      const agent = local.agents[0];
+      const stdout = path.join(agent.workDir, 'slaves', agent.id, 'frameworks', scheduler.frameworkId, 'executors', 'exec-survivor', 'runs', 'latest', 'stdout');
+      for (let i = 0; i < 200 && (fs.readFileSync(stdout, 'utf8').match(/event SUBSCRIBED/g) ?? []).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      expect((fs.readFileSync(stdout, 'utf8').match(/event SUBSCRIBED/g) ?? []).length).toBe(2);
+      expect(local.pids()).toEqual([pid]);
+      const since = scheduler.mark();
+      await scheduler.call({ type: 'KILL', kill: { task_id: { value: 'survivor' } } });
+      const killed = await scheduler.waitFor((e) => e.type === 'UPDATE' && e.update!.status.state === 'TASK_KILLED', 20_000, 'killed', since);
+      expect(killed.update!.status.message).toBe('killed on request');
+      await scheduler.acknowledge(killed);
+    } finally {
+      scheduler.close();
+      await local.stop();
+    }
   });
 });

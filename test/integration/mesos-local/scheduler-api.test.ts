@@ -11,7 +11,7 @@ import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
 import { Master } from '../../../mesos-local/master';
 import { masterRequestHandler } from '../../../mesos-local/master-http';
 import {
-  CONTENT_TYPE_JSON, CONTENT_TYPE_PROTOBUF, encode, newUuidBase64,
+  CONTENT_TYPE_JSON, CONTENT_TYPE_PROTOBUF, newUuidBase64,
   type ContentType, type Offer, type SchedulerEvent, type TaskInfo,
 } from '../../../mesos-proto';
 import { frameworkInfo, rawRequest, TestScheduler } from '../../support/mesos-test-scheduler';
@@ -25,6 +25,18 @@ function commandTask(offer: Offer, id: string, cpus = 0.1, extra: Partial<TaskIn
     resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: cpus } }],
     command: { value: 'sleep 30' }, ...extra,
   };
+}
+
+interface StateJson { frameworks: { id: string; connected: boolean }[]; completed_frameworks: { id: string; tasks: unknown[]; completed_tasks: { state: string }[] }[] }
+
+/** Polls /master/state until `ok` holds (count-based: generous for a loaded machine). */
+async function stateUntil(masterUrl: string, ok: (state: StateJson) => boolean): Promise<StateJson> {
+  for (let i = 0; i < 200; i++) {
+    const state = JSON.parse((await rawRequest(`${masterUrl}/master/state`, { method: 'GET' })).body) as StateJson;
+    if (ok(state)) return state;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('master state never reached the expected shape');
 }
 
 describe('mesos-local scheduler API', () => {
@@ -138,10 +150,29 @@ describe('mesos-local scheduler API', () => {
       expect((await s.call({ type: 'UNKNOWN' })).status).toBe(501);
     });
 
+    it('UPDATE_FRAMEWORK answers 200, or 400 for what Mesos refuses; other calls need their field', async () => {
+      const s = await subscribe();
+      const info = { ...frameworkInfo(), id: { value: s.frameworkId } };
+      expect((await s.call({ type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: { ...info, name: 'renamed' } } })).status).toBe(200);
+      const state = JSON.parse((await rawRequest(`${local.masterUrl}/master/state`, { method: 'GET' })).body) as { frameworks: { name: string }[] };
+      expect(state.frameworks[0].name).toBe('renamed');
+      const user = await s.call({ type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: { ...info, user: 'someone-else' } } });
+      expect(user.status).toBe(400);
+      expect(user.body).toMatch(/Updating 'FrameworkInfo.user' is unsupported/);
+      const otherId = await s.call({ type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: { ...info, id: { value: 'x' } } } });
+      expect(otherId.body).toMatch(/'framework_id' differs from 'update_framework.framework_info.id'/);
+      for (const [type, field] of [['UPDATE_FRAMEWORK', 'update_framework'], ['REQUEST', 'request'], ['DECLINE_INVERSE_OFFERS', 'decline_inverse_offers']] as const) {
+        const res = await s.call({ type });
+        expect(res.status).toBe(400);
+        expect(res.body).toBe(`Failed to validate scheduler::Call: Expecting '${field}' to be present`);
+      }
+      expect((await s.call({ type: 'REQUEST', request: { requests: [] } })).status).toBe(202);
+    });
+
     it('403 while a framework is disconnected within its failover_timeout', async () => {
       const s = await subscribe({ info: frameworkInfo({ failover_timeout: 60 }) });
       s.close();
-      await new Promise((r) => setTimeout(r, 200));
+      await stateUntil(local.masterUrl, (st) => st.frameworks.some((f) => f.id === s.frameworkId && !f.connected));
       const res = await s.call({ type: 'REVIVE' });
       expect(res.status).toBe(403);
       expect(res.body).toBe('Framework is not subscribed');
@@ -181,7 +212,7 @@ describe('mesos-local scheduler API', () => {
       await s.call({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [commandTask(offer, 'kept')] } }] } });
       await s.waitForUpdate('kept', 'TASK_STARTING');
       s.close();
-      await new Promise((r) => setTimeout(r, 200));
+      await stateUntil(local.masterUrl, (st) => st.frameworks.some((f) => f.id === s.frameworkId && !f.connected));
       const again = await subscribe({ info: frameworkInfo({ failover_timeout: 60, id: { value: s.frameworkId } }) });
       expect(again.events[0].type).toBe('SUBSCRIBED');
       expect(again.frameworkId).toBe(s.frameworkId);
@@ -197,8 +228,7 @@ describe('mesos-local scheduler API', () => {
       await s.call({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [commandTask(offer, 'gone')] } }] } });
       await s.waitForUpdate('gone', 'TASK_STARTING');
       s.close();
-      await new Promise((r) => setTimeout(r, 800));
-      const state = JSON.parse((await rawRequest(`${local.masterUrl}/master/state`, { method: 'GET' })).body) as { frameworks: unknown[]; completed_frameworks: { id: string; tasks: unknown[]; completed_tasks: { state: string }[] }[] };
+      const state = await stateUntil(local.masterUrl, (st) => st.completed_frameworks.length > 0);
       expect(state.frameworks).toHaveLength(0);
       expect(state.completed_frameworks[0].id).toBe(s.frameworkId);
       expect(state.completed_frameworks[0].completed_tasks[0].state).toBe('TASK_KILLED');
