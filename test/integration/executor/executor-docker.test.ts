@@ -91,6 +91,24 @@ describe('griddle-executor with Docker', () => {
     }
   });
 
+  it('runs in HOST mode with a TCP check on the port the task listens on', async () => {
+    const taskId = uniqueId('host');
+    const [port, admin] = [await freePort(), await freePort()];
+    const { agent } = await start(taskId);
+    const task = dockerTask({
+      taskId, network: 'HOST', env: { PORT: String(port), ADMIN_PORT: String(admin) },
+      health: { type: 'TCP', tcp: { port }, delay_seconds: 0, interval_seconds: 1, timeout_seconds: 2, grace_period_seconds: 10 },
+    });
+    task.resources!.push({ name: 'ports', type: 'RANGES', ranges: { range: [{ begin: port, end: port }, { begin: admin, end: admin }] } });
+    agent.launch(task);
+    await agent.waitFor((u) => u.some((s) => s.state === 'TASK_RUNNING' && s.healthy === true), 'healthy TASK_RUNNING');
+    expect((await (await fetch(`http://127.0.0.1:${admin}/version`)).text()).trim()).toBe('1');
+    const env = execFileSync('docker', ['inspect', '-f', '{{json .Config.Env}}', containerName(taskId)], { encoding: 'utf8' });
+    expect(env).toContain(`MESOS_PORT_${port}=${port}`);
+    agent.kill(taskId);
+    await agent.waitForState('TASK_KILLED');
+  });
+
   it('ignores failures in the grace period, then kills a container that turns unhealthy after exactly consecutive_failures failures', async () => {
     const taskId = uniqueId('sick');
     const probe = fs.mkdtempSync(path.join(os.tmpdir(), 'griddle-probe-'));
