@@ -86,6 +86,9 @@ export function renderHaproxyConfig(services: SidecarServicesByName, options: Ha
     // A connection refused by an instance that just went away is retried on another one.
     '\tretries 3',
     '\toption redispatch 1',
+    // On reload the old process keeps idle client connections until their next request and
+    // answers it with `Connection: close`, instead of closing them under a client about to reuse them.
+    '\toption idle-close-on-response',
     '\tbalance roundrobin',
   );
   for (const listener of listenersOf(services, warnings)) {
