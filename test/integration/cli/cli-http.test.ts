@@ -177,6 +177,29 @@ describe('griddle against a REST stand-in', () => {
     expect(run.stderr).toMatch(/==> stdout of dev_demo_http-1_\w+-\d+-\d-127\.0\.0\.1-DEFAULT <==/);
   });
 
+  it('logs --follow prints what is appended until stopped', async () => {
+    expect((await griddle('release', 'demo-http', '-e', 'dev', '-t', '1')).code).toBe(0);
+    const [taskId] = [...api.tasks.keys()];
+    const stop = new AbortController();
+    const following = runGriddle(['logs', 'demo-http', '-e', 'dev', '--task', taskId, '--follow'], env, { signal: stop.signal });
+    await new Promise((r) => setTimeout(r, 200));
+    const files = api.sandbox.get(taskId);
+    if (files) files.stdout += 'more output\n';
+    await new Promise((r) => setTimeout(r, 300));
+    stop.abort();
+    const run = await following;
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('started 1\nmore output\n');
+  });
+
+  it('check --offline validates without calling the API', async () => {
+    const run = await runGriddle(['check', 'catalog', '-e', 'prod', '--offline'], { ...env, GRIDDLE_URL: 'http://127.0.0.1:1' });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('environment prod is valid');
+    expect(run.stdout).toContain('+ requiredAgentAttributes.rack: "r1"');
+    expect(api.calls).toEqual([]);
+  });
+
   it('logs shows the end of a long sandbox file, read forward in pieces', async () => {
     expect((await griddle('release', 'demo-http', '-e', 'dev', '-t', '1')).code).toBe(0);
     const [taskId] = [...api.tasks.keys()];
