@@ -148,6 +148,10 @@ export interface TaskRecord {
   message?: string;
   /** Set once Griddle decided to kill the task (drain, then KILL). */
   killRequestedAt?: number;
+  /** Why Griddle decided to kill the task. */
+  killReason?: string;
+  /** When the task was first reported TASK_RUNNING. */
+  runningSince?: number;
   /** The TaskInfo as launched (Mesos JSON mapping), for the API's mesosTask and for discovery. */
   taskInfo?: unknown;
 }

@@ -1,0 +1,129 @@
+/**
+ * The few things the executor needs from Docker beyond dockerode's own calls: loading
+ * dockerode lean, pulling with retries only when needed, demultiplexing logs, and exec.
+ */
+import Module from 'node:module';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import type { Logger } from '../common';
+
+/**
+ * docker-modem loads ssh2 (about 13 MB of RSS) at require time for `ssh://` Docker hosts. The
+ * executor only talks to the local engine, so that module is replaced by a stub that fails
+ * loudly if an ssh:// DOCKER_HOST is ever configured.
+ */
+function stubDockerSsh(): void {
+  const modem = require.resolve('docker-modem');
+  const sshModule = path.join(path.dirname(modem), 'ssh.js');
+  const stub = new Module(sshModule);
+  stub.filename = sshModule;
+  stub.loaded = true;
+  stub.exports = () => {
+    throw new Error('griddle-executor does not support ssh:// DOCKER_HOST; use the local socket or tcp://');
+  };
+  require.cache[sshModule] = stub;
+}
+
+let docker: Docker | null = null;
+export function connectDocker(): Docker {
+  if (!docker) {
+    stubDockerSsh();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const DockerCtor = require('dockerode') as typeof Docker;
+    docker = new DockerCtor();
+  }
+  return docker;
+}
+
+export function isNotFound(err: unknown): boolean {
+  return (err as { statusCode?: number }).statusCode === 404;
+}
+
+export async function imagePresent(engine: Docker, image: string): Promise<boolean> {
+  try {
+    await engine.getImage(image).inspect();
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+}
+
+export class PullError extends Error {}
+
+/** Pulls unless the image is present (or `force`), retrying; throws a PullError naming the image. */
+export async function ensureImage(
+  engine: Docker,
+  image: string,
+  opts: { force: boolean; attempts: number; retryDelayMs: number; log: Logger },
+): Promise<'present' | 'pulled'> {
+  if (!opts.force && (await imagePresent(engine, image))) return 'present';
+  let last = '';
+  for (let attempt = 1; attempt <= opts.attempts; attempt++) {
+    try {
+      const stream = await engine.pull(image);
+      await new Promise<void>((resolve, reject) => {
+        engine.modem.followProgress(stream, (err: Error | null, output: { error?: string }[]) => {
+          const failed = err?.message ?? output?.find((o) => o.error)?.error;
+          if (failed) reject(new Error(failed));
+          else resolve();
+        });
+      });
+      opts.log.info({ image, attempt }, 'pulled image');
+      return 'pulled';
+    } catch (err) {
+      last = (err as Error).message.split('\n')[0];
+      opts.log.warn({ image, attempt, attempts: opts.attempts, cause: last }, 'image pull failed');
+      if (attempt < opts.attempts) await new Promise((r) => setTimeout(r, opts.retryDelayMs * attempt));
+    }
+  }
+  throw new PullError(`image ${image} is not present and could not be pulled after ${opts.attempts} attempts: ${last}`);
+}
+
+/** Splits Docker's multiplexed stream format (8-byte frame headers) into stdout and stderr. */
+export function demultiplex(buffer: Buffer): { stdout: Buffer; stderr: Buffer } {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  let i = 0;
+  while (i + 8 <= buffer.length) {
+    const kind = buffer[i];
+    const size = buffer.readUInt32BE(i + 4);
+    const frame = buffer.subarray(i + 8, i + 8 + size);
+    (kind === 2 ? err : out).push(frame);
+    i += 8 + size;
+  }
+  return { stdout: Buffer.concat(out), stderr: Buffer.concat(err) };
+}
+
+/** The last `maxBytes` of the container's combined output, for a failure message. */
+export async function logTail(container: Docker.Container, maxBytes: number): Promise<string> {
+  const raw = (await container.logs({ stdout: true, stderr: true, tail: 100, follow: false })) as unknown as Buffer;
+  const { stdout, stderr } = demultiplex(raw);
+  const text = Buffer.concat([stdout, stderr]).toString('utf8').trim();
+  return text.length > maxBytes ? `…${text.slice(text.length - maxBytes)}` : text;
+}
+
+/** Runs a command in the container (`docker exec`); resolves with its exit code. */
+export async function execInContainer(container: Docker.Container, cmd: string[], timeoutMs: number): Promise<number> {
+  const exec = await container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  stream.resume();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      new Promise<void>((resolve) => {
+        stream.on('end', resolve);
+        stream.on('close', resolve);
+        stream.on('error', () => resolve());
+      }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`command timed out after ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    stream.destroy();
+  }
+  const info = await exec.inspect();
+  return info.ExitCode ?? -1;
+}

@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import type { NextFunction, Request, Response } from 'express';
+
+export type Scope = 'read' | 'deploy';
+export interface ApiToken { name: string; scope: Scope }
+
+/** Token → grant, keyed by the token's SHA-256 so a lookup does not leak timing about the secret. */
+export type TokenTable = Map<string, ApiToken>;
+
+const digest = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+/**
+ * Reads `GRIDDLE_API_TOKENS_FILE`: one token a line, `<token> <read|deploy> [name]`, `#`
+ * comments and blank lines ignored. A `deploy` token may also read.
+ */
+export function parseTokens(text: string, source = 'tokens file'): TokenTable {
+  const table: TokenTable = new Map();
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) return;
+    const [token, scope, name] = line.split(/\s+/);
+    if (!token || token.length < 16) throw new Error(`${source} line ${i + 1}: the token must be at least 16 characters`);
+    if (scope !== 'read' && scope !== 'deploy') throw new Error(`${source} line ${i + 1}: scope must be "read" or "deploy", got "${scope ?? ''}"`);
+    table.set(digest(token), { name: name ?? `token-line-${i + 1}`, scope });
+  });
+  return table;
+}
+
+export function loadTokens(file: string): TokenTable {
+  return parseTokens(fs.readFileSync(file, 'utf8'), file);
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** Refuses to expose an unauthenticated API beyond this machine unless the operator insists. */
+export function checkBindPolicy(bind: string, tokens: TokenTable | undefined, insecureNoAuth: boolean): void {
+  if (LOOPBACK.has(bind) || bind.startsWith('127.')) return;
+  if ((tokens && tokens.size > 0) || insecureNoAuth) return;
+  throw new Error(`refusing to bind the API to ${bind} without API tokens: give --api-tokens-file (GRIDDLE_API_TOKENS_FILE) or --insecure-no-auth`);
+}
+
+/**
+ * With tokens configured, every mutating call needs `Authorization: Bearer <deploy token>`;
+ * reads need a token only when `protectReads` is set.
+ */
+export function authMiddleware(tokens: TokenTable | undefined, protectReads = false) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (!tokens || tokens.size === 0) return next();
+    const reading = req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS';
+    if (reading && !protectReads) return next();
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const grant = match ? tokens.get(digest(match[1])) : undefined;
+    if (!grant) {
+      res.status(401).set('WWW-Authenticate', 'Bearer').json({ message: 'Authorization: Bearer <token> is required (tokens come from GRIDDLE_API_TOKENS_FILE)' });
+      return;
+    }
+    if (!reading && grant.scope !== 'deploy') {
+      res.status(403).json({ message: `token "${grant.name}" has scope read; this call needs a deploy token` });
+      return;
+    }
+    res.locals.user = grant.name;
+    next();
+  };
+}

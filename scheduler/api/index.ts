@@ -1,0 +1,8 @@
+export { createApiRouter, type ApiOptions, type ApiRouter } from './router';
+export { loadTokens, parseTokens, checkBindPolicy, authMiddleware, type TokenTable, type Scope } from './auth';
+export { singularityRequestSchema, singularityRequestInput } from './request-schema';
+export { singularityDeploySchema, singularityDeployInput, deployRequestSchema } from './deploy-schema';
+export { openApiDocument } from './openapi';
+export { EventHub, type HubEvent } from './event-hub';
+export { HttpError, parseInput } from './http-errors';
+export { isRequestId, isDeployId, isTaskId } from './ids';

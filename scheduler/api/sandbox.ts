@@ -1,0 +1,75 @@
+import type { Offer } from '../../mesos-proto';
+import type { SchedulerPort } from '../deploys';
+import { HttpError, notFound } from './http-errors';
+
+interface AgentState {
+  frameworks?: AgentFramework[];
+  completed_frameworks?: AgentFramework[];
+}
+interface AgentFramework { executors?: AgentExecutor[]; completed_executors?: AgentExecutor[] }
+interface AgentExecutor { id?: string; directory?: string; tasks?: { id?: string }[]; completed_tasks?: { id?: string }[] }
+
+/**
+ * Reads task sandbox files through the agent's `/files/read`, as Singularity does. The agent's
+ * URL comes from the offers it made (Offer.url); the sandbox directory from the agent's
+ * `/state` (the executor that ran the task).
+ */
+export class SandboxReader {
+  private readonly agentUrls = new Map<string, string>();
+  private readonly onOffers = (offers: Offer[]): void => {
+    for (const o of offers) {
+      const a = o.url?.address;
+      if (a) this.agentUrls.set(o.agent_id.value, `${o.url?.scheme ?? 'http'}://${a.ip ?? a.hostname}:${a.port}`);
+    }
+  };
+
+  constructor(private readonly scheduler: SchedulerPort, private readonly timeoutMs = 5000) {}
+
+  start(): void {
+    this.scheduler.events.on('offers', this.onOffers);
+  }
+
+  stop(): void {
+    this.scheduler.events.off('offers', this.onOffers);
+  }
+
+  /** For agents known some other way (tests, a restart before any offer). */
+  setAgentUrl(agentId: string, url: string): void {
+    this.agentUrls.set(agentId, url);
+  }
+
+  private async getJson(url: string): Promise<unknown> {
+    let res: globalThis.Response;
+    try {
+      res = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (err) {
+      throw new HttpError(502, `agent unreachable: ${(err as Error).message}`);
+    }
+    if (res.status === 404) throw notFound(`the agent has no such file (${new URL(url).pathname})`);
+    if (!res.ok) throw new HttpError(502, `agent answered ${res.status} for ${new URL(url).pathname}`);
+    return res.json();
+  }
+
+  async read(task: { taskId: string; agentId: string; hostname: string }, path: string, offset: number, length: number): Promise<{ data: string; offset: number; nextOffset: number }> {
+    const base = this.agentUrls.get(task.agentId);
+    if (!base) throw new HttpError(502, `no address known for agent ${task.agentId} (${task.hostname}); it has sent no offer since this scheduler started`);
+    const state = (await this.getJson(`${base}/state`)) as AgentState;
+    const directory = findDirectory(state, task.taskId);
+    if (!directory) throw notFound(`the agent ${task.hostname} has no sandbox for task ${task.taskId} (it may have been garbage-collected)`);
+    const q = new URLSearchParams({ path: `${directory}/${path}`, offset: String(offset), length: String(length) });
+    const chunk = (await this.getJson(`${base}/files/read?${q}`)) as { data?: string; offset?: number };
+    const data = chunk.data ?? '';
+    const at = chunk.offset ?? offset;
+    return { data, offset: at, nextOffset: at + Buffer.byteLength(data) };
+  }
+}
+
+function findDirectory(state: AgentState, taskId: string): string | undefined {
+  for (const fw of [...(state.frameworks ?? []), ...(state.completed_frameworks ?? [])]) {
+    for (const ex of [...(fw.executors ?? []), ...(fw.completed_executors ?? [])]) {
+      const tasks = [...(ex.tasks ?? []), ...(ex.completed_tasks ?? [])];
+      if (ex.id === taskId || tasks.some((t) => t.id === taskId)) return ex.directory;
+    }
+  }
+  return undefined;
+}

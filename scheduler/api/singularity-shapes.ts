@@ -1,0 +1,137 @@
+import { parseTaskId } from '../core';
+import type {
+  DeployFailure, DeployRecord, RequestRecord, SingularityDeploy, SingularityRequest, TaskRecord,
+} from '../model';
+import { usesHealthchecks } from '../deploys';
+
+/**
+ * Griddle's records rendered in Singularity's JSON shapes (SingularityRequestParent,
+ * SingularityDeploy, SingularityTask, SingularityTaskId, SingularityDeployHistory), with the
+ * fields that Singularity always writes filled in, since clients such as Nmesos require them.
+ */
+
+export function renderRequest(r: SingularityRequest): Record<string, unknown> {
+  const placement = r.agentPlacement ?? 'OPTIMISTIC';
+  return {
+    ...r,
+    instances: r.instances ?? 1,
+    agentPlacement: placement,
+    slavePlacement: placement,
+    requiredAgentAttributes: r.requiredAgentAttributes ?? {},
+    requiredSlaveAttributes: r.requiredAgentAttributes ?? {},
+    allowedAgentAttributes: r.allowedAgentAttributes ?? {},
+    allowedSlaveAttributes: r.allowedAgentAttributes ?? {},
+  };
+}
+
+export function renderDeploy(d: SingularityDeploy): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    ...d,
+    resources: { numPorts: 0, diskMb: 0, ...(d.resources ?? { cpus: 1, memoryMb: 64 }) },
+    env: d.env ?? {},
+  };
+  if (d.containerInfo) {
+    const docker = d.containerInfo.docker;
+    out.containerInfo = {
+      ...d.containerInfo,
+      volumes: d.containerInfo.volumes ?? [],
+      ...(docker ? {
+        docker: {
+          network: 'BRIDGE', portMappings: [], forcePullImage: false, privileged: false, dockerParameters: [],
+          ...docker,
+        },
+      } : {}),
+    };
+  }
+  return out;
+}
+
+export function taskIdObject(taskId: string, fallback?: TaskRecord): Record<string, unknown> {
+  const parsed = parseTaskId(taskId);
+  const host = parsed?.host ?? fallback?.hostname ?? '';
+  return {
+    id: taskId,
+    requestId: parsed?.requestId ?? fallback?.requestId ?? '',
+    deployId: parsed?.deployId ?? fallback?.deployId ?? '',
+    startedAt: parsed?.startedAt ?? fallback?.startedAt ?? 0,
+    instanceNo: parsed?.instanceNo ?? fallback?.instanceNo ?? 0,
+    host: fallback?.hostname ?? host,
+    sanitizedHost: host,
+    rackId: 'DEFAULT',
+    sanitizedRackId: 'DEFAULT',
+  };
+}
+
+function camel(key: string): string {
+  return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Mesos's JSON mapping (snake_case) → the camelCase Singularity serves as `mesosTask`. */
+export function camelize(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camelize);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [camel(k), camelize(v)]));
+  }
+  return value;
+}
+
+export function isTaskHealthy(t: TaskRecord, deploy: SingularityDeploy | undefined, request: SingularityRequest | undefined): boolean {
+  if (t.state !== 'TASK_RUNNING' || t.killRequestedAt !== undefined) return false;
+  if (deploy && request && usesHealthchecks(deploy, request)) return t.healthy === true;
+  return t.healthy !== false;
+}
+
+export function renderTask(t: TaskRecord, request?: RequestRecord, deploy?: DeployRecord): Record<string, unknown> {
+  const offer = { hostname: t.hostname, agentId: { value: t.agentId }, slaveId: { value: t.agentId } };
+  return {
+    taskId: taskIdObject(t.taskId, t),
+    taskRequest: {
+      request: request ? renderRequest(request.request) : undefined,
+      deploy: deploy ? renderDeploy(deploy.deploy) : undefined,
+      pendingTask: { pendingTaskId: { requestId: t.requestId, deployId: t.deployId, instanceNo: t.instanceNo, createdAt: t.startedAt } },
+    },
+    offer,
+    offers: [offer],
+    mesosTask: camelize(t.taskInfo ?? { taskId: { value: t.taskId } }),
+    rackId: 'DEFAULT',
+    agentId: { value: t.agentId },
+    // Griddle's own, beside Singularity's shape:
+    state: t.state,
+    healthy: t.healthy,
+    ports: t.ports,
+    killRequestedAt: t.killRequestedAt,
+  };
+}
+
+export function renderTaskHistoryItem(t: TaskRecord): Record<string, unknown> {
+  return {
+    taskId: taskIdObject(t.taskId, t),
+    updatedAt: t.updatedAt,
+    lastTaskState: t.state,
+    message: t.message,
+    reason: t.reason,
+  };
+}
+
+export function deployMarker(d: DeployRecord, user?: string): Record<string, unknown> {
+  return { requestId: d.deploy.requestId, deployId: d.deploy.id, timestamp: d.createdAt, message: d.message, user };
+}
+
+function renderFailure(f: DeployFailure): Record<string, unknown> {
+  return { reason: f.reason, message: f.message, taskId: f.taskId ? taskIdObject(f.taskId) : undefined };
+}
+
+export function renderDeployHistory(d: DeployRecord): Record<string, unknown> {
+  return {
+    deploy: renderDeploy(d.deploy),
+    deployMarker: deployMarker(d),
+    deployResult: d.result && {
+      deployState: d.result.deployState,
+      message: d.result.message,
+      deployFailures: d.result.deployFailures.map(renderFailure),
+      timestamp: d.result.timestamp,
+    },
+    rollbackOf: d.rollbackOf,
+    unpauseOnSuccessfulDeploy: d.unpauseOnSuccessfulDeploy,
+  };
+}

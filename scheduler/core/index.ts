@@ -1,0 +1,8 @@
+export { Scheduler, defaultExecutorPath, type SchedulerEvents, type SchedulerOptions, type DesiredProvider, type KillGate, type AgentInfoSeen } from './scheduler';
+export { defaultDesired } from './desired-state';
+export { planReconcile, countsAsInstance, deployKey, type ReconcilePlan, type PlannedKill, type PlannedLaunch } from './reconcile-plan';
+export { backoffDelayMs, recordFailure, remainingBackoffMs, isHealthyRun, type CrashState } from './crash-backoff';
+export { applyStatus, endsTask, type StatusOutcome } from './status-policy';
+export { makeTaskId, parseTaskId, type ParsedTaskId } from './task-id';
+export { buildTaskInfo, healthCheck, taskCommand, decodeTaskCommand, taskLabels } from './task-info';
+export { Reconciler, RECONCILE_INTERVAL_MS } from './reconciliation';

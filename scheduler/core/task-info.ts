@@ -1,0 +1,176 @@
+import type { CommandInfo, ContainerInfo, HealthCheck, Label, Resource, TaskInfo } from '../../mesos-proto';
+import type { DockerPortMapping, HealthcheckSpec, SingularityDeploy, SingularityRequest } from '../model';
+
+export interface TaskInfoInput {
+  taskId: string;
+  agentId: string;
+  request: SingularityRequest;
+  deploy: SingularityDeploy;
+  /** Host ports allocated from the offer, in the deploy's order. */
+  ports: number[];
+  resources: Resource[];
+  executorCmd: string;
+}
+
+function portOf(mapping: DockerPortMapping, side: 'host' | 'container', ports: readonly number[]): number {
+  const type = side === 'host' ? mapping.hostPortType : mapping.containerPortType;
+  const value = side === 'host' ? mapping.hostPort : mapping.containerPort;
+  if (type === 'FROM_OFFER') {
+    const port = ports[value];
+    if (port === undefined) throw new Error(`containerInfo.docker.portMappings: ${side}Port index ${value} but only ${ports.length} ports were allocated (raise resources.numPorts)`);
+    return port;
+  }
+  return value;
+}
+
+export function imageTag(image: string): string | undefined {
+  const slash = image.lastIndexOf('/');
+  const colon = image.lastIndexOf(':');
+  return colon > slash ? image.slice(colon + 1) : undefined;
+}
+
+function container(deploy: SingularityDeploy, ports: readonly number[]): ContainerInfo | undefined {
+  const spec = deploy.containerInfo;
+  if (!spec?.docker) return undefined;
+  const d = spec.docker;
+  const info: ContainerInfo = {
+    type: 'DOCKER',
+    docker: {
+      image: d.image,
+      network: d.network ?? 'BRIDGE',
+      privileged: d.privileged ?? false,
+      force_pull_image: d.forcePullImage ?? false,
+    },
+  };
+  if (d.portMappings?.length) {
+    info.docker!.port_mappings = d.portMappings.map((m) => ({
+      host_port: portOf(m, 'host', ports),
+      container_port: portOf(m, 'container', ports),
+      protocol: m.protocol ?? 'tcp',
+    }));
+  }
+  if (d.dockerParameters?.length) info.docker!.parameters = d.dockerParameters.map((p) => ({ key: p.key, value: p.value }));
+  if (spec.volumes?.length) {
+    info.volumes = spec.volumes.map((v) => ({ container_path: v.containerPath, host_path: v.hostPath, mode: v.mode ?? 'RW' }));
+  }
+  return info;
+}
+
+/** The port a health check probes: the container port in BRIDGE mode, else the host port. */
+function healthPort(spec: HealthcheckSpec, deploy: SingularityDeploy, ports: readonly number[]): number {
+  if (spec.portNumber !== undefined) return spec.portNumber;
+  const index = spec.portIndex ?? 0;
+  const docker = deploy.containerInfo?.docker;
+  if (docker && (docker.network ?? 'BRIDGE') === 'BRIDGE') {
+    const mapping = docker.portMappings?.find((m) => (m.hostPortType ?? 'LITERAL') === 'FROM_OFFER' && m.hostPort === index);
+    if (mapping) return portOf(mapping, 'container', ports);
+  }
+  const port = ports[index];
+  if (port === undefined) throw new Error(`healthcheck.portIndex ${index}: the task has only ${ports.length} ports (raise resources.numPorts)`);
+  return port;
+}
+
+/** Singularity's healthcheck (with its defaults) → Mesos HealthCheck, run by griddle-executor. */
+export function healthCheck(spec: HealthcheckSpec | undefined, deploy: SingularityDeploy, ports: readonly number[]): HealthCheck | undefined {
+  if (!spec) return undefined;
+  const protocol = spec.protocol ?? 'HTTP';
+  const check: HealthCheck = {
+    delay_seconds: spec.startupDelaySeconds ?? 0,
+    interval_seconds: spec.intervalSeconds ?? spec.startupIntervalSeconds ?? 5,
+    timeout_seconds: spec.responseTimeoutSeconds ?? 5,
+    consecutive_failures: Math.max(1, (spec.maxRetries ?? 2) + 1),
+    grace_period_seconds: spec.startupTimeoutSeconds ?? 45,
+  };
+  if (protocol === 'COMMAND') {
+    if (!spec.command) throw new Error('healthcheck.command: required when healthcheck.protocol is COMMAND');
+    check.type = 'COMMAND';
+    check.command = { value: spec.command, shell: true };
+  } else if (protocol === 'TCP') {
+    check.type = 'TCP';
+    check.tcp = { port: healthPort(spec, deploy, ports) };
+  } else {
+    check.type = 'HTTP';
+    check.http = { port: healthPort(spec, deploy, ports), path: spec.uri ?? '/', scheme: protocol === 'HTTPS' ? 'https' : 'http' };
+    if (spec.failureStatusCodes?.length) {
+      // Mesos lists the statuses that count as healthy; Singularity lists failing ones.
+      check.http.statuses = [200, 201, 202, 203, 204, 205, 206, 301, 302, 303, 304, 307, 308].filter((s) => !spec.failureStatusCodes!.includes(s));
+    }
+  }
+  return check;
+}
+
+function executorEnv(deploy: SingularityDeploy): { name: string; value: string }[] {
+  const env = deploy.executorData?.env;
+  if (env === undefined) return [];
+  if (typeof env !== 'object' || env === null || Array.isArray(env)) throw new Error('executorData.env: must be an object of string values');
+  return Object.entries(env as Record<string, unknown>).map(([name, value]) => {
+    if (typeof value !== 'string') throw new Error(`executorData.env.${name}: must be a string`);
+    return { name, value };
+  });
+}
+
+/**
+ * The task's own command. Mesos refuses a TaskInfo that has both `executor` and `command`, so
+ * with our CUSTOM executor it travels in `TaskInfo.data`: base64 of a CommandInfo in Mesos's
+ * JSON mapping (`value`, `arguments`, `shell`, `environment`).
+ */
+export function taskCommand(deploy: SingularityDeploy): CommandInfo {
+  const command: CommandInfo = {};
+  if (deploy.command !== undefined) command.value = deploy.command;
+  if (deploy.arguments?.length) command.arguments = deploy.arguments;
+  command.shell = deploy.shell ?? (deploy.arguments === undefined || deploy.arguments.length === 0);
+  if (deploy.user) command.user = deploy.user;
+  const env = Object.entries(deploy.env ?? {});
+  if (env.length > 0) command.environment = { variables: env.map(([name, value]) => ({ name, type: 'VALUE', value: String(value) })) };
+  return command;
+}
+
+export function decodeTaskCommand(data: string | undefined): CommandInfo | undefined {
+  return data ? JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as CommandInfo : undefined;
+}
+
+export function taskLabels(request: SingularityRequest, deploy: SingularityDeploy): Label[] {
+  const meta = deploy.metadata ?? {};
+  const image = deploy.containerInfo?.docker?.image;
+  const labels: Label[] = [
+    { key: 'griddle.request_id', value: request.id },
+    { key: 'griddle.deploy_id', value: deploy.id },
+    { key: 'griddle.service_name', value: meta.serviceName ?? meta.service ?? request.id },
+    { key: 'griddle.environment', value: meta.environment ?? '' },
+    { key: 'griddle.version', value: deploy.version ?? (image ? imageTag(image) : undefined) ?? deploy.id },
+  ];
+  for (const [key, value] of Object.entries(deploy.labels ?? {})) {
+    if (!key.startsWith('griddle.')) labels.push({ key, value });
+  }
+  return labels;
+}
+
+/** The TaskInfo Griddle launches: a CUSTOM griddle-executor per task, with the Docker container to run. */
+export function buildTaskInfo(input: TaskInfoInput): TaskInfo {
+  const { deploy, request } = input;
+  const command = taskCommand(deploy);
+  const info: TaskInfo = {
+    name: `${request.id}:${deploy.id}`,
+    task_id: { value: input.taskId },
+    agent_id: { value: input.agentId },
+    resources: input.resources,
+    executor: {
+      type: 'CUSTOM',
+      executor_id: { value: input.taskId },
+      name: 'griddle-executor',
+      source: input.taskId,
+      command: {
+        value: deploy.customExecutorCmd ?? input.executorCmd,
+        shell: true,
+        environment: { variables: executorEnv(deploy).map((v) => ({ ...v, type: 'VALUE' as const })) },
+      },
+    },
+    labels: { labels: taskLabels(request, deploy) },
+    data: Buffer.from(JSON.stringify(command)).toString('base64'),
+  };
+  const c = container(deploy, input.ports);
+  if (c) info.container = c;
+  const hc = request.skipHealthchecks ? undefined : healthCheck(deploy.healthcheck, deploy, input.ports);
+  if (hc) info.health_check = hc;
+  return info;
+}

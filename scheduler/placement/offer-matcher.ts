@@ -1,0 +1,163 @@
+import type { Offer, Range, Resource } from '../../mesos-proto';
+import { attributesFit, resourceShortfall, toSlot, type OfferSlot } from './feasibility';
+import { isSeparating, placementAllows } from './placement-rules';
+import { rankSlot } from './ranking';
+import { emptyLoad, type AgentLoad, type TaskDemand } from './task-demand';
+
+export interface Assignment {
+  demand: TaskDemand;
+  offer: Offer;
+  /** Host ports for the task: the numPorts taken from ranges, then the literal ones. */
+  ports: number[];
+  /** Resources to put in the TaskInfo, carved out of the offer. */
+  resources: Resource[];
+}
+
+export interface MatchResult {
+  assignments: Assignment[];
+  /** Per demand group: why its remaining tasks were not placed. */
+  unplaced: Map<string, { count: number; reason: string }>;
+}
+
+export interface MatchInput {
+  demands: readonly TaskDemand[];
+  offers: readonly Offer[];
+  /** Tasks already on each agent (by agent id). */
+  loads: ReadonlyMap<string, AgentLoad>;
+  /** Agents the scheduler knows of (from offers and tasks), for OPTIMISTIC and SEPARATE. */
+  knownAgents: number;
+}
+
+const NO_LOAD: AgentLoad = emptyLoad();
+
+function takePorts(slot: OfferSlot, count: number, literal: readonly number[]): number[] {
+  const taken: number[] = [];
+  let ranges = slot.ports;
+  const remove = (port: number): void => {
+    const next: Range[] = [];
+    for (const r of ranges) {
+      if (port < r.begin || port > r.end) next.push(r);
+      else {
+        if (port > r.begin) next.push({ begin: r.begin, end: port - 1 });
+        if (port < r.end) next.push({ begin: port + 1, end: r.end });
+      }
+    }
+    ranges = next;
+  };
+  for (const p of literal) remove(p);
+  for (let i = 0; i < count; i++) {
+    const port = ranges[0].begin;
+    remove(port);
+    taken.push(port);
+  }
+  slot.ports = ranges;
+  return [...taken, ...literal];
+}
+
+/** A resource shaped like the offered one of that name (role, reservation, allocation_info kept). */
+function carve(offer: Offer, name: string, value: { scalar?: number; ports?: number[] }): Resource {
+  const template = offer.resources?.find((r) => r.name === name);
+  const base: Resource = { name, type: value.ports ? 'RANGES' : 'SCALAR' };
+  if (template?.role !== undefined) base.role = template.role;
+  if (template?.allocation_info) base.allocation_info = template.allocation_info;
+  if (template?.reservation) base.reservation = template.reservation;
+  if (value.ports) {
+    const sorted = [...value.ports].sort((a, b) => a - b);
+    const range: Range[] = [];
+    for (const p of sorted) {
+      const last = range[range.length - 1];
+      if (last && last.end + 1 === p) last.end = p;
+      else range.push({ begin: p, end: p });
+    }
+    base.ranges = { range };
+  } else {
+    base.scalar = { value: value.scalar ?? 0 };
+  }
+  return base;
+}
+
+function why(slots: readonly OfferSlot[], demand: TaskDemand, knownAgents: number, loads: ReadonlyMap<string, AgentLoad>, placed: Map<string, AgentLoad>): string {
+  if (slots.length === 0) return 'waiting for offers';
+  const byAttributes = slots.filter((s) => attributesFit(s, demand));
+  if (byAttributes.length === 0) {
+    const wanted = Object.entries({ ...demand.allowedAttributes, ...demand.requiredAttributes }).map(([k, v]) => `${k}=${v}`).join(', ');
+    return `no offer from an agent with attributes ${wanted}`;
+  }
+  let shortfall: string | null = null;
+  const fitting = byAttributes.filter((s) => {
+    const lack = resourceShortfall(s, demand);
+    shortfall ??= lack;
+    return lack === null;
+  });
+  if (fitting.length === 0) return shortfall ?? 'no offer fits';
+  if (isSeparating(demand)) {
+    const free = fitting.filter((s) => placementAllows(s, demand, loads.get(s.agentId), placed.get(s.agentId) ?? emptyLoad(), knownAgents));
+    if (free.length === 0) return `${demand.placement} needs ${demand.instances} agents, ${knownAgents} known`;
+  }
+  if (demand.maxTasksPerOffer !== undefined) return `maxTasksPerOffer ${demand.maxTasksPerOffer} reached in every offer`;
+  return `${demand.placement} allows no more tasks on the offered agents`;
+}
+
+/**
+ * Places pending tasks into offers: feasibility (attributes, resources, ports) → placement
+ * rules → ranking → the best slot. Several tasks may share one offer; each placed task shrinks
+ * what its offer has left. Pure: offers and demands are not modified.
+ */
+export function matchOffers(input: MatchInput): MatchResult {
+  const slots = input.offers.map(toSlot);
+  const placedOnAgent = new Map<string, AgentLoad>();
+  const assignments: Assignment[] = [];
+  const unplaced = new Map<string, { count: number; reason: string }>();
+  const groups = new Map<string, TaskDemand[]>();
+  for (const d of input.demands) {
+    let g = groups.get(d.group);
+    if (!g) groups.set(d.group, (g = []));
+    g.push(d);
+  }
+  for (const [group, demands] of groups) {
+    const sample = demands[0];
+    // Resources only shrink while placing, so a slot that cannot fit this group is dropped for good.
+    let candidates = slots.filter((s) => attributesFit(s, sample) && resourceShortfall(s, sample) === null);
+    let i = 0;
+    for (; i < demands.length; i++) {
+      const demand = demands[i];
+      let best: OfferSlot | null = null;
+      let bestRank = Number.POSITIVE_INFINITY;
+      for (const slot of candidates) {
+        const placed = placedOnAgent.get(slot.agentId) ?? NO_LOAD;
+        const load = input.loads.get(slot.agentId);
+        if (!placementAllows(slot, demand, load, placed, input.knownAgents)) continue;
+        const sameRequest = (load?.byRequest.get(demand.requestId) ?? 0) + (placed.byRequest.get(demand.requestId) ?? 0);
+        const rank = rankSlot(slot, demand, sameRequest);
+        if (rank < bestRank) {
+          best = slot;
+          bestRank = rank;
+        }
+      }
+      if (!best) break;
+      assignments.push(place(best, demand, placedOnAgent));
+      if (resourceShortfall(best, sample) !== null) candidates = candidates.filter((s) => s !== best);
+    }
+    if (i < demands.length) {
+      unplaced.set(group, { count: demands.length - i, reason: why(slots, sample, input.knownAgents, input.loads, placedOnAgent) });
+    }
+  }
+  return { assignments, unplaced };
+}
+
+function place(slot: OfferSlot, demand: TaskDemand, placedOnAgent: Map<string, AgentLoad>): Assignment {
+  slot.cpus -= demand.cpus;
+  slot.memMb -= demand.memMb;
+  slot.diskMb -= demand.diskMb;
+  const ports = takePorts(slot, demand.numPorts, demand.hostPorts);
+  slot.placed++;
+  slot.placedByRequest.set(demand.requestId, (slot.placedByRequest.get(demand.requestId) ?? 0) + 1);
+  let placed = placedOnAgent.get(slot.agentId);
+  if (!placed) placedOnAgent.set(slot.agentId, (placed = emptyLoad()));
+  placed.byRequest.set(demand.requestId, (placed.byRequest.get(demand.requestId) ?? 0) + 1);
+  placed.byDeploy.set(demand.group, (placed.byDeploy.get(demand.group) ?? 0) + 1);
+  const resources: Resource[] = [carve(slot.offer, 'cpus', { scalar: demand.cpus }), carve(slot.offer, 'mem', { scalar: demand.memMb })];
+  if (demand.diskMb > 0) resources.push(carve(slot.offer, 'disk', { scalar: demand.diskMb }));
+  if (ports.length > 0) resources.push(carve(slot.offer, 'ports', { ports }));
+  return { demand, offer: slot.offer, ports, resources };
+}

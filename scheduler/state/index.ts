@@ -1,0 +1,5 @@
+export { COLLECTIONS, MAX_RECORD_BYTES, RecordTooLargeError, type Collection, type StateStore } from './state-store';
+export { MemoryStateStore } from './memory-store';
+export { LocalDirStateStore } from './local-dir-store';
+export { ZkStateStore } from './zk-state-store';
+export { ZkSession, parseZkUrl, isZkCode, zookeeper } from './zk-session';

@@ -1,0 +1,93 @@
+import zookeeper from 'node-zookeeper-client';
+
+/** `zk://h1:2181,h2:2181/griddle` → hosts `h1:2181,h2:2181`, path `/griddle`. */
+export function parseZkUrl(url: string, flag = '--zk'): { hosts: string; path: string } {
+  const match = /^zk:\/\/([^/]+)(\/.*)?$/.exec(url.trim());
+  if (!match) throw new Error(`${flag}: expected zk://host:port[,host:port...]/path, got '${url}'`);
+  const root = (match[2] ?? '').replace(/\/+$/, '');
+  return { hosts: match[1], path: root };
+}
+
+export type ZkError = Error & { code?: number };
+
+export function isZkCode(err: unknown, code: number): boolean {
+  return typeof err === 'object' && err !== null && (err as ZkError).code === code;
+}
+
+/**
+ * Promise wrappers over one node-zookeeper-client session. The library pipelines every request
+ * on the session's single connection, so calling these without awaiting each one keeps many
+ * requests in flight.
+ */
+export class ZkSession {
+  readonly client: zookeeper.Client;
+
+  private constructor(readonly hosts: string, sessionTimeoutMs: number) {
+    this.client = zookeeper.createClient(hosts, { sessionTimeout: sessionTimeoutMs, spinDelay: 200, retries: 0 });
+  }
+
+  static async connect(hosts: string, options: { sessionTimeoutMs?: number; connectTimeoutMs?: number } = {}): Promise<ZkSession> {
+    const session = new ZkSession(hosts, options.sessionTimeoutMs ?? 10_000);
+    const timeoutMs = options.connectTimeoutMs ?? 30_000;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        session.client.close();
+        reject(new Error(`ZooKeeper ${hosts}: not connected after ${timeoutMs} ms`));
+      }, timeoutMs);
+      session.client.once('connected', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      session.client.connect();
+    });
+    return session;
+  }
+
+  close(): void {
+    this.client.close();
+  }
+
+  mkdirp(path: string): Promise<void> {
+    return new Promise((resolve, reject) => this.client.mkdirp(path, (err) => (err ? reject(err) : resolve())));
+  }
+
+  create(path: string, data: Buffer | null, mode: number = zookeeper.CreateMode.PERSISTENT): Promise<string> {
+    return new Promise((resolve, reject) =>
+      this.client.create(path, data ?? Buffer.alloc(0), mode, (err, created) => (err ? reject(err) : resolve(created))));
+  }
+
+  setData(path: string, data: Buffer): Promise<void> {
+    return new Promise((resolve, reject) => this.client.setData(path, data, (err) => (err ? reject(err) : resolve())));
+  }
+
+  getData(path: string): Promise<Buffer> {
+    return new Promise((resolve, reject) =>
+      this.client.getData(path, (err, data) => (err ? reject(err) : resolve(data ?? Buffer.alloc(0)))));
+  }
+
+  remove(path: string): Promise<void> {
+    return new Promise((resolve, reject) => this.client.remove(path, (err) => (err ? reject(err) : resolve())));
+  }
+
+  exists(path: string, watcher?: (event: zookeeper.Event) => void): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      const cb = (err: Error | zookeeper.Exception | null, stat: zookeeper.Stat): void => (err ? reject(err) : resolve(Boolean(stat)));
+      if (watcher) this.client.exists(path, watcher, cb);
+      else this.client.exists(path, cb);
+    });
+  }
+
+  getChildren(path: string, watcher?: (event: zookeeper.Event) => void): Promise<string[]> {
+    return new Promise((resolve, reject) => {
+      const cb = (err: Error | zookeeper.Exception | null, children: string[]): void => (err ? reject(err) : resolve(children));
+      if (watcher) this.client.getChildren(path, watcher, cb);
+      else this.client.getChildren(path, cb);
+    });
+  }
+
+  commit(tx: zookeeper.Transaction): Promise<void> {
+    return new Promise((resolve, reject) => tx.commit((err) => (err ? reject(err) : resolve())));
+  }
+}
+
+export { zookeeper };

@@ -1,0 +1,131 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import pino from 'pino';
+import { isTerminalState } from '../../../mesos-proto';
+import { createApiRouter, type ApiOptions, type ApiRouter } from '../../../scheduler/api';
+import { Scheduler, makeTaskId, planReconcile } from '../../../scheduler/core';
+import type { TaskRecord } from '../../../scheduler/model';
+import { MemoryStateStore } from '../../../scheduler/state';
+
+/** How the simulated tasks of a deploy behave once launched. */
+export type Behaviour = 'healthy' | 'never-healthy' | 'fail-health' | 'exit' | 'stuck-staging';
+
+/**
+ * A Scheduler (not connected to Mesos) whose reconcile step is played by the core's own pure
+ * planner: desired instances from the installed provider → launches and kills, applied as
+ * task records and 'task' events as the core would. Tasks move one state per round.
+ */
+export class SimCluster {
+  readonly behaviour = new Map<string, Behaviour>();
+  private timer?: NodeJS.Timeout;
+  private seq = 0;
+
+  constructor(readonly scheduler: Scheduler) {}
+
+  start(intervalMs = 15): void {
+    this.timer = setInterval(() => this.round(), intervalMs);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private update(next: TaskRecord, prev: TaskRecord): void {
+    if (isTerminalState(next.state)) this.scheduler.tasks.delete(next.taskId);
+    else this.scheduler.tasks.set(next.taskId, next);
+    this.scheduler.events.emit('task', next, prev);
+  }
+
+  round(): void {
+    const now = Date.now();
+    for (const t of [...this.scheduler.tasks.values()]) {
+      if (t.killRequestedAt !== undefined) {
+        this.update({ ...t, state: 'TASK_KILLED', updatedAt: now }, t);
+        continue;
+      }
+      const b = this.behaviour.get(t.deployId) ?? 'healthy';
+      if (t.state === 'TASK_STAGING' && b !== 'stuck-staging') {
+        if (b === 'exit') this.update({ ...t, state: 'TASK_FAILED', message: 'container exited with 1', updatedAt: now }, t);
+        else this.update({ ...t, state: 'TASK_RUNNING', runningSince: now, healthy: b === 'healthy' ? true : undefined, updatedAt: now }, t);
+      } else if (t.state === 'TASK_RUNNING' && b === 'fail-health') {
+        if (t.healthy === undefined) this.update({ ...t, healthy: false, updatedAt: now }, t);
+        else this.update({ ...t, state: 'TASK_FAILED', healthy: false, reason: 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED', message: 'health check failed: 3 consecutive failures', updatedAt: now }, t);
+      }
+    }
+    const plan = planReconcile({ desired: this.scheduler.desired(), tasks: this.scheduler.tasks.values(), crash: new Map(), now });
+    for (const k of plan.kills) void this.scheduler.killTask(k.taskId, k.reason);
+    for (const l of plan.launches) {
+      const startedAt = now + ++this.seq;
+      const taskId = makeTaskId(l.requestId, l.deployId, startedAt, l.instanceNo, '127.0.0.1');
+      const record: TaskRecord = {
+        taskId, requestId: l.requestId, deployId: l.deployId, instanceNo: l.instanceNo, agentId: 'agent-1', hostname: '127.0.0.1',
+        ports: [31000 + (this.seq % 1000)], startedAt, updatedAt: now, state: 'TASK_STAGING',
+        taskInfo: { name: taskId, task_id: { value: taskId }, agent_id: { value: 'agent-1' }, container: { type: 'DOCKER', docker: { image: 'griddle/demo-http:1', network: 'BRIDGE', port_mappings: [{ host_port: 31000, container_port: 8080, protocol: 'tcp' }] } } },
+      };
+      this.scheduler.tasks.set(taskId, record);
+      this.scheduler.events.emit('task', record, undefined);
+    }
+  }
+
+  /** Rounds until `done` holds (or the round budget is spent). */
+  async until(done: () => boolean, rounds = 400): Promise<boolean> {
+    for (let i = 0; i < rounds; i++) {
+      if (done()) return true;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return done();
+  }
+}
+
+export interface Harness {
+  url: string;
+  scheduler: Scheduler;
+  router: ApiRouter;
+  sim: SimCluster;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: Partial<ApiOptions> & { autoSim?: boolean } = {}): Promise<Harness> {
+  const log = pino({ level: 'silent' });
+  const scheduler = new Scheduler({ store: new MemoryStateStore(), log });
+  const router = createApiRouter(scheduler, { isWritable: () => true, log, ...options });
+  const app = express();
+  app.use('/api', router);
+  app.use('/singularity/api', router);
+  app.get('/metrics', (req, res) => void router.metricsHandler(req, res));
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const sim = new SimCluster(scheduler);
+  if (options.autoSim !== false) sim.start();
+  // Timeouts, step waits and cron schedules are checked faster than in production.
+  const tick = setInterval(() => router.engine.tick(), 20);
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    scheduler, router, sim,
+    async close() {
+      clearInterval(tick);
+      sim.stop();
+      router.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await scheduler.close();
+    },
+  };
+}
+
+export async function call(h: Harness, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown; text: string }> {
+  const res = await fetch(`${h.url}${path}`, {
+    method,
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, text };
+}
