@@ -55,21 +55,26 @@ export async function followDeploy(ctx: CommandContext, requestId: string, deplo
   let status = `deploy ${deployId}: starting`;
   const elapsed = (): string => formatAge(ctx.now() - started);
   ctx.api.events({ requestId }, () => wake?.(), stop.signal).catch(() => undefined);
+  const finishedResult = async (): Promise<DeployResultView | undefined> => {
+    const history = await ctx.api.getOrNull(`/history/request/${encodeURIComponent(requestId)}/deploy/${encodeURIComponent(deployId)}`);
+    const result = history === null ? undefined : readDeployHistory(history).result;
+    return result && FINISHED_DEPLOY_STATES.has(result.deployState) ? result : undefined;
+  };
+  const deployTasks = async (): Promise<TaskView[]> =>
+    readTasks(await ctx.api.get('/tasks/active')).filter((t) => t.requestId === requestId && t.deployId === deployId);
   const redraw = setInterval(() => ctx.term.progress(status, elapsed()), ctx.term.interactive ? 120 : 1000);
   try {
     for (;;) {
-      const history = await ctx.api.getOrNull(`/history/request/${encodeURIComponent(requestId)}/deploy/${encodeURIComponent(deployId)}`);
-      const result = history === null ? undefined : readDeployHistory(history).result;
-      const allTasks = readTasks(await ctx.api.get('/tasks/active')).filter((t) => t.requestId === requestId);
-      const tasks = allTasks.filter((t) => t.deployId === deployId);
-      if (result && FINISHED_DEPLOY_STATES.has(result.deployState)) {
-        return { requestId, deployId, result, tasks, elapsedMs: ctx.now() - started };
-      }
+      const result = await finishedResult();
+      const tasks = await deployTasks();
+      if (result) return { requestId, deployId, result, tasks, elapsedMs: ctx.now() - started };
       const parentBody = await ctx.api.getOrNull(`/requests/request/${encodeURIComponent(requestId)}`);
       const parent = parentBody === null ? undefined : readRequestParent(parentBody);
       if (parent && parent.activeDeployId === deployId && parent.pendingDeployId !== deployId) {
-        // Active and no longer pending: it succeeded even if history is not written yet.
-        return { requestId, deployId, result: { deployState: 'SUCCEEDED', failures: [] }, tasks, elapsedMs: ctx.now() - started };
+        // It finished between the reads above: read again. An API that writes no history for
+        // it still made it active, which is success.
+        const late = await finishedResult();
+        return { requestId, deployId, result: late ?? { deployState: 'SUCCEEDED', failures: [] }, tasks: await deployTasks(), elapsedMs: ctx.now() - started };
       }
       const pending = readPendingDeploys(await ctx.api.get('/deploys/pending')).find((p) => p.deployId === deployId && p.requestId === requestId);
       const progress = deployProgress(tasks, options.instances, pending?.perStep ?? options.perStep, options.hasHealthcheck, pending?.targetActiveInstances);
