@@ -55,6 +55,9 @@ export function planRelease(conversion: Conversion, live: RequestView | undefine
 
 export function printWarnings(ctx: CommandContext, loaded: LoadedSpec): void {
   for (const w of loaded.warnings) ctx.term.warn(ctx.term.color('yellow', `warning: ${formatProblem(w)}`));
+  if (loaded.spec.after_deploy) {
+    ctx.term.warn(ctx.term.color('yellow', `warning: ${loaded.file}: \`after_deploy\` jobs are not run by griddle; release them yourself`));
+  }
 }
 
 export function printPlan(ctx: CommandContext, loaded: LoadedSpec, plan: Plan, heading: string): void {

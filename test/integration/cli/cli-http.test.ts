@@ -192,6 +192,18 @@ describe('griddle against a REST stand-in', () => {
     expect(run.stdout).toBe('started 1\nmore output\n');
   });
 
+  it('warns that after_deploy jobs are not run', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'griddle-specs-'));
+    try {
+      await writeFile(path.join(dir, 'svc.yml'), 'common:\n  resources: { cpus: 1, memoryMb: 32 }\n  container: { image: x }\n  after_deploy:\n    on_success: [{ service_name: other, tag: "2" }]\nenvironments:\n  dev: {}\n');
+      const run = await runGriddle(['check', 'svc', '-e', 'dev', '--offline'], { ...env, GRIDDLE_CONFIG_REPOSITORY: dir });
+      expect(run.code).toBe(0);
+      expect(run.stderr).toMatch(/svc\.yml: `after_deploy` jobs are not run by griddle/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('check --offline validates without calling the API', async () => {
     const run = await runGriddle(['check', 'catalog', '-e', 'prod', '--offline'], { ...env, GRIDDLE_URL: 'http://127.0.0.1:1' });
     expect(run.code).toBe(0);
