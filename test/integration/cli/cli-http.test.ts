@@ -67,6 +67,18 @@ describe('griddle against a REST stand-in', () => {
     expect(activeDeploy('dev_demo_http')?.containerInfo?.docker?.image).toBe('griddle/demo-http:1');
   });
 
+  it('shows the sandbox as read while the task was unhealthy when the agent dropped it since', async () => {
+    const forgetful = await startStandIn({ tickMs: 10, dropFinishedSandboxes: true });
+    try {
+      forgetful.failingTags.add('2');
+      const run = await runGriddle(['release', 'demo-http', '-e', 'dev', '-t', '2'], { ...env, GRIDDLE_URL: forgetful.url });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/--- stderr of \S+ \(last lines, as read while it was unhealthy\) ---\nGET \/health: 500 database unreachable/);
+    } finally {
+      await forgetful.close();
+    }
+  });
+
   it('--json gives one parsable document, also for a failure', async () => {
     api.failingTags.add('3');
     const run = await griddle('release', 'demo-http', '-e', 'dev', '-t', '3', '--json');
