@@ -173,12 +173,21 @@ export class Executor {
     void this.runner.done.then(() => this.afterTerminal());
   }
 
-  /** Exits once the terminal update is acknowledged, or after a bounded wait. */
+  /**
+   * Exits once the terminal update is acknowledged, or after a bounded wait. While a
+   * checkpointed executor is reconnecting the wait is extended: the resubscription carries the
+   * update, and MESOS_RECOVERY_TIMEOUT bounds that loop.
+   */
   private afterTerminal(): void {
-    setTimeout(() => {
-      this.log.warn('terminal update not acknowledged in time: exiting');
+    const check = () => {
+      if (!this.connected && this.options.mesos.checkpoint && !this.stopping) {
+        setTimeout(check, this.options.settings.terminalAckTimeoutMs).unref();
+        return;
+      }
+      if (!this.stopping) this.log.warn('terminal update not acknowledged in time: exiting');
       this.exit(0);
-    }, this.options.settings.terminalAckTimeoutMs).unref();
+    };
+    setTimeout(check, this.options.settings.terminalAckTimeoutMs).unref();
   }
 
   sendStatus(taskId: string, report: StatusReport): void {

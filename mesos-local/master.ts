@@ -5,6 +5,7 @@
  * follows Apache Mesos's master (src/master/master.cpp) where a framework can observe it.
  */
 import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { Logger } from '../common/logger';
 import {
   isTerminalState, addResources,
@@ -764,7 +765,7 @@ export class Master {
         framework_id: { value: framework.id },
         agent_id: { value: agent.id },
         hostname: agent.hostname,
-        url: { scheme: 'http', address: { hostname: agent.hostname, ip: agent.hostname, port: agent.port }, path: '/slave(1)' },
+        url: { scheme: 'http', address: { hostname: agent.hostname, ...(isIP(agent.hostname) ? { ip: agent.hostname } : {}), port: agent.port }, path: '/slave(1)' },
         resources: allocation.resources.map((r) => ({ ...r, allocation_info: { role } })),
         attributes: agent.attributes,
         allocation_info: { role },
@@ -815,7 +816,8 @@ function splitKey(key: string): [string, string] {
   return [key.slice(0, i), key.slice(i + 1)];
 }
 
-function pushBounded<T>(list: T[], item: T, max: number): void {
+/** Appends, dropping the oldest beyond `max` (completed tasks, frameworks, statuses). */
+export function pushBounded<T>(list: T[], item: T, max: number): void {
   list.push(item);
   if (list.length > max) list.splice(0, list.length - max);
 }

@@ -29,7 +29,12 @@ export interface StandIn {
   close(): Promise<void>;
 }
 
-export async function startStandIn(options: { tickMs?: number; token?: string } = {}): Promise<StandIn> {
+export async function startStandIn(options: {
+  tickMs?: number;
+  token?: string;
+  /** Forget a failed task's sandbox at once, as an agent that garbage-collects it would. */
+  dropFinishedSandboxes?: boolean;
+} = {}): Promise<StandIn> {
   const requests = new Map<string, RequestRecord>();
   const deploys = new Map<string, DeployRecord>();
   const tasks = new Map<string, StandInTask>();
@@ -106,10 +111,14 @@ export async function startStandIn(options: { tickMs?: number; token?: string } 
       const starting = mine.find((t) => t.state !== 'TASK_RUNNING' || (deploy.healthcheck && !t.healthy));
       if (starting) {
         if (starting.state !== 'TASK_RUNNING') starting.state = 'TASK_RUNNING';
-        else if (failingTags.has(tag)) {
-          starting.state = 'TASK_FAILED';
+        else if (failingTags.has(tag) && starting.healthy === undefined) {
+          // A failing check shows first as RUNNING and unhealthy, as the executor reports it.
           starting.healthy = false;
           sandbox.set(starting.taskId, { stdout: 'booting\nlistening on 8080\n', stderr: 'GET /health: 500 database unreachable\n' });
+        } else if (failingTags.has(tag)) {
+          starting.state = 'TASK_FAILED';
+          starting.healthy = false;
+          if (options.dropFinishedSandboxes) sandbox.delete(starting.taskId);
           emit('task', r.request.id, starting);
           finish(r, record, {
             deployState: 'FAILED', message: 'Task failed its health checks', timestamp: Date.now(),

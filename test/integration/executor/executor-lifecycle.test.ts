@@ -107,6 +107,25 @@ describe('griddle-executor lifecycle', () => {
     expect(containerExists(containerName(taskId))).toBe(false);
   });
 
+  it('adopts the running container of its task when restarted with the same executor id', async () => {
+    const taskId = uniqueId('adopt');
+    const first = await start(taskId);
+    first.agent.launch(sleepTask(taskId));
+    await first.agent.waitForState('TASK_RUNNING');
+    const id = execFileSync('docker', ['inspect', '-f', '{{.Id}}', containerName(taskId)], { encoding: 'utf8' }).trim();
+    first.executor.child.kill('SIGKILL');
+    await first.executor.exited;
+
+    const second = await start(taskId);
+    second.agent.launch(sleepTask(taskId));
+    await second.agent.waitForState('TASK_RUNNING');
+    expect(execFileSync('docker', ['inspect', '-f', '{{.Id}}', containerName(taskId)], { encoding: 'utf8' }).trim()).toBe(id);
+    expect(second.executor.output()).toContain('adopting the running container of this task');
+    second.agent.kill(taskId);
+    await second.agent.waitForState('TASK_KILLED');
+    expect(containerExists(containerName(taskId))).toBe(false);
+  });
+
   it('removes a leftover container of its own task that another executor created, then starts its own', async () => {
     const taskId = uniqueId('leftover');
     const name = containerName(taskId);
