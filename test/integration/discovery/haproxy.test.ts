@@ -14,6 +14,7 @@ import { createDiscovery, type CatalogChange, type Discovery } from '../../../sc
 import type { TaskRecord } from '../../../scheduler/model';
 import { SchedulerDouble } from '../../unit/discovery/scheduler-double';
 import { demoTaskInfo, taskRecord } from '../../unit/discovery/task-fixtures';
+import { freePort, loadLoop, until } from './traffic';
 
 const log = pino({ level: 'silent' });
 
@@ -33,47 +34,6 @@ async function startBackend(name: string, version: string): Promise<Backend> {
       server.closeAllConnections();
     }),
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Sends requests one after another until stopped, recording who answered and every failure. */
-function loadLoop(url: string): { answers: string[]; bodies: string[]; failures: string[]; stop(): Promise<void> } {
-  const answers: string[] = [];
-  const bodies: string[] = [];
-  const failures: string[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      try {
-        const res = await fetch(url);
-        const body = await res.text();
-        if (res.status !== 200) failures.push(`${res.status} ${body.slice(0, 80)}`);
-        else {
-          answers.push(res.headers.get('x-backend') ?? '?');
-          bodies.push(body);
-        }
-      } catch (err) {
-        failures.push((err as Error).message);
-      }
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  })();
-  return { answers, bodies, failures, stop: async () => { running = false; await loop; } };
-}
-
-async function until(check: () => boolean, what: string, tries = 1200): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 function nextEvent<T>(runner: HaproxyRunner, event: 'applied' | 'rejected', match: (e: T) => boolean): Promise<T> {
@@ -130,7 +90,7 @@ describe('HAProxy following the discovery catalog', () => {
   it('reaches all 3 instances, and takes an unhealthy one out of rotation without a failed request', async () => {
     const url = `http://127.0.0.1:${frontPort}/version`;
     const load = loadLoop(url);
-    await until(() => new Set(load.answers).size === 3, 'answers from all 3 backends');
+    await until(() => new Set(load.answers.map((a) => a.backend)).size === 3, 'answers from all 3 backends');
 
     const reloads: AppliedEvent[] = [];
     runner.on('applied', (e: AppliedEvent) => reloads.push(e));
@@ -141,8 +101,8 @@ describe('HAProxy following the discovery catalog', () => {
     const after = load.answers.length;
     await until(() => load.answers.length >= after + 40, '40 more answers');
     await load.stop();
-    expect(load.answers.slice(after)).not.toContain('b');
-    expect(new Set(load.answers.slice(after))).toEqual(new Set(['a', 'c']));
+    expect(load.answers.slice(after).map((a) => a.backend)).not.toContain('b');
+    expect(new Set(load.answers.slice(after).map((a) => a.backend))).toEqual(new Set(['a', 'c']));
     expect(load.failures).toEqual([]);
   });
 
@@ -160,13 +120,13 @@ describe('HAProxy following the discovery catalog', () => {
       const staging = task(`task-${fresh.name}`, fresh, 'd2', '2');
       scheduler.update({ ...staging, state: 'TASK_STARTING', healthy: undefined });
       scheduler.update(staging);
-      await until(() => load.answers.includes(fresh.name), `traffic on ${fresh.name}`);
+      await until(() => load.answers.some((a) => a.backend === fresh.name), `traffic on ${fresh.name}`);
       await scheduler.kill(`task-${old.name}`, async (t) => {
         await old.close();
         scheduler.update({ ...t, state: 'TASK_KILLED' });
       });
     }
-    await until(() => load.bodies.slice(-20).length === 20 && load.bodies.slice(-20).every((b) => b === '2'), 'only v2 answering');
+    await until(() => load.answers.length >= 20 && load.answers.slice(-20).every((a) => a.body === '2'), 'only v2 answering');
     await load.stop();
     expect(load.failures).toEqual([]);
     for (const name of ['a', 'b', 'c']) {

@@ -5,38 +5,23 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { runHaproxy, type AppliedEvent, type HaproxyRunner } from '../../../cli/haproxy';
+import { runHaproxy, type HaproxyRunner } from '../../../cli/haproxy';
 import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
 import { Scheduler } from '../../../scheduler/core';
 import { createDiscovery, type CatalogChange, type Discovery, type Endpoint } from '../../../scheduler/discovery';
 import type { DeployRecord, SingularityDeploy } from '../../../scheduler/model';
 import { MemoryStateStore } from '../../../scheduler/state';
+import { freePort, loadLoop, until } from './traffic';
 
 const log = pino({ level: 'silent' });
 const EXECUTOR = path.join(__dirname, '..', '..', '..', 'dist', 'executor', 'main.js');
 const REQUEST = `disc-e2e-${process.pid}`;
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function until(check: () => boolean, what: string, ms = 120_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Docker starts, health checks and replacements on a busy 2-core machine. */
+const SLOW = 120_000;
 
 /** HAProxy's own per-server counters (`show stat`): total sessions per server name. */
 function serverSessions(socket: string): Promise<Map<string, number>> {
@@ -59,26 +44,6 @@ function serverSessions(socket: string): Promise<Map<string, number>> {
       resolve(out);
     });
   });
-}
-
-function loadLoop(url: string): { versions: string[]; failures: string[]; stop(): Promise<void> } {
-  const versions: string[] = [];
-  const failures: string[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      try {
-        const res = await fetch(url);
-        const body = (await res.text()).trim();
-        if (res.status === 200) versions.push(body);
-        else failures.push(`${res.status} ${body.slice(0, 80)}`);
-      } catch (err) {
-        failures.push((err as Error).message);
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
-  return { versions, failures, stop: async () => { running = false; await loop; } };
 }
 
 describe('discovery on the full path (mesos-local, griddle-executor, Docker, HAProxy)', () => {
@@ -131,13 +96,13 @@ describe('discovery on the full path (mesos-local, griddle-executor, Docker, HAP
     const now = Date.now();
     scheduler.putRequest({ request: { id: REQUEST, requestType: 'SERVICE', instances: 3 }, state: 'ACTIVE', activeDeployId: 'v1', createdAt: now, updatedAt: now });
     scheduler.putDeploy(deploy('v1', 'griddle/demo-http:1'));
-    await until(() => alive('v1').length === 3, '3 healthy v1 instances');
-    const ready = (e: AppliedEvent): boolean => alive('v1').every((ep) => e.config.includes(`:${ep.ports[0]!.hostPort} weight 1`));
-    await until(() => runner.pid !== undefined && ready({ config: fs.readFileSync(path.join(dir, 'haproxy.cfg'), 'utf8'), pid: 0, reload: false }), 'HAProxy with 3 servers');
+    await until(() => alive('v1').length === 3, '3 healthy v1 instances', SLOW);
+    const config = (): string => (fs.existsSync(path.join(dir, 'haproxy.cfg')) ? fs.readFileSync(path.join(dir, 'haproxy.cfg'), 'utf8') : '');
+    await until(() => runner.pid !== undefined && alive('v1').every((ep) => config().includes(`:${ep.ports[0]!.hostPort} weight 1`)), 'HAProxy with 3 servers', SLOW);
 
     // All 3 instances answer through HAProxy.
-    const load = loadLoop(`http://127.0.0.1:${frontPort}/version`);
-    await until(() => load.versions.length >= 30, '30 answers');
+    const load = loadLoop(`http://127.0.0.1:${frontPort}/version`, 20);
+    await until(() => load.answers.length >= 30, '30 answers', SLOW);
     const sessions = await serverSessions(path.join(dir, 'haproxy.cfg.sock'));
     expect([...sessions.values()].filter((n) => n > 0)).toHaveLength(3);
 
@@ -145,19 +110,19 @@ describe('discovery on the full path (mesos-local, griddle-executor, Docker, HAP
     const victim = alive('v1')[0]!;
     const container = execFileSync('docker', ['ps', '-q', '--filter', `label=griddle.task_id=${victim.taskId}`], { encoding: 'utf8' }).trim();
     execFileSync('docker', ['exec', container, 'rm', '/www/health']);
-    await until(() => changes.some((c) => c.endpoint.taskId === victim.taskId && c.endpoint.status === 'UNHEALTHY'), 'the victim UNHEALTHY');
-    await until(() => !fs.readFileSync(path.join(dir, 'haproxy.cfg'), 'utf8').includes(`:${victim.ports[0]!.hostPort} weight 1`), 'the victim out of HAProxy');
+    await until(() => changes.some((c) => c.endpoint.taskId === victim.taskId && c.endpoint.status === 'UNHEALTHY'), 'the victim UNHEALTHY', SLOW);
+    await until(() => !config().includes(`:${victim.ports[0]!.hostPort} weight 1`), 'the victim out of HAProxy', SLOW);
     // The scheduler replaces it (the executor kills it once its checks are exhausted).
-    await until(() => alive('v1').length === 3 && !alive('v1').some((e) => e.taskId === victim.taskId), 'a replacement');
+    await until(() => alive('v1').length === 3 && !alive('v1').some((e) => e.taskId === victim.taskId), 'a replacement', SLOW);
 
     // Roll to v2: start v2 beside v1, then retire v1 through the kill gate.
     scheduler.putDeploy(deploy('v2', 'griddle/demo-http:2'));
     scheduler.setDesiredProvider(() => [{ requestId: REQUEST, deployId: 'v1', instances: 3 }, { requestId: REQUEST, deployId: 'v2', instances: 3 }]);
-    await until(() => alive('v2').length === 3, '3 healthy v2 instances');
+    await until(() => alive('v2').length === 3, '3 healthy v2 instances', SLOW);
     const retired = alive('v1').map((e) => e.taskId);
     scheduler.setDesiredProvider(() => [{ requestId: REQUEST, deployId: 'v2', instances: 3 }]);
-    await until(() => retired.every((id) => discovery.catalog.get(id)?.status === 'TOMBSTONE'), 'v1 retired');
-    await until(() => load.versions.slice(-20).length === 20 && load.versions.slice(-20).every((v) => v === '2'), 'only v2 answering');
+    await until(() => retired.every((id) => discovery.catalog.get(id)?.status === 'TOMBSTONE'), 'v1 retired', SLOW);
+    await until(() => load.answers.length >= 20 && load.answers.slice(-20).every((a) => a.body === '2'), 'only v2 answering', SLOW);
     await load.stop();
 
     expect(load.failures).toEqual([]);
