@@ -1,6 +1,6 @@
 /**
  * The few things the executor needs from Docker beyond dockerode's own calls: loading
- * dockerode lean, pulling with retries only when needed, demultiplexing logs, and exec.
+ * dockerode lean, pulling with retries only when needed, and exec.
  */
 import path from 'node:path';
 import type Docker from 'dockerode';
