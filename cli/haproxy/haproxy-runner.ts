@@ -15,7 +15,10 @@ import { renderHaproxyConfig } from './haproxy-config';
 import { HoldDown } from './hold-down';
 
 export interface RunHaproxyOptions {
-  /** Where the configuration is written (`--config`). */
+  /**
+   * Where the configuration is written (`--config`), before the reload that serves it: the
+   * 'applied' event, not the file, says what HAProxy serves.
+   */
   config: string;
   /**
    * The discovery listener to follow (`--follow`, default http://127.0.0.1:7777); `false` to feed

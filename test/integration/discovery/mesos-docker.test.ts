@@ -9,13 +9,13 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { runHaproxy, type HaproxyRunner } from '../../../cli/haproxy';
+import { runHaproxy, type AppliedEvent, type HaproxyRunner } from '../../../cli/haproxy';
 import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
 import { Scheduler } from '../../../scheduler/core';
 import { createDiscovery, type CatalogChange, type Discovery, type Endpoint } from '../../../scheduler/discovery';
 import type { DeployRecord, SingularityDeploy } from '../../../scheduler/model';
 import { MemoryStateStore } from '../../../scheduler/state';
-import { freePort, loadLoop, until } from './traffic';
+import { clock, freePort, loadLoop, until } from './traffic';
 
 const log = pino({ level: 'silent' });
 const EXECUTOR = path.join(__dirname, '..', '..', '..', 'dist', 'executor', 'main.js');
@@ -46,6 +46,16 @@ function serverSessions(socket: string): Promise<Map<string, number>> {
   });
 }
 
+/** Whether a process still exists (signal 0 sends nothing). */
+function exists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe('discovery on the full path (mesos-local, griddle-executor, Docker, HAProxy)', () => {
   let local: MesosLocal;
   let scheduler: Scheduler;
@@ -54,6 +64,9 @@ describe('discovery on the full path (mesos-local, griddle-executor, Docker, HAP
   let dir: string;
   let frontPort: number;
   const changes: CatalogChange[] = [];
+  const applied: AppliedEvent[] = [];
+  /** Catalog changes and HAProxy reloads, shown when a request failed. */
+  const timeline: string[] = [];
 
   function deploy(id: string, image: string): DeployRecord {
     const spec: SingularityDeploy = {
@@ -61,13 +74,27 @@ describe('discovery on the full path (mesos-local, griddle-executor, Docker, HAP
       containerInfo: { type: 'DOCKER', docker: { image, network: 'BRIDGE', portMappings: [{ containerPortType: 'LITERAL', containerPort: 8080, hostPortType: 'FROM_OFFER', hostPort: 0 }] } },
       resources: { cpus: 0.1, memoryMb: 32, numPorts: 1 },
       labels: { ServicePort_8080: String(frontPort) },
-      healthcheck: { uri: '/health', portIndex: 0, intervalSeconds: 1, responseTimeoutSeconds: 1, maxRetries: 2, startupTimeoutSeconds: 30 },
+      // A removed /health answers 404 at once; the generous timeout only keeps a check that a
+      // busy machine answers late from taking a healthy instance out of rotation.
+      healthcheck: { uri: '/health', portIndex: 0, intervalSeconds: 1, responseTimeoutSeconds: 5, maxRetries: 2, startupTimeoutSeconds: 30 },
     };
     return { deploy: spec, createdAt: Date.now() };
   }
 
   const alive = (deployId: string): Endpoint[] =>
     discovery.catalog.list(REQUEST).filter((e) => e.deployId === deployId && e.status === 'ALIVE');
+  const inRotation = (config: string, endpoint: Endpoint): boolean => config.includes(`:${endpoint.ports[0]!.hostPort} weight 1`);
+  /**
+   * The configuration every HAProxy process still accepting connections serves: the latest
+   * applied one, once the processes it replaced have exited. Neither the configuration file
+   * (written before the reload) nor `runner.pid` (the previous process until the new one is
+   * ready) says that: the first process serves the catalog of UNKNOWN endpoints, no server at all.
+   */
+  const served = (): string => {
+    const last = applied.at(-1);
+    if (last === undefined || last.pid !== runner.pid) return '';
+    return applied.slice(0, -1).every((e) => !exists(e.pid)) ? last.config : '';
+  };
 
   beforeAll(async () => {
     expect(fs.existsSync(EXECUTOR)).toBe(true);
@@ -77,9 +104,17 @@ describe('discovery on the full path (mesos-local, griddle-executor, Docker, HAP
     local = await startMesosLocal({ port: 0, agents: 3, allocationIntervalMs: 100, log, resources: `cpus:4;mem:4096;disk:20000;ports:[${base}-${base + 99}]` });
     scheduler = new Scheduler({ store: new MemoryStateStore(), master: local.masterUrl, executorCmd: `node ${EXECUTOR}`, log });
     discovery = await createDiscovery(scheduler, { sidecarPort: 0, grpcPort: false, bind: '127.0.0.1', log });
-    discovery.catalog.subscribe((c) => changes.push(c));
+    discovery.catalog.subscribe((c) => {
+      changes.push(c);
+      timeline.push(`${clock()} ${c.endpoint.taskId} ${c.endpoint.status}`);
+    });
     await scheduler.becomeLeader();
     runner = runHaproxy({ config: path.join(dir, 'haproxy.cfg'), follow: `http://127.0.0.1:${discovery.sidecarPort}`, holdDownMs: 500, bindAddress: '127.0.0.1', log });
+    runner.on('applied', (event: AppliedEvent) => {
+      applied.push(event);
+      const weights = [...event.config.matchAll(/ weight (\d+)$/gm)].map((m) => m[1]);
+      timeline.push(`${clock()} HAProxy ${event.pid} serves ${weights.filter((w) => w === '1').length} servers, ${weights.filter((w) => w === '0').length} draining`);
+    });
   });
 
   afterAll(async () => {
@@ -97,8 +132,7 @@ describe('discovery on the full path (mesos-local, griddle-executor, Docker, HAP
     scheduler.putRequest({ request: { id: REQUEST, requestType: 'SERVICE', instances: 3 }, state: 'ACTIVE', activeDeployId: 'v1', createdAt: now, updatedAt: now });
     scheduler.putDeploy(deploy('v1', 'griddle/demo-http:1'));
     await until(() => alive('v1').length === 3, '3 healthy v1 instances', SLOW);
-    const config = (): string => (fs.existsSync(path.join(dir, 'haproxy.cfg')) ? fs.readFileSync(path.join(dir, 'haproxy.cfg'), 'utf8') : '');
-    await until(() => runner.pid !== undefined && alive('v1').every((ep) => config().includes(`:${ep.ports[0]!.hostPort} weight 1`)), 'HAProxy with 3 servers', SLOW);
+    await until(() => alive('v1').every((ep) => inRotation(served(), ep)), 'HAProxy serving 3 servers', SLOW);
 
     // All 3 instances answer through HAProxy.
     const load = loadLoop(`http://127.0.0.1:${frontPort}/version`, 20);
@@ -111,7 +145,7 @@ describe('discovery on the full path (mesos-local, griddle-executor, Docker, HAP
     const container = execFileSync('docker', ['ps', '-q', '--filter', `label=griddle.task_id=${victim.taskId}`], { encoding: 'utf8' }).trim();
     execFileSync('docker', ['exec', container, 'rm', '/www/health']);
     await until(() => changes.some((c) => c.endpoint.taskId === victim.taskId && c.endpoint.status === 'UNHEALTHY'), 'the victim UNHEALTHY', SLOW);
-    await until(() => !config().includes(`:${victim.ports[0]!.hostPort} weight 1`), 'the victim out of HAProxy', SLOW);
+    await until(() => !inRotation(applied.at(-1)?.config ?? '', victim), 'the victim out of HAProxy', SLOW);
     // The scheduler replaces it (the executor kills it once its checks are exhausted).
     await until(() => alive('v1').length === 3 && !alive('v1').some((e) => e.taskId === victim.taskId), 'a replacement', SLOW);
 
@@ -125,7 +159,8 @@ describe('discovery on the full path (mesos-local, griddle-executor, Docker, HAP
     await until(() => load.answers.length >= 20 && load.answers.slice(-20).every((a) => a.body === '2'), 'only v2 answering', SLOW);
     await load.stop();
 
-    expect(load.failures).toEqual([]);
+    // A failure comes with the timeline: which servers HAProxy had when it happened.
+    expect(load.failures.length === 0 ? [] : [...load.failures, '--- timeline:', ...timeline]).toEqual([]);
     for (const id of retired) {
       expect(changes.filter((c) => c.endpoint.taskId === id).map((c) => c.endpoint.status).slice(-2)).toEqual(['DRAINING', 'TOMBSTONE']);
     }

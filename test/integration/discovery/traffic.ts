@@ -10,6 +10,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Wall-clock time of day to the millisecond, to line failures up with other events. */
+export function clock(): string {
+  return new Date().toISOString().slice(11, 23);
+}
+
 export async function until(check: () => boolean, what: string, ms = 60_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!check()) {
@@ -30,10 +35,10 @@ export function loadLoop(url: string, pauseMs = 5): { answers: Answer[]; failure
       try {
         const res = await fetch(url);
         const body = (await res.text()).trim();
-        if (res.status !== 200) failures.push(`${res.status} ${body.slice(0, 80)}`);
+        if (res.status !== 200) failures.push(`${clock()} ${res.status} ${body.slice(0, 80)}`);
         else answers.push({ backend: res.headers.get('x-backend') ?? '', body });
       } catch (err) {
-        failures.push((err as Error).message);
+        failures.push(`${clock()} ${(err as Error).message}`);
       }
       await new Promise((r) => setTimeout(r, pauseMs));
     }
