@@ -267,6 +267,10 @@ export interface SchedulerCall {
   reconcile?: { tasks?: { task_id: TaskID; agent_id?: AgentID }[] };
   message?: { agent_id: AgentID; executor_id: ExecutorID; data: string };
   suppress?: { roles?: string[] };
+  accept_inverse_offers?: { inverse_offer_ids?: OfferID[]; filters?: Filters };
+  decline_inverse_offers?: { inverse_offer_ids?: OfferID[]; filters?: Filters };
+  request?: { requests?: { agent_id?: AgentID; resources?: Resource[] }[] };
+  update_framework?: { framework_info: FrameworkInfo; suppressed_roles?: string[] };
 }
 
 export type SchedulerEventType =

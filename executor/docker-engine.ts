@@ -1,0 +1,106 @@
+/**
+ * The few things the executor needs from Docker beyond dockerode's own calls: loading
+ * dockerode lean, pulling with retries only when needed, demultiplexing logs, and exec.
+ */
+import Module from 'node:module';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import type { Logger } from '../common';
+
+/**
+ * Two modules load heavy dependencies at require time for features the executor never uses:
+ * docker-modem's ssh transport (ssh2, about 13 MB of RSS, for `ssh://` Docker hosts) and
+ * dockerode's BuildKit session (@grpc/grpc-js, for `docker build`). They are replaced by stubs
+ * that fail loudly if ever called, which keeps the executor within its memory budget.
+ */
+function stubUnusedModule(file: string, feature: string): void {
+  const stub = new Module(file);
+  stub.filename = file;
+  stub.loaded = true;
+  stub.exports = () => {
+    throw new Error(`griddle-executor does not support ${feature}`);
+  };
+  require.cache[file] = stub;
+}
+
+let docker: Docker | null = null;
+export function connectDocker(): Docker {
+  if (!docker) {
+    stubUnusedModule(path.join(path.dirname(require.resolve('docker-modem')), 'ssh.js'), 'ssh:// DOCKER_HOST; use the local socket or tcp://');
+    stubUnusedModule(path.join(path.dirname(require.resolve('dockerode')), 'session.js'), 'image builds');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const DockerCtor = require('dockerode') as typeof Docker;
+    docker = new DockerCtor();
+  }
+  return docker;
+}
+
+export function isNotFound(err: unknown): boolean {
+  return (err as { statusCode?: number }).statusCode === 404;
+}
+
+export async function imagePresent(engine: Docker, image: string): Promise<boolean> {
+  try {
+    await engine.getImage(image).inspect();
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+}
+
+export class PullError extends Error {}
+
+/** Pulls unless the image is present (or `force`), retrying; throws a PullError naming the image. */
+export async function ensureImage(
+  engine: Docker,
+  image: string,
+  opts: { force: boolean; attempts: number; retryDelayMs: number; log: Logger },
+): Promise<'present' | 'pulled'> {
+  if (!opts.force && (await imagePresent(engine, image))) return 'present';
+  let last = '';
+  for (let attempt = 1; attempt <= opts.attempts; attempt++) {
+    try {
+      const stream = await engine.pull(image);
+      await new Promise<void>((resolve, reject) => {
+        engine.modem.followProgress(stream, (err: Error | null, output: { error?: string }[]) => {
+          const failed = err?.message ?? output?.find((o) => o.error)?.error;
+          if (failed) reject(new Error(failed));
+          else resolve();
+        });
+      });
+      opts.log.info({ image, attempt }, 'pulled image');
+      return 'pulled';
+    } catch (err) {
+      last = (err as Error).message.split('\n')[0];
+      opts.log.warn({ image, attempt, attempts: opts.attempts, cause: last }, 'image pull failed');
+      if (attempt < opts.attempts) await new Promise((r) => setTimeout(r, opts.retryDelayMs * attempt));
+    }
+  }
+  throw new PullError(`image ${image} is not present and could not be pulled after ${opts.attempts} attempts: ${last}`);
+}
+
+/** Runs a command in the container (`docker exec`); resolves with its exit code. */
+export async function execInContainer(container: Docker.Container, cmd: string[], timeoutMs: number): Promise<number> {
+  const exec = await container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  stream.resume();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      new Promise<void>((resolve) => {
+        stream.on('end', resolve);
+        stream.on('close', resolve);
+        stream.on('error', () => resolve());
+      }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`command timed out after ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    stream.destroy();
+  }
+  const info = await exec.inspect();
+  return info.ExitCode ?? -1;
+}

@@ -1,0 +1,164 @@
+/**
+ * Resolves `vault://` environment values with node-vault just before a container is created.
+ * Values live only in the returned map: they are never logged, and every error names the path
+ * and key but not a value.
+ */
+import fs from 'node:fs/promises';
+import type { Logger } from '../common';
+import type { VaultSettings } from './config';
+import { couldBeAllowed, describeRef, isAllowed, kvLocation, type MountInfo, type SecretRef } from './vault-paths';
+
+export class SecretResolveError extends Error {}
+
+export interface SecretRequest {
+  /** The env variable whose value is the reference. */
+  name: string;
+  ref: SecretRef;
+}
+
+/** The subset of node-vault's client this adapter calls (its own typings use `any`). */
+interface VaultClient {
+  token: string;
+  read(path: string): Promise<unknown>;
+  tokenLookupSelf(): Promise<unknown>;
+  tokenRenewSelf(): Promise<unknown>;
+  approleLogin(args: { role_id: string; secret_id: string; mount_point?: string }): Promise<unknown>;
+  userpassLogin(args: { username: string; password: string; mount_point?: string }): Promise<unknown>;
+}
+
+type Json = Record<string, unknown>;
+const asObject = (v: unknown): Json => (typeof v === 'object' && v !== null ? (v as Json) : {});
+
+/** A short cause for an error without echoing a response body (which could hold a value). */
+function cause(err: unknown, settings: VaultSettings): string {
+  const e = err as { response?: { statusCode?: number }; code?: string; message?: string };
+  const status = e.response?.statusCode;
+  if (status === 403) return 'permission denied (403)';
+  if (status === 404) return 'not found (404)';
+  if (status === 503) return `Vault at ${settings.addr} is unavailable or sealed (503)`;
+  if (status) return `Vault answered ${status}`;
+  if (e.code) return `Vault at ${settings.addr} is unreachable (${e.code})`;
+  return `Vault request failed (${e.message?.split('\n')[0] ?? 'unknown error'})`;
+}
+
+async function login(client: VaultClient, settings: VaultSettings): Promise<string> {
+  if (settings.token) {
+    client.token = settings.token;
+    return 'VAULT_TOKEN';
+  }
+  if (settings.tokenFile) {
+    let token: string;
+    try {
+      token = (await fs.readFile(settings.tokenFile, 'utf8')).trim();
+    } catch (err) {
+      throw new SecretResolveError(`cannot read VAULT_TOKEN_FILE ${settings.tokenFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+    if (!token) throw new SecretResolveError(`VAULT_TOKEN_FILE ${settings.tokenFile} is empty`);
+    client.token = token;
+    return 'VAULT_TOKEN_FILE';
+  }
+  if (settings.roleId && settings.secretId) {
+    try {
+      await client.approleLogin({ role_id: settings.roleId, secret_id: settings.secretId, mount_point: settings.approleMount });
+    } catch (err) {
+      throw new SecretResolveError(`AppRole login at auth/${settings.approleMount} failed: ${cause(err, settings)}`);
+    }
+    return 'approle';
+  }
+  if (settings.username && settings.password) {
+    try {
+      await client.userpassLogin({ username: settings.username, password: settings.password, mount_point: settings.userpassMount });
+    } catch (err) {
+      throw new SecretResolveError(`userpass login for ${settings.username} at auth/${settings.userpassMount} failed: ${cause(err, settings)}`);
+    }
+    return 'userpass';
+  }
+  throw new SecretResolveError(
+    'no Vault credentials: set VAULT_TOKEN, VAULT_TOKEN_FILE, VAULT_ROLE_ID and VAULT_SECRET_ID, or VAULT_USERNAME and VAULT_PASSWORD',
+  );
+}
+
+/** Renews a renewable token so that a host-wide token (VAULT_TOKEN_FILE) does not expire between launches. */
+async function renewIfRenewable(client: VaultClient, settings: VaultSettings, log: Logger): Promise<void> {
+  let info: Json;
+  try {
+    info = asObject(asObject(await client.tokenLookupSelf()).data);
+  } catch (err) {
+    throw new SecretResolveError(`Vault token lookup failed: ${cause(err, settings)}`);
+  }
+  if (info.renewable !== true || !(Number(info.ttl) > 0)) return;
+  try {
+    const renewed = asObject(asObject(await client.tokenRenewSelf()).auth);
+    log.debug({ ttl: renewed.lease_duration }, 'renewed Vault token');
+  } catch (err) {
+    // A failed renewal leaves a still-valid token; reading can go on.
+    log.warn({ cause: cause(err, settings) }, 'Vault token renewal failed');
+  }
+}
+
+async function mountOf(client: VaultClient, path: string, settings: VaultSettings, what: string): Promise<MountInfo> {
+  let data: Json;
+  try {
+    data = asObject(asObject(await client.read(`sys/internal/ui/mounts/${path}`)).data);
+  } catch (err) {
+    throw new SecretResolveError(`${what}: mount lookup failed: ${cause(err, settings)}`);
+  }
+  const type = data.type;
+  if (type !== 'kv' && type !== 'generic') throw new SecretResolveError(`${what}: not on a KV secrets engine (mount type ${String(type)})`);
+  const version = String(asObject(data.options).version ?? '1') === '2' ? 2 : 1;
+  return { path: String(data.path ?? ''), version };
+}
+
+export async function resolveSecrets(
+  requests: readonly SecretRequest[],
+  allowList: readonly string[],
+  settings: VaultSettings,
+  log: Logger,
+): Promise<Map<string, string>> {
+  const values = new Map<string, string>();
+  if (requests.length === 0) return values;
+  for (const { name, ref } of requests) {
+    if (!couldBeAllowed(ref.path, allowList)) {
+      throw new SecretResolveError(`${name}=${describeRef(ref)}: path is outside this service's allow-list (${allowList.join(', ')})`);
+    }
+  }
+  // node-vault pulls in axios; it is loaded only for tasks that have secrets, to keep RSS small.
+  const { default: nodeVault } = await import('node-vault');
+  const client = nodeVault({
+    endpoint: settings.addr,
+    namespace: settings.namespace,
+    requestOptions: { timeout: settings.timeoutMs },
+  }) as unknown as VaultClient;
+  let method: string;
+  try {
+    method = await login(client, settings);
+    await renewIfRenewable(client, settings, log);
+  } catch (err) {
+    const names = requests.map((r) => `${r.name}=${describeRef(r.ref)}`).join(', ');
+    throw new SecretResolveError(`${names}: ${(err as Error).message}`, { cause: err });
+  }
+  log.info({ method, secrets: requests.map((r) => describeRef(r.ref)) }, 'resolving Vault secrets');
+
+  const mounts = new Map<string, MountInfo>();
+  for (const { name, ref } of requests) {
+    const what = `${name}=${describeRef(ref)}`;
+    const cached = [...mounts.values()].find((m) => ref.path.startsWith(m.path));
+    const mount = cached ?? (await mountOf(client, ref.path, settings, what));
+    mounts.set(mount.path, mount);
+    const location = kvLocation(ref.path, mount);
+    if (!location.aliases.some((alias) => isAllowed(alias, allowList))) {
+      throw new SecretResolveError(`${what}: path is outside this service's allow-list (${allowList.join(', ')})`);
+    }
+    let body: Json;
+    try {
+      body = asObject(await client.read(location.readPath));
+    } catch (err) {
+      throw new SecretResolveError(`${what}: read of ${location.readPath} failed: ${cause(err, settings)}`);
+    }
+    const data = mount.version === 2 ? asObject(asObject(body.data).data) : asObject(body.data);
+    const value = data[ref.key];
+    if (value === undefined || value === null) throw new SecretResolveError(`${what}: key '${ref.key}' not found at ${location.readPath}`);
+    values.set(name, typeof value === 'string' ? value : JSON.stringify(value));
+  }
+  return values;
+}

@@ -1,0 +1,3 @@
+export { startMesosLocal, DEFAULT_RESOURCES, type MesosLocal, type MesosLocalOptions } from './mesos-local';
+export type { AgentDescription, ContainerizerKind } from './agent';
+export { parseZkUrl } from './leader-election';

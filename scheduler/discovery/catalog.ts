@@ -1,0 +1,157 @@
+/**
+ * The discovery catalog: one endpoint per task, every change numbered by a revision and kept in
+ * a bounded log so watchers can resume. Pure logic with an injected clock; persistence and the
+ * listeners (HTTP, gRPC) subscribe to its changes.
+ */
+import type { TaskRecord } from '../model';
+import type { CatalogChange, Endpoint, EndpointStatus } from './endpoint';
+import { describeTask, nextStatus, type EndpointDescription } from './task-endpoint';
+
+export interface CatalogOptions {
+  /** Milliseconds since the epoch. */
+  now?: () => number;
+  /** How long a tombstone stays visible before it leaves the catalog (default 1 hour). */
+  tombstoneTtlMs?: number;
+  /** How many changes are kept for watchers resuming from a revision (default 10,000). */
+  changeLogSize?: number;
+}
+
+export type ChangeListener = (change: CatalogChange) => void;
+
+function sameDescription(a: EndpointDescription, b: EndpointDescription): boolean {
+  return a.serviceName === b.serviceName && a.host === b.host && a.image === b.image && a.version === b.version
+    && a.proxyMode === b.proxyMode && a.requestId === b.requestId && a.deployId === b.deployId
+    && JSON.stringify(a.ports) === JSON.stringify(b.ports);
+}
+
+export class Catalog {
+  private readonly entries = new Map<string, Endpoint>();
+  private readonly log: CatalogChange[] = [];
+  private readonly listeners = new Set<ChangeListener>();
+  private readonly now: () => number;
+  private readonly tombstoneTtlMs: number;
+  private readonly changeLogSize: number;
+  private rev = 0;
+
+  constructor(options: CatalogOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.tombstoneTtlMs = options.tombstoneTtlMs ?? 60 * 60 * 1000;
+    this.changeLogSize = options.changeLogSize ?? 10_000;
+  }
+
+  get revision(): number {
+    return this.rev;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * Replaces the contents with persisted endpoints (a new leader taking over). The revision
+   * continues above everything persisted, so it never goes back for a watcher; the change log
+   * starts empty, so watchers resuming from before the takeover get a snapshot.
+   */
+  restore(endpoints: Iterable<Endpoint>, revision = 0): void {
+    this.entries.clear();
+    this.log.length = 0;
+    let max = revision;
+    for (const endpoint of endpoints) {
+      this.entries.set(endpoint.taskId, { ...endpoint });
+      max = Math.max(max, endpoint.revision);
+    }
+    this.rev = Math.max(this.rev, max);
+  }
+
+  get(taskId: string): Endpoint | undefined {
+    const entry = this.entries.get(taskId);
+    return entry && { ...entry };
+  }
+
+  /** Endpoints ordered by service name, then task id; optionally one service only. */
+  list(serviceName?: string): Endpoint[] {
+    const out: Endpoint[] = [];
+    for (const entry of this.entries.values()) {
+      if (serviceName === undefined || entry.serviceName === serviceName) out.push({ ...entry });
+    }
+    return out.sort((a, b) => (a.serviceName === b.serviceName
+      ? (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0)
+      : (a.serviceName < b.serviceName ? -1 : 1)));
+  }
+
+  subscribe(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * The changes after `revision`, or undefined when the log no longer reaches back that far
+   * (or the revision is from the future, e.g. another leader's): the caller sends a snapshot.
+   */
+  changesSince(revision: number): CatalogChange[] | undefined {
+    if (revision === this.rev) return [];
+    if (revision > this.rev) return undefined;
+    const first = this.log[0];
+    if (first === undefined || first.revision > revision + 1) return undefined;
+    return this.log.slice(revision + 1 - first.revision);
+  }
+
+  /** Folds a task's new state into its endpoint. Returns the change, if any. */
+  applyTask(task: TaskRecord): CatalogChange | undefined {
+    const current = this.entries.get(task.taskId);
+    const status = nextStatus(current?.status, task);
+    // A task that ends before discovery ever saw it running leaves nothing to tombstone.
+    if (!current && status === 'TOMBSTONE') return undefined;
+    const description = current?.status === 'TOMBSTONE' ? current : describeTask(task);
+    if (current && current.status === status && sameDescription(current, description)) return undefined;
+    const now = this.now();
+    return this.commit({
+      ...description,
+      status,
+      createdAt: current?.createdAt ?? now,
+      updatedAt: now,
+      revision: 0,
+    }, current?.status);
+  }
+
+  /** Takes an endpoint out of rotation before its task is killed (Sidecar's drain). */
+  drain(taskId: string): CatalogChange | undefined {
+    return this.setStatus(taskId, 'DRAINING', ['ALIVE', 'UNHEALTHY', 'UNKNOWN']);
+  }
+
+  /** Marks an endpoint gone (its task is no longer known to the scheduler). */
+  tombstone(taskId: string): CatalogChange | undefined {
+    return this.setStatus(taskId, 'TOMBSTONE', ['ALIVE', 'UNHEALTHY', 'UNKNOWN', 'DRAINING']);
+  }
+
+  /** Removes tombstones older than the TTL; each removal is a change. */
+  expireTombstones(): CatalogChange[] {
+    const cutoff = this.now() - this.tombstoneTtlMs;
+    const expired = [...this.entries.values()].filter((e) => e.status === 'TOMBSTONE' && e.updatedAt <= cutoff);
+    return expired.map((entry) => {
+      this.entries.delete(entry.taskId);
+      return this.record({ revision: ++this.rev, endpoint: { ...entry }, previousStatus: 'TOMBSTONE', removed: true });
+    });
+  }
+
+  private setStatus(taskId: string, status: EndpointStatus, from: EndpointStatus[]): CatalogChange | undefined {
+    const current = this.entries.get(taskId);
+    if (!current || !from.includes(current.status)) return undefined;
+    return this.commit({ ...current, status, updatedAt: this.now() }, current.status);
+  }
+
+  private commit(endpoint: Endpoint, previousStatus: EndpointStatus | undefined): CatalogChange {
+    endpoint.revision = ++this.rev;
+    this.entries.set(endpoint.taskId, endpoint);
+    const change: CatalogChange = { revision: endpoint.revision, endpoint: { ...endpoint } };
+    if (previousStatus !== undefined) change.previousStatus = previousStatus;
+    return this.record(change);
+  }
+
+  private record(change: CatalogChange): CatalogChange {
+    this.log.push(change);
+    if (this.log.length > this.changeLogSize) this.log.splice(0, this.log.length - this.changeLogSize);
+    for (const listener of this.listeners) listener(change);
+    return change;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The `griddle.discovery.v1` messages as TypeScript sees them (proto-loader with camelCase
+ * fields, enums as names, 64-bit integers as numbers), the loaded service definition, and the
+ * conversion from catalog values.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import * as protoLoader from '@grpc/proto-loader';
+import type { CatalogChange, Endpoint, EndpointStatus } from './endpoint';
+
+export interface PortMappingMessage { containerPort: number; hostPort: number; protocol: string; servicePort: number }
+
+export interface EndpointMessage {
+  taskId: string;
+  serviceName: string;
+  requestId: string;
+  deployId: string;
+  host: string;
+  ports: PortMappingMessage[];
+  image: string;
+  version: string;
+  status: EndpointStatus;
+  revision: number;
+  createdAtMs: number;
+  updatedAtMs: number;
+  proxyMode: string;
+}
+
+export interface ListRequest { serviceName?: string }
+export interface ListResponse { revision: number; endpoints: EndpointMessage[] }
+export interface WatchRequest { fromRevision?: number; serviceName?: string }
+export interface SnapshotMessage { revision: number; endpoints: EndpointMessage[] }
+export interface ChangeMessage {
+  revision: number;
+  endpoint: EndpointMessage;
+  previousStatus: EndpointStatus;
+  hasPreviousStatus: boolean;
+  removed: boolean;
+}
+export interface WatchEvent { snapshot?: SnapshotMessage; change?: ChangeMessage; event?: 'snapshot' | 'change' }
+
+export const DISCOVERY_SERVICE = 'griddle.discovery.v1.Discovery';
+
+/**
+ * The .proto ships in the source tree (scheduler/discovery/proto); compiled code under dist/
+ * finds it there too.
+ */
+export function discoveryProtoPath(): string {
+  const candidates = [
+    path.join(__dirname, 'proto', 'discovery.proto'),
+    path.join(__dirname, '..', '..', '..', 'scheduler', 'discovery', 'proto', 'discovery.proto'),
+  ];
+  const found = candidates.find((p) => fs.existsSync(p));
+  if (!found) throw new Error(`discovery.proto not found (looked in ${candidates.join(', ')})`);
+  return found;
+}
+
+export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true,
+};
+
+let cached: protoLoader.PackageDefinition | undefined;
+export function discoveryPackage(): protoLoader.PackageDefinition {
+  cached ??= protoLoader.loadSync(discoveryProtoPath(), PROTO_LOADER_OPTIONS);
+  return cached;
+}
+
+export function discoveryServiceDefinition(): protoLoader.ServiceDefinition {
+  return discoveryPackage()[DISCOVERY_SERVICE] as protoLoader.ServiceDefinition;
+}
+
+export function toEndpointMessage(endpoint: Endpoint): EndpointMessage {
+  return {
+    taskId: endpoint.taskId,
+    serviceName: endpoint.serviceName,
+    requestId: endpoint.requestId,
+    deployId: endpoint.deployId,
+    host: endpoint.host,
+    ports: endpoint.ports.map((p) => ({ containerPort: p.containerPort, hostPort: p.hostPort, protocol: p.protocol, servicePort: p.servicePort })),
+    image: endpoint.image,
+    version: endpoint.version,
+    status: endpoint.status,
+    revision: endpoint.revision,
+    createdAtMs: endpoint.createdAt,
+    updatedAtMs: endpoint.updatedAt,
+    proxyMode: endpoint.proxyMode,
+  };
+}
+
+export function toChangeMessage(change: CatalogChange): ChangeMessage {
+  return {
+    revision: change.revision,
+    endpoint: toEndpointMessage(change.endpoint),
+    previousStatus: change.previousStatus ?? 'ALIVE',
+    hasPreviousStatus: change.previousStatus !== undefined,
+    removed: change.removed === true,
+  };
+}

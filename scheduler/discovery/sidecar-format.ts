@@ -1,0 +1,88 @@
+/**
+ * Sidecar's JSON shapes (service.Service, catalog.ServicesState, sidecarhttp.ApiServices), so
+ * existing Sidecar followers such as haproxy-api read Griddle's catalog unchanged. Times are
+ * RFC 3339 strings like Go's time.Time; statuses are Sidecar's numbers.
+ */
+import { SIDECAR_STATUS_CODE, type Endpoint } from './endpoint';
+
+export interface SidecarPort { Type: string; Port: number; ServicePort: number; IP: string }
+
+export interface SidecarService {
+  ID: string;
+  Name: string;
+  Image: string;
+  Created: string;
+  Hostname: string;
+  Ports: SidecarPort[];
+  Updated: string;
+  ProxyMode: string;
+  Status: number;
+}
+
+export type SidecarServicesByName = Record<string, SidecarService[]>;
+
+export interface SidecarServer { Name: string; LastUpdated: string; ServiceCount: number }
+
+export interface SidecarServices {
+  Services: SidecarServicesByName;
+  ClusterMembers?: Record<string, SidecarServer>;
+  ClusterName: string;
+}
+
+export interface SidecarState {
+  Servers: Record<string, { Name: string; Services: Record<string, SidecarService>; LastUpdated: string; LastChanged: string }>;
+  LastChanged: string;
+  ClusterName: string;
+  Hostname: string;
+}
+
+const EPOCH = new Date(0).toISOString();
+
+export function toSidecarService(endpoint: Endpoint): SidecarService {
+  return {
+    ID: endpoint.taskId,
+    Name: endpoint.serviceName,
+    Image: endpoint.image,
+    Created: new Date(endpoint.createdAt).toISOString(),
+    Hostname: endpoint.host,
+    Ports: endpoint.ports.map((p) => ({ Type: p.protocol, Port: p.hostPort, ServicePort: p.servicePort, IP: endpoint.host })),
+    Updated: new Date(endpoint.updatedAt).toISOString(),
+    ProxyMode: endpoint.proxyMode,
+    Status: SIDECAR_STATUS_CODE[endpoint.status],
+  };
+}
+
+/** Sidecar's `state.ByService()`: what /api/services.json wraps and /api/watch streams. */
+export function servicesByName(endpoints: Iterable<Endpoint>): SidecarServicesByName {
+  const byName: SidecarServicesByName = {};
+  for (const endpoint of endpoints) (byName[endpoint.serviceName] ??= []).push(toSidecarService(endpoint));
+  return byName;
+}
+
+export function sidecarServices(endpoints: Endpoint[], clusterName: string, hostname: string): SidecarServices {
+  const lastUpdated = endpoints.reduce((max, e) => Math.max(max, e.updatedAt), 0);
+  return {
+    Services: servicesByName(endpoints),
+    ClusterMembers: {
+      [hostname]: { Name: hostname, LastUpdated: lastUpdated ? new Date(lastUpdated).toISOString() : EPOCH, ServiceCount: endpoints.length },
+    },
+    ClusterName: clusterName,
+  };
+}
+
+/** Sidecar's whole `ServicesState`, servers keyed by the agent host the tasks run on. */
+export function sidecarState(endpoints: Endpoint[], clusterName: string, hostname: string): SidecarState {
+  const state: SidecarState = { Servers: {}, LastChanged: EPOCH, ClusterName: clusterName, Hostname: hostname };
+  let lastChanged = 0;
+  const hostChanged = new Map<string, number>();
+  for (const endpoint of endpoints) {
+    const server = (state.Servers[endpoint.host] ??= { Name: endpoint.host, Services: {}, LastUpdated: EPOCH, LastChanged: EPOCH });
+    server.Services[endpoint.taskId] = toSidecarService(endpoint);
+    const changed = Math.max(hostChanged.get(endpoint.host) ?? 0, endpoint.updatedAt);
+    hostChanged.set(endpoint.host, changed);
+    server.LastUpdated = server.LastChanged = new Date(changed).toISOString();
+    lastChanged = Math.max(lastChanged, endpoint.updatedAt);
+  }
+  if (lastChanged) state.LastChanged = new Date(lastChanged).toISOString();
+  return state;
+}

@@ -1,0 +1,176 @@
+#!/usr/bin/env node
+/**
+ * griddle-scheduler: the framework scheduler. With --zk, state lives in ZooKeeper and several
+ * instances elect a leader (standbys serve reads and forward writes); without it, state lives
+ * in --state-dir and this instance is the only leader.
+ */
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import express from 'express';
+import { createLogger } from '../common/logger';
+import { CONTENT_TYPE_JSON, CONTENT_TYPE_PROTOBUF } from '../mesos-proto';
+import { Scheduler } from './core';
+import { forwardWritesToLeader, LeaderElection } from './ha';
+import { LocalDirStateStore, parseZkUrl, ZkStateStore, type StateStore } from './state';
+
+export interface SchedulerCliOptions {
+  master: string;
+  zk?: string;
+  stateDir: string;
+  port: number;
+  bind: string;
+  discoveryPort: number;
+  grpcPort: number;
+  contentType: 'json' | 'protobuf';
+  executorCmd?: string;
+  apiTokensFile?: string;
+  insecureNoAuth: boolean;
+  advertiseUrl?: string;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
+  return n;
+}
+
+export function parseArgs(argv: string[]): SchedulerCliOptions {
+  const program = new Command('griddle-scheduler')
+    .description('Griddle framework scheduler (Mesos v1 HTTP API, ZooKeeper state and leader election)')
+    .addOption(new Option('--master <url>', 'Mesos master: http://host:5050 or zk://host:2181/mesos').env('GRIDDLE_MASTER').default('http://127.0.0.1:5050'))
+    .addOption(new Option('--zk <url>', 'ZooKeeper for state and leader election, e.g. zk://host:2181/griddle').env('GRIDDLE_ZK'))
+    .addOption(new Option('--state-dir <dir>', 'local state directory (used without --zk)').env('GRIDDLE_STATE_DIR').default('.griddle/state'))
+    .addOption(new Option('--port <port>', 'REST API port').env('GRIDDLE_PORT').default(7099).argParser(port))
+    .addOption(new Option('--bind <address>', 'address the REST API listens on').env('GRIDDLE_BIND').default('127.0.0.1'))
+    .addOption(new Option('--discovery-port <port>', 'Sidecar-compatible discovery listener').env('GRIDDLE_DISCOVERY_PORT').default(7777).argParser(port))
+    .addOption(new Option('--grpc-port <port>', 'gRPC discovery watch listener').env('GRIDDLE_GRPC_PORT').default(7098).argParser(port))
+    .addOption(new Option('--content-type <type>', 'Mesos content type').env('GRIDDLE_CONTENT_TYPE').choices(['json', 'protobuf']).default('json'))
+    .addOption(new Option('--executor-cmd <cmd>', 'command that starts griddle-executor on agents').env('GRIDDLE_EXECUTOR_CMD'))
+    .addOption(new Option('--api-tokens-file <file>', 'file of API bearer tokens, one per line').env('GRIDDLE_API_TOKENS_FILE'))
+    .addOption(new Option('--insecure-no-auth', 'allow binding a non-loopback address without API tokens').env('GRIDDLE_INSECURE_NO_AUTH').default(false))
+    .addOption(new Option('--advertise-url <url>', 'API URL other instances forward writes to (default http://<bind>:<port>)').env('GRIDDLE_ADVERTISE_URL'))
+    .exitOverride((err) => process.exit(err.exitCode));
+  program.parse(argv);
+  const o = program.opts<Omit<SchedulerCliOptions, 'insecureNoAuth'> & { insecureNoAuth: boolean | string }>();
+  if (o.zk) parseZkUrl(o.zk);
+  if (!o.master.startsWith('zk://') && !/^https?:\/\/[^/]+/.test(o.master)) {
+    throw new InvalidArgumentError(`--master: expected http://host:port or zk://host:port/mesos, got '${o.master}'`);
+  }
+  // An env value arrives as text: GRIDDLE_INSECURE_NO_AUTH=1 or true.
+  const insecure = o.insecureNoAuth === true || o.insecureNoAuth === 'true' || o.insecureNoAuth === '1';
+  return { ...o, insecureNoAuth: insecure };
+}
+
+export interface RunningScheduler {
+  scheduler: Scheduler;
+  election: LeaderElection | null;
+  app: express.Express;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+const STANDBY_REFRESH_MS = 5000;
+
+export async function runScheduler(options: SchedulerCliOptions): Promise<RunningScheduler> {
+  const log = createLogger('griddle-scheduler');
+  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(options.bind);
+  if (!loopback && !options.apiTokensFile && !options.insecureNoAuth) {
+    throw new Error(`--bind ${options.bind}: binding a non-loopback address needs --api-tokens-file (or --insecure-no-auth)`);
+  }
+  if (options.apiTokensFile && !fs.existsSync(options.apiTokensFile)) throw new Error(`--api-tokens-file: ${options.apiTokensFile} does not exist`);
+  const store: StateStore = options.zk ? await ZkStateStore.open(options.zk) : new LocalDirStateStore(options.stateDir);
+  const scheduler = new Scheduler({
+    store,
+    master: options.master,
+    contentType: options.contentType === 'protobuf' ? CONTENT_TYPE_PROTOBUF : CONTENT_TYPE_JSON,
+    executorCmd: options.executorCmd,
+    log,
+  });
+  await scheduler.load();
+
+  let election: LeaderElection | null = null;
+  const app = express();
+  app.get('/healthz', (_req, res) => {
+    res.json({
+      status: 'ok',
+      role: scheduler.isLeader ? 'leader' : 'standby',
+      leader: scheduler.isLeader ? options.advertiseUrl ?? null : election?.leader?.apiUrl ?? null,
+      frameworkId: scheduler.frameworkId ?? null,
+      subscribed: scheduler.subscribed,
+      master: scheduler.masterUrl,
+    });
+  });
+  app.use(forwardWritesToLeader({ isLeader: () => scheduler.isLeader, leaderUrl: () => election?.leader?.apiUrl ?? null }));
+  // The REST API (scheduler/api) mounts here: app.use(['/api', '/singularity/api'], createApiRouter(scheduler, ...)).
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(options.port, options.bind, () => resolve(s));
+    s.on('error', reject);
+  });
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : options.port;
+  const apiUrl = options.advertiseUrl ?? `http://${options.bind === '0.0.0.0' ? '127.0.0.1' : options.bind}:${boundPort}`;
+
+  let refresh: NodeJS.Timeout | null = null;
+  if (options.zk) {
+    const { hosts, path } = parseZkUrl(options.zk);
+    election = new LeaderElection({ hosts, root: path || '/griddle', apiUrl, log });
+    election.on('leader', (isLeader) => {
+      if (isLeader) {
+        scheduler.becomeLeader().catch((err: Error) => {
+          log.error({ err: err.message }, 'could not take over as leader; stepping down');
+          scheduler.stepDown();
+        });
+      } else {
+        scheduler.stepDown();
+      }
+    });
+    await election.start();
+    // Standbys serve reads from the store: refresh what they show.
+    refresh = setInterval(() => {
+      if (!scheduler.isLeader) scheduler.load().catch((err: Error) => log.warn({ err: err.message }, 'standby refresh failed'));
+    }, STANDBY_REFRESH_MS);
+  } else {
+    await scheduler.becomeLeader();
+  }
+  log.info({
+    role: scheduler.isLeader ? 'leader' : 'standby', master: options.master, state: store.description,
+    api: apiUrl, port: boundPort, pid: process.pid,
+  }, 'griddle-scheduler started');
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      if (refresh) clearInterval(refresh);
+      scheduler.stepDown();
+      await election?.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await store.close();
+    })();
+    return stopping;
+  };
+  return { scheduler, election, app, server, stop };
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv);
+  const running = await runScheduler(options);
+  const shutdown = (signal: string): void => {
+    running.scheduler.log.info({ signal }, 'shutting down');
+    running.stop().then(() => process.exit(0), (err: Error) => {
+      running.scheduler.log.error({ err: err.message }, 'unclean shutdown');
+      process.exit(1);
+    });
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+if (require.main === module) {
+  main().catch((err: Error) => {
+    process.stderr.write(`griddle-scheduler: ${err.message}\n`);
+    process.exit(1);
+  });
+}

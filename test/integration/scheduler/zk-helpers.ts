@@ -1,0 +1,26 @@
+import { randomBytes } from 'node:crypto';
+import { isZkCode, zookeeper, ZkSession } from '../../../scheduler/state';
+
+export const ZK_HOSTS = process.env.GRIDDLE_TEST_ZK ?? '127.0.0.1:2181';
+
+/** A root no other test (or helper) uses. */
+export function uniqueRoot(name: string): string {
+  return `/griddle-test-${name}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Deletes a subtree (ZooKeeper has no recursive delete). */
+export async function removeTree(session: ZkSession, path: string): Promise<void> {
+  let children: string[];
+  try {
+    children = await session.getChildren(path);
+  } catch (err) {
+    if (isZkCode(err, zookeeper.Exception.NO_NODE)) return;
+    throw err;
+  }
+  await Promise.all(children.map((c) => removeTree(session, `${path}/${c}`)));
+  try {
+    await session.remove(path);
+  } catch (err) {
+    if (!isZkCode(err, zookeeper.Exception.NO_NODE)) throw err;
+  }
+}
