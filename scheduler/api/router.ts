@@ -143,7 +143,8 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   const cached = (key: string, build: () => unknown) => async (req: Request, res: Response): Promise<void> => {
     let hit = cache.get(key);
     if (!hit || hit.version !== version) {
-      hit = { version, body: Buffer.from(JSON.stringify(build())) };
+      const built = build();
+      hit = { version, body: Buffer.from(typeof built === 'string' ? built : JSON.stringify(built)) };
       cache.set(key, hit);
     }
     res.type('application/json').vary('Accept-Encoding');
@@ -404,30 +405,32 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   });
 
   // ---- tasks ----
-  router.get('/tasks/active', cached('tasks-active', () => {
-    const out: unknown[] = [];
-    for (const t of scheduler.tasks.values()) {
-      if (!countsAsInstance(t) && t.killRequestedAt === undefined) continue;
-      out.push(renderTaskCached(t));
-    }
-    return out;
-  }));
-  const taskCache = new WeakMap<TaskRecord, { request?: RequestRecord; deploy?: DeployRecord; value: unknown }>();
-  const renderTaskCached = (t: TaskRecord): unknown => {
+  // One JSON fragment per task record, reused until the record (or its request/deploy) is
+  // replaced, so a change to one task re-renders one task.
+  const taskCache = new WeakMap<TaskRecord, { request?: RequestRecord; deploy?: DeployRecord; json: string }>();
+  const taskJson = (t: TaskRecord): string => {
     const request = scheduler.requests.get(t.requestId);
     const deploy = deployOf(t.requestId, t.deployId);
     const hit = taskCache.get(t);
-    if (hit && hit.request === request && hit.deploy === deploy) return hit.value;
-    const value = renderTask(t, request, deploy);
-    taskCache.set(t, { request, deploy, value });
-    return value;
+    if (hit && hit.request === request && hit.deploy === deploy) return hit.json;
+    const json = JSON.stringify(renderTask(t, request, deploy));
+    taskCache.set(t, { request, deploy, json });
+    return json;
   };
+  router.get('/tasks/active', cached('tasks-active', () => {
+    const out: string[] = [];
+    for (const t of scheduler.tasks.values()) {
+      if (!countsAsInstance(t) && t.killRequestedAt === undefined) continue;
+      out.push(taskJson(t));
+    }
+    return `[${out.join(',')}]`;
+  }));
 
   router.get('/tasks/task/:taskId', (req, res) => {
     const taskId = idParam(req, 'taskId', isTaskId, 'task');
     const t = scheduler.tasks.get(taskId);
     if (!t) throw notFound(`task ${taskId} is not active (see /api/history/task/${taskId})`);
-    res.json(renderTaskCached(t));
+    res.type('application/json').send(taskJson(t));
   });
 
   router.delete('/tasks/task/:taskId', w, async (req, res) => {

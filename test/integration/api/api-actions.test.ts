@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { call, type Harness, startHarness } from './api-harness';
 
 type Json = Record<string, unknown>;
@@ -341,6 +342,30 @@ describe('reads', () => {
     expect(typeof state.activeTasks).toBe('number');
     expect(obj(state.leader).isLeader).toBe(false);
     expect(Array.isArray(state.overProvisionedRequestIds)).toBe(true);
+  });
+
+  it('large lists are gzipped for clients that accept it, and identical once decompressed', async () => {
+    await call(h, 'POST', '/api/requests', service('many', 40));
+    expect((await deployAndWait('many', 'm1', { healthcheck: undefined })).deployState).toBe('SUCCEEDED');
+    const plain = await new Promise<{ encoding?: string; body: Buffer }>((resolve) => {
+      http.get(`${h.url}/api/tasks/active`, { headers: { 'accept-encoding': 'identity' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+      });
+    });
+    const zipped = await new Promise<{ encoding?: string; body: Buffer }>((resolve) => {
+      http.get(`${h.url}/api/tasks/active`, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+      });
+    });
+    expect(plain.encoding).toBeUndefined();
+    expect(zipped.encoding).toBe('gzip');
+    expect(zipped.body.length).toBeLessThan(plain.body.length / 5);
+    expect(gunzipSync(zipped.body).equals(plain.body)).toBe(true);
+    expect((JSON.parse(plain.body.toString()) as unknown[]).length).toBeGreaterThanOrEqual(40);
   });
 
   it('GET /api/openapi.json is generated from the validating schemas', async () => {
