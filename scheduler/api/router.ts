@@ -142,7 +142,8 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   // gzip (Nmesos's HTTP client does) get a copy compressed once, off the event loop.
   const cached = (key: string, build: () => unknown) => async (req: Request, res: Response): Promise<void> => {
     let hit = cache.get(key);
-    if (!hit || hit.version !== version) {
+    // A standby's maps are reloaded from the store without events, so it never trusts the cache.
+    if (!hit || hit.version !== version || !scheduler.isLeader) {
       const built = build();
       hit = { version, body: Buffer.from(typeof built === 'string' ? built : JSON.stringify(built)) };
       cache.set(key, hit);
