@@ -10,6 +10,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import express from 'express';
 import { createLogger } from '../common/logger';
 import { CONTENT_TYPE_JSON, CONTENT_TYPE_PROTOBUF } from '../mesos-proto';
+import { createApiRouter, loadTokens } from './api';
 import { Scheduler } from './core';
 import { forwardWritesToLeader, LeaderElection } from './ha';
 import { LocalDirStateStore, parseZkUrl, ZkStateStore, type StateStore } from './state';
@@ -102,7 +103,9 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
     });
   });
   app.use(forwardWritesToLeader({ isLeader: () => scheduler.isLeader, leaderUrl: () => election?.leader?.apiUrl ?? null }));
-  // The REST API (scheduler/api) mounts here: app.use(['/api', '/singularity/api'], createApiRouter(scheduler, ...)).
+  const api = createApiRouter(scheduler, { log, tokens: options.apiTokensFile ? loadTokens(options.apiTokensFile) : undefined });
+  app.use(['/api', '/singularity/api'], api);
+  app.get('/metrics', (req, res) => void api.metricsHandler(req, res));
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(options.port, options.bind, () => resolve(s));
@@ -143,6 +146,7 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       if (refresh) clearInterval(refresh);
+      api.close();
       scheduler.stepDown();
       await election?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
