@@ -5,6 +5,7 @@
  *   one update at a time and in a burst; baseline: encoding the same change with protobufjs;
  * - time to render the HAProxy configuration and validate it with `haproxy -c`; baseline:
  *   `haproxy -c` of the configuration of a single endpoint (mostly the process start).
+ * - the cost of the Sidecar /api/watch document per change, against stringifying the catalog.
  * Run: `npm run build && node dist/bench/discovery.js`.
  */
 import { execFileSync } from 'node:child_process';
@@ -18,6 +19,7 @@ import { Scheduler } from '../scheduler/core';
 import {
   createDiscovery, createDiscoveryClient, discoveryProtoPath, servicesByName, toChangeMessage, type WatchEvent,
 } from '../scheduler/discovery';
+import { ServicesDocument } from '../scheduler/discovery/services-document';
 import type { TaskRecord } from '../scheduler/model';
 import { MemoryStateStore } from '../scheduler/state';
 
@@ -132,6 +134,23 @@ async function main(): Promise<void> {
   for (let k = 0; k < encodeRounds; k++) WatchEventType.encode(WatchEventType.fromObject(sample)).finish();
   const encodeMs = (now() - encStart) / encodeRounds;
 
+  // The Sidecar /api/watch document after one change: built incrementally, against
+  // JSON.stringify of the whole catalog (what a naive listener does per change).
+  const document = new ServicesDocument(discovery.catalog);
+  document.render();
+  const docSamples: number[] = [];
+  for (let k = 0; k < 200; k++) {
+    flip((k * 31) % ENDPOINTS);
+    const start = now();
+    document.render();
+    docSamples.push(now() - start);
+  }
+  const fullStart = now();
+  JSON.stringify(servicesByName(discovery.catalog.list()));
+  const fullDocMs = now() - fullStart;
+  const sidecarWatchDocument = { ...summary(docSamples), bytes: document.render().length, baselineFullStringifyMs: Math.round(fullDocMs * 1000) / 1000 };
+  document.close();
+
   client.close();
   await discovery.close();
 
@@ -169,6 +188,7 @@ async function main(): Promise<void> {
       targetP99Ms: 100,
       sequentialMeetsTarget: sequential.p99Ms <= 100,
     },
+    sidecarWatchDocumentPerChange: sidecarWatchDocument,
     baseline: { protobufEncodeChangeMs: round(encodeMs), ratioSequentialP50ToEncode: round(sequential.p50Ms / encodeMs) },
     haproxy: {
       configBytes: rendered.config.length,

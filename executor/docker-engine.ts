@@ -1,33 +1,19 @@
 /**
  * The few things the executor needs from Docker beyond dockerode's own calls: loading
- * dockerode lean, pulling with retries only when needed, demultiplexing logs, and exec.
+ * dockerode lean, pulling with retries only when needed, and exec.
  */
-import Module from 'node:module';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import type { Logger } from '../common';
+import { refuseModule } from './module-stubs';
 
-/**
- * Two modules load heavy dependencies at require time for features the executor never uses:
- * docker-modem's ssh transport (ssh2, about 13 MB of RSS, for `ssh://` Docker hosts) and
- * dockerode's BuildKit session (@grpc/grpc-js, for `docker build`). They are replaced by stubs
- * that fail loudly if ever called, which keeps the executor within its memory budget.
- */
-function stubUnusedModule(file: string, feature: string): void {
-  const stub = new Module(file);
-  stub.filename = file;
-  stub.loaded = true;
-  stub.exports = () => {
-    throw new Error(`griddle-executor does not support ${feature}`);
-  };
-  require.cache[file] = stub;
-}
-
+// docker-modem's ssh transport loads ssh2 (about 13 MB of RSS) for `ssh://` Docker hosts, and
+// dockerode's BuildKit session loads @grpc/grpc-js for `docker build`: neither is used here.
 let docker: Docker | null = null;
 export function connectDocker(): Docker {
   if (!docker) {
-    stubUnusedModule(path.join(path.dirname(require.resolve('docker-modem')), 'ssh.js'), 'ssh:// DOCKER_HOST; use the local socket or tcp://');
-    stubUnusedModule(path.join(path.dirname(require.resolve('dockerode')), 'session.js'), 'image builds');
+    refuseModule(path.join(path.dirname(require.resolve('docker-modem')), 'ssh.js'), 'ssh:// DOCKER_HOST; use the local socket or tcp://');
+    refuseModule(path.join(path.dirname(require.resolve('dockerode')), 'session.js'), 'image builds');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const DockerCtor = require('dockerode') as typeof Docker;
     docker = new DockerCtor();

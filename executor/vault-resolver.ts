@@ -4,8 +4,10 @@
  * and key but not a value.
  */
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Logger } from '../common';
 import type { VaultSettings } from './config';
+import { replaceModule } from './module-stubs';
 import { couldBeAllowed, describeRef, isAllowed, kvLocation, type MountInfo, type SecretRef } from './vault-paths';
 
 export class SecretResolveError extends Error {}
@@ -122,7 +124,11 @@ export async function resolveSecrets(
       throw new SecretResolveError(`${name}=${describeRef(ref)}: path is outside this service's allow-list (${allowList.join(', ')})`);
     }
   }
-  // node-vault pulls in axios; it is loaded only for tasks that have secrets, to keep RSS small.
+  // node-vault (with axios) is loaded only for tasks that have secrets. axios's multipart
+  // support loads the form-data package (with the whole mime database, about 5 MB of RSS);
+  // Node's own FormData serves instead, and Vault calls are JSON anyway.
+  const axiosDir = path.dirname(require.resolve('axios', { paths: [path.dirname(require.resolve('node-vault'))] }));
+  replaceModule(require.resolve('form-data', { paths: [axiosDir] }), globalThis.FormData);
   const { default: nodeVault } = await import('node-vault');
   const client = nodeVault({
     endpoint: settings.addr,

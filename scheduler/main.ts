@@ -12,6 +12,7 @@ import { createLogger } from '../common/logger';
 import { CONTENT_TYPE_JSON, CONTENT_TYPE_PROTOBUF } from '../mesos-proto';
 import { createApiRouter, loadTokens } from './api';
 import { Scheduler } from './core';
+import { createDiscovery, type Discovery } from './discovery';
 import { forwardWritesToLeader, LeaderElection } from './ha';
 import { LocalDirStateStore, parseZkUrl, ZkStateStore, type StateStore } from './state';
 
@@ -65,6 +66,7 @@ export function parseArgs(argv: string[]): SchedulerCliOptions {
 
 export interface RunningScheduler {
   scheduler: Scheduler;
+  discovery: Discovery;
   election: LeaderElection | null;
   app: express.Express;
   server: Server;
@@ -89,6 +91,10 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
     log,
   });
   await scheduler.load();
+  // Discovery listens on the same address as the API: loopback unless the operator opens it.
+  const discovery = await createDiscovery(scheduler, {
+    sidecarPort: options.discoveryPort, grpcPort: options.grpcPort, bind: options.bind, log,
+  });
 
   let election: LeaderElection | null = null;
   const app = express();
@@ -139,7 +145,7 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
   }
   log.info({
     role: scheduler.isLeader ? 'leader' : 'standby', master: options.master, state: store.description,
-    api: apiUrl, port: boundPort, pid: process.pid,
+    api: apiUrl, port: boundPort, discoveryPort: discovery.sidecarPort, grpcPort: discovery.grpcPort, pid: process.pid,
   }, 'griddle-scheduler started');
 
   let stopping: Promise<void> | null = null;
@@ -147,6 +153,7 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
     stopping ??= (async () => {
       if (refresh) clearInterval(refresh);
       api.close();
+      await discovery.close();
       scheduler.stepDown();
       await election?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -155,7 +162,7 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
     })();
     return stopping;
   };
-  return { scheduler, election, app, server, stop };
+  return { scheduler, discovery, election, app, server, stop };
 }
 
 async function main(): Promise<void> {

@@ -74,7 +74,8 @@ export async function followDeploy(ctx: CommandContext, requestId: string, deplo
   const watchUnhealthy = async (tasks: TaskView[]): Promise<void> => {
     for (const t of tasks.filter((x) => x.healthy === false)) {
       if (!earlyLogs.has(t.taskId) && earlyLogs.size >= WATCHED_SANDBOXES) continue;
-      const tails = await sandboxTails(ctx, t.taskId);
+      // A file that cannot be read now keeps what an earlier look found.
+      const tails = withEarlyLogs(await sandboxTails(ctx, t.taskId), earlyLogs.get(t.taskId));
       if (tails.stdout !== undefined || tails.stderr !== undefined) earlyLogs.set(t.taskId, tails);
     }
   };

@@ -86,9 +86,6 @@ export function renderHaproxyConfig(services: SidecarServicesByName, options: Ha
     // A connection refused by an instance that just went away is retried on another one.
     '\tretries 3',
     '\toption redispatch 1',
-    // On reload the old process keeps idle client connections until their next request and
-    // answers it with `Connection: close`, instead of closing them under a client about to reuse them.
-    '\toption idle-close-on-response',
     '\tbalance roundrobin',
   );
   for (const listener of listenersOf(services, warnings)) {
@@ -98,6 +95,11 @@ export function renderHaproxyConfig(services: SidecarServicesByName, options: Ha
       `frontend ${id}`,
       `\tmode ${listener.mode}`,
       `\tbind ${bind}:${listener.servicePort}`,
+    );
+    // On reload the old process keeps idle client connections until their next request and
+    // answers it with `Connection: close`, instead of closing them under a client about to reuse them.
+    if (listener.mode === 'http') out.push('\toption idle-close-on-response');
+    out.push(
       `\tdefault_backend ${id}`,
       '',
       `backend ${id}`,

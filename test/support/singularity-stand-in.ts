@@ -42,6 +42,7 @@ export async function startStandIn(options: {
   const sandbox = new Map<string, { stdout: string; stderr: string }>();
   const failingTags = new Set<string>();
   const calls: string[] = [];
+  const sandboxReads = new Map<string, Set<string>>();
   const listeners = new Set<{ requestId?: string; res: Response }>();
   let port = 31000;
 
@@ -115,6 +116,8 @@ export async function startStandIn(options: {
           // A failing check shows first as RUNNING and unhealthy, as the executor reports it.
           starting.healthy = false;
           sandbox.set(starting.taskId, { stdout: 'booting\nlistening on 8080\n', stderr: 'GET /health: 500 database unreachable\n' });
+        } else if (failingTags.has(tag) && options.dropFinishedSandboxes && (sandboxReads.get(starting.taskId)?.size ?? 0) < 2) {
+          // Keeps failing until the CLI has looked at both files, so the test does not race.
         } else if (failingTags.has(tag)) {
           starting.state = 'TASK_FAILED';
           starting.healthy = false;
@@ -239,6 +242,7 @@ export async function startStandIn(options: {
     const offset = Number(req.query.offset ?? 0);
     // Griddle's API, unlike Mesos's /files/read, takes no offset -1.
     if (offset < 0) { res.status(400).json({ message: '`offset` must be at least 0' }); return; }
+    sandboxReads.set(req.params.taskId, (sandboxReads.get(req.params.taskId) ?? new Set()).add(file));
     const length = Number(req.query.length ?? data.length);
     res.json({ data: data.subarray(offset, offset + length).toString(), offset });
   });

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { nmesosExamplesDir, REPO_ROOT, runGriddle } from '../../support/run-griddle';
+import { nmesosExamplesDir, REPO_ROOT, runGriddle, until } from '../../support/run-griddle';
 import { startStandIn, type StandIn } from '../../support/singularity-stand-in';
 
 const SPECS = path.join(REPO_ROOT, 'deploy-specs');
@@ -148,11 +148,12 @@ describe('griddle against a REST stand-in', () => {
   it('status --watch streams task changes until stopped', async () => {
     expect((await griddle('release', 'demo-http', '-e', 'dev', '-t', '1')).code).toBe(0);
     const stop = new AbortController();
-    const watching = runGriddle(['status', 'demo-http', '-e', 'dev', '--watch', '--json'], env, { signal: stop.signal });
-    await new Promise((r) => setTimeout(r, 200));
+    let seen = '';
+    const watching = runGriddle(['status', 'demo-http', '-e', 'dev', '--watch', '--json'], env, { signal: stop.signal, onStdout: (s) => { seen = s; } });
+    await until('the first snapshot', () => seen.includes('"tasks"'));
     const scaled = await griddle('scale', 'demo-http', '-e', 'dev', '-n', '4');
     expect(scaled.code).toBe(0);
-    await new Promise((r) => setTimeout(r, 300));
+    await until('a change line', () => seen.includes('"change"'));
     stop.abort();
     const run = await watching;
     expect(run.code).toBe(0);
@@ -193,11 +194,12 @@ describe('griddle against a REST stand-in', () => {
     expect((await griddle('release', 'demo-http', '-e', 'dev', '-t', '1')).code).toBe(0);
     const [taskId] = [...api.tasks.keys()];
     const stop = new AbortController();
-    const following = runGriddle(['logs', 'demo-http', '-e', 'dev', '--task', taskId, '--follow'], env, { signal: stop.signal });
-    await new Promise((r) => setTimeout(r, 200));
+    let seen = '';
+    const following = runGriddle(['logs', 'demo-http', '-e', 'dev', '--task', taskId, '--follow'], env, { signal: stop.signal, onStdout: (s) => { seen = s; } });
+    await until('the first output', () => seen.includes('started 1'));
     const files = api.sandbox.get(taskId);
     if (files) files.stdout += 'more output\n';
-    await new Promise((r) => setTimeout(r, 300));
+    await until('the appended output', () => seen.includes('more output'));
     stop.abort();
     const run = await following;
     expect(run.code).toBe(0);

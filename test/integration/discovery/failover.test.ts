@@ -47,10 +47,16 @@ describe('discovery catalog across a leader failover (ZooKeeper)', () => {
     const storeB = await ZkStateStore.open(`zk://127.0.0.1:2181${root}`);
     const standby = new Scheduler({ store: storeB, log });
     const discoveryB = await createDiscovery(standby, { sidecarPort: false, grpcPort: 0, bind: '127.0.0.1', log });
-    // Becoming leader reloads the catalog from ZooKeeper (the core emits 'leader' after loading).
-    standby.events.emit('leader', true);
     const client = createDiscoveryClient(`127.0.0.1:${discoveryB.grpcPort}`);
-    for (let i = 0; i < 200 && discoveryB.catalog.size < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    const early: WatchEvent[] = [];
+    const earlyStream = client.watch({});
+    earlyStream.on('data', (e: WatchEvent) => early.push(e));
+    for (let i = 0; i < 200 && early.length < 1; i++) await new Promise((r) => setTimeout(r, 25));
+    // Becoming leader reloads the catalog from ZooKeeper (the core emits 'leader' after loading);
+    // a watcher already connected gets a fresh snapshot.
+    standby.events.emit('leader', true);
+    for (let i = 0; i < 200 && early.length < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(early.map((e) => e.snapshot?.endpoints.map((ep) => ep.taskId))).toEqual([['t1', 't2'], ['t1', 't2']]);
     expect(discoveryB.catalog.list().map((e) => [e.taskId, e.status])).toEqual([['t1', 'ALIVE'], ['t2', 'DRAINING']]);
     expect(discoveryB.catalog.revision).toBe(revisionA);
 
@@ -63,6 +69,8 @@ describe('discovery catalog across a leader failover (ZooKeeper)', () => {
     for (let i = 0; i < 200 && events.length < 2; i++) await new Promise((r) => setTimeout(r, 25));
     expect(events[0]?.snapshot?.revision).toBe(revisionA);
     expect(events[1]?.change).toMatchObject({ revision: revisionA + 1, previousStatus: 'DRAINING', endpoint: { taskId: 't2', status: 'TOMBSTONE' } });
+    for (let i = 0; i < 200 && early.length < 3; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(early[2]?.change?.revision).toBe(revisionA + 1);
 
     client.close();
     await discoveryB.close();

@@ -3,6 +3,7 @@
  * synthetic task events (the scheduler core's part is played by SchedulerDouble).
  */
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -13,6 +14,7 @@ import { createDiscovery, type CatalogChange, type Discovery } from '../../../sc
 import type { TaskRecord } from '../../../scheduler/model';
 import { SchedulerDouble } from '../../unit/discovery/scheduler-double';
 import { demoTaskInfo, taskRecord } from '../../unit/discovery/task-fixtures';
+import { freePort, loadLoop, until } from './traffic';
 
 const log = pino({ level: 'silent' });
 
@@ -32,47 +34,6 @@ async function startBackend(name: string, version: string): Promise<Backend> {
       server.closeAllConnections();
     }),
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Sends requests one after another until stopped, recording who answered and every failure. */
-function loadLoop(url: string): { answers: string[]; bodies: string[]; failures: string[]; stop(): Promise<void> } {
-  const answers: string[] = [];
-  const bodies: string[] = [];
-  const failures: string[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      try {
-        const res = await fetch(url);
-        const body = await res.text();
-        if (res.status !== 200) failures.push(`${res.status} ${body.slice(0, 80)}`);
-        else {
-          answers.push(res.headers.get('x-backend') ?? '?');
-          bodies.push(body);
-        }
-      } catch (err) {
-        failures.push((err as Error).message);
-      }
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  })();
-  return { answers, bodies, failures, stop: async () => { running = false; await loop; } };
-}
-
-async function until(check: () => boolean, what: string, tries = 1200): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 function nextEvent<T>(runner: HaproxyRunner, event: 'applied' | 'rejected', match: (e: T) => boolean): Promise<T> {
@@ -129,7 +90,7 @@ describe('HAProxy following the discovery catalog', () => {
   it('reaches all 3 instances, and takes an unhealthy one out of rotation without a failed request', async () => {
     const url = `http://127.0.0.1:${frontPort}/version`;
     const load = loadLoop(url);
-    await until(() => new Set(load.answers).size === 3, 'answers from all 3 backends');
+    await until(() => new Set(load.answers.map((a) => a.backend)).size === 3, 'answers from all 3 backends');
 
     const reloads: AppliedEvent[] = [];
     runner.on('applied', (e: AppliedEvent) => reloads.push(e));
@@ -140,8 +101,8 @@ describe('HAProxy following the discovery catalog', () => {
     const after = load.answers.length;
     await until(() => load.answers.length >= after + 40, '40 more answers');
     await load.stop();
-    expect(load.answers.slice(after)).not.toContain('b');
-    expect(new Set(load.answers.slice(after))).toEqual(new Set(['a', 'c']));
+    expect(load.answers.slice(after).map((a) => a.backend)).not.toContain('b');
+    expect(new Set(load.answers.slice(after).map((a) => a.backend))).toEqual(new Set(['a', 'c']));
     expect(load.failures).toEqual([]);
   });
 
@@ -159,13 +120,13 @@ describe('HAProxy following the discovery catalog', () => {
       const staging = task(`task-${fresh.name}`, fresh, 'd2', '2');
       scheduler.update({ ...staging, state: 'TASK_STARTING', healthy: undefined });
       scheduler.update(staging);
-      await until(() => load.answers.includes(fresh.name), `traffic on ${fresh.name}`);
+      await until(() => load.answers.some((a) => a.backend === fresh.name), `traffic on ${fresh.name}`);
       await scheduler.kill(`task-${old.name}`, async (t) => {
         await old.close();
         scheduler.update({ ...t, state: 'TASK_KILLED' });
       });
     }
-    await until(() => load.bodies.slice(-20).length === 20 && load.bodies.slice(-20).every((b) => b === '2'), 'only v2 answering');
+    await until(() => load.answers.length >= 20 && load.answers.slice(-20).every((a) => a.body === '2'), 'only v2 answering');
     await load.stop();
     expect(load.failures).toEqual([]);
     for (const name of ['a', 'b', 'c']) {
@@ -191,5 +152,31 @@ describe('HAProxy following the discovery catalog', () => {
     scheduler.update({ ...task('task-x', backends[0]!), hostname: 'no-such-host.invalid', state: 'TASK_KILLED' });
     scheduler.update({ ...task('task-a', backends[0]!), healthy: false });
     expect((await applied).config).not.toContain('no-such-host');
+  });
+});
+
+describe('runHaproxy stopping', () => {
+  function haproxyProcessesFor(config: string): string[] {
+    try {
+      return execFileSync('pgrep', ['-f', `haproxy -f ${config}`], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+    } catch {
+      return []; // pgrep exits 1 when nothing matches
+    }
+  }
+
+  it.each([0, 20, 60, 150])('leaves no HAProxy behind when stopped %i ms into an apply', async (delayMs) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'griddle-haproxy-stop-'));
+    const config = path.join(dir, 'haproxy.cfg');
+    const port = await freePort();
+    const runner = runHaproxy({ config, follow: false, holdDownMs: 0, bindAddress: '127.0.0.1', log });
+    runner.update({ web: [{
+      ID: 't1', Name: 'web', Image: 'web:1', Created: '', Hostname: '127.0.0.1', Updated: '', ProxyMode: 'http', Status: 0,
+      Ports: [{ Type: 'tcp', Port: 1, ServicePort: port, IP: '127.0.0.1' }],
+    }] });
+    await new Promise((r) => setTimeout(r, delayMs));
+    await runner.stop();
+    expect(runner.pid).toBeUndefined();
+    expect(haproxyProcessesFor(config)).toEqual([]);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
