@@ -97,12 +97,13 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
   });
 
   let election: LeaderElection | null = null;
+  let selfUrl: string | null = options.advertiseUrl ?? null; // known once the listener is bound
   const app = express();
   app.get('/healthz', (_req, res) => {
     res.json({
       status: 'ok',
       role: scheduler.isLeader ? 'leader' : 'standby',
-      leader: scheduler.isLeader ? options.advertiseUrl ?? null : election?.leader?.apiUrl ?? null,
+      leader: scheduler.isLeader ? selfUrl : election?.leader?.apiUrl ?? null,
       frameworkId: scheduler.frameworkId ?? null,
       subscribed: scheduler.subscribed,
       master: scheduler.masterUrl,
@@ -120,6 +121,7 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
   const address = server.address();
   const boundPort = typeof address === 'object' && address ? address.port : options.port;
   const apiUrl = options.advertiseUrl ?? `http://${options.bind === '0.0.0.0' ? '127.0.0.1' : options.bind}:${boundPort}`;
+  selfUrl = apiUrl;
 
   let refresh: NodeJS.Timeout | null = null;
   if (options.zk) {
