@@ -110,6 +110,19 @@ test('deploy v1 ×3 SUCCEEDS', async () => {
   expect(await healthyTasks()).toHaveLength(3);
 });
 
+test('sandbox logs of a task are read through its agent (/state, /files/read)', async () => {
+  const [task] = await healthyTasks();
+  const taskId = String((task.taskId as Json).id);
+  const out = await call('GET', `/api/sandbox/${taskId}/read?path=stdout&length=50000&offset=0`);
+  const err = await call('GET', `/api/sandbox/${taskId}/read?path=stderr&length=50000&offset=0`);
+  expect(out.status).toBe(200);
+  expect(err.status).toBe(200);
+  expect(out.json.offset).toBe(0);
+  expect(String(out.json.data).length + String(err.json.data).length).toBeGreaterThan(0);
+  expect(out.json.nextOffset).toBe(Buffer.byteLength(String(out.json.data)));
+  expect((await call('GET', `/api/sandbox/${taskId}/read?path=no-such-file`)).status).toBe(404);
+});
+
 test('a v2 whose health check fails ends FAILED with TASK_FAILED_HEALTH_CHECKS; v1 keeps 3 healthy; no v2 container is left', async () => {
   expect((await call('POST', '/api/deploys', { deploy: deploy('v2bad', '2', '/no-such-page'), message: 'bad v2' })).status).toBe(200);
   const result = await waitResult('v2bad');

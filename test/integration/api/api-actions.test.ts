@@ -162,6 +162,22 @@ describe('deploys', () => {
     expect(await h.sim.until(() => tasksOf('web', 'v1').length === 0 && healthyOf('web', 'v2') === 3)).toBe(true);
   });
 
+  it('steps that do not auto-advance wait for POST /api/deploys/update', async () => {
+    await call(h, 'POST', '/api/requests', service('manual', 2));
+    expect((await deployAndWait('manual', 'm1')).deployState).toBe('SUCCEEDED');
+    expect((await call(h, 'POST', '/api/deploys', { deploy: deploy('manual', 'm2', { deployInstanceCountPerStep: 1, autoAdvanceDeploySteps: false }) })).status).toBe(200);
+    expect(await h.sim.until(() => h.router.engine.progressOf('manual')?.stepCompletedAt !== undefined)).toBe(true);
+    await new Promise((r) => setTimeout(r, 100));
+    const pending = arr((await call(h, 'GET', '/api/deploys/pending')).json).find((p) => obj(p.deployMarker).deployId === 'm2');
+    expect(obj(pending?.deployProgress)).toMatchObject({ targetActiveInstances: 1, stepComplete: true, autoAdvanceDeploySteps: false });
+    expect(healthyOf('manual', 'm1')).toBe(1);
+    const update = await call(h, 'POST', '/api/deploys/update', { requestId: 'manual', deployId: 'm2', targetActiveInstances: 2 });
+    expect(update.status).toBe(200);
+    await h.sim.until(() => h.scheduler.deploys.get('manual/m2')?.result !== undefined, 1000);
+    expect(h.scheduler.deploys.get('manual/m2')?.result?.deployState).toBe('SUCCEEDED');
+    expect((await call(h, 'POST', '/api/deploys/update', { requestId: 'manual', deployId: 'm2', targetActiveInstances: 2 })).status).toBe(404);
+  });
+
   it('rollback redeploys the last SUCCEEDED deploy before the active one, linked in history', async () => {
     const res = await call(h, 'POST', '/api/requests/request/web/rollback', {});
     expect(res.status).toBe(200);
@@ -255,6 +271,14 @@ describe('one-shot requests', () => {
     expect(await h.sim.until(() => h.router.history.of('flaky').length === 3 && h.router.engine.openRuns('flaky') === 0)).toBe(true);
     await new Promise((r) => setTimeout(r, 100));
     expect(h.router.history.of('flaky')).toHaveLength(3);
+  });
+
+  it('RUN_ONCE: the deploy runs the task once, then the request is FINISHED', async () => {
+    h.sim.behaviour.set('once1', 'finish');
+    await call(h, 'POST', '/api/requests', { id: 'migrate', requestType: 'RUN_ONCE' });
+    expect((await deployAndWait('migrate', 'once1', { healthcheck: undefined })).deployState).toBe('SUCCEEDED');
+    expect(await h.sim.until(() => h.scheduler.requests.get('migrate')?.state === 'FINISHED')).toBe(true);
+    expect(h.router.history.of('migrate').map((t) => t.state)).toEqual(['TASK_FINISHED']);
   });
 
   it('a SERVICE cannot be run (400)', async () => {
