@@ -199,20 +199,26 @@ export class Agent implements AgentLink {
     });
   }
 
-  /** Everything ends: every process this agent started is killed. */
+  /**
+   * Everything ends and no process this agent started survives. Executors first get SHUTDOWN
+   * and their grace period, as when a Mesos agent is drained, so they stop their containers
+   * instead of leaving them running; SIGKILL is only for those that overstay.
+   */
   async destroy(): Promise<void> {
+    const exits: Promise<unknown>[] = [];
+    for (const executor of this.executors.values()) {
+      if (!executor.process) continue;
+      exits.push(executor.process.exited);
+      if (executor.stream) this.shutdownExecutorNow(executor);
+      else executor.process.signal('SIGKILL');
+    }
+    await Promise.all(exits);
     this.running = false;
     this.updates.stop();
-    const exits: Promise<unknown>[] = [];
     for (const executor of this.executors.values()) {
       this.clearExecutorTimers(executor);
       executor.stream?.close();
-      if (executor.process) {
-        executor.process.signal('SIGKILL');
-        exits.push(executor.process.exited);
-      }
     }
-    await Promise.all(exits);
     this.executors.clear();
     await this.closeServer();
   }
