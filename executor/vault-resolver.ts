@@ -7,7 +7,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../common';
 import type { VaultSettings } from './config';
-import { replaceModule } from './module-stubs';
+import { refuseModule } from './module-stubs';
+import { vaultTransport } from './vault-transport';
 import { couldBeAllowed, describeRef, isAllowed, kvLocation, type MountInfo, type SecretRef } from './vault-paths';
 
 export class SecretResolveError extends Error {}
@@ -124,15 +125,16 @@ export async function resolveSecrets(
       throw new SecretResolveError(`${name}=${describeRef(ref)}: path is outside this service's allow-list (${allowList.join(', ')})`);
     }
   }
-  // node-vault (with axios) is loaded only for tasks that have secrets. axios's multipart
-  // support loads the form-data package (with the whole mime database, about 5 MB of RSS);
-  // Node's own FormData serves instead, and Vault calls are JSON anyway.
-  const axiosDir = path.dirname(require.resolve('axios', { paths: [path.dirname(require.resolve('node-vault'))] }));
-  replaceModule(require.resolve('form-data', { paths: [axiosDir] }), globalThis.FormData);
+  // node-vault is loaded only for tasks that have secrets, and given its own transport
+  // (vault-transport.ts): axios, which it requires at load time but then never calls, is
+  // replaced by a stub so that it is not loaded at all.
+  const nodeVaultDir = path.dirname(require.resolve('node-vault'));
+  refuseModule(require.resolve('axios', { paths: [nodeVaultDir] }), "node-vault's axios transport");
   const { default: nodeVault } = await import('node-vault');
   const client = nodeVault({
     endpoint: settings.addr,
     namespace: settings.namespace,
+    'request-promise': vaultTransport,
     requestOptions: { timeout: settings.timeoutMs },
   }) as unknown as VaultClient;
   let method: string;
