@@ -1,1 +1,2 @@
 export * from './logger';
+export { systemClock, type Clock } from './clock';
