@@ -99,8 +99,8 @@ describe('spec loader: errors name file, line, column and key', () => {
   });
 
   it('reports every problem at once', () => {
-    const problems = problemsOf(BASE.replace('    cpus: 0.5', '    cpus: two').replace('      instances: 3', '      instances: -1'));
-    expect(problems.map((p) => [p.key, p.line])).toEqual([['resources.cpus', 4], ['resources.instances', 17]]);
+    const problems = problemsOf(BASE.replace('    cpus: 0.5', '    cpus: two').replace('      instances: 3', '      instances: -1').replace('ports: [8080]', 'ports: [8080, "x"]'));
+    expect(problems.map((p) => [p.key, p.line])).toEqual([['resources.cpus', 4], ['resources.instances', 17], ['container.ports.1', 8]]);
   });
 
   it('names the environments a file has when the one asked for is missing', () => {
