@@ -19,6 +19,7 @@ import { createProbe } from './health-probes';
 import { OutputTail, RedactingStream, redact } from './secret-redaction';
 import { expandAllowList, parseVaultRef } from './vault-paths';
 import { resolveSecrets } from './vault-resolver';
+import type { VaultTokenKeeper } from './vault-token-keeper';
 
 export interface StatusReport {
   state: TaskState;
@@ -68,6 +69,7 @@ export class TaskRunner {
   private killRequested = false;
   private healthFailure: string | null = null;
   private secrets: string[] = [];
+  private tokenKeeper: VaultTokenKeeper | null = null;
   private outputDone: Promise<void> = Promise.resolve();
   private readonly tail: OutputTail;
   private resolveDone!: () => void;
@@ -85,6 +87,7 @@ export class TaskRunner {
     if (this.phase === 'done') return;
     this.phase = 'done';
     this.checker?.stop();
+    this.tokenKeeper?.stop();
     const safe = redact(message, this.secrets);
     this.log.info({ state, reason: extra.reason, message: safe }, 'task ended');
     this.deps.report({ state, message: safe, ...extra });
@@ -117,8 +120,9 @@ export class TaskRunner {
       }
     });
     try {
-      const values = await resolveSecrets(requests, allowList, this.deps.vault, this.log);
+      const { values, tokenKeeper } = await resolveSecrets(requests, allowList, this.deps.vault, this.log);
       this.secrets = [...values.values()];
+      this.tokenKeeper = tokenKeeper;
       return values;
     } catch (err) {
       throw new Error(`vault: ${(err as Error).message}`, { cause: err });

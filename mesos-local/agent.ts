@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { isIP, type AddressInfo } from 'node:net';
+import { systemClock, type Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import {
   attributeText, formatMesosDuration, isTerminalState, isValidUuidBase64, newUuidBase64, resourcesToStateJson,
@@ -17,7 +18,7 @@ import { decodeCall, EventStream, HttpError, negotiateAccept, readBody, reply, r
 import { MESOS_VERSION, pushBounded, type AgentLink, type Master, type ReportedTask } from './master';
 import { launchProcess, waitStatus, type ProcessHandle } from './process-containerizer';
 import { serveFiles } from './files-api';
-import { realTimers, StatusUpdateStreams, type Timers } from './status-update-stream';
+import { StatusUpdateStreams } from './status-update-stream';
 
 export type ContainerizerKind = 'process' | 'simulated';
 
@@ -38,7 +39,7 @@ export interface AgentOptions {
   executorRegistrationTimeoutMs?: number;
   executorReregistrationTimeoutMs?: number;
   executorHeartbeatMs?: number;
-  timers?: Timers;
+  timers?: Clock;
 }
 
 /** Mesos's --max_completed_executors_per_framework default, and a bound on their tasks. */
@@ -97,7 +98,7 @@ export class Agent implements AgentLink {
   readonly attributes: Attribute[];
   private readonly options: AgentOptions;
   private readonly log: Logger;
-  private readonly timers: Timers;
+  private readonly timers: Clock;
   private readonly executors = new Map<string, RunningExecutor>();
   private readonly tasks = new Map<string, AgentTask>();
   private readonly frameworks = new Map<string, FrameworkInfo>();
@@ -119,7 +120,7 @@ export class Agent implements AgentLink {
     this.resources = options.resources;
     this.attributes = options.attributes;
     this.log = options.log.child({ agentId: options.id });
-    this.timers = options.timers ?? realTimers;
+    this.timers = options.timers ?? systemClock;
     this.updates = new StatusUpdateStreams({
       retryMinMs: options.statusUpdateRetryMs,
       timers: this.timers,

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
+import { systemClock, type Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import {
   isTerminalState, addResources,
@@ -15,7 +16,6 @@ import {
 import { Allocator } from './allocator';
 import { validateAccept } from './launch-validation';
 import { reconcileTask, type AgentStanding } from './reconciliation';
-import { realTimers, type Timers } from './status-update-stream';
 
 export const MESOS_VERSION = '1.11.0';
 
@@ -117,7 +117,7 @@ export interface MasterOptions {
   heartbeatIntervalMs?: number;
   /** How long a disconnected agent has before it is marked unreachable (Mesos: 15 s × 5 pings). */
   agentPingTimeoutMs?: number;
-  timers?: Timers;
+  timers?: Clock;
   log: Logger;
 }
 
@@ -139,7 +139,7 @@ export class Master {
   private completedFrameworkIds = new Set<string>();
   private readonly offers = new Map<string, OfferRecord>();
   private allocator = new Allocator();
-  private readonly timers: Timers;
+  private readonly timers: Clock;
   private readonly log: Logger;
   private readonly allocationIntervalMs: number;
   readonly heartbeatIntervalMs: number;
@@ -154,7 +154,7 @@ export class Master {
     this.hostname = options.hostname ?? '127.0.0.1';
     this.ip = options.ip ?? '127.0.0.1';
     this.port = options.port;
-    this.timers = options.timers ?? realTimers;
+    this.timers = options.timers ?? systemClock;
     this.log = options.log;
     this.allocationIntervalMs = options.allocationIntervalMs ?? 1000;
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 15_000;
