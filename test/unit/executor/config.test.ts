@@ -47,7 +47,7 @@ describe('EXECUTOR_* settings', () => {
     expect(s).toEqual({
       contentType: 'application/json', killTaskTimeoutMs: 5000, keepFailedContainers: false, cpuLimit: true, memoryLimit: true,
       pullAttempts: 5, pullRetryDelayMs: 1000, vaultAllowedPaths: 'secret/data/{service}/,secret/{service}/', logTailBytes: 1024,
-      terminalAckTimeoutMs: 30_000, agentHeartbeatIntervalMs: 30_000,
+      terminalAckTimeoutMs: 30_000, agentHeartbeatIntervalMs: 1_800_000,
     });
   });
 
