@@ -85,9 +85,10 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   common(program.command('check').description('validate a spec, then show what a release would change'))
     .argument('<service>')
     .option('-t, --tag <tag>', 'tag to compare (default: the live one)')
-    .action(run(async (service: string, o: CommonOptions & { tag?: string }) => {
+    .option('--offline', 'validate and show the request and deploy without calling the API')
+    .action(run(async (service: string, o: CommonOptions & { tag?: string; offline?: boolean }) => {
       const loaded = load(service, o.env);
-      return check(context(o, loaded.spec.singularity?.url), loaded, o.tag);
+      return check(context(o, loaded.spec.singularity?.url), loaded, o.tag, o.offline === true);
     }));
 
   common(program.command('scale').description('set the instance count and wait for it'))

@@ -1,1 +1,3 @@
 export * from './logger';
+export { systemClock, type Clock } from './clock';
+export { HeartbeatWatchdog, MISSED_HEARTBEATS } from './heartbeat-watchdog';

@@ -23,7 +23,7 @@ export interface AgentConnectionOptions {
 export interface Subscription {
   /** Resolves when the stream ends, with the reason. */
   closed: Promise<string>;
-  close(): void;
+  close(reason?: string): void;
 }
 
 export class AgentConnection {
@@ -58,6 +58,8 @@ export class AgentConnection {
         }
         const decoder = new RecordIODecoder();
         let endReason = 'stream ended';
+        // The destroyed response then reports 'aborted'; the reason given to close() wins.
+        let closeReason: string | undefined;
         const closed = new Promise<string>((done) => {
           res.on('data', (chunk: Buffer) => {
             try {
@@ -67,12 +69,18 @@ export class AgentConnection {
               req.destroy();
             }
           });
-          res.on('close', () => done(endReason));
+          res.on('close', () => done(closeReason ?? endReason));
           res.on('error', (err) => {
             endReason = err.message;
           });
         });
-        resolve({ closed, close: () => req.destroy() });
+        resolve({
+          closed,
+          close: (reason) => {
+            closeReason ??= reason;
+            req.destroy();
+          },
+        });
       });
       req.on('error', (err) => reject(new AgentCallError(`SUBSCRIBE to ${this.options.endpoint} failed: ${err.message}`)));
       req.end(body);

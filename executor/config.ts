@@ -34,6 +34,8 @@ export interface ExecutorSettings {
   vaultAllowedPaths: string;
   logTailBytes: number;
   terminalAckTimeoutMs: number;
+  /** 0: no watchdog. */
+  agentHeartbeatIntervalMs: number;
 }
 
 export interface VaultSettings {
@@ -62,6 +64,7 @@ export const EXECUTOR_DEFAULTS = {
   EXECUTOR_VAULT_ALLOWED_PATHS: 'secret/data/{service}/,secret/{service}/',
   EXECUTOR_LOG_TAIL_BYTES: '1024',
   EXECUTOR_TERMINAL_ACK_TIMEOUT: '30s',
+  EXECUTOR_AGENT_HEARTBEAT_INTERVAL: '30mins', // Apache Mesos's DEFAULT_EXECUTOR_HEARTBEAT_INTERVAL
   VAULT_ADDR: 'http://127.0.0.1:8200',
   VAULT_APPROLE_MOUNT: 'approle',
   VAULT_USERPASS_MOUNT: 'userpass',
@@ -156,6 +159,7 @@ export function readExecutorSettings(env: Env): ExecutorSettings {
     vaultAllowedPaths: setting(env, 'EXECUTOR_VAULT_ALLOWED_PATHS'),
     logTailBytes: positiveInt('EXECUTOR_LOG_TAIL_BYTES', setting(env, 'EXECUTOR_LOG_TAIL_BYTES')),
     terminalAckTimeoutMs: parseSettingDuration('EXECUTOR_TERMINAL_ACK_TIMEOUT', setting(env, 'EXECUTOR_TERMINAL_ACK_TIMEOUT')),
+    agentHeartbeatIntervalMs: parseSettingDuration('EXECUTOR_AGENT_HEARTBEAT_INTERVAL', setting(env, 'EXECUTOR_AGENT_HEARTBEAT_INTERVAL')),
   };
 }
 

@@ -4,7 +4,7 @@
  * already resolved, so this is unit-tested without Docker or Vault.
  */
 import type { ContainerCreateOptions, HostConfig } from 'dockerode';
-import type { Labels, Resource, TaskInfo } from '../mesos-proto';
+import { MesosDecodeError, messageType, objectFromJson, type CommandInfo, type Labels, type Resource, type TaskInfo } from '../mesos-proto';
 import { isVaultRef } from './vault-paths';
 
 export class TaskSpecError extends Error {}
@@ -59,9 +59,34 @@ export function containerName(taskId: string): string {
   return `griddle-${taskId.replace(/[^a-zA-Z0-9_.-]/g, '_')}`;
 }
 
+/**
+ * The task's own command and environment. Mesos refuses a TaskInfo with both `executor` and
+ * `command`, so with a CUSTOM executor the scheduler sends it in `TaskInfo.data`: base64 of a
+ * CommandInfo in Mesos's JSON mapping. `TaskInfo.command` is honoured when present.
+ */
+export function taskCommand(task: TaskInfo): CommandInfo | undefined {
+  if (task.command) return task.command;
+  if (!task.data) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(task.data, 'base64').toString('utf8'));
+  } catch {
+    throw new TaskSpecError('TaskInfo.data must be base64 of a CommandInfo in JSON ({"value", "arguments", "shell", "environment"})');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new TaskSpecError('TaskInfo.data must be base64 of a JSON object (a CommandInfo)');
+  }
+  try {
+    return objectFromJson(messageType('mesos.v1.CommandInfo'), parsed as Parameters<typeof objectFromJson>[1], 'TaskInfo.data') as CommandInfo;
+  } catch (err) {
+    if (err instanceof MesosDecodeError) throw new TaskSpecError(`TaskInfo.data is not a valid CommandInfo: ${err.message}`);
+    throw err;
+  }
+}
+
 /** The task's environment as written, with `vault://` references still unresolved. */
 export function taskEnvironment(task: TaskInfo): Map<string, string> {
-  return new Map((task.command?.environment?.variables ?? []).map((v) => [v.name, v.value ?? '']));
+  return new Map((taskCommand(task)?.environment?.variables ?? []).map((v) => [v.name, v.value ?? '']));
 }
 
 export function vaultReferences(env: Map<string, string>): [string, string][] {
@@ -252,7 +277,7 @@ export function buildContainerPlan(task: TaskInfo, ctx: ContainerContext): Conta
     host.MemorySwap ??= host.Memory;
   }
 
-  const command = task.command;
+  const command = taskCommand(task);
   if (command?.value) {
     if (command.shell ?? true) {
       config.Entrypoint = ['/bin/sh', '-c'];

@@ -1,33 +1,19 @@
 /**
  * The few things the executor needs from Docker beyond dockerode's own calls: loading
- * dockerode lean, pulling with retries only when needed, demultiplexing logs, and exec.
+ * dockerode lean, pulling with retries only when needed, and exec.
  */
-import Module from 'node:module';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import type { Logger } from '../common';
+import { refuseModule } from './module-stubs';
 
-/**
- * docker-modem loads ssh2 (about 13 MB of RSS) at require time for `ssh://` Docker hosts. The
- * executor only talks to the local engine, so that module is replaced by a stub that fails
- * loudly if an ssh:// DOCKER_HOST is ever configured.
- */
-function stubDockerSsh(): void {
-  const modem = require.resolve('docker-modem');
-  const sshModule = path.join(path.dirname(modem), 'ssh.js');
-  const stub = new Module(sshModule);
-  stub.filename = sshModule;
-  stub.loaded = true;
-  stub.exports = () => {
-    throw new Error('griddle-executor does not support ssh:// DOCKER_HOST; use the local socket or tcp://');
-  };
-  require.cache[sshModule] = stub;
-}
-
+// docker-modem's ssh transport loads ssh2 (about 13 MB of RSS) for `ssh://` Docker hosts, and
+// dockerode's BuildKit session loads @grpc/grpc-js for `docker build`: neither is used here.
 let docker: Docker | null = null;
 export function connectDocker(): Docker {
   if (!docker) {
-    stubDockerSsh();
+    refuseModule(path.join(path.dirname(require.resolve('docker-modem')), 'ssh.js'), 'ssh:// DOCKER_HOST; use the local socket or tcp://');
+    refuseModule(path.join(path.dirname(require.resolve('dockerode')), 'session.js'), 'image builds');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const DockerCtor = require('dockerode') as typeof Docker;
     docker = new DockerCtor();
@@ -78,29 +64,6 @@ export async function ensureImage(
     }
   }
   throw new PullError(`image ${image} is not present and could not be pulled after ${opts.attempts} attempts: ${last}`);
-}
-
-/** Splits Docker's multiplexed stream format (8-byte frame headers) into stdout and stderr. */
-export function demultiplex(buffer: Buffer): { stdout: Buffer; stderr: Buffer } {
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  let i = 0;
-  while (i + 8 <= buffer.length) {
-    const kind = buffer[i];
-    const size = buffer.readUInt32BE(i + 4);
-    const frame = buffer.subarray(i + 8, i + 8 + size);
-    (kind === 2 ? err : out).push(frame);
-    i += 8 + size;
-  }
-  return { stdout: Buffer.concat(out), stderr: Buffer.concat(err) };
-}
-
-/** The last `maxBytes` of the container's combined output, for a failure message. */
-export async function logTail(container: Docker.Container, maxBytes: number): Promise<string> {
-  const raw = (await container.logs({ stdout: true, stderr: true, tail: 100, follow: false })) as unknown as Buffer;
-  const { stdout, stderr } = demultiplex(raw);
-  const text = Buffer.concat([stdout, stderr]).toString('utf8').trim();
-  return text.length > maxBytes ? `…${text.slice(text.length - maxBytes)}` : text;
 }
 
 /** Runs a command in the container (`docker exec`); resolves with its exit code. */

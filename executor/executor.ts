@@ -2,7 +2,7 @@
  * The executor process: subscribes to its agent, runs the one task it is given, reports every
  * status with a fresh uuid, and survives agent restarts when checkpointing is on.
  */
-import type { Logger } from '../common';
+import { HeartbeatWatchdog, MISSED_HEARTBEATS, type Logger } from '../common';
 import {
   isTerminalState, newUuidBase64, type ExecutorCall, type ExecutorEvent, type TaskInfo, type TaskStatus,
 } from '../mesos-proto';
@@ -36,6 +36,10 @@ export class Executor {
   /** Resolves with the process exit code once the executor is done. */
   readonly finished = new Promise<number>((r) => (this.finishedResolve = r));
   private readonly log: Logger;
+  /** A half-open connection to a vanished agent never closes by itself; silence is the sign. */
+  private readonly watchdog = new HeartbeatWatchdog(() =>
+    this.subscription?.close(`nothing from the agent for ${MISSED_HEARTBEATS} heartbeat intervals (EXECUTOR_AGENT_HEARTBEAT_INTERVAL)`),
+  );
 
   constructor(private readonly options: ExecutorOptions) {
     this.connection = new AgentConnection({
@@ -58,18 +62,24 @@ export class Executor {
   private async connectLoop(): Promise<void> {
     let attempt = 0;
     let disconnectedAt: number | null = null;
+    const heartbeatMs = this.options.settings.agentHeartbeatIntervalMs;
     while (!this.stopping) {
       try {
         const subscribe = {
           unacknowledged_tasks: this.tracker.unacknowledgedTasks(),
           unacknowledged_updates: this.tracker.unacknowledgedUpdates(),
         };
-        this.subscription = await this.connection.subscribe({ ...this.baseCall(), type: 'SUBSCRIBE', subscribe }, (e) => this.onEvent(e));
+        this.subscription = await this.connection.subscribe({ ...this.baseCall(), type: 'SUBSCRIBE', subscribe }, (e) => {
+          if (heartbeatMs > 0) this.watchdog.beat();
+          this.onEvent(e);
+        });
         this.connected = true;
+        if (heartbeatMs > 0) this.watchdog.start(heartbeatMs / 1000);
         attempt = 0;
         disconnectedAt = null;
         this.log.info({ resent: subscribe.unacknowledged_updates.length }, 'subscribed to the agent');
         const reason = await this.subscription.closed;
+        this.watchdog.stop();
         this.connected = false;
         if (this.stopping) return;
         this.log.warn({ reason }, 'disconnected from the agent');
@@ -173,12 +183,21 @@ export class Executor {
     void this.runner.done.then(() => this.afterTerminal());
   }
 
-  /** Exits once the terminal update is acknowledged, or after a bounded wait. */
+  /**
+   * Exits once the terminal update is acknowledged, or after a bounded wait. While a
+   * checkpointed executor is reconnecting the wait is extended: the resubscription carries the
+   * update, and MESOS_RECOVERY_TIMEOUT bounds that loop.
+   */
   private afterTerminal(): void {
-    setTimeout(() => {
-      this.log.warn('terminal update not acknowledged in time: exiting');
+    const check = () => {
+      if (!this.connected && this.options.mesos.checkpoint && !this.stopping) {
+        setTimeout(check, this.options.settings.terminalAckTimeoutMs).unref();
+        return;
+      }
+      if (!this.stopping) this.log.warn('terminal update not acknowledged in time: exiting');
       this.exit(0);
-    }, this.options.settings.terminalAckTimeoutMs).unref();
+    };
+    setTimeout(check, this.options.settings.terminalAckTimeoutMs).unref();
   }
 
   sendStatus(taskId: string, report: StatusReport): void {
@@ -226,6 +245,7 @@ export class Executor {
   private exit(code: number): void {
     if (this.stopping) return;
     this.stopping = true;
+    this.watchdog.stop();
     void this.sendChain.finally(() => {
       this.subscription?.close();
       this.connection.destroy();

@@ -3,19 +3,8 @@
  * are injected, so the schedule is unit-tested with a fake clock; the probes themselves
  * (health-probes.ts) are integration-tested against real containers.
  */
+import { systemClock, type Clock } from '../common';
 import { HealthPolicy, type HealthDecision, type HealthPolicyOptions } from './health-policy';
-
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 /** Resolves when the check passed; rejects with the reason when it failed. */
 export type Probe = (timeoutMs: number) => Promise<void>;

@@ -17,6 +17,13 @@ Settings are environment variables; see docs/executor.md for every EXECUTOR_* an
 
 async function main(argv: string[]): Promise<number> {
   const log = createLogger('griddle-executor');
+  if (process.env.DEBUG) {
+    // docker-modem and node-vault print request bodies under DEBUG (container env, logins): with
+    // secrets in them, that output must never reach the sandbox. The `debug` package reads DEBUG
+    // when first loaded, which happens later, at launch.
+    log.warn({ DEBUG: process.env.DEBUG }, 'DEBUG is ignored by griddle-executor: it would print secrets');
+    delete process.env.DEBUG;
+  }
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${HELP}\n`);
     return 0;

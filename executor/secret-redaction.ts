@@ -61,3 +61,30 @@ export class RedactingStream extends Transform {
     done(null, this.carry ? Buffer.from(replaceAll(this.carry, this.secrets), 'latin1') : undefined);
   }
 }
+
+/** The last `maxBytes` of a task's (already redacted) output, for the message of a failed task. */
+export class OutputTail {
+  private chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    while (this.chunks.length > 1 && this.size - this.chunks[0].length >= this.maxBytes) {
+      this.size -= this.chunks[0].length;
+      this.chunks.shift();
+    }
+  }
+
+  text(): string {
+    const all = Buffer.concat(this.chunks);
+    const cut = all.length > this.maxBytes;
+    // Cut on a character boundary: skip UTF-8 continuation bytes at the start of the tail.
+    let start = cut ? all.length - this.maxBytes : 0;
+    while (cut && start < all.length && (all[start] & 0xc0) === 0x80) start++;
+    const text = all.subarray(start).toString('utf8').trim();
+    return cut ? `…${text}` : text;
+  }
+}

@@ -12,13 +12,14 @@ import type { ExecutorSettings, VaultSettings } from './config';
 import {
   LABEL_EXECUTOR_ID, buildContainerPlan, containerName, dockerImage, taskEnvironment, taskIdentity, vaultReferences,
 } from './container-spec';
-import { PullError, ensureImage, isNotFound, logTail } from './docker-engine';
+import { PullError, ensureImage, isNotFound } from './docker-engine';
 import { HealthChecker } from './health-checker';
 import { healthPolicyOptions } from './health-policy';
 import { createProbe } from './health-probes';
-import { RedactingStream, redact } from './secret-redaction';
+import { OutputTail, RedactingStream, redact } from './secret-redaction';
 import { expandAllowList, parseVaultRef } from './vault-paths';
 import { resolveSecrets } from './vault-resolver';
+import type { VaultTokenKeeper } from './vault-token-keeper';
 
 export interface StatusReport {
   state: TaskState;
@@ -68,6 +69,9 @@ export class TaskRunner {
   private killRequested = false;
   private healthFailure: string | null = null;
   private secrets: string[] = [];
+  private tokenKeeper: VaultTokenKeeper | null = null;
+  private outputDone: Promise<void> = Promise.resolve();
+  private readonly tail: OutputTail;
   private resolveDone!: () => void;
   readonly done = new Promise<void>((resolve) => (this.resolveDone = resolve));
   readonly taskId: string;
@@ -76,12 +80,14 @@ export class TaskRunner {
   constructor(private readonly task: TaskInfo, private readonly deps: TaskRunnerDeps) {
     this.taskId = task.task_id.value;
     this.log = deps.log.child({ taskId: this.taskId });
+    this.tail = new OutputTail(deps.settings.logTailBytes);
   }
 
   private finish(state: TaskState, message: string, extra: Omit<StatusReport, 'state' | 'message'> = {}): void {
     if (this.phase === 'done') return;
     this.phase = 'done';
     this.checker?.stop();
+    this.tokenKeeper?.stop();
     const safe = redact(message, this.secrets);
     this.log.info({ state, reason: extra.reason, message: safe }, 'task ended');
     this.deps.report({ state, message: safe, ...extra });
@@ -114,8 +120,9 @@ export class TaskRunner {
       }
     });
     try {
-      const values = await resolveSecrets(requests, allowList, this.deps.vault, this.log);
+      const { values, tokenKeeper } = await resolveSecrets(requests, allowList, this.deps.vault, this.log);
       this.secrets = [...values.values()];
+      this.tokenKeeper = tokenKeeper;
       return values;
     } catch (err) {
       throw new Error(`vault: ${(err as Error).message}`, { cause: err });
@@ -133,7 +140,7 @@ export class TaskRunner {
     if (leftover?.State.Running && leftover.Config.Labels?.[LABEL_EXECUTOR_ID] === this.deps.executorId) {
       this.log.info({ container: name }, 'adopting the running container of this task');
       this.container = docker.getContainer(leftover.Id);
-      this.streamOutput(this.container, true);
+      await this.streamOutput(this.container, true);
       await this.running();
       return;
     }
@@ -162,7 +169,7 @@ export class TaskRunner {
     });
     this.container = await docker.createContainer(plan.options);
     this.log.info({ container: plan.name, image, id: this.container.id }, 'container created');
-    this.streamOutput(this.container, false);
+    await this.streamOutput(this.container, false);
     await this.container.start();
     if (this.killRequested) {
       await this.stopContainer(this.deps.settings.killTaskTimeoutMs);
@@ -180,23 +187,41 @@ export class TaskRunner {
     }
   }
 
-  private streamOutput(container: Docker.Container, adopted: boolean): void {
+  /**
+   * Copies the container's output into the sandbox, with secrets redacted. Attaching completes
+   * before the container starts so that nothing a short-lived container prints is lost.
+   */
+  private async streamOutput(container: Docker.Container, adopted: boolean): Promise<void> {
     const out = new RedactingStream(this.secrets);
     const err = new RedactingStream(this.secrets);
-    out.pipe(sandboxSink(this.deps.sandbox, 'stdout'), { end: false });
-    err.pipe(sandboxSink(this.deps.sandbox, 'stderr'), { end: false });
-    const attach = adopted
-      ? container.logs({ follow: true, stdout: true, stderr: true, since: Math.floor(Date.now() / 1000) })
-      : container.attach({ stream: true, stdout: true, stderr: true });
-    void attach
-      .then((stream) => {
-        this.deps.docker.modem.demuxStream(stream, out, err);
-        stream.on('end', () => {
-          out.end();
-          err.end();
-        });
-      })
-      .catch((e: Error) => this.log.warn({ cause: e.message }, 'cannot stream container output'));
+    const sinks = [sandboxSink(this.deps.sandbox, 'stdout'), sandboxSink(this.deps.sandbox, 'stderr')];
+    out.pipe(sinks[0], { end: false });
+    err.pipe(sinks[1], { end: false });
+    out.on('data', (chunk: Buffer) => this.tail.push(chunk));
+    err.on('data', (chunk: Buffer) => this.tail.push(chunk));
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = adopted
+        ? await container.logs({ follow: true, stdout: true, stderr: true, since: Math.floor(Date.now() / 1000) })
+        : await container.attach({ stream: true, stdout: true, stderr: true });
+    } catch (e) {
+      this.log.warn({ cause: (e as Error).message }, 'cannot stream container output');
+      return;
+    }
+    this.deps.docker.modem.demuxStream(stream, out, err);
+    const ended = (s: NodeJS.EventEmitter) => new Promise<void>((resolve) => {
+      s.once('end', resolve);
+      s.once('close', resolve);
+      s.once('error', () => resolve());
+    });
+    this.outputDone = ended(stream).then(async () => {
+      const flushed = Promise.all([ended(out), ended(err)]);
+      out.end();
+      err.end();
+      await flushed;
+      await Promise.all(sinks.filter((s) => s !== process.stdout && s !== process.stderr)
+        .map((s) => new Promise<void>((resolve) => s.end(() => resolve()))));
+    });
   }
 
   private async running(): Promise<void> {
@@ -233,6 +258,9 @@ export class TaskRunner {
       this.finish('TASK_FAILED', `lost track of container: ${(err as Error).message}`, { reason: 'REASON_EXECUTOR_TERMINATED' });
       return;
     }
+    // The last output must reach the sandbox before the terminal update lets the executor exit.
+    const flushed = await Promise.race([this.outputDone.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref())]);
+    if (!flushed) this.log.warn('container output still flowing 2 s after exit; reporting without waiting for it');
     let oom = false;
     try {
       oom = (await container.inspect()).State.OOMKilled;
@@ -250,12 +278,7 @@ export class TaskRunner {
       await this.removeContainer(false);
       this.finish('TASK_FINISHED', 'container exited with code 0');
     } else {
-      let tail = '';
-      try {
-        tail = await logTail(container, this.deps.settings.logTailBytes);
-      } catch {
-        // The message goes without the tail.
-      }
+      const tail = this.tail.text();
       await this.removeContainer(true);
       const why = oom ? 'container ran out of memory' : `container exited with code ${code}`;
       this.finish('TASK_FAILED', tail ? `${why}; last output: ${tail}` : why, { reason: oom ? 'REASON_CONTAINER_LIMITATION_MEMORY' : 'REASON_COMMAND_EXECUTOR_FAILED' });

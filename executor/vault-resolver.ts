@@ -1,14 +1,26 @@
 /**
- * Resolves `vault://` environment values with node-vault just before a container is created.
- * Values live only in the returned map: they are never logged, and every error names the path
- * and key but not a value.
+ * Resolves `vault://` environment values with node-vault just before a container is created,
+ * and keeps the token alive while the task runs (vault-token-keeper.ts). Values live only in the
+ * returned map: they are never logged, and every error names the path and key but not a value.
  */
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { Logger } from '../common';
 import type { VaultSettings } from './config';
+import { refuseModule } from './module-stubs';
+import { VaultTokenKeeper } from './vault-token-keeper';
+import type { TokenLease } from './vault-token-policy';
+import { vaultTransport } from './vault-transport';
 import { couldBeAllowed, describeRef, isAllowed, kvLocation, type MountInfo, type SecretRef } from './vault-paths';
 
 export class SecretResolveError extends Error {}
+
+export interface ResolvedSecrets {
+  /** env name → value */
+  values: Map<string, string>;
+  /** Renews the token (or logs in again) until stopped; stop it when the task ends. */
+  tokenKeeper: VaultTokenKeeper | null;
+}
 
 export interface SecretRequest {
   /** The env variable whose value is the reference. */
@@ -41,10 +53,16 @@ function cause(err: unknown, settings: VaultSettings): string {
   return `Vault request failed (${e.message?.split('\n')[0] ?? 'unknown error'})`;
 }
 
-async function login(client: VaultClient, settings: VaultSettings): Promise<string> {
+interface Login {
+  method: 'VAULT_TOKEN' | 'VAULT_TOKEN_FILE' | 'approle' | 'userpass';
+  /** The `auth` block of an AppRole or userpass login. */
+  auth?: Json;
+}
+
+async function login(client: VaultClient, settings: VaultSettings): Promise<Login> {
   if (settings.token) {
     client.token = settings.token;
-    return 'VAULT_TOKEN';
+    return { method: 'VAULT_TOKEN' };
   }
   if (settings.tokenFile) {
     let token: string;
@@ -55,45 +73,76 @@ async function login(client: VaultClient, settings: VaultSettings): Promise<stri
     }
     if (!token) throw new SecretResolveError(`VAULT_TOKEN_FILE ${settings.tokenFile} is empty`);
     client.token = token;
-    return 'VAULT_TOKEN_FILE';
+    return { method: 'VAULT_TOKEN_FILE' };
   }
   if (settings.roleId && settings.secretId) {
     try {
-      await client.approleLogin({ role_id: settings.roleId, secret_id: settings.secretId, mount_point: settings.approleMount });
+      const res = await client.approleLogin({ role_id: settings.roleId, secret_id: settings.secretId, mount_point: settings.approleMount });
+      return { method: 'approle', auth: asObject(asObject(res).auth) };
     } catch (err) {
-      throw new SecretResolveError(`AppRole login at auth/${settings.approleMount} failed: ${cause(err, settings)}`);
+      throw new SecretResolveError(`AppRole login at auth/${settings.approleMount} failed: ${cause(err, settings)}`, { cause: err });
     }
-    return 'approle';
   }
   if (settings.username && settings.password) {
     try {
-      await client.userpassLogin({ username: settings.username, password: settings.password, mount_point: settings.userpassMount });
+      const res = await client.userpassLogin({ username: settings.username, password: settings.password, mount_point: settings.userpassMount });
+      return { method: 'userpass', auth: asObject(asObject(res).auth) };
     } catch (err) {
-      throw new SecretResolveError(`userpass login for ${settings.username} at auth/${settings.userpassMount} failed: ${cause(err, settings)}`);
+      throw new SecretResolveError(`userpass login for ${settings.username} at auth/${settings.userpassMount} failed: ${cause(err, settings)}`, { cause: err });
     }
-    return 'userpass';
   }
   throw new SecretResolveError(
     'no Vault credentials: set VAULT_TOKEN, VAULT_TOKEN_FILE, VAULT_ROLE_ID and VAULT_SECRET_ID, or VAULT_USERNAME and VAULT_PASSWORD',
   );
 }
 
-/** Renews a renewable token so that a host-wide token (VAULT_TOKEN_FILE) does not expire between launches. */
-async function renewIfRenewable(client: VaultClient, settings: VaultSettings, log: Logger): Promise<void> {
+/** A renewal's or login's `auth` block as a lease; `fullTtl` is the TTL the token was given. */
+function leaseOf(auth: Json, fullTtl: number): TokenLease {
+  const ttl = Number(auth.lease_duration) || 0;
+  return { ttlSeconds: ttl, renewable: auth.renewable === true, capped: ttl < fullTtl };
+}
+
+/**
+ * Renews a renewable token at launch, so that a host-wide token (VAULT_TOKEN_FILE) does not
+ * expire between launches; returns its lease and the TTL a renewal gives in full.
+ */
+async function renewAtLaunch(client: VaultClient, settings: VaultSettings, log: Logger): Promise<{ lease: TokenLease; fullTtl: number }> {
   let info: Json;
   try {
     info = asObject(asObject(await client.tokenLookupSelf()).data);
   } catch (err) {
     throw new SecretResolveError(`Vault token lookup failed: ${cause(err, settings)}`);
   }
-  if (info.renewable !== true || !(Number(info.ttl) > 0)) return;
+  const fullTtl = Number(info.creation_ttl) || 0;
+  const lease: TokenLease = { ttlSeconds: Number(info.ttl) || 0, renewable: info.renewable === true, capped: false };
+  if (!lease.renewable || !(lease.ttlSeconds > 0)) return { lease, fullTtl };
   try {
-    const renewed = asObject(asObject(await client.tokenRenewSelf()).auth);
-    log.debug({ ttl: renewed.lease_duration }, 'renewed Vault token');
+    const renewed = leaseOf(asObject(asObject(await client.tokenRenewSelf()).auth), fullTtl);
+    log.debug({ ttl: renewed.ttlSeconds }, 'renewed Vault token');
+    return { lease: renewed, fullTtl };
   } catch (err) {
     // A failed renewal leaves a still-valid token; reading can go on.
     log.warn({ cause: cause(err, settings) }, 'Vault token renewal failed');
+    return { lease, fullTtl };
   }
+}
+
+/** The token keeper's calls to Vault through node-vault. */
+function keeperFor(client: VaultClient, settings: VaultSettings, fullTtl: number, canLogin: boolean, log: Logger): VaultTokenKeeper {
+  let full = fullTtl;
+  return new VaultTokenKeeper({
+    renew: async () => leaseOf(asObject(asObject(await client.tokenRenewSelf()).auth), full),
+    login: async () => {
+      const auth = (await login(client, settings)).auth ?? {};
+      full = Number(auth.lease_duration) || 0;
+      return leaseOf(auth, full);
+    },
+    refused: (err) => {
+      const status = (((err as Error).cause ?? err) as { response?: { statusCode?: number } }).response?.statusCode ?? 0;
+      return status >= 400 && status < 500;
+    },
+    describe: (err) => (err instanceof SecretResolveError ? err.message : cause(err, settings)),
+  }, canLogin, log);
 }
 
 async function mountOf(client: VaultClient, path: string, settings: VaultSettings, what: string): Promise<MountInfo> {
@@ -114,25 +163,31 @@ export async function resolveSecrets(
   allowList: readonly string[],
   settings: VaultSettings,
   log: Logger,
-): Promise<Map<string, string>> {
+): Promise<ResolvedSecrets> {
   const values = new Map<string, string>();
-  if (requests.length === 0) return values;
+  if (requests.length === 0) return { values, tokenKeeper: null };
   for (const { name, ref } of requests) {
     if (!couldBeAllowed(ref.path, allowList)) {
       throw new SecretResolveError(`${name}=${describeRef(ref)}: path is outside this service's allow-list (${allowList.join(', ')})`);
     }
   }
-  // node-vault pulls in axios; it is loaded only for tasks that have secrets, to keep RSS small.
+  // node-vault is loaded only for tasks that have secrets, and given its own transport
+  // (vault-transport.ts): axios, which it requires at load time but then never calls, is
+  // replaced by a stub so that it is not loaded at all.
+  const nodeVaultDir = path.dirname(require.resolve('node-vault'));
+  refuseModule(require.resolve('axios', { paths: [nodeVaultDir] }), "node-vault's axios transport");
   const { default: nodeVault } = await import('node-vault');
   const client = nodeVault({
     endpoint: settings.addr,
     namespace: settings.namespace,
+    'request-promise': vaultTransport,
     requestOptions: { timeout: settings.timeoutMs },
   }) as unknown as VaultClient;
-  let method: string;
+  let method: Login['method'];
+  let renewal: { lease: TokenLease; fullTtl: number };
   try {
-    method = await login(client, settings);
-    await renewIfRenewable(client, settings, log);
+    method = (await login(client, settings)).method;
+    renewal = await renewAtLaunch(client, settings, log);
   } catch (err) {
     const names = requests.map((r) => `${r.name}=${describeRef(r.ref)}`).join(', ');
     throw new SecretResolveError(`${names}: ${(err as Error).message}`, { cause: err });
@@ -160,5 +215,7 @@ export async function resolveSecrets(
     if (value === undefined || value === null) throw new SecretResolveError(`${what}: key '${ref.key}' not found at ${location.readPath}`);
     values.set(name, typeof value === 'string' ? value : JSON.stringify(value));
   }
-  return values;
+  const tokenKeeper = keeperFor(client, settings, renewal.fullTtl, method === 'approle' || method === 'userpass', log);
+  tokenKeeper.start(renewal.lease);
+  return { values, tokenKeeper };
 }

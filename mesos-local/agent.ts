@@ -7,17 +7,18 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { isIP, type AddressInfo } from 'node:net';
+import { systemClock, type Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import {
-  formatMesosDuration, isTerminalState, isValidUuidBase64, newUuidBase64,
+  attributeText, formatMesosDuration, isTerminalState, isValidUuidBase64, newUuidBase64, resourcesToStateJson,
   type AgentInfo, type Attribute, type ExecutorCall, type ExecutorEvent, type ExecutorInfo, type FrameworkInfo,
   type KillPolicy, type Resource, type TaskInfo, type TaskState, type TaskStatus, type TaskStatusReason,
 } from '../mesos-proto';
 import { decodeCall, EventStream, HttpError, negotiateAccept, readBody, reply, replyError, replyJson } from './http-call';
-import type { AgentLink, Master, ReportedTask } from './master';
+import { MESOS_VERSION, pushBounded, type AgentLink, type Master, type ReportedTask } from './master';
 import { launchProcess, waitStatus, type ProcessHandle } from './process-containerizer';
 import { serveFiles } from './files-api';
-import { realTimers, StatusUpdateStreams, type Timers } from './status-update-stream';
+import { StatusUpdateStreams } from './status-update-stream';
 
 export type ContainerizerKind = 'process' | 'simulated';
 
@@ -38,8 +39,12 @@ export interface AgentOptions {
   executorRegistrationTimeoutMs?: number;
   executorReregistrationTimeoutMs?: number;
   executorHeartbeatMs?: number;
-  timers?: Timers;
+  timers?: Clock;
 }
+
+/** Mesos's --max_completed_executors_per_framework default, and a bound on their tasks. */
+const MAX_COMPLETED_EXECUTORS_PER_FRAMEWORK = 150;
+const MAX_COMPLETED_TASKS_PER_EXECUTOR = 200;
 
 type ExecutorState = 'REGISTERING' | 'RUNNING' | 'TERMINATING' | 'TERMINATED';
 
@@ -62,6 +67,7 @@ interface RunningExecutor {
   stream: EventStream<'mesos.v1.executor.Event'> | null;
   queued: TaskInfo[];
   pendingKills: ExecutorEvent[];
+  completedTasks: AgentTask[];
   taskIds: Set<string>;
   process?: ProcessHandle;
   /** A TaskInfo.command task run without an executor protocol (Mesos's command executor). */
@@ -92,10 +98,11 @@ export class Agent implements AgentLink {
   readonly attributes: Attribute[];
   private readonly options: AgentOptions;
   private readonly log: Logger;
-  private readonly timers: Timers;
+  private readonly timers: Clock;
   private readonly executors = new Map<string, RunningExecutor>();
   private readonly tasks = new Map<string, AgentTask>();
   private readonly frameworks = new Map<string, FrameworkInfo>();
+  private readonly completedExecutors = new Map<string, RunningExecutor[]>();
   private readonly updates: StatusUpdateStreams;
   private server: http.Server | null = null;
   private running = false;
@@ -113,7 +120,7 @@ export class Agent implements AgentLink {
     this.resources = options.resources;
     this.attributes = options.attributes;
     this.log = options.log.child({ agentId: options.id });
-    this.timers = options.timers ?? realTimers;
+    this.timers = options.timers ?? systemClock;
     this.updates = new StatusUpdateStreams({
       retryMinMs: options.statusUpdateRetryMs,
       timers: this.timers,
@@ -193,20 +200,26 @@ export class Agent implements AgentLink {
     });
   }
 
-  /** Everything ends: every process this agent started is killed. */
+  /**
+   * Everything ends and no process this agent started survives. Executors first get SHUTDOWN
+   * and their grace period, as when a Mesos agent is drained, so they stop their containers
+   * instead of leaving them running; SIGKILL is only for those that overstay.
+   */
   async destroy(): Promise<void> {
+    const exits: Promise<unknown>[] = [];
+    for (const executor of this.executors.values()) {
+      if (!executor.process) continue;
+      exits.push(executor.process.exited);
+      if (executor.stream) this.shutdownExecutorNow(executor);
+      else executor.process.signal('SIGKILL');
+    }
+    await Promise.all(exits);
     this.running = false;
     this.updates.stop();
-    const exits: Promise<unknown>[] = [];
     for (const executor of this.executors.values()) {
       this.clearExecutorTimers(executor);
       executor.stream?.close();
-      if (executor.process) {
-        executor.process.signal('SIGKILL');
-        exits.push(executor.process.exited);
-      }
     }
-    await Promise.all(exits);
     this.executors.clear();
     await this.closeServer();
   }
@@ -315,10 +328,11 @@ export class Agent implements AgentLink {
     if (task && isTerminalState(acked.state) && this.updates.pending(frameworkId, taskId).length === 0) {
       this.tasks.delete(key);
       const executor = this.executors.get(task.executorKey);
-      executor?.taskIds.delete(taskId);
-      if (executor && executor.state === 'TERMINATED' && executor.taskIds.size === 0 && this.executors.get(executor.key) === executor) this.executors.delete(executor.key);
-      if (executor && this.options.containerizer === 'simulated' && executor.taskIds.size === 0) {
-        this.executors.delete(executor.key);
+      if (!executor || !executor.taskIds.delete(taskId)) return;
+      pushBounded(executor.completedTasks, task, MAX_COMPLETED_TASKS_PER_EXECUTOR);
+      if (executor.state === 'TERMINATED' && executor.taskIds.size === 0) this.retire(executor);
+      if (this.options.containerizer === 'simulated' && executor.taskIds.size === 0) {
+        this.retire(executor);
         this.options.master.executorExited(this.id, frameworkId, executor.info.executor_id.value, 0);
       }
     }
@@ -340,7 +354,7 @@ export class Agent implements AgentLink {
     const runs = path.join(this.workDir, 'slaves', this.id, 'frameworks', frameworkId, 'executors', info.executor_id.value, 'runs');
     const executor: RunningExecutor = {
       key: `${frameworkId}/${info.executor_id.value}`, frameworkId, framework, info: { ...info, framework_id: { value: frameworkId } },
-      containerId, directory: path.join(runs, containerId), state: 'REGISTERING', stream: null, queued: [], pendingKills: [], taskIds: new Set([task.task_id.value]),
+      containerId, directory: path.join(runs, containerId), state: 'REGISTERING', stream: null, queued: [], pendingKills: [], completedTasks: [], taskIds: new Set([task.task_id.value]),
     };
     this.executors.set(executor.key, executor);
     if (this.options.containerizer === 'process') {
@@ -482,10 +496,7 @@ export class Agent implements AgentLink {
       }
     }
     executor.queued = [];
-    const current = this.executors.get(executor.key) === executor;
-    if (current && (executor.taskIds.size === 0 || [...executor.taskIds].every((id) => !this.tasks.has(`${executor.frameworkId}/${id}`)))) {
-      this.executors.delete(executor.key);
-    }
+    if (executor.taskIds.size === 0 || [...executor.taskIds].every((id) => !this.tasks.has(`${executor.frameworkId}/${id}`))) this.retire(executor);
     this.options.master.executorExited(this.id, executor.frameworkId, executor.info.executor_id.value, status);
   }
 
@@ -530,6 +541,13 @@ export class Agent implements AgentLink {
     if (reason) status.reason = reason;
     if (message) status.message = message;
     this.recordUpdate(task, status);
+  }
+
+  /** An executor's update as the agent forwards it: with its agent, executor and container. */
+  private fromExecutor(executor: RunningExecutor, status: TaskStatus): TaskStatus {
+    const container: NonNullable<TaskStatus['container_status']> = { container_id: { value: executor.containerId } };
+    if (executor.process?.pid !== undefined) container.executor_pid = executor.process.pid;
+    return { ...status, agent_id: { value: this.id }, executor_id: executor.info.executor_id, container_status: { ...container, ...status.container_status } };
   }
 
   private recordUpdate(task: AgentTask, status: TaskStatus): void {
@@ -584,9 +602,7 @@ export class Agent implements AgentLink {
         case 'UPDATE': {
           const status = call.update!.status;
           const task = this.tasks.get(`${executor.frameworkId}/${status.task_id.value}`);
-          if (task && !task.seenUuids.has(status.uuid!)) {
-            this.recordUpdate(task, { ...status, agent_id: { value: this.id }, executor_id: executor.info.executor_id });
-          }
+          if (task && !task.seenUuids.has(status.uuid!)) this.recordUpdate(task, this.fromExecutor(executor, status));
           reply(res, 202);
           executor.stream?.send({ type: 'ACKNOWLEDGED', acknowledged: { task_id: status.task_id, uuid: status.uuid! } });
           return;
@@ -627,9 +643,7 @@ export class Agent implements AgentLink {
     // Updates the executor sent but the agent never recorded (it was down) are taken now.
     for (const { status } of call.subscribe?.unacknowledged_updates ?? []) {
       const task = this.tasks.get(`${executor.frameworkId}/${status.task_id.value}`);
-      if (task && status.uuid && !task.seenUuids.has(status.uuid)) {
-        this.recordUpdate(task, { ...status, agent_id: { value: this.id }, executor_id: executor.info.executor_id });
-      }
+      if (task && status.uuid && !task.seenUuids.has(status.uuid)) this.recordUpdate(task, this.fromExecutor(executor, status));
     }
     if (executor.state === 'TERMINATING') stream.send({ type: 'SHUTDOWN' });
     else {
@@ -647,24 +661,51 @@ export class Agent implements AgentLink {
     this.log.info({ executorId: executor.info.executor_id.value, resubscribe }, 'executor subscribed');
   }
 
+  /** The executor is done: it moves to the completed executors that /state keeps showing (sandbox lookups). */
+  private retire(executor: RunningExecutor): void {
+    if (this.executors.get(executor.key) !== executor) return;
+    this.executors.delete(executor.key);
+    if (this.options.containerizer === 'simulated') return;
+    const list = this.completedExecutors.get(executor.frameworkId) ?? [];
+    pushBounded(list, executor, MAX_COMPLETED_EXECUTORS_PER_FRAMEWORK);
+    this.completedExecutors.set(executor.frameworkId, list);
+  }
+
+  /** The agent's `/state` in Mesos's shape, the parts tools read (executors' sandbox directories). */
   private stateJson(): Record<string, unknown> {
+    const taskJson = (t: AgentTask): Record<string, unknown> => ({
+      id: t.info.task_id.value, name: t.info.name, framework_id: t.frameworkId, executor_id: t.info.executor?.executor_id.value ?? '',
+      slave_id: this.id, state: t.state, resources: resourcesToStateJson(t.info.resources ?? []),
+    });
+    const executorJson = (e: RunningExecutor): Record<string, unknown> => {
+      const live = [...e.taskIds].map((t) => this.tasks.get(`${e.frameworkId}/${t}`)).filter((t): t is AgentTask => t !== undefined);
+      return {
+        id: e.info.executor_id.value, name: e.info.name ?? '', source: e.info.source ?? '', container: e.containerId, directory: e.directory,
+        resources: resourcesToStateJson(e.info.resources ?? []),
+        tasks: live.filter((t) => !e.queued.some((q) => q.task_id.value === t.info.task_id.value)).map(taskJson),
+        queued_tasks: e.queued.map((q) => ({ id: q.task_id.value, name: q.name })),
+        completed_tasks: e.completedTasks.map(taskJson),
+      };
+    };
+    const ids = new Set([...this.frameworks.keys()]);
+    const frameworkJson = (id: string): Record<string, unknown> => ({
+      id,
+      name: this.frameworks.get(id)?.name ?? '',
+      executors: [...this.executors.values()].filter((e) => e.frameworkId === id).map(executorJson),
+      completed_executors: (this.completedExecutors.get(id) ?? []).map(executorJson),
+    });
     return {
       id: this.id,
       pid: `slave(1)@${this.hostname}:${this.port}`,
       hostname: this.hostname,
-      frameworks: [...this.frameworks.entries()].map(([id, info]) => ({
-        id,
-        name: info.name,
-        executors: [...this.executors.values()].filter((e) => e.frameworkId === id).map((e) => ({
-          id: e.info.executor_id.value,
-          directory: e.directory,
-          container: e.containerId,
-          tasks: [...e.taskIds].map((t) => this.tasks.get(`${id}/${t}`)).filter((t): t is AgentTask => t !== undefined)
-            .map((t) => ({ id: t.info.task_id.value, state: t.state })),
-        })),
-      })),
+      version: MESOS_VERSION,
+      resources: resourcesToStateJson(this.resources),
+      attributes: Object.fromEntries(this.attributes.map((a) => [a.name, attributeText(a)])),
+      frameworks: [...ids].filter((id) => [...this.executors.values()].some((e) => e.frameworkId === id)).map(frameworkJson),
+      completed_frameworks: [...ids].filter((id) => ![...this.executors.values()].some((e) => e.frameworkId === id)).map(frameworkJson),
     };
   }
+
 }
 
 type CommandEnvSource = { environment?: { variables?: { name: string; value?: string; type?: string }[] } };

@@ -4,7 +4,10 @@
  * is left of the offered resources. Pure: the master passes in what it knows and applies the
  * verdicts (launch, or a terminal update with the message Mesos uses).
  */
-import { addResources, containsResources, subtractResources, type ExecutorInfo, type OfferOperation, type Resource, type TaskInfo, type TaskState, type TaskStatusReason } from '../mesos-proto';
+import {
+  addResources, containsResources, subtractResources,
+  type CommandInfo, type ContainerInfo, type ExecutorInfo, type HealthCheck, type OfferOperation, type Resource, type TaskInfo, type TaskState, type TaskStatusReason,
+} from '../mesos-proto';
 
 export interface OfferView {
   id: string;
@@ -159,14 +162,18 @@ function validateTask(task: TaskInfo, ctx: TaskCheckContext): string | null {
     const executorError = validateExecutor(task.executor, ctx);
     if (executorError) return executorError;
   }
-  if (task.command && !task.command.value && task.command.shell !== false) {
-    return "Task's `CommandInfo` is invalid: Command value must be set for shell commands";
+  if (task.command) {
+    const commandError = task.command.value || task.command.shell === false ? validateCommand(task.command) : 'Command value must be set for shell commands';
+    if (commandError) return `Task's \`CommandInfo\` is invalid: ${commandError}`;
+  }
+  if (task.container) {
+    const containerError = validateContainer(task.container);
+    if (containerError) return `Task's \`ContainerInfo\` is invalid: ${containerError}`;
   }
   const grace = task.kill_policy?.grace_period?.nanoseconds;
   if (grace !== undefined && grace < 0) return "Task's 'kill_policy.grace_period' must be non-negative";
-  const hc = task.health_check;
-  if (hc) {
-    const hcError = validateHealthCheck(hc.type, hc.http !== undefined, hc.tcp !== undefined, hc.command !== undefined);
+  if (task.health_check) {
+    const hcError = validateHealthCheck(task.health_check);
     if (hcError) return `Task uses invalid health check: ${hcError}`;
   }
   const resources = task.resources ?? [];
@@ -187,6 +194,10 @@ function validateExecutor(executor: ExecutorInfo, ctx: TaskCheckContext): string
     return `ExecutorInfo has an invalid FrameworkID (Actual: ${executor.framework_id.value} vs Expected: ${ctx.frameworkId})`;
   }
   if (executor.type === 'CUSTOM' && !executor.command) return "'ExecutorInfo.command' must be set for 'CUSTOM' executor";
+  const commandError = executor.command ? validateCommand(executor.command) : null;
+  if (commandError) return `Executor's \`CommandInfo\` is invalid: ${commandError}`;
+  const containerError = executor.container ? validateContainer(executor.container) : null;
+  if (containerError) return `Executor's \`ContainerInfo\` is invalid: ${containerError}`;
   if (executor.type === 'DEFAULT') return "'DEFAULT' executor is only valid with LAUNCH_GROUP";
   const invalid = invalidResource(executor.resources ?? []);
   if (invalid) return `Executor uses invalid resources: ${invalid}`;
@@ -196,11 +207,51 @@ function validateExecutor(executor: ExecutorInfo, ctx: TaskCheckContext): string
   return null;
 }
 
-function validateHealthCheck(type: string | undefined, http: boolean, tcp: boolean, command: boolean): string | null {
-  if (type === undefined || type === 'UNKNOWN') return "HealthCheck must specify 'type'";
-  if (type === 'HTTP' && !http) return "Expecting 'http' to be set for HTTP health check";
-  if (type === 'TCP' && !tcp) return "Expecting 'tcp' to be set for TCP health check";
-  if (type === 'COMMAND' && !command) return "Expecting 'command' to be set for COMMAND health check";
+/** Mesos's common::validation::validateEnvironment, as part of validateCommandInfo. */
+function validateCommand(command: CommandInfo): string | null {
+  for (const variable of command.environment?.variables ?? []) {
+    const type = variable.type ?? 'VALUE';
+    if (type === 'UNKNOWN') return "Environment variable of type 'UNKNOWN' is not allowed";
+    if (type === 'VALUE' && variable.value === undefined) return `Environment variable '${variable.name}' of type 'VALUE' must have a value set`;
+    if (type === 'SECRET') return `Environment variable '${variable.name}' of type 'SECRET' must have a secret set`;
+  }
+  return null;
+}
+
+/** Mesos's common::validation::validateContainerInfo, for the Docker parts Griddle uses. */
+function validateContainer(container: ContainerInfo): string | null {
+  if (container.type === 'DOCKER' && !container.docker) return "DockerInfo 'docker' is not set for DOCKER typed ContainerInfo";
+  if ((container.docker?.parameters ?? []).some((p) => p.key === 'name')) return "Parameter in DockerInfo must not be 'name'";
+  return null;
+}
+
+/** Mesos's common::validation::validateHealthCheck. */
+function validateHealthCheck(hc: HealthCheck): string | null {
+  switch (hc.type) {
+    case undefined:
+    case 'UNKNOWN':
+      return "HealthCheck must specify 'type'";
+    case 'COMMAND': {
+      if (!hc.command) return "Expecting 'command' to be set for COMMAND health check";
+      if (!hc.command.value) return `Command health check must contain '${hc.command.shell === false ? 'executable path' : 'shell command'}'`;
+      const commandError = validateCommand(hc.command);
+      if (commandError) return `Health check's \`CommandInfo\` is invalid: ${commandError}`;
+      break;
+    }
+    case 'HTTP': {
+      if (!hc.http) return "Expecting 'http' to be set for HTTP health check";
+      if (hc.http.scheme !== undefined && hc.http.scheme !== 'http' && hc.http.scheme !== 'https') return `Unsupported HTTP health check scheme: '${hc.http.scheme}'`;
+      if (hc.http.path !== undefined && !hc.http.path.startsWith('/')) return `The path '${hc.http.path}' of HTTP health check must start with '/'`;
+      break;
+    }
+    case 'TCP':
+      if (!hc.tcp) return "Expecting 'tcp' to be set for TCP health check";
+      break;
+  }
+  for (const field of ['delay_seconds', 'grace_period_seconds', 'interval_seconds', 'timeout_seconds'] as const) {
+    const value = hc[field];
+    if (value !== undefined && value < 0) return `Expecting '${field}' to be non-negative`;
+  }
   return null;
 }
 

@@ -5,6 +5,8 @@
  * follows Apache Mesos's master (src/master/master.cpp) where a framework can observe it.
  */
 import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
+import { systemClock, type Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import {
   isTerminalState, addResources,
@@ -14,7 +16,6 @@ import {
 import { Allocator } from './allocator';
 import { validateAccept } from './launch-validation';
 import { reconcileTask, type AgentStanding } from './reconciliation';
-import { realTimers, type Timers } from './status-update-stream';
 
 export const MESOS_VERSION = '1.11.0';
 
@@ -116,7 +117,7 @@ export interface MasterOptions {
   heartbeatIntervalMs?: number;
   /** How long a disconnected agent has before it is marked unreachable (Mesos: 15 s × 5 pings). */
   agentPingTimeoutMs?: number;
-  timers?: Timers;
+  timers?: Clock;
   log: Logger;
 }
 
@@ -138,7 +139,7 @@ export class Master {
   private completedFrameworkIds = new Set<string>();
   private readonly offers = new Map<string, OfferRecord>();
   private allocator = new Allocator();
-  private readonly timers: Timers;
+  private readonly timers: Clock;
   private readonly log: Logger;
   private readonly allocationIntervalMs: number;
   readonly heartbeatIntervalMs: number;
@@ -153,7 +154,7 @@ export class Master {
     this.hostname = options.hostname ?? '127.0.0.1';
     this.ip = options.ip ?? '127.0.0.1';
     this.port = options.port;
-    this.timers = options.timers ?? realTimers;
+    this.timers = options.timers ?? systemClock;
     this.log = options.log;
     this.allocationIntervalMs = options.allocationIntervalMs ?? 1000;
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 15_000;
@@ -764,7 +765,7 @@ export class Master {
         framework_id: { value: framework.id },
         agent_id: { value: agent.id },
         hostname: agent.hostname,
-        url: { scheme: 'http', address: { hostname: agent.hostname, ip: agent.hostname, port: agent.port }, path: '/slave(1)' },
+        url: { scheme: 'http', address: { hostname: agent.hostname, ...(isIP(agent.hostname) ? { ip: agent.hostname } : {}), port: agent.port }, path: '/slave(1)' },
         resources: allocation.resources.map((r) => ({ ...r, allocation_info: { role } })),
         attributes: agent.attributes,
         allocation_info: { role },
@@ -815,7 +816,8 @@ function splitKey(key: string): [string, string] {
   return [key.slice(0, i), key.slice(i + 1)];
 }
 
-function pushBounded<T>(list: T[], item: T, max: number): void {
+/** Appends, dropping the oldest beyond `max` (completed tasks, frameworks, statuses). */
+export function pushBounded<T>(list: T[], item: T, max: number): void {
   list.push(item);
   if (list.length > max) list.splice(0, list.length - max);
 }

@@ -109,7 +109,21 @@ export async function startMesosLocal(options: MesosLocalOptions = {}): Promise<
     });
     agents.set(id, agent);
   }
-  await Promise.all([...agents.values()].map((a) => a.start()));
+  const closeServer = (): Promise<void> => new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+  try {
+    await Promise.all([...agents.values()].map((a) => a.start()));
+  } catch (err) {
+    master.stop();
+    await election?.close();
+    await Promise.all([...agents.values()].map((a) => a.destroy()));
+    await closeServer();
+    if (ownWorkDir) fs.rmSync(workDir, { recursive: true, force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(code === 'EADDRINUSE' ? `an agent port is already in use (agents listen on --port + 1 ...; choose another --port): ${(err as Error).message}` : (err as Error).message, { cause: err });
+  }
 
   const agentOf = (id: string): Agent => {
     const agent = agents.get(id);
@@ -125,10 +139,7 @@ export async function startMesosLocal(options: MesosLocalOptions = {}): Promise<
       master.stop();
       await election?.close();
       await Promise.all([...agents.values()].map((a) => a.destroy()));
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await closeServer();
       if (ownWorkDir) fs.rmSync(workDir, { recursive: true, force: true });
     },
     stopAgent: (id) => agentOf(id).stop(),

@@ -4,23 +4,8 @@
  * STATUS_UPDATE_RETRY_INTERVAL_MIN/MAX) until the scheduler's acknowledgement of its uuid
  * comes back. Timers come from an injected clock so tests drive it without waiting.
  */
+import { systemClock, type Clock } from '../common/clock';
 import type { TaskStatus } from '../mesos-proto';
-
-export interface Timers {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const realTimers: Timers = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref();
-    return t;
-  },
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 export interface PendingUpdate {
   frameworkId: string;
@@ -37,7 +22,7 @@ interface TaskStream {
 export interface StatusUpdateStreamOptions {
   retryMinMs?: number;
   retryMaxMs?: number;
-  timers?: Timers;
+  timers?: Clock;
   /** Sends the update to the master (which forwards it to the framework when it can). */
   forward(frameworkId: string, status: TaskStatus): void;
 }
@@ -46,13 +31,13 @@ export class StatusUpdateStreams {
   private readonly streams = new Map<string, TaskStream>();
   private readonly retryMinMs: number;
   private readonly retryMaxMs: number;
-  private readonly timers: Timers;
+  private readonly timers: Clock;
   private paused = false;
 
   constructor(private readonly options: StatusUpdateStreamOptions) {
     this.retryMinMs = options.retryMinMs ?? 10_000;
     this.retryMaxMs = options.retryMaxMs ?? 600_000;
-    this.timers = options.timers ?? realTimers;
+    this.timers = options.timers ?? systemClock;
   }
 
   /** Records an update; it goes out now if nothing of its task is in flight. */

@@ -10,7 +10,9 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import express from 'express';
 import { createLogger } from '../common/logger';
 import { CONTENT_TYPE_JSON, CONTENT_TYPE_PROTOBUF } from '../mesos-proto';
+import { createApiRouter, loadTokens } from './api';
 import { Scheduler } from './core';
+import { createDiscovery, type Discovery } from './discovery';
 import { forwardWritesToLeader, LeaderElection } from './ha';
 import { LocalDirStateStore, parseZkUrl, ZkStateStore, type StateStore } from './state';
 
@@ -64,6 +66,7 @@ export function parseArgs(argv: string[]): SchedulerCliOptions {
 
 export interface RunningScheduler {
   scheduler: Scheduler;
+  discovery: Discovery;
   election: LeaderElection | null;
   app: express.Express;
   server: Server;
@@ -88,21 +91,28 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
     log,
   });
   await scheduler.load();
+  // Discovery listens on the same address as the API: loopback unless the operator opens it.
+  const discovery = await createDiscovery(scheduler, {
+    sidecarPort: options.discoveryPort, grpcPort: options.grpcPort, bind: options.bind, log,
+  });
 
   let election: LeaderElection | null = null;
+  let selfUrl: string | null = options.advertiseUrl ?? null; // known once the listener is bound
   const app = express();
   app.get('/healthz', (_req, res) => {
     res.json({
       status: 'ok',
       role: scheduler.isLeader ? 'leader' : 'standby',
-      leader: scheduler.isLeader ? options.advertiseUrl ?? null : election?.leader?.apiUrl ?? null,
+      leader: scheduler.isLeader ? selfUrl : election?.leader?.apiUrl ?? null,
       frameworkId: scheduler.frameworkId ?? null,
       subscribed: scheduler.subscribed,
       master: scheduler.masterUrl,
     });
   });
   app.use(forwardWritesToLeader({ isLeader: () => scheduler.isLeader, leaderUrl: () => election?.leader?.apiUrl ?? null }));
-  // The REST API (scheduler/api) mounts here: app.use(['/api', '/singularity/api'], createApiRouter(scheduler, ...)).
+  const api = createApiRouter(scheduler, { log, tokens: options.apiTokensFile ? loadTokens(options.apiTokensFile) : undefined });
+  app.use(['/api', '/singularity/api'], api);
+  app.get('/metrics', (req, res) => void api.metricsHandler(req, res));
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(options.port, options.bind, () => resolve(s));
@@ -111,6 +121,7 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
   const address = server.address();
   const boundPort = typeof address === 'object' && address ? address.port : options.port;
   const apiUrl = options.advertiseUrl ?? `http://${options.bind === '0.0.0.0' ? '127.0.0.1' : options.bind}:${boundPort}`;
+  selfUrl = apiUrl;
 
   let refresh: NodeJS.Timeout | null = null;
   if (options.zk) {
@@ -136,13 +147,15 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
   }
   log.info({
     role: scheduler.isLeader || election?.isLeader ? 'leader' : 'standby', master: options.master, state: store.description,
-    api: apiUrl, port: boundPort, pid: process.pid,
+    api: apiUrl, port: boundPort, discoveryPort: discovery.sidecarPort, grpcPort: discovery.grpcPort, pid: process.pid,
   }, 'griddle-scheduler started');
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       if (refresh) clearInterval(refresh);
+      api.close();
+      await discovery.close();
       scheduler.stepDown();
       await election?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -151,7 +164,7 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
     })();
     return stopping;
   };
-  return { scheduler, election, app, server, stop };
+  return { scheduler, discovery, election, app, server, stop };
 }
 
 async function main(): Promise<void> {

@@ -4,7 +4,7 @@ import {
 } from '../api/views';
 import { formatAge } from '../output/table';
 import { CliError, EXIT, sleep, type CommandContext } from './context';
-import { lastLines, readSandboxTail } from './sandbox';
+import { lastLines, readSandboxTail, type SandboxFile } from './sandbox';
 
 export interface DeployOutcome {
   requestId: string;
@@ -12,7 +12,15 @@ export interface DeployOutcome {
   result: DeployResultView;
   tasks: TaskView[];
   elapsedMs: number;
+  /**
+   * Sandbox tails of the deploy's tasks read while they were unhealthy: an agent may drop a
+   * finished task's sandbox before the deploy's result is in, so the last look is kept.
+   */
+  earlyLogs: Map<string, SandboxTails>;
 }
+
+/** How many unhealthy tasks' sandboxes a follower keeps an eye on. */
+const WATCHED_SANDBOXES = 3;
 
 export interface DeployProgress { step: number; steps: number; healthy: number; running: number; total: number }
 
@@ -55,22 +63,37 @@ export async function followDeploy(ctx: CommandContext, requestId: string, deplo
   let status = `deploy ${deployId}: starting`;
   const elapsed = (): string => formatAge(ctx.now() - started);
   ctx.api.events({ requestId }, () => wake?.(), stop.signal).catch(() => undefined);
+  const finishedResult = async (): Promise<DeployResultView | undefined> => {
+    const history = await ctx.api.getOrNull(`/history/request/${encodeURIComponent(requestId)}/deploy/${encodeURIComponent(deployId)}`);
+    const result = history === null ? undefined : readDeployHistory(history).result;
+    return result && FINISHED_DEPLOY_STATES.has(result.deployState) ? result : undefined;
+  };
+  const deployTasks = async (): Promise<TaskView[]> =>
+    readTasks(await ctx.api.get('/tasks/active')).filter((t) => t.requestId === requestId && t.deployId === deployId);
+  const earlyLogs = new Map<string, SandboxTails>();
+  const watchUnhealthy = async (tasks: TaskView[]): Promise<void> => {
+    for (const t of tasks.filter((x) => x.healthy === false)) {
+      if (!earlyLogs.has(t.taskId) && earlyLogs.size >= WATCHED_SANDBOXES) continue;
+      // A file that cannot be read now keeps what an earlier look found.
+      const tails = withEarlyLogs(await sandboxTails(ctx, t.taskId), earlyLogs.get(t.taskId));
+      if (tails.stdout !== undefined || tails.stderr !== undefined) earlyLogs.set(t.taskId, tails);
+    }
+  };
   const redraw = setInterval(() => ctx.term.progress(status, elapsed()), ctx.term.interactive ? 120 : 1000);
   try {
     for (;;) {
-      const history = await ctx.api.getOrNull(`/history/request/${encodeURIComponent(requestId)}/deploy/${encodeURIComponent(deployId)}`);
-      const result = history === null ? undefined : readDeployHistory(history).result;
-      const allTasks = readTasks(await ctx.api.get('/tasks/active')).filter((t) => t.requestId === requestId);
-      const tasks = allTasks.filter((t) => t.deployId === deployId);
-      if (result && FINISHED_DEPLOY_STATES.has(result.deployState)) {
-        return { requestId, deployId, result, tasks, elapsedMs: ctx.now() - started };
-      }
+      const result = await finishedResult();
+      const tasks = await deployTasks();
+      if (result) return { requestId, deployId, result, tasks, elapsedMs: ctx.now() - started, earlyLogs };
       const parentBody = await ctx.api.getOrNull(`/requests/request/${encodeURIComponent(requestId)}`);
       const parent = parentBody === null ? undefined : readRequestParent(parentBody);
       if (parent && parent.activeDeployId === deployId && parent.pendingDeployId !== deployId) {
-        // Active and no longer pending: it succeeded even if history is not written yet.
-        return { requestId, deployId, result: { deployState: 'SUCCEEDED', failures: [] }, tasks, elapsedMs: ctx.now() - started };
+        // It finished between the reads above: read again. An API that writes no history for
+        // it still made it active, which is success.
+        const late = await finishedResult();
+        return { requestId, deployId, result: late ?? { deployState: 'SUCCEEDED', failures: [] }, tasks: await deployTasks(), elapsedMs: ctx.now() - started, earlyLogs };
       }
+      await watchUnhealthy(tasks);
       const pending = readPendingDeploys(await ctx.api.get('/deploys/pending')).find((p) => p.deployId === deployId && p.requestId === requestId);
       const progress = deployProgress(tasks, options.instances, pending?.perStep ?? options.perStep, options.hasHealthcheck, pending?.targetActiveInstances);
       // The server's own counts, when it gives them, are what decides the deploy.
@@ -98,7 +121,7 @@ export async function reportOutcome(ctx: CommandContext, outcome: DeployOutcome,
   const ok = result.deployState === 'SUCCEEDED';
   const took = formatAge(outcome.elapsedMs);
   const failedTask = ok ? undefined : await firstFailedTask(ctx, requestId, deployId, outcome);
-  const logs = failedTask ? await sandboxTails(ctx, failedTask) : undefined;
+  const logs = failedTask ? withEarlyLogs(await sandboxTails(ctx, failedTask), outcome.earlyLogs.get(failedTask)) : undefined;
   if (ctx.term.json) {
     ctx.term.document({ requestId, deployId, succeeded: ok, result, tasks: outcome.tasks, failedTask, logs });
     return ok ? EXIT.ok : EXIT.deployFailed;
@@ -114,9 +137,9 @@ export async function reportOutcome(ctx: CommandContext, outcome: DeployOutcome,
   if (failedTask && logs) {
     for (const file of ['stdout', 'stderr'] as const) {
       ctx.term.line();
-      ctx.term.line(ctx.term.color('bold', `--- ${file} of ${failedTask} (last lines) ---`));
+      ctx.term.line(ctx.term.color('bold', `--- ${file} of ${failedTask} (last lines${logs.early ? ', as read while it was unhealthy' : ''}) ---`));
       const text = logs[file];
-      if (text === undefined) ctx.term.line('(not readable)');
+      if (text === undefined) ctx.term.line(`(not readable: ${logs.errors[file] ?? 'unknown error'})`);
       else if (text.length === 0) ctx.term.line('(empty)');
       else for (const l of text) ctx.term.line(l);
     }
@@ -133,13 +156,22 @@ async function firstFailedTask(ctx: CommandContext, requestId: string, deployId:
   return failed.sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0))[0]?.taskId;
 }
 
-async function sandboxTails(ctx: CommandContext, taskId: string): Promise<{ stdout?: string[]; stderr?: string[] }> {
-  const out: { stdout?: string[]; stderr?: string[] } = {};
+export interface SandboxTails { stdout?: string[]; stderr?: string[]; errors: Partial<Record<SandboxFile, string>>; early?: boolean }
+
+/** The sandbox as read now, or, where it is gone, as it was last seen while the task ran. */
+export function withEarlyLogs(now: SandboxTails, early: SandboxTails | undefined): SandboxTails {
+  if (!early || (now.stdout !== undefined && now.stderr !== undefined)) return now;
+  return { stdout: now.stdout ?? early.stdout, stderr: now.stderr ?? early.stderr, errors: now.errors, early: true };
+}
+
+async function sandboxTails(ctx: CommandContext, taskId: string): Promise<SandboxTails> {
+  const out: SandboxTails = { errors: {} };
   for (const file of ['stdout', 'stderr'] as const) {
     try {
       out[file] = lastLines((await readSandboxTail(ctx, taskId, file)).data, 20);
-    } catch {
+    } catch (e) {
       // The agent may be gone; the reasons above still explain the failure.
+      out.errors[file] = e instanceof Error ? e.message : String(e);
     }
   }
   return out;

@@ -55,6 +55,9 @@ export function planRelease(conversion: Conversion, live: RequestView | undefine
 
 export function printWarnings(ctx: CommandContext, loaded: LoadedSpec): void {
   for (const w of loaded.warnings) ctx.term.warn(ctx.term.color('yellow', `warning: ${formatProblem(w)}`));
+  if (loaded.spec.after_deploy) {
+    ctx.term.warn(ctx.term.color('yellow', `warning: ${loaded.file}: \`after_deploy\` jobs are not run by griddle; release them yourself`));
+  }
 }
 
 export function printPlan(ctx: CommandContext, loaded: LoadedSpec, plan: Plan, heading: string): void {
@@ -122,16 +125,17 @@ export async function release(ctx: CommandContext, loaded: LoadedSpec, tag: stri
 }
 
 /** `check`: the spec is valid (or we exited 2 before); show what a release of the live tag would change. */
-export async function check(ctx: CommandContext, loaded: LoadedSpec, tag: string | undefined): Promise<number> {
+export async function check(ctx: CommandContext, loaded: LoadedSpec, tag: string | undefined, offline = false): Promise<number> {
   printWarnings(ctx, loaded);
   const requestId = convert(loaded, 'latest').request.id;
-  const live = await liveRequest(ctx, requestId);
+  // --offline (CI linting of specs): compare against nothing, never call the API.
+  const live = offline ? undefined : await liveRequest(ctx, requestId);
   const liveImage = live?.activeDeploy?.containerInfo?.docker?.image;
   const liveTag = liveImage && liveImage.includes(':') ? liveImage.slice(liveImage.lastIndexOf(':') + 1) : undefined;
   const useTag = tag ?? liveTag ?? 'latest';
   const plan = planRelease(convert(loaded, useTag), live);
   ctx.term.line(ctx.term.color('green', `✔ ${loaded.file}: environment ${loaded.environment} is valid${loaded.warnings.length ? ` (${loaded.warnings.length} warning(s))` : ''}`));
-  printPlan(ctx, loaded, plan, `\nA release of tag ${useTag} would change:`);
+  printPlan(ctx, loaded, plan, offline ? `\nA release of tag ${useTag} sends (offline: not compared with the live state):` : `\nA release of tag ${useTag} would change:`);
   ctx.term.document({ valid: true, warnings: loaded.warnings, tag: useTag, ...plan });
   return EXIT.ok;
 }

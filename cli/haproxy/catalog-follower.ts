@@ -1,9 +1,9 @@
 /**
  * Follows a discovery catalog through the Sidecar watch API (`/api/watch`, Griddle's or a real
- * Sidecar's) and hands every whole document to the caller; reconnects after any failure.
+ * Sidecar's) and hands every whole document (JSON text of `{name: [Service]}`) to the caller;
+ * reconnects after any failure. Parsing is left to the caller, which may only need the latest.
  */
 import type { Logger } from '../../common';
-import type { SidecarServicesByName } from '../../scheduler/discovery/sidecar-format';
 import { JsonDocumentSplitter } from './json-stream';
 
 export interface CatalogFollower { stop(): void }
@@ -17,7 +17,7 @@ export function watchUrl(follow: string): string {
 
 export function followCatalog(
   follow: string,
-  onServices: (services: SidecarServicesByName) => void,
+  onDocument: (json: string) => void,
   options: { log?: Logger; retryMs?: number } = {},
 ): CatalogFollower {
   const url = watchUrl(follow);
@@ -33,9 +33,7 @@ export function followCatalog(
       const splitter = new JsonDocumentSplitter();
       const decoder = new TextDecoder();
       for await (const chunk of res.body) {
-        for (const doc of splitter.push(decoder.decode(chunk, { stream: true }))) {
-          onServices(JSON.parse(doc) as SidecarServicesByName);
-        }
+        for (const doc of splitter.push(decoder.decode(chunk, { stream: true }))) onDocument(doc);
       }
       throw new Error('the watch stream ended');
     } catch (err) {

@@ -95,6 +95,11 @@ export function renderHaproxyConfig(services: SidecarServicesByName, options: Ha
       `frontend ${id}`,
       `\tmode ${listener.mode}`,
       `\tbind ${bind}:${listener.servicePort}`,
+    );
+    // On reload the old process keeps idle client connections until their next request and
+    // answers it with `Connection: close`, instead of closing them under a client about to reuse them.
+    if (listener.mode === 'http') out.push('\toption idle-close-on-response');
+    out.push(
       `\tdefault_backend ${id}`,
       '',
       `backend ${id}`,

@@ -15,7 +15,10 @@ import { renderHaproxyConfig } from './haproxy-config';
 import { HoldDown } from './hold-down';
 
 export interface RunHaproxyOptions {
-  /** Where the configuration is written (`--config`). */
+  /**
+   * Where the configuration is written (`--config`), before the reload that serves it: the
+   * 'applied' event, not the file, says what HAProxy serves.
+   */
   config: string;
   /**
    * The discovery listener to follow (`--follow`, default http://127.0.0.1:7777); `false` to feed
@@ -37,8 +40,11 @@ export interface RejectedEvent { reason: string; config: string }
 export interface HaproxyRunner extends EventEmitter {
   /** The pid of the HAProxy process serving the current configuration. */
   readonly pid: number | undefined;
-  /** Feeds services directly (what following the catalog does for every watch document). */
-  update(services: SidecarServicesByName): void;
+  /**
+   * Feeds services directly: parsed, or the JSON text of a watch document. Only the latest is
+   * rendered, when the hold-down lets the next apply run.
+   */
+  update(services: SidecarServicesByName | string): void;
   stop(): Promise<void>;
 }
 
@@ -73,17 +79,22 @@ class Runner extends EventEmitter implements HaproxyRunner {
   private readonly holdDown: HoldDown;
   private readonly children = new Set<ChildProcess>();
   private current: ChildProcess | undefined;
+  /** The newest services seen; rendered at the next apply. */
+  private latestServices: SidecarServicesByName | string | undefined;
   private latest: string | undefined;
   private applied: string | undefined;
+  /** The last configuration HAProxy refused: not checked again until the catalog changes it. */
+  private refused: string | undefined;
   private follower: CatalogFollower | undefined;
   private stopping = false;
+  private applying: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: RunHaproxyOptions) {
     super();
     this.bin = options.haproxyBin ?? 'haproxy';
     this.socket = options.statsSocket ?? `${options.config}.sock`;
     this.log = options.log ?? createLogger('griddle-haproxy');
-    this.holdDown = new HoldDown(options.holdDownMs ?? 1000, () => this.apply());
+    this.holdDown = new HoldDown(options.holdDownMs ?? 1000, () => (this.applying = this.apply()));
   }
 
   get pid(): number | undefined {
@@ -91,33 +102,56 @@ class Runner extends EventEmitter implements HaproxyRunner {
   }
 
   follow(url: string): void {
-    this.follower = followCatalog(url, (services) => this.update(services), { log: this.log });
+    this.follower = followCatalog(url, (json) => this.update(json), { log: this.log });
   }
 
-  update(services: SidecarServicesByName): void {
-    const rendered = renderHaproxyConfig(services, { bindAddress: this.options.bindAddress, statsSocket: this.socket });
+  update(services: SidecarServicesByName | string): void {
+    this.latestServices = services;
+    this.holdDown.trigger();
+  }
+
+  /** Renders the newest services (a burst of watch documents costs one parse and one render). */
+  private renderLatest(): void {
+    const services = this.latestServices;
+    if (services === undefined) return;
+    this.latestServices = undefined;
+    const parsed = typeof services === 'string' ? JSON.parse(services) as SidecarServicesByName : services;
+    const rendered = renderHaproxyConfig(parsed, { bindAddress: this.options.bindAddress, statsSocket: this.socket });
     for (const warning of rendered.warnings) this.log.warn({ warning }, 'HAProxy configuration incomplete');
     this.latest = rendered.config;
-    if (rendered.config !== this.applied || !this.current) this.holdDown.trigger();
   }
 
   private async apply(): Promise<void> {
+    try {
+      await this.applyLatest();
+    } catch (err) {
+      this.log.error({ err: (err as Error).message }, 'applying the HAProxy configuration failed');
+      this.emit('rejected', { reason: (err as Error).message, config: this.latest ?? '' } satisfies RejectedEvent);
+    }
+  }
+
+  private async applyLatest(): Promise<void> {
+    this.renderLatest();
     const config = this.latest;
-    if (config === undefined || this.stopping || (config === this.applied && this.current)) return;
+    if (config === undefined || this.stopping || (config === this.applied && this.current) || config === this.refused) return;
     const candidate = `${this.options.config}.new`;
     await fs.writeFile(candidate, config);
     const check = await run(this.bin, ['-c', '-f', candidate]);
     if (!check.ok) {
+      this.refused = config;
       this.log.error({ reason: check.output, config: candidate }, 'HAProxy configuration failed validation; keeping the previous one');
       this.emit('rejected', { reason: check.output, config } satisfies RejectedEvent);
       return;
     }
+    // stop() may have come while HAProxy checked the file: start nothing after it.
+    if (this.stopping) return;
     await fs.rename(candidate, this.options.config);
     const previous = this.current;
     const args = ['-f', this.options.config];
     if (previous?.pid) args.push('-x', this.socket, '-sf', String(previous.pid));
     const child = this.spawnHaproxy(args);
     if (!(await this.waitReady(child))) {
+      if (this.stopping) return;
       this.log.error({ args }, 'HAProxy did not start with the new configuration');
       this.emit('rejected', { reason: 'haproxy exited at start', config } satisfies RejectedEvent);
       return;
@@ -151,7 +185,7 @@ class Runner extends EventEmitter implements HaproxyRunner {
   /** Ready when the admin socket answers from the new process; failed if it exits first. */
   private async waitReady(child: ChildProcess): Promise<boolean> {
     for (let i = 0; i < 200; i++) {
-      if (child.exitCode !== null || child.signalCode !== null) return false;
+      if (child.exitCode !== null || child.signalCode !== null || this.stopping) return false;
       if ((await socketPid(this.socket)) === child.pid) return true;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -163,6 +197,7 @@ class Runner extends EventEmitter implements HaproxyRunner {
     this.stopping = true;
     this.holdDown.stop();
     this.follower?.stop();
+    await this.applying.catch(() => undefined);
     await Promise.all([...this.children].map((child) => new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());

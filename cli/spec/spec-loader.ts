@@ -4,7 +4,6 @@ import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { z } from 'zod';
 import { deepMerge, isPlainMap, type PlainValue } from './deep-merge';
-import { parsePortSpec, PortSyntaxError } from './port-spec';
 import { environmentSchema, type EnvironmentSpec } from './spec-schema';
 
 /**
@@ -250,27 +249,13 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
   }
 }
 
-/** Checks of string syntaxes the schema leaves as plain strings (ports, volumes, network/ports). */
+/** Checks across fields, once each field is valid on its own. */
 function checkFormats(spec: EnvironmentSpec, at: (p: (string | number)[]) => SpecProblem): SpecProblem[] {
   const problems: SpecProblem[] = [];
   const ports = spec.container.ports ?? [];
-  ports.forEach((port, i) => {
-    try {
-      parsePortSpec(port);
-    } catch (e) {
-      if (!(e instanceof PortSyntaxError)) throw e;
-      problems.push({ ...at(['container', 'ports', i]), message: e.message });
-    }
-  });
   if (ports.length > 0 && spec.container.network !== undefined && spec.container.network !== 'BRIDGE') {
     problems.push({ ...at(['container', 'network']), message: `is ${spec.container.network}, but port mappings need BRIDGE (remove \`container.ports\` or the network)` });
   }
-  (spec.container.volumes ?? []).forEach((volume, i) => {
-    const parts = volume.split(':');
-    if (parts.length < 2 || parts.length > 3 || !parts[0] || !parts[1] || (parts[2] !== undefined && !/^(ro|rw)$/i.test(parts[2]))) {
-      problems.push({ ...at(['container', 'volumes', i]), message: `'${volume}' must be host:container or host:container:ro|rw` });
-    }
-  });
   const s = spec.singularity;
   if (s?.healthcheckProtocol === 'COMMAND' && !s.healthcheckCommand) {
     problems.push({ ...at(['singularity', 'healthcheckProtocol']), message: 'is COMMAND, so `singularity.healthcheckCommand` must be set' });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parsePortSpec, PortSyntaxError } from './port-spec';
 
 /**
  * The Nmesos spec format, as one environment looks after `common` is merged into it. Field
@@ -16,6 +17,21 @@ export const PLACEMENTS = [
   'SPREAD_ALL_SLAVES',
 ] as const;
 
+/** One of Nmesos's port forms; the message says which forms exist. */
+const portSchema = z.union([z.number().int(), z.string()]).superRefine((value, ctx) => {
+  try {
+    parsePortSpec(value);
+  } catch (e) {
+    if (!(e instanceof PortSyntaxError)) throw e;
+    ctx.addIssue({ code: 'custom', message: e.message });
+  }
+});
+
+const volumeSchema = z.string().refine((volume) => {
+  const parts = volume.split(':');
+  return parts.length >= 2 && parts.length <= 3 && Boolean(parts[0]) && Boolean(parts[1]) && (parts[2] === undefined || /^(ro|rw)$/i.test(parts[2]));
+}, { error: (issue) => `'${String(issue.input)}' must be host:container or host:container:ro|rw` });
+
 export const resourcesSchema = z.strictObject({
   cpus: z.number().positive(),
   memoryMb: z.number().int().positive(),
@@ -29,10 +45,10 @@ export const containerSchema = z.strictObject({
   command: z.string().optional(),
   forcePullImage: z.boolean().optional(),
   network: z.enum(['BRIDGE', 'HOST', 'NONE']).optional(),
-  ports: z.array(z.union([z.number().int(), z.string()])).optional(),
+  ports: z.array(portSchema).optional(),
   labels: stringMap.optional(),
   env_vars: stringMap.optional(),
-  volumes: z.array(z.string()).optional(),
+  volumes: z.array(volumeSchema).optional(),
   dockerParameters: stringMap.optional(),
   deploy_freeze: z.boolean().optional(),
 });

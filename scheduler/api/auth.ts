@@ -31,15 +31,6 @@ export function loadTokens(file: string): TokenTable {
   return parseTokens(fs.readFileSync(file, 'utf8'), file);
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-
-/** Refuses to expose an unauthenticated API beyond this machine unless the operator insists. */
-export function checkBindPolicy(bind: string, tokens: TokenTable | undefined, insecureNoAuth: boolean): void {
-  if (LOOPBACK.has(bind) || bind.startsWith('127.')) return;
-  if ((tokens && tokens.size > 0) || insecureNoAuth) return;
-  throw new Error(`refusing to bind the API to ${bind} without API tokens: give --api-tokens-file (GRIDDLE_API_TOKENS_FILE) or --insecure-no-auth`);
-}
-
 /**
  * With tokens configured, every mutating call needs `Authorization: Bearer <deploy token>`;
  * reads need a token only when `protectReads` is set.

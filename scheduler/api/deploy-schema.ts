@@ -113,9 +113,27 @@ type DeployInput = z.output<typeof singularityDeployInput>;
 /** Singularity's default resources when a deploy names none. */
 export const DEFAULT_RESOURCES = { cpus: 1, memoryMb: 64, numPorts: 0 } as const;
 
-function normalizeHealthcheck(v: DeployInput): HealthcheckSpec | undefined {
-  // The nested object wins over the flat fields; the flat total budget is the closest thing
-  // Griddle has to a startup timeout.
+/** Older Singularity's flat health-check fields and the nested field each one means. */
+const FLAT_HEALTHCHECK = {
+  healthcheckUri: 'uri',
+  healthcheckPortIndex: 'portIndex',
+  healthcheckProtocol: 'protocol',
+  healthcheckIntervalSeconds: 'intervalSeconds',
+  healthcheckTimeoutSeconds: 'responseTimeoutSeconds',
+  healthcheckMaxRetries: 'maxRetries',
+  healthcheckMaxTotalTimeoutSeconds: 'startupTimeoutSeconds',
+} as const;
+
+function normalizeHealthcheck(v: DeployInput, ctx: z.RefinementCtx): HealthcheckSpec | undefined {
+  // The flat total budget is the closest thing Griddle has to a startup timeout. A field given
+  // both ways with different values is refused rather than silently picking one.
+  for (const [flatName, nestedName] of Object.entries(FLAT_HEALTHCHECK)) {
+    const flatValue = v[flatName as keyof typeof FLAT_HEALTHCHECK];
+    const nestedValue = v.healthcheck?.[nestedName];
+    if (flatValue !== undefined && nestedValue !== undefined && flatValue !== nestedValue) {
+      ctx.issues.push({ code: 'custom', path: [flatName], input: flatValue, message: `is ${JSON.stringify(flatValue)} but healthcheck.${nestedName} is ${JSON.stringify(nestedValue)}; give one of them` });
+    }
+  }
   const flat = compact<HealthcheckSpec>({
     uri: v.healthcheckUri,
     portIndex: v.healthcheckPortIndex,
@@ -205,7 +223,7 @@ export const singularityDeploySchema = singularityDeployInput.transform((v, ctx)
     containerInfo: v.containerInfo && normalizeContainer(v.containerInfo),
     customExecutorCmd: v.customExecutorCmd,
     executorData: v.executorData,
-    healthcheck: normalizeHealthcheck(v),
+    healthcheck: normalizeHealthcheck(v, ctx),
     deployHealthTimeoutSeconds: v.deployHealthTimeoutSeconds,
     considerHealthyAfterRunningForSeconds: v.considerHealthyAfterRunningForSeconds,
     skipHealthchecksOnDeploy: v.skipHealthchecksOnDeploy,

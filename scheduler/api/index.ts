@@ -1,5 +1,5 @@
 export { createApiRouter, type ApiOptions, type ApiRouter } from './router';
-export { loadTokens, parseTokens, checkBindPolicy, authMiddleware, type TokenTable, type Scope } from './auth';
+export { loadTokens, parseTokens, authMiddleware, type TokenTable, type Scope } from './auth';
 export { singularityRequestSchema, singularityRequestInput } from './request-schema';
 export { singularityDeploySchema, singularityDeployInput, deployRequestSchema } from './deploy-schema';
 export { openApiDocument } from './openapi';

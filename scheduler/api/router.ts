@@ -1,3 +1,5 @@
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from '../../common/logger';
 import { countsAsInstance } from '../core';
@@ -54,6 +56,8 @@ export interface ApiRouter extends Router {
 }
 
 const LONG_RUNNING = new Set(['SERVICE', 'WORKER']);
+const GZIP_MIN_BYTES = 32 * 1024;
+const gzip = promisify(zlib.gzip);
 
 function idParam(req: Request, name: string, valid: (s: string) => boolean, what: string): string {
   const value = req.params[name];
@@ -93,7 +97,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
 
   // ---- events into the hub, and a version counter for cached list responses ----
   let version = 0;
-  const cache = new Map<string, { version: number; body: Buffer }>();
+  const cache = new Map<string, { version: number; body: Buffer; gzip?: Promise<Buffer> }>();
   const onTask = (t: TaskRecord, prev: TaskRecord | undefined): void => {
     version++;
     if (!prev || prev.state !== t.state || prev.killRequestedAt !== t.killRequestedAt) {
@@ -134,13 +138,23 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   void history.start().catch((err: unknown) => log?.warn({ err }, 'could not load task history'));
   if (ownsEngine) engine.start();
 
-  const cached = (key: string, build: () => unknown) => (_req: Request, res: Response): void => {
+  // Large lists are built once per state change and served from a buffer; clients that accept
+  // gzip (Nmesos's HTTP client does) get a copy compressed once, off the event loop.
+  const cached = (key: string, build: () => unknown) => async (req: Request, res: Response): Promise<void> => {
     let hit = cache.get(key);
-    if (!hit || hit.version !== version) {
-      hit = { version, body: Buffer.from(JSON.stringify(build())) };
+    // A standby's maps are reloaded from the store without events, so it never trusts the cache.
+    if (!hit || hit.version !== version || !scheduler.isLeader) {
+      const built = build();
+      hit = { version, body: Buffer.from(typeof built === 'string' ? built : JSON.stringify(built)) };
       cache.set(key, hit);
     }
-    res.type('application/json').send(hit.body);
+    res.type('application/json').vary('Accept-Encoding');
+    if (hit.body.length >= GZIP_MIN_BYTES && req.acceptsEncodings('gzip') === 'gzip') {
+      hit.gzip ??= gzip(hit.body, { level: 1 });
+      res.set('Content-Encoding', 'gzip').send(await hit.gzip);
+      return;
+    }
+    res.send(hit.body);
   };
 
   // ---- lookups ----
@@ -224,15 +238,13 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   };
   router.get('/requests', (req, res) => {
     parseInput(requestsQuerySchema, req.query);
-    cached('requests', listRequests(() => true))(req, res);
+    return cached('requests', listRequests(() => true))(req, res);
   });
   router.get('/requests/active', (req, res) => {
     parseInput(requestsQuerySchema, req.query);
-    cached('requests-active', listRequests((r) => r.state === 'ACTIVE'))(req, res);
+    return cached('requests-active', listRequests((r) => r.state === 'ACTIVE'))(req, res);
   });
-  router.get('/requests/paused', (req, res) => {
-    cached('requests-paused', listRequests((r) => r.state === 'PAUSED'))(req, res);
-  });
+  router.get('/requests/paused', cached('requests-paused', listRequests((r) => r.state === 'PAUSED')));
 
   router.post('/requests', w, (req, res) => {
     const request = parseInput(singularityRequestSchema, requireBody(req));
@@ -394,30 +406,32 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   });
 
   // ---- tasks ----
-  router.get('/tasks/active', cached('tasks-active', () => {
-    const out: unknown[] = [];
-    for (const t of scheduler.tasks.values()) {
-      if (!countsAsInstance(t) && t.killRequestedAt === undefined) continue;
-      out.push(renderTaskCached(t));
-    }
-    return out;
-  }));
-  const taskCache = new WeakMap<TaskRecord, { request?: RequestRecord; deploy?: DeployRecord; value: unknown }>();
-  const renderTaskCached = (t: TaskRecord): unknown => {
+  // One JSON fragment per task record, reused until the record (or its request/deploy) is
+  // replaced, so a change to one task re-renders one task.
+  const taskCache = new WeakMap<TaskRecord, { request?: RequestRecord; deploy?: DeployRecord; json: string }>();
+  const taskJson = (t: TaskRecord): string => {
     const request = scheduler.requests.get(t.requestId);
     const deploy = deployOf(t.requestId, t.deployId);
     const hit = taskCache.get(t);
-    if (hit && hit.request === request && hit.deploy === deploy) return hit.value;
-    const value = renderTask(t, request, deploy);
-    taskCache.set(t, { request, deploy, value });
-    return value;
+    if (hit && hit.request === request && hit.deploy === deploy) return hit.json;
+    const json = JSON.stringify(renderTask(t, request, deploy));
+    taskCache.set(t, { request, deploy, json });
+    return json;
   };
+  router.get('/tasks/active', cached('tasks-active', () => {
+    const out: string[] = [];
+    for (const t of scheduler.tasks.values()) {
+      if (!countsAsInstance(t) && t.killRequestedAt === undefined) continue;
+      out.push(taskJson(t));
+    }
+    return `[${out.join(',')}]`;
+  }));
 
   router.get('/tasks/task/:taskId', (req, res) => {
     const taskId = idParam(req, 'taskId', isTaskId, 'task');
     const t = scheduler.tasks.get(taskId);
     if (!t) throw notFound(`task ${taskId} is not active (see /api/history/task/${taskId})`);
-    res.json(renderTaskCached(t));
+    res.type('application/json').send(taskJson(t));
   });
 
   router.delete('/tasks/task/:taskId', w, async (req, res) => {

@@ -19,6 +19,12 @@ import { stepBudgetMs, usesHealthchecks } from './deploy-budget';
 
 export type DeployKind = 'deploy' | 'bounce';
 
+/**
+ * Ends that say an agent or the network failed, not the new version: the core replaces such a
+ * task at once and the step keeps waiting (within its time budget) instead of failing.
+ */
+const INFRASTRUCTURE_ENDS: ReadonlySet<string> = new Set(['TASK_LOST', 'TASK_GONE', 'TASK_DROPPED', 'TASK_GONE_BY_OPERATOR', 'TASK_UNKNOWN']);
+
 export interface DeployProgress {
   kind: DeployKind;
   requestId: string;
@@ -196,7 +202,7 @@ export function evaluateDeploy(progress: DeployProgress, ctx: DeployContext): De
 
   const done = (r: DeployResult): DeployDecision => ({ progress: p, desired: desiredFor(p, ctx.request), kills, events, result: r });
 
-  const failed = newTasks.filter((t) => isTerminalState(t.state) && t.killRequestedAt === undefined);
+  const failed = newTasks.filter((t) => isTerminalState(t.state) && t.killRequestedAt === undefined && !INFRASTRUCTURE_ENDS.has(t.state));
   if (failed.length > 0) {
     const failures = failed.map(failureOf);
     const first = failures[0];

@@ -28,6 +28,7 @@ export class Catalog {
   private readonly entries = new Map<string, Endpoint>();
   private readonly log: CatalogChange[] = [];
   private readonly listeners = new Set<ChangeListener>();
+  private readonly resetListeners = new Set<() => void>();
   private readonly now: () => number;
   private readonly tombstoneTtlMs: number;
   private readonly changeLogSize: number;
@@ -61,6 +62,13 @@ export class Catalog {
       max = Math.max(max, endpoint.revision);
     }
     this.rev = Math.max(this.rev, max);
+    for (const listener of this.resetListeners) listener();
+  }
+
+  /** Called after restore() replaced the contents: watchers need a fresh snapshot. */
+  onReset(listener: () => void): () => void {
+    this.resetListeners.add(listener);
+    return () => this.resetListeners.delete(listener);
   }
 
   get(taskId: string): Endpoint | undefined {

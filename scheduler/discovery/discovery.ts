@@ -22,6 +22,7 @@ export interface DiscoveryScheduler {
   readonly tasks: ReadonlyMap<string, TaskRecord>;
   readonly requests: ReadonlyMap<string, RequestRecord>;
   readonly deploys: ReadonlyMap<string, DeployRecord>;
+  readonly isLeader?: boolean;
   readonly store: {
     load(collection: string): Promise<Map<string, unknown>>;
     put(collection: string, id: string, value: unknown): void;
@@ -44,7 +45,8 @@ export interface DiscoveryOptions {
   /** Drain time when neither the deploy nor the request sets `drainSeconds` (default 0). */
   defaultDrainSeconds?: number;
   /**
-   * Whether this scheduler leads at start (default true); 'leader' events update it. Only the
+   * Whether this scheduler leads at start (default: `scheduler.isLeader`, else true); 'leader'
+   * events update it. Only the
    * leader writes the catalog to the store and tombstones endpoints of forgotten tasks.
    */
   leader?: boolean;
@@ -83,7 +85,7 @@ export async function createDiscovery(scheduler: DiscoveryScheduler, options: Di
   const log = options.log ?? createLogger('griddle-discovery');
   const catalog = new Catalog({ now: options.now, tombstoneTtlMs: options.tombstoneTtlMs });
   const { store } = scheduler;
-  let leading = options.leader ?? true;
+  let leading = options.leader ?? scheduler.isLeader ?? true;
 
   const restore = async (): Promise<void> => {
     const stored = await store.load(DISCOVERY_COLLECTION);

@@ -46,7 +46,6 @@ export async function startGrpcListener(options: GrpcListenerOptions): Promise<G
     const serviceName = call.request.serviceName || undefined;
     const fromRevision = call.request.fromRevision ?? 0;
     const wanted = (change: CatalogChange): boolean => !serviceName || change.endpoint.serviceName === serviceName;
-    let last = fromRevision;
     // Snapshot (or replay) and subscription happen in one tick, so no change falls between them.
     const replay = fromRevision > 0 ? catalog.changesSince(fromRevision) : undefined;
     if (replay) {
@@ -54,7 +53,7 @@ export async function startGrpcListener(options: GrpcListenerOptions): Promise<G
     } else {
       call.write({ snapshot: { revision: catalog.revision, endpoints: catalog.list(serviceName).map(toEndpointMessage) } });
     }
-    last = catalog.revision;
+    let last = catalog.revision;
     const unsubscribe = catalog.subscribe((change) => {
       if (!wanted(change)) return;
       if (call.writableLength > maxBacklog) {
@@ -65,9 +64,16 @@ export async function startGrpcListener(options: GrpcListenerOptions): Promise<G
       last = change.revision;
       call.write({ change: toChangeMessage(change) });
     });
+    // After a restore (this scheduler became leader) the catalog was replaced: a new snapshot
+    // replaces everything the watcher held.
+    const unsubscribeReset = catalog.onReset(() => {
+      last = catalog.revision;
+      call.write({ snapshot: { revision: catalog.revision, endpoints: catalog.list(serviceName).map(toEndpointMessage) } });
+    });
     watchers.add(call);
     const done = (): void => {
       unsubscribe();
+      unsubscribeReset();
       watchers.delete(call);
     };
     call.on('cancelled', done);

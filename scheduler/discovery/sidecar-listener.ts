@@ -9,6 +9,7 @@ import os from 'node:os';
 import express, { type Request, type Response } from 'express';
 import type { Logger } from '../../common';
 import type { Catalog } from './catalog';
+import { ServicesDocument } from './services-document';
 import { servicesByName, sidecarServices, sidecarState } from './sidecar-format';
 
 export interface SidecarListenerOptions {
@@ -44,7 +45,8 @@ function jsonName(res: Response, file: string): string | undefined {
   return file.slice(0, -'.json'.length);
 }
 
-export function createSidecarRouter(options: SidecarListenerOptions, watchers: Set<Response>): express.Router {
+/** `watchers` collects the open /api/watch responses (to end them at shutdown). */
+export function createSidecarRouter(options: SidecarListenerOptions, watchers: Set<Response>, document = new ServicesDocument(options.catalog)): express.Router {
   const { catalog } = options;
   const clusterName = options.clusterName ?? 'griddle';
   const hostname = options.hostname ?? os.hostname();
@@ -82,9 +84,7 @@ export function createSidecarRouter(options: SidecarListenerOptions, watchers: S
   // its socket drains instead of an ever-growing backlog.
   router.get('/watch', (req, res) => {
     const byService = req.query.by_service !== 'false';
-    const render = (): string => JSON.stringify(byService
-      ? servicesByName(catalog.list())
-      : sidecarState(catalog.list(), clusterName, hostname)) + '\n';
+    const render = (): string => `${byService ? document.render() : JSON.stringify(sidecarState(catalog.list(), clusterName, hostname))}\n`;
     res.status(200).type('application/json');
     res.flushHeaders();
     let blocked = false;
@@ -104,9 +104,11 @@ export function createSidecarRouter(options: SidecarListenerOptions, watchers: S
       }
     });
     const unsubscribe = catalog.subscribe(push);
+    const unsubscribeReset = catalog.onReset(push);
     watchers.add(res);
     res.on('close', () => {
       unsubscribe();
+      unsubscribeReset();
       watchers.delete(res);
     });
     push();
@@ -117,9 +119,10 @@ export function createSidecarRouter(options: SidecarListenerOptions, watchers: S
 
 export async function startSidecarListener(options: SidecarListenerOptions): Promise<SidecarListener> {
   const watchers = new Set<Response>();
+  const document = new ServicesDocument(options.catalog);
   const app = express();
   app.disable('x-powered-by');
-  app.use('/api', createSidecarRouter(options, watchers));
+  app.use('/api', createSidecarRouter(options, watchers, document));
   app.use((_req, res) => sendJsonError(res, 404, 'Not Found'));
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
@@ -133,6 +136,7 @@ export async function startSidecarListener(options: SidecarListenerOptions): Pro
     close: () => new Promise<void>((resolve) => {
       // Watch streams never end on their own: finish them so clients see a clean end of stream.
       for (const res of watchers) res.end();
+      document.close();
       server.close(() => resolve());
       server.closeIdleConnections();
     }),

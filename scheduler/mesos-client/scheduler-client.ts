@@ -7,7 +7,7 @@ import {
   type ContentType, type FrameworkInfo, type Offer, type SchedulerCall, type SchedulerEvent, type TaskStatus,
 } from '../../mesos-proto';
 import { CALL_ATTEMPTS, isRetryable } from './call-policy';
-import { HeartbeatWatchdog } from './heartbeat-watchdog';
+import { HeartbeatWatchdog } from '../../common/heartbeat-watchdog';
 import type { MasterDetector } from './master-detector';
 import { ReconnectBackoff } from './reconnect-backoff';
 

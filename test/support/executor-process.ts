@@ -4,7 +4,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const EXECUTOR_MAIN = path.join(__dirname, '..', '..', 'dist', 'executor', 'main.js');
+/** The repository root, from the sources (test/support) or their compiled copy (dist/test/support). */
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+
+export const EXECUTOR_MAIN = path.join(repoRoot(), 'dist', 'executor', 'main.js');
 
 export interface ExecutorProcess {
   child: ChildProcess;

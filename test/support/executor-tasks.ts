@@ -45,11 +45,12 @@ export function dockerTask(opts: {
       },
       volumes: (opts.volumes ?? []).map((v) => ({ ...v, mode: 'RW' as const })),
     },
-    command: {
+    // As Griddle's scheduler sends it: Mesos refuses `command` beside a CUSTOM `executor`.
+    data: Buffer.from(JSON.stringify({
       shell: true,
       ...(opts.command ? { value: opts.command } : {}),
       environment: { variables: Object.entries(opts.env ?? {}).map(([name, value]) => ({ name, value })) },
-    },
+    })).toString('base64'),
     ...(opts.health ? { health_check: opts.health } : {}),
     ...(opts.killGraceMs !== undefined ? { kill_policy: { grace_period: { nanoseconds: opts.killGraceMs * 1e6 } } } : {}),
     labels: { labels: [

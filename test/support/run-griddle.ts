@@ -20,12 +20,19 @@ export function nmesosExamplesDir(): string {
 export interface CliRun { code: number; stdout: string; stderr: string }
 
 /** Runs `griddle <args>` in-process with captured, non-TTY output. */
-export async function runGriddle(args: string[], env: NodeJS.ProcessEnv, options: { signal?: AbortSignal; pollMs?: number } = {}): Promise<CliRun> {
+export async function runGriddle(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { signal?: AbortSignal; pollMs?: number; onStdout?: (soFar: string) => void } = {},
+): Promise<CliRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  stdout.on('data', (b: Buffer) => out.push(b));
+  stdout.on('data', (b: Buffer) => {
+    out.push(b);
+    options.onStdout?.(Buffer.concat(out).toString());
+  });
   stderr.on('data', (b: Buffer) => err.push(b));
   const code = await runCli(args, {
     streams: { stdout, stderr },
@@ -34,4 +41,13 @@ export async function runGriddle(args: string[], env: NodeJS.ProcessEnv, options
     pollMs: options.pollMs ?? 50,
   });
   return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
+}
+
+/** Resolves once `check` holds, polling every 20 ms; rejects after `timeoutMs`. */
+export async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -29,7 +29,12 @@ export interface StandIn {
   close(): Promise<void>;
 }
 
-export async function startStandIn(options: { tickMs?: number; token?: string } = {}): Promise<StandIn> {
+export async function startStandIn(options: {
+  tickMs?: number;
+  token?: string;
+  /** Forget a failed task's sandbox at once, as an agent that garbage-collects it would. */
+  dropFinishedSandboxes?: boolean;
+} = {}): Promise<StandIn> {
   const requests = new Map<string, RequestRecord>();
   const deploys = new Map<string, DeployRecord>();
   const tasks = new Map<string, StandInTask>();
@@ -37,6 +42,7 @@ export async function startStandIn(options: { tickMs?: number; token?: string } 
   const sandbox = new Map<string, { stdout: string; stderr: string }>();
   const failingTags = new Set<string>();
   const calls: string[] = [];
+  const sandboxReads = new Map<string, Set<string>>();
   const listeners = new Set<{ requestId?: string; res: Response }>();
   let port = 31000;
 
@@ -106,10 +112,16 @@ export async function startStandIn(options: { tickMs?: number; token?: string } 
       const starting = mine.find((t) => t.state !== 'TASK_RUNNING' || (deploy.healthcheck && !t.healthy));
       if (starting) {
         if (starting.state !== 'TASK_RUNNING') starting.state = 'TASK_RUNNING';
-        else if (failingTags.has(tag)) {
-          starting.state = 'TASK_FAILED';
+        else if (failingTags.has(tag) && starting.healthy === undefined) {
+          // A failing check shows first as RUNNING and unhealthy, as the executor reports it.
           starting.healthy = false;
           sandbox.set(starting.taskId, { stdout: 'booting\nlistening on 8080\n', stderr: 'GET /health: 500 database unreachable\n' });
+        } else if (failingTags.has(tag) && options.dropFinishedSandboxes && (sandboxReads.get(starting.taskId)?.size ?? 0) < 2) {
+          // Keeps failing until the CLI has looked at both files, so the test does not race.
+        } else if (failingTags.has(tag)) {
+          starting.state = 'TASK_FAILED';
+          starting.healthy = false;
+          if (options.dropFinishedSandboxes) sandbox.delete(starting.taskId);
           emit('task', r.request.id, starting);
           finish(r, record, {
             deployState: 'FAILED', message: 'Task failed its health checks', timestamp: Date.now(),
@@ -230,6 +242,7 @@ export async function startStandIn(options: { tickMs?: number; token?: string } 
     const offset = Number(req.query.offset ?? 0);
     // Griddle's API, unlike Mesos's /files/read, takes no offset -1.
     if (offset < 0) { res.status(400).json({ message: '`offset` must be at least 0' }); return; }
+    sandboxReads.set(req.params.taskId, (sandboxReads.get(req.params.taskId) ?? new Set()).add(file));
     const length = Number(req.query.length ?? data.length);
     res.json({ data: data.subarray(offset, offset + length).toString(), offset });
   });

@@ -3,6 +3,8 @@
  * `sys/internal/ui/mounts` information the Vault CLI (and griddle-executor) reads to tell them
  * apart, token lookup-self and renew-self, AppRole and userpass login, per-token path policies
  * (Vault-style globs) and a switch that makes it unavailable (503, as a sealed Vault answers).
+ * Tokens expire as Vault's do: a renewal extends one to its TTL, capped at its max TTL, and an
+ * expired or revoked token is refused (403).
  * Responses carry Vault's envelope (`request_id`, `lease_id`, `data`, `auth`, `errors`) so that
  * node-vault cannot tell it from Vault on these calls.
  */
@@ -12,11 +14,21 @@ import { randomUUID } from 'node:crypto';
 
 type Data = Record<string, unknown>;
 
+/** TTLs in seconds; 0 means none (the root token never expires). */
+export interface TokenOptions {
+  ttl?: number;
+  maxTtl?: number;
+  renewable?: boolean;
+}
+
 interface TokenInfo {
   policies: string[];
   ttl: number;
   renewable: boolean;
   createdAt: number;
+  /** ms since the epoch; null: never */
+  expiresAt: number | null;
+  maxExpiresAt: number | null;
 }
 
 interface Mount {
@@ -37,13 +49,19 @@ export interface VaultDevServer {
   rootToken: string;
   requests: VaultRequestRecord[];
   renewals: number;
+  /** Successful AppRole and userpass logins. */
+  logins: number;
   mountKv(path: string, version: 1 | 2): void;
   /** Writes a secret at its CLI-style path (`secret/app` on a v2 mount, `kv/app` on a v1 mount). */
   putSecret(path: string, data: Data): void;
   /** `policies` are path globs (`secret/data/app/*`) the token may read. */
-  createToken(policies: string[], opts?: { ttl?: number; renewable?: boolean }): string;
-  addAppRole(roleId: string, secretId: string, policies: string[]): void;
-  addUser(username: string, password: string, policies: string[]): void;
+  createToken(policies: string[], opts?: TokenOptions): string;
+  /** `token` options apply to the tokens its logins issue. */
+  addAppRole(roleId: string, secretId: string, policies: string[], token?: TokenOptions): void;
+  addUser(username: string, password: string, policies: string[], token?: TokenOptions): void;
+  revokeToken(token: string): void;
+  /** Whether Vault would still accept the token. */
+  tokenValid(token: string): boolean;
   setAvailable(available: boolean): void;
   close(): Promise<void>;
 }
@@ -55,17 +73,29 @@ function matches(glob: string, path: string): boolean {
 export async function startVaultDevServer(): Promise<VaultDevServer> {
   const tokens = new Map<string, TokenInfo>();
   const mounts = new Map<string, Mount>();
-  const approles = new Map<string, { secretId: string; policies: string[] }>();
-  const users = new Map<string, { password: string; policies: string[] }>();
+  const approles = new Map<string, { secretId: string; policies: string[]; token?: TokenOptions }>();
+  const users = new Map<string, { password: string; policies: string[]; token?: TokenOptions }>();
   const rootToken = `hvs.root-${randomUUID()}`;
-  tokens.set(rootToken, { policies: ['*'], ttl: 0, renewable: false, createdAt: Date.now() });
+  tokens.set(rootToken, { policies: ['*'], ttl: 0, renewable: false, createdAt: Date.now(), expiresAt: null, maxExpiresAt: null });
   let available = true;
 
-  const newToken = (policies: string[], ttl = 3600, renewable = true): string => {
+  const newToken = (policies: string[], opts: TokenOptions = {}): string => {
     const token = `hvs.${randomUUID().replace(/-/g, '')}`;
-    tokens.set(token, { policies, ttl, renewable, createdAt: Date.now() });
+    const now = Date.now();
+    const ttl = opts.ttl ?? 3600;
+    const maxExpiresAt = opts.maxTtl ? now + opts.maxTtl * 1000 : null;
+    const expiresAt = ttl ? Math.min(now + ttl * 1000, maxExpiresAt ?? Infinity) : null;
+    tokens.set(token, { policies, ttl, renewable: opts.renewable ?? true, createdAt: now, expiresAt, maxExpiresAt });
     return token;
   };
+  const liveToken = (token: string | undefined): TokenInfo | undefined => {
+    const info = token ? tokens.get(token) : undefined;
+    if (info?.expiresAt != null && info.expiresAt <= Date.now()) return undefined;
+    return info;
+  };
+  /** Seconds left, as Vault reports a token's `ttl` and `lease_duration`. */
+  const secondsLeft = (info: TokenInfo | undefined): number =>
+    info?.expiresAt == null ? 0 : Math.max(0, Math.round((info.expiresAt - Date.now()) / 1000));
   const mountFor = (path: string): Mount | undefined =>
     [...mounts.values()].filter((m) => path.startsWith(m.path)).sort((a, b) => b.path.length - a.path.length)[0];
 
@@ -77,7 +107,7 @@ export async function startVaultDevServer(): Promise<VaultDevServer> {
     const info = tokens.get(token);
     return {
       client_token: token, accessor: randomUUID(), policies: info?.policies ?? [], token_policies: info?.policies ?? [],
-      metadata: null, lease_duration: info?.ttl ?? 0, renewable: info?.renewable ?? false, entity_id: '', token_type: 'service', orphan: true,
+      metadata: null, lease_duration: secondsLeft(info), renewable: info?.renewable ?? false, entity_id: '', token_type: 'service', orphan: true,
     };
   };
 
@@ -110,32 +140,39 @@ export async function startVaultDevServer(): Promise<VaultDevServer> {
       if (req.method === 'POST' && path === `auth/approle/login`) {
         const role = approles.get(String(body.role_id));
         if (!role || role.secretId !== body.secret_id) return send(400, { errors: ['invalid role or secret ID'] });
-        return send(200, envelope({ auth: authBlock(newToken(role.policies)) }));
+        server.api.logins += 1;
+        return send(200, envelope({ auth: authBlock(newToken(role.policies, role.token)) }));
       }
       const userLogin = /^auth\/userpass\/login\/(.+)$/.exec(path);
       if (req.method === 'POST' && userLogin) {
         const user = users.get(userLogin[1]);
         if (!user || user.password !== body.password) return send(400, { errors: ['invalid username or password'] });
-        return send(200, envelope({ auth: authBlock(newToken(user.policies)) }));
+        server.api.logins += 1;
+        return send(200, envelope({ auth: authBlock(newToken(user.policies, user.token)) }));
       }
 
-      const info = token ? tokens.get(token) : undefined;
+      const info = liveToken(token);
       if (!token || !info) return denied();
       const may = (p: string) => info.policies.some((g) => matches(g, p));
 
       if (req.method === 'GET' && path === 'auth/token/lookup-self') {
         return send(200, envelope({
           data: {
-            id: token, accessor: 'accessor', policies: info.policies, ttl: info.ttl, renewable: info.renewable,
-            creation_time: Math.floor(info.createdAt / 1000), creation_ttl: info.ttl, display_name: 'token', explicit_max_ttl: 0,
-            expire_time: info.ttl ? new Date(Date.now() + info.ttl * 1000).toISOString() : null, num_uses: 0, orphan: true, path: 'auth/token/create', type: 'service', meta: null,
+            id: token, accessor: 'accessor', policies: info.policies, ttl: secondsLeft(info), renewable: info.renewable,
+            creation_time: Math.floor(info.createdAt / 1000), creation_ttl: info.ttl, display_name: 'token',
+            explicit_max_ttl: info.maxExpiresAt === null ? 0 : Math.round((info.maxExpiresAt - info.createdAt) / 1000),
+            expire_time: info.expiresAt === null ? null : new Date(info.expiresAt).toISOString(), num_uses: 0, orphan: true, path: 'auth/token/create', type: 'service', meta: null,
           },
         }));
       }
       if ((req.method === 'POST' || req.method === 'PUT') && path === 'auth/token/renew-self') {
         if (!info.renewable) return send(400, { errors: ['lease is not renewable'] });
         server.api.renewals += 1;
-        return send(200, envelope({ auth: authBlock(token) }));
+        // As Vault: the TTL again (or the increment asked for), never past the max TTL.
+        const increment = Number(body.increment) || info.ttl;
+        info.expiresAt = Math.min(Date.now() + increment * 1000, info.maxExpiresAt ?? Infinity);
+        const capped = info.maxExpiresAt !== null && info.expiresAt === info.maxExpiresAt;
+        return send(200, envelope({ auth: authBlock(token), warnings: capped ? ['TTL of the token exceeded its max TTL; TTL value is capped accordingly'] : null }));
       }
       const mountInfo = /^sys\/internal\/ui\/mounts\/(.+)$/.exec(path);
       if (req.method === 'GET' && mountInfo) {
@@ -178,6 +215,7 @@ export async function startVaultDevServer(): Promise<VaultDevServer> {
     rootToken,
     requests: [],
     renewals: 0,
+    logins: 0,
     mountKv(path, version) {
       const p = path.replace(/\/*$/, '/');
       mounts.set(p, { path: p, version, secrets: new Map() });
@@ -189,13 +227,19 @@ export async function startVaultDevServer(): Promise<VaultDevServer> {
       mount.secrets.set(mount.version === 2 ? relative.replace(/^data\//, '') : relative, data);
     },
     createToken(policies, opts = {}) {
-      return newToken(policies, opts.ttl ?? 3600, opts.renewable ?? true);
+      return newToken(policies, opts);
     },
-    addAppRole(roleId, secretId, policies) {
-      approles.set(roleId, { secretId, policies });
+    addAppRole(roleId, secretId, policies, token) {
+      approles.set(roleId, { secretId, policies, token });
     },
-    addUser(username, password, policies) {
-      users.set(username, { password, policies });
+    addUser(username, password, policies, token) {
+      users.set(username, { password, policies, token });
+    },
+    revokeToken(token) {
+      tokens.delete(token);
+    },
+    tokenValid(token) {
+      return liveToken(token) !== undefined;
     },
     setAvailable(value) {
       available = value;

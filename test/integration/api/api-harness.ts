@@ -9,7 +9,7 @@ import type { TaskRecord } from '../../../scheduler/model';
 import { MemoryStateStore } from '../../../scheduler/state';
 
 /** How the simulated tasks of a deploy behave once launched. */
-export type Behaviour = 'healthy' | 'never-healthy' | 'fail-health' | 'exit' | 'stuck-staging';
+export type Behaviour = 'healthy' | 'never-healthy' | 'fail-health' | 'exit' | 'stuck-staging' | 'finish' | 'unschedulable';
 
 /**
  * A Scheduler (not connected to Mesos) whose reconcile step is played by the core's own pure
@@ -46,8 +46,9 @@ export class SimCluster {
       }
       const b = this.behaviour.get(t.deployId) ?? 'healthy';
       if (t.state === 'TASK_STAGING' && b !== 'stuck-staging') {
-        if (b === 'exit') this.update({ ...t, state: 'TASK_FAILED', message: 'container exited with 1', updatedAt: now }, t);
-        else this.update({ ...t, state: 'TASK_RUNNING', runningSince: now, healthy: b === 'healthy' ? true : undefined, updatedAt: now }, t);
+        this.update({ ...t, state: 'TASK_RUNNING', runningSince: now, healthy: b === 'healthy' ? true : undefined, updatedAt: now }, t);
+      } else if (t.state === 'TASK_RUNNING' && (b === 'finish' || b === 'exit')) {
+        this.update({ ...t, state: b === 'finish' ? 'TASK_FINISHED' : 'TASK_FAILED', message: b === 'exit' ? 'container exited with 1' : undefined, updatedAt: now }, t);
       } else if (t.state === 'TASK_RUNNING' && b === 'fail-health') {
         if (t.healthy === undefined) this.update({ ...t, healthy: false, updatedAt: now }, t);
         else this.update({ ...t, state: 'TASK_FAILED', healthy: false, reason: 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED', message: 'health check failed: 3 consecutive failures', updatedAt: now }, t);
@@ -55,7 +56,12 @@ export class SimCluster {
     }
     const plan = planReconcile({ desired: this.scheduler.desired(), tasks: this.scheduler.tasks.values(), crash: new Map(), now });
     for (const k of plan.kills) void this.scheduler.killTask(k.taskId, k.reason);
+    this.scheduler.pendingReasons.clear();
     for (const l of plan.launches) {
+      if (this.behaviour.get(l.deployId) === 'unschedulable') {
+        this.scheduler.pendingReasons.set(`${l.requestId}/${l.deployId}`, 'no agent has cpus 64 (largest offer: cpus 4)');
+        continue;
+      }
       const startedAt = now + ++this.seq;
       const taskId = makeTaskId(l.requestId, l.deployId, startedAt, l.instanceNo, '127.0.0.1');
       const record: TaskRecord = {

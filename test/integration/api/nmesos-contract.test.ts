@@ -51,15 +51,13 @@ afterAll(async () => {
 });
 
 async function waitForResult(deployId: string): Promise<Json> {
-  let result: Json | undefined;
   await h.sim.until(() => {
     const d = h.scheduler.deploys.get(`${REQUEST_ID}/${deployId}`);
     return d?.result !== undefined;
   }, 1000);
   const res = await call(h, 'GET', `/api/history/request/${REQUEST_ID}/deploy/${deployId}`);
   expect(res.status).toBe(200);
-  result = obj(obj(res.json).deployResult);
-  return result;
+  return obj(obj(res.json).deployResult);
 }
 
 describe.each(['/api', '/singularity/api'])('Nmesos release flow under %s', (base) => {

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { nmesosExamplesDir, REPO_ROOT, runGriddle } from '../../support/run-griddle';
+import { nmesosExamplesDir, REPO_ROOT, runGriddle, until } from '../../support/run-griddle';
 import { startStandIn, type StandIn } from '../../support/singularity-stand-in';
 
 const SPECS = path.join(REPO_ROOT, 'deploy-specs');
@@ -65,6 +65,18 @@ describe('griddle against a REST stand-in', () => {
     expect(run.stdout).toMatch(/--- stdout of .* ---\nbooting\nlistening on 8080/);
     expect(run.stdout).toMatch(/--- stderr of .* ---\nGET \/health: 500 database unreachable/);
     expect(activeDeploy('dev_demo_http')?.containerInfo?.docker?.image).toBe('griddle/demo-http:1');
+  });
+
+  it('shows the sandbox as read while the task was unhealthy when the agent dropped it since', async () => {
+    const forgetful = await startStandIn({ tickMs: 10, dropFinishedSandboxes: true });
+    try {
+      forgetful.failingTags.add('2');
+      const run = await runGriddle(['release', 'demo-http', '-e', 'dev', '-t', '2'], { ...env, GRIDDLE_URL: forgetful.url });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/--- stderr of \S+ \(last lines, as read while it was unhealthy\) ---\nGET \/health: 500 database unreachable/);
+    } finally {
+      await forgetful.close();
+    }
   });
 
   it('--json gives one parsable document, also for a failure', async () => {
@@ -136,11 +148,12 @@ describe('griddle against a REST stand-in', () => {
   it('status --watch streams task changes until stopped', async () => {
     expect((await griddle('release', 'demo-http', '-e', 'dev', '-t', '1')).code).toBe(0);
     const stop = new AbortController();
-    const watching = runGriddle(['status', 'demo-http', '-e', 'dev', '--watch', '--json'], env, { signal: stop.signal });
-    await new Promise((r) => setTimeout(r, 200));
+    let seen = '';
+    const watching = runGriddle(['status', 'demo-http', '-e', 'dev', '--watch', '--json'], env, { signal: stop.signal, onStdout: (s) => { seen = s; } });
+    await until('the first snapshot', () => seen.includes('"tasks"'));
     const scaled = await griddle('scale', 'demo-http', '-e', 'dev', '-n', '4');
     expect(scaled.code).toBe(0);
-    await new Promise((r) => setTimeout(r, 300));
+    await until('a change line', () => seen.includes('"change"'));
     stop.abort();
     const run = await watching;
     expect(run.code).toBe(0);
@@ -175,6 +188,42 @@ describe('griddle against a REST stand-in', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('started 1\n');
     expect(run.stderr).toMatch(/==> stdout of dev_demo_http-1_\w+-\d+-\d-127\.0\.0\.1-DEFAULT <==/);
+  });
+
+  it('logs --follow prints what is appended until stopped', async () => {
+    expect((await griddle('release', 'demo-http', '-e', 'dev', '-t', '1')).code).toBe(0);
+    const [taskId] = [...api.tasks.keys()];
+    const stop = new AbortController();
+    let seen = '';
+    const following = runGriddle(['logs', 'demo-http', '-e', 'dev', '--task', taskId, '--follow'], env, { signal: stop.signal, onStdout: (s) => { seen = s; } });
+    await until('the first output', () => seen.includes('started 1'));
+    const files = api.sandbox.get(taskId);
+    if (files) files.stdout += 'more output\n';
+    await until('the appended output', () => seen.includes('more output'));
+    stop.abort();
+    const run = await following;
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('started 1\nmore output\n');
+  });
+
+  it('warns that after_deploy jobs are not run', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'griddle-specs-'));
+    try {
+      await writeFile(path.join(dir, 'svc.yml'), 'common:\n  resources: { cpus: 1, memoryMb: 32 }\n  container: { image: x }\n  after_deploy:\n    on_success: [{ service_name: other, tag: "2" }]\nenvironments:\n  dev: {}\n');
+      const run = await runGriddle(['check', 'svc', '-e', 'dev', '--offline'], { ...env, GRIDDLE_CONFIG_REPOSITORY: dir });
+      expect(run.code).toBe(0);
+      expect(run.stderr).toMatch(/svc\.yml: `after_deploy` jobs are not run by griddle/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('check --offline validates without calling the API', async () => {
+    const run = await runGriddle(['check', 'catalog', '-e', 'prod', '--offline'], { ...env, GRIDDLE_URL: 'http://127.0.0.1:1' });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('environment prod is valid');
+    expect(run.stdout).toContain('+ requiredAgentAttributes.rack: "r1"');
+    expect(api.calls).toEqual([]);
   });
 
   it('logs shows the end of a long sandbox file, read forward in pieces', async () => {

@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { runGriddle } from '../../support/run-griddle';
+import { runGriddle, until } from '../../support/run-griddle';
 
 /** `griddle haproxy` against a Sidecar watch stream and the real haproxy binary. */
 describe('griddle haproxy', () => {
@@ -32,11 +32,9 @@ describe('griddle haproxy', () => {
   it('starts HAProxy with the rendered configuration and stops it when told', async () => {
     const config = path.join(dir, 'haproxy.cfg');
     const stop = new AbortController();
-    const running = runGriddle(['haproxy', '--config', config, '--follow', url, '--json'], {}, { signal: stop.signal });
-    for (let i = 0; i < 300 && !existsSync(config); i++) await new Promise((r) => setTimeout(r, 50));
-    // Give HAProxy time to answer on its socket before stopping it.
-    for (let i = 0; i < 300 && !existsSync(`${config}.sock`); i++) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 500));
+    let seen = '';
+    const running = runGriddle(['haproxy', '--config', config, '--follow', url, '--json'], {}, { signal: stop.signal, onStdout: (out) => { seen = out; } });
+    await until('HAProxy applied the configuration', () => seen.includes('"applied"'), 60_000);
     stop.abort();
     const run = await running;
     expect(run.code).toBe(0);

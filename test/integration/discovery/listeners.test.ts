@@ -5,6 +5,7 @@ import {
   type GrpcListener, type SidecarListener, type SidecarServices, type SidecarServicesByName, type WatchEvent,
 } from '../../../scheduler/discovery';
 import { taskRecord } from '../../unit/discovery/task-fixtures';
+import { until } from './traffic';
 
 /** Reads newline-delimited JSON documents from a long-lived HTTP response. */
 function watchHttp(url: string): { docs: unknown[]; ended: Promise<void>; close(): void } {
@@ -27,14 +28,6 @@ function watchHttp(url: string): { docs: unknown[]; ended: Promise<void>; close(
     req.on('error', reject);
   });
   return { docs, ended, close: () => req?.destroy() };
-}
-
-async function until(check: () => boolean, what: string, tries = 400): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 async function getJson(url: string, method = 'GET'): Promise<{ status: number; body: string }> {

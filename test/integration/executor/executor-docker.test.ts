@@ -91,11 +91,29 @@ describe('griddle-executor with Docker', () => {
     }
   });
 
-  it('kills a container that turns unhealthy after exactly consecutive_failures failures and reports TASK_FAILED', async () => {
+  it('runs in HOST mode with a TCP check on the port the task listens on', async () => {
+    const taskId = uniqueId('host');
+    const [port, admin] = [await freePort(), await freePort()];
+    const { agent } = await start(taskId);
+    const task = dockerTask({
+      taskId, network: 'HOST', env: { PORT: String(port), ADMIN_PORT: String(admin) },
+      health: { type: 'TCP', tcp: { port }, delay_seconds: 0, interval_seconds: 1, timeout_seconds: 2, grace_period_seconds: 10 },
+    });
+    task.resources!.push({ name: 'ports', type: 'RANGES', ranges: { range: [{ begin: port, end: port }, { begin: admin, end: admin }] } });
+    agent.launch(task);
+    await agent.waitFor((u) => u.some((s) => s.state === 'TASK_RUNNING' && s.healthy === true), 'healthy TASK_RUNNING');
+    expect((await (await fetch(`http://127.0.0.1:${admin}/version`)).text()).trim()).toBe('1');
+    const env = execFileSync('docker', ['inspect', '-f', '{{json .Config.Env}}', containerName(taskId)], { encoding: 'utf8' });
+    expect(env).toContain(`MESOS_PORT_${port}=${port}`);
+    agent.kill(taskId);
+    await agent.waitForState('TASK_KILLED');
+  });
+
+  it('ignores failures in the grace period, then kills a container that turns unhealthy after exactly consecutive_failures failures', async () => {
     const taskId = uniqueId('sick');
     const probe = fs.mkdtempSync(path.join(os.tmpdir(), 'griddle-probe-'));
     fs.chmodSync(probe, 0o777);
-    fs.writeFileSync(path.join(probe, 'healthy'), '');
+    const checks = () => (fs.existsSync(path.join(probe, 'log')) ? fs.readFileSync(path.join(probe, 'log'), 'utf8').trim().split('\n') : []);
     cleanups.push(() => fs.rmSync(probe, { recursive: true, force: true }));
     const { agent } = await start(taskId);
     agent.launch(dockerTask({
@@ -104,9 +122,14 @@ describe('griddle-executor with Docker', () => {
       health: {
         type: 'COMMAND',
         command: { shell: true, value: 'if [ -f /probe/healthy ]; then echo ok >> /probe/log; else echo fail >> /probe/log; exit 1; fi' },
-        delay_seconds: 0, interval_seconds: 1, timeout_seconds: 5, grace_period_seconds: 1, consecutive_failures: 3,
+        delay_seconds: 0, interval_seconds: 1, timeout_seconds: 5, grace_period_seconds: 60, consecutive_failures: 3,
       },
     }));
+    // Starting up: more failures than consecutive_failures, all inside the grace period.
+    const deadline = Date.now() + 60_000;
+    while (checks().length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(checks().slice(0, 4)).toEqual(['fail', 'fail', 'fail', 'fail']);
+    fs.writeFileSync(path.join(probe, 'healthy'), '');
     await agent.waitFor((u) => u.some((s) => s.healthy === true), 'healthy');
     fs.rmSync(path.join(probe, 'healthy'));
     const failed = await agent.waitForState('TASK_FAILED');
@@ -115,36 +138,34 @@ describe('griddle-executor with Docker', () => {
     expect(failed.message).toMatch(/^health check failed: .*\(3 consecutive failures\)/);
     const transitions = agent.updates.filter((u) => u.state === 'TASK_RUNNING' && u.healthy !== undefined).map((u) => u.healthy);
     expect(transitions).toEqual([true, false]);
-    const log = fs.readFileSync(path.join(probe, 'log'), 'utf8').trim().split('\n');
+    const log = checks();
     const afterLastOk = log.slice(log.lastIndexOf('ok') + 1);
     expect(afterLastOk).toEqual(['fail', 'fail', 'fail']);
     expect(containerExists(containerName(taskId))).toBe(false);
   });
 
-  it('gives a container that traps SIGTERM its grace period, then SIGKILLs one that ignores it; both are removed', async () => {
-    const graceful = uniqueId('trap');
-    const a = await start(graceful);
-    a.agent.launch(dockerTask({ taskId: graceful, image: 'griddle/busybox:latest', killGraceMs: 10_000,
-      command: "trap 'echo got TERM; sleep 2; echo clean exit; exit 0' TERM; echo started; while true; do sleep 0.2; done" }));
-    await a.agent.waitForState('TASK_RUNNING');
+  /** Runs a busybox command, KILLs it once it runs, and returns its end and sandbox output. */
+  async function killAfterStart(prefix: string, command: string, killGraceMs: number): Promise<{ message: string; sandbox: string; gone: boolean }> {
+    const taskId = uniqueId(prefix);
+    const { agent, executor } = await start(taskId);
+    agent.launch(dockerTask({ taskId, image: 'griddle/busybox:latest', killGraceMs, command }));
+    await agent.waitForState('TASK_RUNNING');
     await new Promise((r) => setTimeout(r, 500));
-    a.agent.kill(graceful);
-    const killed = await a.agent.waitForState('TASK_KILLED');
-    expect(killed.message).toContain('exit code 0');
-    expect(readSandbox(a.executor.sandbox)).toMatch(/got TERM[\s\S]*clean exit/);
-    expect(containerExists(containerName(graceful))).toBe(false);
+    agent.kill(taskId);
+    const killed = await agent.waitForState('TASK_KILLED');
+    return { message: killed.message ?? '', sandbox: readSandbox(executor.sandbox), gone: !containerExists(containerName(taskId)) };
+  }
 
-    const stubborn = uniqueId('stubborn');
-    const b = await start(stubborn);
-    b.agent.launch(dockerTask({ taskId: stubborn, image: 'griddle/busybox:latest', killGraceMs: 1000,
-      command: "trap 'echo ignoring TERM' TERM; while true; do sleep 0.2; done" }));
-    await b.agent.waitForState('TASK_RUNNING');
-    await new Promise((r) => setTimeout(r, 500));
-    b.agent.kill(stubborn);
-    const ended = await b.agent.waitForState('TASK_KILLED');
-    expect(ended.message).toContain('exit code 137');
-    expect(readSandbox(b.executor.sandbox)).toContain('ignoring TERM');
-    expect(containerExists(containerName(stubborn))).toBe(false);
+  it('gives a container that traps SIGTERM its grace period, then SIGKILLs one that ignores it; both are removed', async () => {
+    const graceful = await killAfterStart('trap', "trap 'echo got TERM; sleep 2; echo clean exit; exit 0' TERM; while true; do sleep 0.2; done", 10_000);
+    expect(graceful.message).toContain('exit code 0');
+    expect(graceful.sandbox).toMatch(/got TERM[\s\S]*clean exit/);
+    expect(graceful.gone).toBe(true);
+
+    const stubborn = await killAfterStart('stubborn', "trap 'echo ignoring TERM' TERM; while true; do sleep 0.2; done", 1000);
+    expect(stubborn.message).toContain('exit code 137');
+    expect(stubborn.sandbox).toContain('ignoring TERM');
+    expect(stubborn.gone).toBe(true);
   });
 
   it.each([
@@ -171,7 +192,7 @@ describe('griddle-executor with Docker', () => {
   it('reports the exit code with a bounded log tail, and exit 0 as TASK_FINISHED (protobuf content type)', async () => {
     const bad = uniqueId('exit');
     const a = await start(bad);
-    a.agent.launch(dockerTask({ taskId: bad, image: 'griddle/busybox:latest', command: 'i=0; while [ $i -lt 300 ]; do echo line $i; i=$((i+1)); done; echo last words >&2; exit 3' }));
+    a.agent.launch(dockerTask({ taskId: bad, image: 'griddle/busybox:latest', command: 'i=0; while [ $i -lt 300 ]; do echo line $i; i=$((i+1)); done; sleep 0.3; echo last words >&2; exit 3' }));
     const failed = await a.agent.waitForState('TASK_FAILED');
     expect(failed.message).toMatch(/^container exited with code 3; last output: /);
     expect(failed.message).toContain('last words');

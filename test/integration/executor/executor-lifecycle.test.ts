@@ -20,11 +20,11 @@ afterEach(async () => {
   removeContainers(containers.splice(0));
 });
 
-async function start(taskId: string, opts: { checkpoint?: boolean; acknowledge?: boolean } = {}): Promise<{ agent: FakeExecutorAgent; executor: ExecutorProcess }> {
+async function start(taskId: string, opts: { checkpoint?: boolean; acknowledge?: boolean; env?: Record<string, string> } = {}): Promise<{ agent: FakeExecutorAgent; executor: ExecutorProcess }> {
   const executorId = `${taskId}-executor`;
   const agent = new FakeExecutorAgent({ frameworkId: FRAMEWORK, executorId, acknowledge: opts.acknowledge });
   await agent.start();
-  const executor = spawnExecutor({ endpoint: agent.endpoint, frameworkId: FRAMEWORK, executorId, agentId: agent.agentId, checkpoint: opts.checkpoint });
+  const executor = spawnExecutor({ endpoint: agent.endpoint, frameworkId: FRAMEWORK, executorId, agentId: agent.agentId, checkpoint: opts.checkpoint, env: opts.env });
   containers.push(containerName(taskId));
   cleanups.push(() => agent.stop(), () => executor.stop());
   return { agent, executor };
@@ -82,6 +82,34 @@ describe('griddle-executor lifecycle', () => {
     expect(containerExists(containerName(taskId))).toBe(false);
   });
 
+  it('takes a silent agent stream for a dead connection: resubscribes with checkpointing, exits without', async () => {
+    // Heartbeats every second: the watchdog fires after 5 s of silence. The fake agent keeps
+    // the connection open but sends HEARTBEAT only while `beating`.
+    const env = { EXECUTOR_AGENT_HEARTBEAT_INTERVAL: '1s' };
+    const taskId = uniqueId('silent');
+    const { agent, executor } = await start(taskId, { checkpoint: true, env });
+    agent.launch(sleepTask(taskId));
+    await agent.waitForState('TASK_RUNNING');
+    const beats = setInterval(() => agent.send({ type: 'HEARTBEAT' }), 500);
+    await new Promise((r) => setTimeout(r, 7_000));
+    clearInterval(beats);
+    expect(agent.subscribes).toHaveLength(1);
+    await agent.waitFor(() => agent.subscribes.length === 2, 'the resubscription after silence', 30_000);
+    expect(executor.output()).toContain('heartbeat intervals');
+    expect(containerExists(containerName(taskId))).toBe(true);
+    agent.kill(taskId);
+    await agent.waitForState('TASK_KILLED');
+    expect(await executor.exited).toBe(0);
+
+    const other = uniqueId('silent-nockpt');
+    const second = await start(other, { checkpoint: false, env });
+    second.agent.launch(sleepTask(other));
+    await second.agent.waitForState('TASK_RUNNING');
+    expect(await second.executor.exited).toBe(1);
+    expect(second.executor.output()).toContain('checkpointing is off');
+    expect(containerExists(containerName(other))).toBe(false);
+  });
+
   it.each(['SHUTDOWN', 'SIGTERM'] as const)('on %s stops the container within the grace period, reports TASK_KILLED and exits', async (how) => {
     const taskId = uniqueId(how.toLowerCase());
     const { agent, executor } = await start(taskId);
@@ -104,6 +132,25 @@ describe('griddle-executor lifecycle', () => {
     expect(containerExists(containerName(taskId))).toBe(true);
     const out = execFileSync(process.execPath, [EXECUTOR_MAIN, '--gc'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', GRIDDLE_LOG_JSON: '1' } });
     expect(out).toContain(containerName(taskId));
+    expect(containerExists(containerName(taskId))).toBe(false);
+  });
+
+  it('adopts the running container of its task when restarted with the same executor id', async () => {
+    const taskId = uniqueId('adopt');
+    const first = await start(taskId);
+    first.agent.launch(sleepTask(taskId));
+    await first.agent.waitForState('TASK_RUNNING');
+    const id = execFileSync('docker', ['inspect', '-f', '{{.Id}}', containerName(taskId)], { encoding: 'utf8' }).trim();
+    first.executor.child.kill('SIGKILL');
+    await first.executor.exited;
+
+    const second = await start(taskId);
+    second.agent.launch(sleepTask(taskId));
+    await second.agent.waitForState('TASK_RUNNING');
+    expect(execFileSync('docker', ['inspect', '-f', '{{.Id}}', containerName(taskId)], { encoding: 'utf8' }).trim()).toBe(id);
+    expect(second.executor.output()).toContain('adopting the running container of this task');
+    second.agent.kill(taskId);
+    await second.agent.waitForState('TASK_KILLED');
     expect(containerExists(containerName(taskId))).toBe(false);
   });
 

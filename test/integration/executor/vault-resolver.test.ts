@@ -5,7 +5,8 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { readVaultSettings, type VaultSettings } from '../../../executor/config';
 import { expandAllowList } from '../../../executor/vault-paths';
-import { resolveSecrets, type SecretRequest } from '../../../executor/vault-resolver';
+import { resolveSecrets as resolve, type SecretRequest } from '../../../executor/vault-resolver';
+import type { VaultTokenKeeper } from '../../../executor/vault-token-keeper';
 import { startVaultDevServer, type VaultDevServer } from '../../support/vault-dev-server';
 
 const SECRET = 'correct-horse-battery-staple';
@@ -15,6 +16,17 @@ const log = pino({ level: 'debug' }, new Writable({ write(chunk, _enc, cb) { log
 const allow = expandAllowList('secret/data/{service}/,secret/{service}/,kv/{service}/', { service: 'web', environment: 'prod' });
 const settings = (extra: Record<string, string>): VaultSettings => readVaultSettings({ VAULT_ADDR: vault.addr, VAULT_TIMEOUT: '2s', ...extra });
 const req = (name: string, p: string, key = 'value'): SecretRequest => ({ name, ref: { path: p, key } });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Every token keeper started is stopped after its test. */
+const keepers: VaultTokenKeeper[] = [];
+async function resolveSecrets(...args: Parameters<typeof resolve>): Promise<Map<string, string>> {
+  const { values, tokenKeeper } = await resolve(...args);
+  if (tokenKeeper) keepers.push(tokenKeeper);
+  return values;
+}
+/** The token of the latest request the executor made to Vault. */
+const lastToken = (): string => vault.requests.filter((r) => r.token).at(-1)?.token ?? '';
 
 beforeAll(async () => {
   vault = await startVaultDevServer();
@@ -27,6 +39,9 @@ beforeAll(async () => {
 afterAll(() => vault.close());
 beforeEach(() => {
   logText = '';
+});
+afterEach(() => {
+  for (const keeper of keepers.splice(0)) keeper.stop();
 });
 
 describe('Vault secrets through node-vault', () => {
@@ -95,5 +110,64 @@ describe('Vault secrets through node-vault', () => {
 
   it('fails without credentials, saying which variables to set', async () => {
     await expect(resolveSecrets([req('P', 'secret/web/db')], allow, settings({}), log)).rejects.toThrow(/set VAULT_TOKEN, VAULT_TOKEN_FILE/);
+  });
+});
+
+describe('keeping the token alive while the task runs (short TTLs)', () => {
+  it('renews a renewable token at about half its TTL, past its first TTL, until stopped', async () => {
+    const token = vault.createToken(['secret/data/web/*'], { ttl: 2 });
+    const before = vault.renewals;
+    const { values, tokenKeeper } = await resolve([req('P', 'secret/web/db', 'password')], allow, settings({ VAULT_TOKEN: token }), log);
+    expect(values.get('P')).toBe(SECRET);
+    await sleep(4_500);
+    expect(vault.tokenValid(token)).toBe(true);
+    // At launch, then about every second.
+    expect(vault.renewals - before).toBeGreaterThanOrEqual(4);
+    tokenKeeper?.stop();
+    const stoppedAt = vault.renewals;
+    await sleep(2_500);
+    expect(vault.renewals).toBe(stoppedAt);
+    expect(vault.tokenValid(token)).toBe(false);
+    expect(logText).not.toContain(token);
+    expect(logText).not.toContain(SECRET);
+  });
+
+  it('logs in again with AppRole when renewal no longer gives the full TTL (the max TTL nears)', async () => {
+    vault.addAppRole('role-short', 'sid-short', ['secret/data/web/*'], { ttl: 2, maxTtl: 3 });
+    const logins = vault.logins;
+    await resolveSecrets([req('P', 'secret/web/db', 'password')], allow, settings({ VAULT_ROLE_ID: 'role-short', VAULT_SECRET_ID: 'sid-short' }), log);
+    const first = lastToken();
+    await sleep(5_000);
+    expect(vault.logins - logins).toBeGreaterThanOrEqual(2);
+    expect(vault.tokenValid(first)).toBe(false);
+    expect(lastToken()).not.toBe(first);
+    expect(vault.tokenValid(lastToken())).toBe(true);
+    expect(logText).toContain('logged in to Vault again');
+    expect(logText).not.toContain('sid-short');
+    expect(logText).not.toContain(first);
+  });
+
+  it('logs in again with userpass when Vault refuses to renew the token', async () => {
+    vault.addUser('short-user', 'pw-short', ['secret/data/web/*'], { ttl: 2 });
+    await resolveSecrets([req('P', 'secret/web/db', 'password')], allow, settings({ VAULT_USERNAME: 'short-user', VAULT_PASSWORD: 'pw-short' }), log);
+    const first = lastToken();
+    const logins = vault.logins;
+    vault.revokeToken(first);
+    await sleep(2_500);
+    expect(vault.logins).toBeGreaterThan(logins);
+    expect(vault.tokenValid(lastToken())).toBe(true);
+    expect(logText).toMatch(/"cause":"permission denied \(403\)","msg":"Vault token renewal failed"/);
+    expect(logText).not.toContain('pw-short');
+  });
+
+  it('stops renewing a token it cannot replace once Vault refuses it', async () => {
+    const token = vault.createToken(['secret/data/web/*'], { ttl: 2 });
+    await resolveSecrets([req('P', 'secret/web/db', 'password')], allow, settings({ VAULT_TOKEN: token }), log);
+    vault.revokeToken(token);
+    await sleep(1_500);
+    const renewals = vault.requests.filter((r) => r.path === 'auth/token/renew-self').length;
+    expect(logText).toContain('no further renewal');
+    await sleep(1_500);
+    expect(vault.requests.filter((r) => r.path === 'auth/token/renew-self')).toHaveLength(renewals);
   });
 });

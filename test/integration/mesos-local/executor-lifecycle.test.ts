@@ -54,6 +54,8 @@ describe('mesos-local process containerizer with a custom executor', () => {
     expect(status.source).toBe('SOURCE_EXECUTOR');
     expect(status.uuid).toBeDefined();
     expect(status.executor_id?.value).toBe('exec-task-1');
+    expect(status.container_status?.container_id?.value).toMatch(/-c\d+-/);
+    expect(status.container_status?.executor_pid).toBe(local.pids()[0]);
 
     // Unacknowledged, the agent re-sends the very same update (same uuid).
     const again = await scheduler.next((e) => e.type === 'UPDATE' && e.update!.status.uuid === status.uuid, 10_000, 'retry');
@@ -80,6 +82,14 @@ describe('mesos-local process containerizer with a custom executor', () => {
     expect(JSON.parse(size.body)).toEqual({ data: '', offset: Buffer.byteLength(data.data) });
     const outside = await rawRequest(`${agent.url}/files/read?path=${encodeURIComponent('/etc/passwd')}`, { method: 'GET' });
     expect(outside.status).toBe(404);
+    // The finished executor stays in the agent's /state (completed) with its sandbox directory.
+    const agentState = JSON.parse((await rawRequest(`${agent.url}/state`, { method: 'GET' })).body) as {
+      completed_frameworks: { id: string; completed_executors: { id: string; directory: string; completed_tasks: { id: string; state: string }[] }[] }[];
+    };
+    const done = agentState.completed_frameworks.find((f) => f.id === scheduler.frameworkId)!.completed_executors[0];
+    expect(done.id).toBe('exec-task-1');
+    expect(fs.realpathSync(done.directory)).toBe(fs.realpathSync(sandbox));
+    expect(done.completed_tasks).toEqual([expect.objectContaining({ id: 'task-1', state: 'TASK_KILLED' })]);
     const browse = await rawRequest(`${agent.url}/files/browse?path=${encodeURIComponent(sandbox)}`, { method: 'GET' });
     expect((JSON.parse(browse.body) as { path: string }[]).map((e) => path.basename(e.path)).sort()).toEqual(['stderr', 'stdout']);
   });

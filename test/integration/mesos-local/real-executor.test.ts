@@ -19,7 +19,9 @@ const EXECUTOR = path.join(__dirname, '..', '..', '..', 'dist', 'executor', 'mai
 describe('mesos-local with the real griddle-executor', () => {
   let local: MesosLocal;
   let scheduler: TestScheduler;
+  let stopped = false;
   const taskId = `ml-real-${process.pid}-${Date.now()}`;
+  const secondTaskId = `${taskId}-b`;
 
   beforeAll(async () => {
     // Other suites on this machine use the default [31000-32000]; a random range avoids their containers.
@@ -31,16 +33,18 @@ describe('mesos-local with the real griddle-executor', () => {
 
   afterAll(async () => {
     scheduler.close();
-    await local.stop();
-    try {
-      execFileSync('docker', ['rm', '-f', `griddle-${taskId}`], { stdio: 'ignore' });
-    } catch {
-      // already gone
+    if (!stopped) await local.stop();
+    for (const id of [taskId, secondTaskId]) {
+      try {
+        execFileSync('docker', ['rm', '-f', `griddle-${id}`], { stdio: 'ignore' });
+      } catch {
+        // already gone
+      }
     }
   });
 
-  it('runs a Docker task to TASK_RUNNING and kills it to TASK_KILLED', async () => {
-    expect(fs.existsSync(EXECUTOR)).toBe(true);
+  /** Launches griddle/demo-http:1 as `id` on the next offer; resolves with its host port once RUNNING. */
+  async function launchDemo(id: string): Promise<number> {
     const offer: Offer = (await scheduler.takeOffers()).offers!.offers![0];
     const range = rangesOf(offer.resources, 'ports')[0];
     const port = range.begin + Math.floor(Math.random() * (range.end - range.begin + 1));
@@ -51,7 +55,7 @@ describe('mesos-local with the real griddle-executor', () => {
       resources: { cpus: 0.1, memoryMb: 64, numPorts: 1 },
     } as unknown as SingularityDeploy;
     const task = buildTaskInfo({
-      taskId, agentId: offer.agent_id.value, request, deploy, ports: [port], executorCmd: `node ${EXECUTOR}`,
+      taskId: id, agentId: offer.agent_id.value, request, deploy, ports: [port], executorCmd: `node ${EXECUTOR}`,
       resources: [
         { name: 'cpus', type: 'SCALAR', scalar: { value: 0.1 } }, { name: 'mem', type: 'SCALAR', scalar: { value: 64 } },
         { name: 'ports', type: 'RANGES', ranges: { range: [{ begin: port, end: port }] } },
@@ -59,10 +63,16 @@ describe('mesos-local with the real griddle-executor', () => {
     });
     const res = await scheduler.call({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [task] } }] } });
     expect(res.status).toBe(202);
-    const running = await scheduler.waitFor((e) => e.type === 'UPDATE' && e.update!.status.task_id.value === taskId
+    const running = await scheduler.waitFor((e) => e.type === 'UPDATE' && e.update!.status.task_id.value === id
       && ['TASK_RUNNING', 'TASK_FAILED', 'TASK_ERROR', 'TASK_LOST', 'TASK_DROPPED'].includes(e.update!.status.state), 60_000, 'TASK_RUNNING');
     expect(`${running.update!.status.state} ${running.update!.status.message ?? ''}`).toMatch(/^TASK_RUNNING/);
     expect(running.update!.status).toMatchObject({ state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', agent_id: offer.agent_id });
+    return port;
+  }
+
+  it('runs a Docker task to TASK_RUNNING and kills it to TASK_KILLED', async () => {
+    expect(fs.existsSync(EXECUTOR)).toBe(true);
+    const port = await launchDemo(taskId);
     let version = '';
     for (let i = 0; i < 50 && version !== '1'; i++) {
       version = await rawRequest(`http://127.0.0.1:${port}/version`, { method: 'GET' }).then((r) => r.body.trim(), () => '');
@@ -76,5 +86,15 @@ describe('mesos-local with the real griddle-executor', () => {
     // The executor exits after its terminal update is acknowledged; the agent reports it.
     await scheduler.waitFor((e) => e.type === 'FAILURE', 30_000, 'executor exit', since);
     expect(local.pids()).toEqual([]);
+  });
+
+  it('shuts its executors down when it stops, leaving no container behind', async () => {
+    await launchDemo(secondTaskId);
+    const containers = (): string => execFileSync('docker', ['ps', '-aq', '--filter', `label=griddle.task_id=${secondTaskId}`]).toString().trim();
+    expect(containers()).not.toBe('');
+    stopped = true;
+    await local.stop();
+    expect(local.pids()).toEqual([]);
+    expect(containers()).toBe('');
   });
 });

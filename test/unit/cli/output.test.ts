@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { SseParser } from '../../../cli/api/sse-parser';
 import { apiBase } from '../../../cli/api/api-client';
-import { deployProgress, progressText } from '../../../cli/commands/follow-deploy';
+import { deployProgress, progressText, withEarlyLogs } from '../../../cli/commands/follow-deploy';
 import { diffTasks, describeChange } from '../../../cli/commands/inspect';
 import { resolveUrl } from '../../../cli/commands/context';
 import { lastLines } from '../../../cli/commands/sandbox';
@@ -105,5 +105,16 @@ describe('formatting', () => {
     expect(out.startsWith('\r\u001b[2K')).toBe(true);
     expect(out).toMatch(/working.*1s/);
     expect(out.endsWith('\r\u001b[2K')).toBe(true);
+  });
+});
+
+describe('sandbox tails of a failed task', () => {
+  const early = { stdout: ['booting'], stderr: ['500'], errors: {} };
+  it.each<[string, Parameters<typeof withEarlyLogs>[0], Parameters<typeof withEarlyLogs>[1], ReturnType<typeof withEarlyLogs>]>([
+    ['readable now: as read now', { stdout: ['a'], stderr: ['b'], errors: {} }, early, { stdout: ['a'], stderr: ['b'], errors: {} }],
+    ['gone now: as read while unhealthy', { errors: { stdout: '404', stderr: '404' } }, early, { stdout: ['booting'], stderr: ['500'], errors: { stdout: '404', stderr: '404' }, early: true }],
+    ['gone and never seen', { errors: { stdout: '404' } }, undefined, { errors: { stdout: '404' } }],
+  ])('%s', (_name, now, before, expected) => {
+    expect(withEarlyLogs(now, before)).toEqual(expected);
   });
 });

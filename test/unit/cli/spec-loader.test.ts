@@ -49,6 +49,12 @@ describe('spec loader: merging', () => {
     expect(spec.singularity?.healthcheckUri).toBe('/health');
   });
 
+  it('accepts an empty environment (`dev:` with no value) and a file without `common`', () => {
+    expect(load(BASE.replace('  prod:\n', '  qa:\n  prod:\n'), 'qa').spec.resources).toEqual({ cpus: 0.5, memoryMb: 128 });
+    const noCommon = 'environments:\n  dev:\n    resources: { cpus: 1, memoryMb: 32 }\n    container: { image: x }\n';
+    expect(load(noCommon).spec.container.image).toBe('x');
+  });
+
   it('reads a `scheduler:` block as the `singularity:` block', () => {
     const { spec } = load(BASE, 'prod');
     expect(spec.resources).toEqual({ cpus: 2, memoryMb: 128, instances: 10 });
@@ -93,8 +99,8 @@ describe('spec loader: errors name file, line, column and key', () => {
   });
 
   it('reports every problem at once', () => {
-    const problems = problemsOf(BASE.replace('    cpus: 0.5', '    cpus: two').replace('      instances: 3', '      instances: -1'));
-    expect(problems.map((p) => [p.key, p.line])).toEqual([['resources.cpus', 4], ['resources.instances', 17]]);
+    const problems = problemsOf(BASE.replace('    cpus: 0.5', '    cpus: two').replace('      instances: 3', '      instances: -1').replace('ports: [8080]', 'ports: [8080, "x"]'));
+    expect(problems.map((p) => [p.key, p.line])).toEqual([['resources.cpus', 4], ['resources.instances', 17], ['container.ports.1', 8]]);
   });
 
   it('names the environments a file has when the one asked for is missing', () => {

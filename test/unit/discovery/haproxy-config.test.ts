@@ -31,7 +31,7 @@ describe('renderHaproxyConfig', () => {
     const { config, warnings } = renderHaproxyConfig(services, { bindAddress: '127.0.0.1', statsSocket: '/tmp/x.sock' });
     expect(warnings).toEqual([]);
     expect(section(config, 'frontend web-10080')).toEqual([
-      'frontend web-10080', '\tmode http', '\tbind 127.0.0.1:10080', '\tdefault_backend web-10080',
+      'frontend web-10080', '\tmode http', '\tbind 127.0.0.1:10080', '\toption idle-close-on-response', '\tdefault_backend web-10080',
     ]);
     expect(section(config, 'backend web-10080')).toEqual([
       'backend web-10080', '\tmode http', '\tretry-on conn-failure empty-response response-timeout',
@@ -39,6 +39,7 @@ describe('renderHaproxyConfig', () => {
       '\tserver 127.0.0.1-b 127.0.0.1:31002 weight 1',
       '\tserver 127.0.0.1-c 127.0.0.1:31003 weight 0',
     ]);
+    expect(section(config, 'frontend db-15432')).toEqual(['frontend db-15432', '\tmode tcp', '\tbind 127.0.0.1:15432', '\tdefault_backend db-15432']);
     expect(section(config, 'backend db-15432')).toEqual([
       'backend db-15432', '\tmode tcp', '\tserver 127.0.0.1-x 127.0.0.2:31010 weight 1',
     ]);
@@ -73,7 +74,9 @@ describe('renderHaproxyConfig', () => {
     try {
       const file = path.join(dir, 'haproxy.cfg');
       fs.writeFileSync(file, renderHaproxyConfig(services, { statsSocket: path.join(dir, 's.sock') }).config);
-      expect(execFileSync('haproxy', ['-c', '-f', file], { encoding: 'utf8' })).toContain('Configuration file is valid');
+      // Valid, and without a single warning.
+      expect(execFileSync('haproxy', ['-c', '-f', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })).toContain('Configuration file is valid');
+      expect(execFileSync('sh', ['-c', `haproxy -c -f ${file} 2>&1`], { encoding: 'utf8' })).not.toMatch(/WARNING|ALERT/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

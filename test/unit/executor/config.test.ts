@@ -47,7 +47,7 @@ describe('EXECUTOR_* settings', () => {
     expect(s).toEqual({
       contentType: 'application/json', killTaskTimeoutMs: 5000, keepFailedContainers: false, cpuLimit: true, memoryLimit: true,
       pullAttempts: 5, pullRetryDelayMs: 1000, vaultAllowedPaths: 'secret/data/{service}/,secret/{service}/', logTailBytes: 1024,
-      terminalAckTimeoutMs: 30_000,
+      terminalAckTimeoutMs: 30_000, agentHeartbeatIntervalMs: 1_800_000,
     });
   });
 
@@ -59,6 +59,8 @@ describe('EXECUTOR_* settings', () => {
     expect(s.keepFailedContainers).toBe(true);
     expect(s.cpuLimit).toBe(false);
     expect(s.killTaskTimeoutMs).toBe(12_000);
+    expect(readExecutorSettings({ EXECUTOR_AGENT_HEARTBEAT_INTERVAL: '30mins' }).agentHeartbeatIntervalMs).toBe(1_800_000);
+    expect(readExecutorSettings({ EXECUTOR_AGENT_HEARTBEAT_INTERVAL: '0' }).agentHeartbeatIntervalMs).toBe(0);
   });
 
   it('rejects bad values naming the variable', () => {

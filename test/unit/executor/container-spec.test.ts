@@ -1,4 +1,4 @@
-import { buildContainerPlan, containerName, imageTag, type ContainerContext } from '../../../executor/container-spec';
+import { buildContainerPlan, containerName, imageTag, taskCommand, type ContainerContext } from '../../../executor/container-spec';
 import type { TaskInfo } from '../../../mesos-proto';
 
 const ctx: ContainerContext = {
@@ -145,5 +145,23 @@ describe('container plan', () => {
 
   it('requires a DOCKER container', () => {
     expect(() => buildContainerPlan(task({ container: { type: 'MESOS' } }), ctx)).toThrow(/must be of type DOCKER/);
+  });
+});
+
+describe('the task command in TaskInfo.data', () => {
+  const data = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
+
+  it('reads command and env from base64 CommandInfo JSON when TaskInfo.command is absent', () => {
+    const t = task({ command: undefined, data: data({ value: 'run.sh', shell: true, environment: { variables: [{ name: 'DB_PASSWORD', value: 'vault://secret/web/db' }, { name: 'A', value: 'b' }] } }) });
+    expect(taskCommand(t)?.value).toBe('run.sh');
+    const { options } = buildContainerPlan(t, ctx);
+    expect(options.Cmd).toEqual(['run.sh']);
+    expect(envOf(options.Env).get('A')).toBe('b');
+    expect(envOf(options.Env).get('DB_PASSWORD')).toBe('s3cret');
+  });
+
+  it('says what TaskInfo.data must hold when it is not a CommandInfo', () => {
+    expect(() => taskCommand(task({ command: undefined, data: Buffer.from('not json').toString('base64') }))).toThrow(/TaskInfo.data must be base64 of a CommandInfo/);
+    expect(() => taskCommand(task({ command: undefined, data: data({ shell: 'yes' }) }))).toThrow(/TaskInfo.data.shell: expecting a JSON boolean/);
   });
 });

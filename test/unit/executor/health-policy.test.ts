@@ -1,4 +1,5 @@
-import { HealthChecker, type Clock } from '../../../executor/health-checker';
+import { HealthChecker } from '../../../executor/health-checker';
+import { ManualTimers } from '../../support/manual-timers';
 import { HealthPolicy, healthPolicyOptions } from '../../../executor/health-policy';
 
 describe('health policy', () => {
@@ -33,40 +34,9 @@ describe('health policy', () => {
   });
 });
 
-class FakeClock implements Clock {
-  time = 0;
-  private timers: { at: number; fn: () => void; id: number }[] = [];
-  private next = 1;
-  now(): number {
-    return this.time;
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = this.next++;
-    this.timers.push({ at: this.time + ms, fn, id });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers = this.timers.filter((t) => t.id !== handle);
-  }
-  /** Advances time, firing due timers and letting their promises settle. */
-  async advance(ms: number): Promise<void> {
-    const end = this.time + ms;
-    for (;;) {
-      this.timers.sort((a, b) => a.at - b.at);
-      const due = this.timers[0];
-      if (!due || due.at > end) break;
-      this.timers.shift();
-      this.time = due.at;
-      due.fn();
-      for (let i = 0; i < 5; i++) await Promise.resolve();
-    }
-    this.time = end;
-  }
-}
-
 describe('health checker schedule', () => {
   it('checks after the delay, every interval, and reports changes and exhaustion', async () => {
-    const clock = new FakeClock();
+    const clock = new ManualTimers();
     const results = [true, true, false, false, false, true];
     const probeTimes: number[] = [];
     const changes: boolean[] = [];
@@ -81,9 +51,9 @@ describe('health checker schedule', () => {
       clock,
     );
     checker.start();
-    await clock.advance(4999);
+    await clock.advanceAsync(4999);
     expect(probeTimes).toEqual([]);
-    await clock.advance(20_000);
+    await clock.advanceAsync(20_000);
     expect(probeTimes).toEqual([5000, 6000, 7000, 8000, 9000]);
     expect(changes).toEqual([true, false]);
     expect(exhausted).toEqual([3]);
@@ -91,7 +61,7 @@ describe('health checker schedule', () => {
   });
 
   it('stops checking once stopped', async () => {
-    const clock = new FakeClock();
+    const clock = new ManualTimers();
     let probes = 0;
     const checker = new HealthChecker(
       { delayMs: 0, intervalMs: 1000, timeoutMs: 500, gracePeriodMs: 0, consecutiveFailures: 3 },
@@ -100,9 +70,9 @@ describe('health checker schedule', () => {
       clock,
     );
     checker.start();
-    await clock.advance(2500);
+    await clock.advanceAsync(2500);
     checker.stop();
-    await clock.advance(10_000);
+    await clock.advanceAsync(10_000);
     expect(probes).toBe(3);
   });
 });

@@ -1,5 +1,4 @@
-import { demultiplex } from '../../../executor/docker-engine';
-import { RedactingStream, redact } from '../../../executor/secret-redaction';
+import { OutputTail, RedactingStream, redact } from '../../../executor/secret-redaction';
 import { UpdateTracker, resubscribeDelayMs } from '../../../executor/update-tracker';
 import type { TaskInfo, TaskStatus } from '../../../mesos-proto';
 
@@ -51,17 +50,20 @@ describe('secret redaction', () => {
   });
 });
 
-describe('docker log demultiplexing', () => {
-  it('splits frames into stdout and stderr', () => {
-    const frame = (kind: number, text: string) => {
-      const body = Buffer.from(text);
-      const header = Buffer.alloc(8);
-      header[0] = kind;
-      header.writeUInt32BE(body.length, 4);
-      return Buffer.concat([header, body]);
-    };
-    const { stdout, stderr } = demultiplex(Buffer.concat([frame(1, 'out1 '), frame(2, 'err'), frame(1, 'out2')]));
-    expect(stdout.toString()).toBe('out1 out2');
-    expect(stderr.toString()).toBe('err');
+describe('output tail', () => {
+  it('keeps the last bytes, cut on a character boundary', () => {
+    for (const [max, expected] of [[8, '…cdéfgh'], [5, '…fgh']] as const) {
+      const tail = new OutputTail(max);
+      tail.push(Buffer.from('0123456789'));
+      tail.push(Buffer.from('abcdé'));
+      tail.push(Buffer.from('fgh\n'));
+      expect(tail.text()).toBe(expected);
+    }
+  });
+
+  it('returns short output whole', () => {
+    const tail = new OutputTail(100);
+    tail.push(Buffer.from('last words\n'));
+    expect(tail.text()).toBe('last words');
   });
 });

@@ -58,6 +58,13 @@ describe('validateAccept', () => {
       [task('neg', 'cpus:1', { resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: -1 } }] }), /invalid resources/],
       [task('hc', 'cpus:1', { health_check: { type: 'HTTP' } }), /invalid health check/],
       [task('kp', 'cpus:1', { kill_policy: { grace_period: { nanoseconds: -5 } } }), /must be non-negative/],
+      [task('env', 'cpus:1', { command: { value: 'x', environment: { variables: [{ name: 'A' }] } } }), /Environment variable 'A' of type 'VALUE' must have a value set/],
+      [task('env2', 'cpus:1', { command: { value: 'x', environment: { variables: [{ name: 'A', type: 'UNKNOWN', value: 'v' }] } } }), /type 'UNKNOWN' is not allowed/],
+      [task('dock', 'cpus:1', { container: { type: 'DOCKER' } }), /DockerInfo 'docker' is not set for DOCKER typed ContainerInfo/],
+      [task('dname', 'cpus:1', { container: { type: 'DOCKER', docker: { image: 'i', parameters: [{ key: 'name', value: 'n' }] } } }), /must not be 'name'/],
+      [task('hpath', 'cpus:1', { health_check: { type: 'HTTP', http: { port: 80, path: 'health' } } }), /must start with '\/'/],
+      [task('hscheme', 'cpus:1', { health_check: { type: 'HTTP', http: { port: 80, scheme: 'ftp' } } }), /Unsupported HTTP health check scheme: 'ftp'/],
+      [task('hneg', 'cpus:1', { health_check: { type: 'TCP', tcp: { port: 80 }, interval_seconds: -1 } }), /'interval_seconds' to be non-negative/],
       [task('fw', 'cpus:1', { command: undefined, executor: { executor_id: { value: 'e' }, framework_id: { value: 'g' }, command: { value: 'x' } } }), /invalid FrameworkID/],
     ];
     for (const [t, message] of cases) {

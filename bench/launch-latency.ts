@@ -1,0 +1,112 @@
+/**
+ * Launch latency of griddle-executor: the median time from LAUNCH to TASK_RUNNING for
+ * `griddle/demo-http:1`, against the physical baseline measured in the same run — a plain
+ * `docker run -d` of the same image — plus the executor's resident memory while its task runs.
+ * Prints one JSON object. Run after `npm run build`: `node dist/bench/launch-latency.js [runs]`.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import { promisify } from 'node:util';
+import { containerName } from '../executor/container-spec';
+import { FakeExecutorAgent } from '../test/support/fake-executor-agent';
+import { spawnExecutor } from '../test/support/executor-process';
+import { dockerTask, freePort, removeContainers, uniqueId } from '../test/support/executor-tasks';
+import { startVaultDevServer, type VaultDevServer } from '../test/support/vault-dev-server';
+
+const run = promisify(execFile);
+const IMAGE = 'griddle/demo-http:1';
+const FRAMEWORK = 'griddle-bench';
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const tenth = (mb: number): number => Math.round(mb * 10) / 10;
+
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return tenth(kb / 1024);
+}
+
+async function dockerRunMs(): Promise<number> {
+  const name = uniqueId('griddle-bench-plain');
+  const port = await freePort();
+  const started = process.hrtime.bigint();
+  await run('docker', ['run', '-d', '--name', name, '-p', `${port}:8080`, IMAGE]);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  removeContainers([name]);
+  return ms;
+}
+
+async function executorLaunch(vault: VaultDevServer | null): Promise<{ ms: number; rssMb: number }> {
+  const taskId = uniqueId('bench');
+  const executorId = `${taskId}-executor`;
+  const agent = new FakeExecutorAgent({ frameworkId: FRAMEWORK, executorId });
+  await agent.start();
+  const executor = spawnExecutor({
+    endpoint: agent.endpoint, frameworkId: FRAMEWORK, executorId, agentId: agent.agentId,
+    env: vault ? { VAULT_ADDR: vault.addr, VAULT_TOKEN: vault.rootToken } : {},
+  });
+  try {
+    await agent.waitFor(() => agent.subscribes.length > 0, 'SUBSCRIBE', 30_000);
+    const port = await freePort();
+    const started = process.hrtime.bigint();
+    agent.launch(dockerTask({ taskId, image: IMAGE, ports: [[8080, port]], env: vault ? { DB: 'vault://secret/web/db?key=password' } : {} }));
+    await agent.waitForState('TASK_RUNNING');
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    await new Promise((r) => setTimeout(r, 300));
+    const rss = rssMb(executor.child.pid as number);
+    agent.kill(taskId);
+    await agent.waitForState('TASK_KILLED');
+    await executor.exited;
+    return { ms, rssMb: rss };
+  } finally {
+    await executor.stop();
+    await agent.stop();
+    removeContainers([containerName(taskId)]);
+  }
+}
+
+async function main(): Promise<void> {
+  const runs = Math.max(10, Number(process.argv[2] ?? 10));
+  // Warm both paths once (image layers and page cache) so neither pays a first-run cost.
+  await dockerRunMs();
+  await executorLaunch(null);
+  const plain: number[] = [];
+  const executor: number[] = [];
+  const rss: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    plain.push(await dockerRunMs());
+    const r = await executorLaunch(null);
+    executor.push(r.ms);
+    rss.push(r.rssMb);
+  }
+  const vault = await startVaultDevServer();
+  vault.mountKv('secret', 2);
+  vault.putSecret('secret/web/db', { password: 'bench' });
+  // Three samples: a single RSS reading of one process is too noisy to compare with a target.
+  const withVault: number[] = [];
+  for (let i = 0; i < 3; i++) withVault.push((await executorLaunch(vault)).rssMb);
+  await vault.close();
+  const medianExecutor = median(executor);
+  const medianPlain = median(plain);
+  process.stdout.write(`${JSON.stringify({
+    benchmark: 'launch-latency',
+    image: IMAGE,
+    runs,
+    executor_launch_to_running_ms: { median: Math.round(medianExecutor), all: executor.map(Math.round) },
+    docker_run_d_ms: { median: Math.round(medianPlain), all: plain.map(Math.round) },
+    ratio: Math.round((medianExecutor / medianPlain) * 100) / 100,
+    ratio_target: 1.5,
+    executor_rss_mb: { max: Math.max(...rss), median: tenth(median(rss)), with_vault_secret: { median: tenth(median(withVault)), all: withVault } },
+    rss_target_mb: 60,
+  }, null, 2)}\n`);
+}
+
+main().then(() => process.exit(0), (err: Error) => {
+  process.stderr.write(`launch-latency failed: ${err.stack ?? err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,176 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { REPO_ROOT } from '../support/run-griddle';
+
+/**
+ * The deploy CLI against the whole local stack (what `npm start` runs): griddle-mesos-local
+ * with 3 agents running the real executor and Docker, and griddle-scheduler, each on ports of
+ * its own, driven through the `griddle` binary.
+ */
+const exec = promisify(execFile);
+const dist = (p: string): string => path.join(REPO_ROOT, 'dist', p);
+const SPECS = path.join(REPO_ROOT, 'deploy-specs');
+const STEP_TIMEOUT = 300_000;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function startProcess(args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string) => void): ChildProcess {
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, GRIDDLE_LOG_JSON: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let buffered = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    buffered += d.toString();
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const l of lines) onLine?.(l);
+  });
+  child.stderr?.resume();
+  return child;
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000}s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function stopProcess(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.once('exit', () => { clearTimeout(timer); resolve(); });
+    child.kill('SIGTERM');
+  });
+}
+
+interface Run { code: number; stdout: string; stderr: string }
+
+describe('griddle on the local stack', () => {
+  let master: ChildProcess | undefined;
+  let scheduler: ChildProcess | undefined;
+  let workDir: string;
+  let api: string;
+  const seenTasks = new Set<string>();
+
+  const griddle = async (args: string[], specs = SPECS): Promise<Run> => {
+    try {
+      const { stdout, stderr } = await exec(process.execPath, [dist('cli/main.js'), ...args], {
+        env: { ...process.env, GRIDDLE_URL: api, GRIDDLE_CONFIG_REPOSITORY: specs }, maxBuffer: 16 * 1024 * 1024, timeout: STEP_TIMEOUT,
+      });
+      return { code: 0, stdout, stderr };
+    } catch (e) {
+      const err = e as { code?: number; stdout?: string; stderr?: string };
+      return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+    }
+  };
+  const getJson = async (p: string): Promise<unknown> => (await fetch(`${api}/api${p}`)).json();
+  interface Status { activeDeployId: string | null; tasks: { taskId: string; deployId: string; state: string; healthy?: boolean }[] }
+  const status = async (): Promise<Status> => {
+    const run = await griddle(['status', 'demo-http', '-e', 'dev', '--json']);
+    expect(run.code).toBe(0);
+    const parsed = JSON.parse(run.stdout) as Status;
+    for (const t of parsed.tasks) seenTasks.add(t.taskId);
+    return parsed;
+  };
+  const activeImage = async (): Promise<string | undefined> => {
+    const parent = (await getJson('/requests/request/dev_demo_http')) as { activeDeploy?: { containerInfo?: { docker?: { image?: string } } } };
+    return parent.activeDeploy?.containerInfo?.docker?.image;
+  };
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(path.join(os.tmpdir(), 'griddle-cli-e2e-'));
+    let masterUrl: string | undefined;
+    master = startProcess([dist('mesos-local/main.js'), '--port', '0', '--agents', '3', '--containerizer', 'process', '--work-dir', path.join(workDir, 'mesos')], {},
+      (line) => { masterUrl ??= /"masterUrl":"([^"]+)"/.exec(line)?.[1]; });
+    const url = await waitFor('mesos-local start', async () => masterUrl, 60_000);
+    const [port, discoveryPort, grpcPort] = [await freePort(), await freePort(), await freePort()];
+    api = `http://127.0.0.1:${port}`;
+    scheduler = startProcess([dist('scheduler/main.js'), '--master', url, '--state-dir', path.join(workDir, 'state'),
+      '--port', String(port), '--discovery-port', String(discoveryPort), '--grpc-port', String(grpcPort)], {});
+    await waitFor('scheduler /healthz', async () => ((await fetch(`${api}/healthz`)).ok ? true : undefined), 60_000);
+  }, 180_000);
+
+  afterAll(async () => {
+    await stopProcess(scheduler);
+    await stopProcess(master);
+    // Nothing of ours may outlive the test, even if an executor was killed mid-way.
+    for (const taskId of seenTasks) {
+      const { stdout } = await exec('docker', ['ps', '-aq', '--filter', `label=griddle.task_id=${taskId}`]).catch(() => ({ stdout: '' }));
+      const ids = stdout.split('\n').filter(Boolean);
+      if (ids.length) await exec('docker', ['rm', '-f', ...ids]).catch(() => undefined);
+    }
+    await rm(workDir, { recursive: true, force: true });
+  }, 120_000);
+
+  it('release demo-http -e dev -t 1 exits 0 with 3 healthy tasks, and status --json parses', async () => {
+    const run = await griddle(['release', 'demo-http', '-e', 'dev', '-t', '1']);
+    expect(run.stdout + run.stderr).toMatch(/release 1_[0-9a-f]{7} succeeded/);
+    expect(run.code).toBe(0);
+    const s = await status();
+    const running = s.tasks.filter((t) => t.deployId === s.activeDeployId && t.state === 'TASK_RUNNING' && t.healthy === true);
+    expect(running).toHaveLength(3);
+    expect(await activeImage()).toBe('griddle/demo-http:1');
+  }, STEP_TIMEOUT);
+
+  it('release --dry-run changes nothing', async () => {
+    const snapshot = async (): Promise<string> => JSON.stringify([
+      await getJson('/requests/request/dev_demo_http'),
+      ((await getJson('/tasks/active')) as { taskId: { id: string } }[]).map((t) => t.taskId.id).sort(),
+      ((await getJson('/history/request/dev_demo_http/deploys')) as unknown[]).length,
+    ]);
+    const before = await snapshot();
+    const run = await griddle(['release', 'demo-http', '-e', 'dev', '-t', '2', '--dry-run']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('~ containerInfo.docker.image: "griddle/demo-http:1" → "griddle/demo-http:2"');
+    expect(await snapshot()).toBe(before);
+  }, STEP_TIMEOUT);
+
+  it('a release whose health check fails exits 1, prints the sandbox tail, and deploy 1 keeps running', async () => {
+    const specs = await mkdtemp(path.join(os.tmpdir(), 'griddle-cli-e2e-specs-'));
+    try {
+      const spec = (await readFile(path.join(SPECS, 'demo-http.yml'), 'utf8'))
+        .replace('healthcheckUri: /health', 'healthcheckUri: /no-such-page')
+        .replace('deployHealthTimeoutSeconds: 60', 'deployHealthTimeoutSeconds: 30');
+      await writeFile(path.join(specs, 'demo-http.yml'), spec);
+      const run = await griddle(['release', 'demo-http', '-e', 'dev', '-t', '2'], specs);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/release 2_[0-9a-f]{7} (FAILED|OVERDUE)/);
+      expect(run.stdout).toMatch(/--- stdout of \S+ \(last lines[^)]*\) ---\n[\s\S]*demo-http 2 listening on 8080/);
+      expect(run.stdout).toMatch(/--- stderr of /);
+    } finally {
+      await rm(specs, { recursive: true, force: true });
+    }
+    expect(await activeImage()).toBe('griddle/demo-http:1');
+    const s = await status();
+    expect(s.tasks.filter((t) => t.deployId === s.activeDeployId && t.state === 'TASK_RUNNING')).toHaveLength(3);
+  }, STEP_TIMEOUT);
+
+  it('rollback brings the previous deploy back', async () => {
+    expect((await griddle(['release', 'demo-http', '-e', 'dev', '-t', '2'])).code).toBe(0);
+    expect(await activeImage()).toBe('griddle/demo-http:2');
+    await status();
+    const run = await griddle(['rollback', 'demo-http', '-e', 'dev']);
+    expect(run.stdout + run.stderr).toMatch(/rollback \S+ succeeded/);
+    expect(run.code).toBe(0);
+    expect(await activeImage()).toBe('griddle/demo-http:1');
+    const s = await status();
+    const healthy = s.tasks.filter((t) => t.deployId === s.activeDeployId && t.state === 'TASK_RUNNING' && t.healthy === true);
+    expect(healthy).toHaveLength(3);
+  }, STEP_TIMEOUT);
+});
