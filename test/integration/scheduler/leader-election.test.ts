@@ -1,16 +1,8 @@
-import { createLogger } from '../../../common/logger';
 import { LeaderElection } from '../../../scheduler/ha';
+import { quietLogger, until } from './cluster-harness';
 import { PrivateZooKeeper } from './private-zookeeper';
 
-const log = createLogger('test-election');
-
-async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const log = quietLogger('test-election');
 
 describe('LeaderElection against a ZooKeeper that restarts', () => {
   let zk: PrivateZooKeeper;
