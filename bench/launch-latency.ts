@@ -10,7 +10,8 @@ import { promisify } from 'node:util';
 import { containerName } from '../executor/container-spec';
 import { FakeExecutorAgent } from '../test/support/fake-executor-agent';
 import { spawnExecutor } from '../test/support/executor-process';
-import { dockerTask, freePort, removeContainers, uniqueId } from '../test/support/executor-tasks';
+import { dockerTask, removeContainers, uniqueId } from '../test/support/executor-tasks';
+import { freePort } from '../test/support/free-port';
 import { startVaultDevServer, type VaultDevServer } from '../test/support/vault-dev-server';
 
 const run = promisify(execFile);

@@ -14,7 +14,9 @@ import { createDiscovery, type CatalogChange, type Discovery } from '../../../sc
 import type { TaskRecord } from '../../../scheduler/model';
 import { SchedulerDouble } from '../../unit/discovery/scheduler-double';
 import { demoTaskInfo, taskRecord } from '../../unit/discovery/task-fixtures';
-import { freePort, loadLoop, until } from './traffic';
+import { freePort } from '../../support/free-port';
+import { until } from '../../support/until';
+import { loadLoop } from './traffic';
 
 const log = pino({ level: 'silent' });
 
