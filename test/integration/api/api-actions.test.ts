@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { followEvents, type ApiEvent } from '../../support/sse-client';
 import { call, type Harness, startHarness } from './api-harness';
 
 type Json = Record<string, unknown>;
@@ -295,28 +296,17 @@ describe('one-shot requests', () => {
 });
 
 describe('events (SSE)', () => {
-  function readEvents(path: string, headers: Record<string, string>, until: (events: { id: number; event: string; data: Json }[]) => boolean): Promise<{ id: number; event: string; data: Json }[]> {
+  function readEvents(path: string, headers: Record<string, string>, until: (events: ApiEvent[]) => boolean): Promise<ApiEvent[]> {
     return new Promise((resolve, reject) => {
-      const url = new URL(`${h.url}${path}`);
-      const events: { id: number; event: string; data: Json }[] = [];
-      const req = http.get({ host: url.hostname, port: url.port, path: url.pathname + url.search, headers }, (res) => {
-        let buf = '';
-        res.on('data', (chunk: Buffer) => {
-          buf += chunk.toString();
-          let i: number;
-          while ((i = buf.indexOf('\n\n')) >= 0) {
-            const block = buf.slice(0, i);
-            buf = buf.slice(i + 2);
-            const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':') && l.includes(': ')).map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)]));
-            if (fields.data && fields.id) events.push({ id: Number(fields.id), event: fields.event, data: JSON.parse(fields.data) as Json });
-          }
-          if (until(events)) {
-            req.destroy();
-            resolve(events);
-          }
-        });
+      const stream = followEvents(`${h.url}${path}`, {
+        headers,
+        onEvents: (events) => {
+          if (!until(events)) return;
+          stream.stop();
+          resolve(events);
+        },
+        onError: (err) => (err.message.includes('socket hang up') ? resolve(stream.events) : reject(err)),
       });
-      req.on('error', (err) => (err.message.includes('socket hang up') ? resolve(events) : reject(err)));
     });
   }
 
