@@ -2,11 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { followEvents, type ApiEvent } from '../../support/sse-client';
-import { call, type Harness, startHarness } from './api-harness';
-
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => v as Json;
-const arr = (v: unknown): Json[] => v as Json[];
+import { arr, call, type Harness, type Json, obj, startHarness } from './api-harness';
 
 let h: Harness;
 beforeAll(async () => {

@@ -84,6 +84,11 @@ export class SimCluster {
   }
 }
 
+/** A JSON answer, read without a schema: tests assert on the fields they name. */
+export type Json = Record<string, unknown>;
+export const obj = (v: unknown): Json => v as Json;
+export const arr = (v: unknown): Json[] => v as Json[];
+
 export interface Harness {
   url: string;
   scheduler: Scheduler;
