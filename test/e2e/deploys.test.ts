@@ -75,6 +75,7 @@ beforeAll(async () => {
   api = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   sse = followEvents(`${api}/api/events?requestId=${REQUEST_ID}`);
   events = sse.events;
+  await sse.opened;
 });
 
 afterAll(async () => {

@@ -7,6 +7,8 @@ export interface ApiEvent { id: number; event: string; data: Record<string, unkn
 export interface EventFollower {
   /** Every event with an id received so far, in order. */
   events: ApiEvent[];
+  /** Resolves once the server answered: events published from then on are received. */
+  opened: Promise<void>;
   stop(): void;
 }
 
@@ -20,7 +22,10 @@ export function followEvents(url: string, options: {
   const events: ApiEvent[] = [];
   const parser = new SseParser();
   let stopped = false;
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => (open = resolve));
   const req = http.get(url, { headers: options.headers ?? {} }, (res) => {
+    open();
     res.setEncoding('utf8');
     res.on('data', (chunk: string) => {
       for (const e of parser.push(chunk)) {
@@ -34,6 +39,7 @@ export function followEvents(url: string, options: {
   });
   return {
     events,
+    opened,
     stop() {
       stopped = true;
       req.destroy();
