@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../cli';
-
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+import { REPO_ROOT } from './repo-root';
 
 /**
  * Nmesos's example specs live in `../shared/reference/nmesos-examples` relative to the repo

@@ -4,7 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { nmesosExamplesDir, REPO_ROOT, runGriddle } from '../../support/run-griddle';
+import { REPO_ROOT } from '../../support/repo-root';
+import { nmesosExamplesDir, runGriddle } from '../../support/run-griddle';
 import { until } from '../../support/until';
 import { startStandIn, type StandIn } from '../../support/singularity-stand-in';
 
