@@ -10,7 +10,7 @@ import { ZkSession, ZkStateStore } from '../../../scheduler/state';
 import type { TaskRecord } from '../../../scheduler/model';
 import { until } from '../../support/until';
 import { removeTree, uniqueRoot, ZK_HOSTS } from '../../support/zookeeper';
-import { taskRecord } from '../../unit/discovery/task-fixtures';
+import { taskRecord } from '../../support/task-fixtures';
 
 const log = pino({ level: 'silent' });
 

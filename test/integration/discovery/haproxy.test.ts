@@ -13,7 +13,7 @@ import { runHaproxy, type AppliedEvent, type HaproxyRunner, type RejectedEvent }
 import { createDiscovery, type CatalogChange, type Discovery } from '../../../scheduler/discovery';
 import type { TaskRecord } from '../../../scheduler/model';
 import { SchedulerDouble } from '../../unit/discovery/scheduler-double';
-import { demoTaskInfo, taskRecord } from '../../unit/discovery/task-fixtures';
+import { demoTaskInfo, taskRecord } from '../../support/task-fixtures';
 import { freePort } from '../../support/free-port';
 import { until } from '../../support/until';
 import { loadLoop } from './traffic';

@@ -4,7 +4,7 @@ import {
   Catalog, createDiscoveryClient, DISCOVERY_SERVICE, servicesByName, startGrpcListener, startSidecarListener,
   type GrpcListener, type SidecarListener, type SidecarServices, type SidecarServicesByName, type WatchEvent,
 } from '../../../scheduler/discovery';
-import { taskRecord } from '../../unit/discovery/task-fixtures';
+import { taskRecord } from '../../support/task-fixtures';
 import { until } from '../../support/until';
 
 /** Reads newline-delimited JSON documents from a long-lived HTTP response. */
