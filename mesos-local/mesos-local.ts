@@ -8,7 +8,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { isIP, type AddressInfo } from 'node:net';
-import { createLogger, type Logger } from '../common/logger';
+import { createLogger, type Logger } from '../common';
 import { parseAttributes, parseResources } from '../mesos-proto';
 import { Agent, type AgentDescription, type ContainerizerKind } from './agent';
 import { agentResources } from './agent-resources';

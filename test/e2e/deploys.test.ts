@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createLogger } from '../../common/logger';
+import { createLogger } from '../../common';
 import { startMesosLocal, type MesosLocal } from '../../mesos-local';
 import { runScheduler, type RunningScheduler } from '../../scheduler/main';
 import { ensureBuilt } from '../support/executor-process';

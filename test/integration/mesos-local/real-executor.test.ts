@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { createLogger } from '../../../common/logger';
+import { createLogger } from '../../../common';
 import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
 import { rangesOf, type Offer } from '../../../mesos-proto';
 import { buildTaskInfo } from '../../../scheduler/core';
