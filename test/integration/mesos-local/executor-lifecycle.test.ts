@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
-import { createLogger } from '../../../common/logger';
+import { createLogger } from '../../../common';
 import http from 'node:http';
 import { CONTENT_TYPE_PROTOBUF, decode, encode, RecordIODecoder, type ExecutorEvent, type Offer, type SchedulerEvent, type TaskInfo } from '../../../mesos-proto';
 import { rawRequest, TestScheduler } from '../../support/mesos-test-scheduler';
