@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { followEvents, type ApiEvent, type EventFollower } from '../../support/sse-client';
-import { arr, call, type Harness, type Json, obj, startHarness } from './api-harness';
+import { arr, call, type Harness, type Json, obj, startHarness } from '../../support/api-harness';
 
 let h: Harness;
 beforeAll(async () => {

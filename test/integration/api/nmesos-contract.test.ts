@@ -1,4 +1,4 @@
-import { arr, call, type Harness, type Json, obj, startHarness } from './api-harness';
+import { arr, call, type Harness, type Json, obj, startHarness } from '../../support/api-harness';
 
 /**
  * Every call Nmesos makes (SINGULARITY-API.md's list), with the JSON Nmesos's upickle models

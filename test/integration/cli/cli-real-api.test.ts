@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { convert } from '../../../cli/convert/to-singularity';
 import { loadSpec } from '../../../cli/spec/spec-loader';
-import { startHarness, type Harness } from '../api/api-harness';
+import { startHarness, type Harness } from '../../support/api-harness';
 import { REPO_ROOT } from '../../support/repo-root';
 import { runGriddle } from '../../support/run-griddle';
 
