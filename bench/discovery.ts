@@ -17,9 +17,8 @@ import protobuf from 'protobufjs';
 import { renderHaproxyConfig } from '../cli/haproxy';
 import { Scheduler } from '../scheduler/core';
 import {
-  createDiscovery, createDiscoveryClient, discoveryProtoPath, servicesByName, toChangeMessage, type WatchEvent,
+  createDiscovery, createDiscoveryClient, discoveryProtoPath, servicesByName, ServicesDocument, toChangeMessage, type WatchEvent,
 } from '../scheduler/discovery';
-import { ServicesDocument } from '../scheduler/discovery/services-document';
 import type { TaskRecord } from '../scheduler/model';
 import { MemoryStateStore } from '../scheduler/state';
 

@@ -7,10 +7,11 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { promisify } from 'node:util';
-import { containerName } from '../executor/container-spec';
+import { containerName } from '../executor';
 import { FakeExecutorAgent } from '../test/support/fake-executor-agent';
 import { spawnExecutor } from '../test/support/executor-process';
-import { dockerTask, freePort, removeContainers, uniqueId } from '../test/support/executor-tasks';
+import { dockerTask, removeContainers, uniqueId } from '../test/support/executor-tasks';
+import { freePort } from '../test/support/free-port';
 import { startVaultDevServer, type VaultDevServer } from '../test/support/vault-dev-server';
 
 const run = promisify(execFile);

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { createLogger } from '../common/logger';
+import { createLogger } from '../common';
 import { startMesosLocal } from '../mesos-local';
 import {
   CONTENT_TYPE_JSON, CONTENT_TYPE_PROTOBUF, decode, encode, encodeRecord, RecordIODecoder,

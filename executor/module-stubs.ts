@@ -5,7 +5,7 @@
  */
 import Module from 'node:module';
 
-export function replaceModule(file: string, exports: unknown): void {
+function replaceModule(file: string, exports: unknown): void {
   if (require.cache[file]) return;
   const replacement = new Module(file);
   replacement.filename = file;

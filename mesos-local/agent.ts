@@ -7,8 +7,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { isIP, type AddressInfo } from 'node:net';
-import { systemClock, type Clock } from '../common/clock';
-import type { Logger } from '../common/logger';
+import { systemClock, type Clock, type Logger } from '../common';
 import {
   attributeText, formatMesosDuration, isTerminalState, isValidUuidBase64, newUuidBase64, resourcesToStateJson,
   type AgentInfo, type Attribute, type ExecutorCall, type ExecutorEvent, type ExecutorInfo, type FrameworkInfo,

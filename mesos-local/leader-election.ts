@@ -4,7 +4,7 @@
  * as JSON; the lowest sequence leads. Schedulers detect the leader from the same znodes.
  */
 import zookeeper from 'node-zookeeper-client';
-import type { Logger } from '../common/logger';
+import type { Logger } from '../common';
 import type { MasterInfo } from '../mesos-proto';
 import type { Leadership } from './master-http';
 

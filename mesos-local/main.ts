@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** `griddle-mesos-local`: a Mesos-compatible master and agents on this machine. */
 import { Command, InvalidArgumentError } from 'commander';
-import { createLogger } from '../common/logger';
+import { createLogger } from '../common';
 import { DEFAULT_RESOURCES, startMesosLocal } from './mesos-local';
 
 function integer(name: string, min: number) {

@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../common/logger';
+import type { Logger } from '../common';
 import { isValidUuidBase64, type MasterInfo, type SchedulerCall } from '../mesos-proto';
 import { decodeCall, EventStream, HttpError, negotiateAccept, readBody, reply, replyError, replyJson } from './http-call';
 import type { FrameworkConnection, Master } from './master';

@@ -6,8 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import { systemClock, type Clock } from '../common/clock';
-import type { Logger } from '../common/logger';
+import { systemClock, type Clock, type Logger } from '../common';
 import {
   isTerminalState, addResources,
   type Attribute, type ExecutorInfo, type FrameworkInfo, type KillPolicy, type MasterInfo, type Offer,

@@ -8,7 +8,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { isIP, type AddressInfo } from 'node:net';
-import { createLogger, type Logger } from '../common/logger';
+import { createLogger, type Logger } from '../common';
 import { parseAttributes, parseResources } from '../mesos-proto';
 import { Agent, type AgentDescription, type ContainerizerKind } from './agent';
 import { agentResources } from './agent-resources';
@@ -109,18 +109,20 @@ export async function startMesosLocal(options: MesosLocalOptions = {}): Promise<
     });
     agents.set(id, agent);
   }
-  const closeServer = (): Promise<void> => new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-  try {
-    await Promise.all([...agents.values()].map((a) => a.start()));
-  } catch (err) {
+  const teardown = async (): Promise<void> => {
     master.stop();
     await election?.close();
     await Promise.all([...agents.values()].map((a) => a.destroy()));
-    await closeServer();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
     if (ownWorkDir) fs.rmSync(workDir, { recursive: true, force: true });
+  };
+  try {
+    await Promise.all([...agents.values()].map((a) => a.start()));
+  } catch (err) {
+    await teardown();
     const code = (err as NodeJS.ErrnoException).code;
     throw new Error(code === 'EADDRINUSE' ? `an agent port is already in use (agents listen on --port + 1 ...; choose another --port): ${(err as Error).message}` : (err as Error).message, { cause: err });
   }
@@ -135,13 +137,7 @@ export async function startMesosLocal(options: MesosLocalOptions = {}): Promise<
     masterUrl: `http://${hostname}:${port}`,
     agents: [...agents.values()].map((a) => a.describe()),
     isLeader: () => leadership.isLeader(),
-    async stop() {
-      master.stop();
-      await election?.close();
-      await Promise.all([...agents.values()].map((a) => a.destroy()));
-      await closeServer();
-      if (ownWorkDir) fs.rmSync(workDir, { recursive: true, force: true });
-    },
+    stop: teardown,
     stopAgent: (id) => agentOf(id).stop(),
     startAgent: (id) => agentOf(id).start(),
     partitionAgent: (id) => agentOf(id).partition(),

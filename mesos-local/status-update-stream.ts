@@ -4,7 +4,7 @@
  * STATUS_UPDATE_RETRY_INTERVAL_MIN/MAX) until the scheduler's acknowledgement of its uuid
  * comes back. Timers come from an injected clock so tests drive it without waiting.
  */
-import { systemClock, type Clock } from '../common/clock';
+import { systemClock, type Clock } from '../common';
 import type { TaskStatus } from '../mesos-proto';
 
 export interface PendingUpdate {

@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { Logger } from '../../common/logger';
+import type { Logger } from '../../common';
 import { countsAsInstance } from '../core';
 import {
   DeployEngine, DeployEngineError, type DeployEngineEvent, type SchedulerPort, deployKey,

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Cron } from 'croner';
 import { isTerminalState } from '../../mesos-proto';
-import type { Logger } from '../../common/logger';
+import type { Logger } from '../../common';
 import type {
   DeployRecord, DeployResult, DesiredDeployment, RequestRecord, SingularityDeploy, SingularityRequest, TaskRecord,
 } from '../model';

@@ -15,10 +15,6 @@ export const SIDECAR_STATUS_CODE: Readonly<Record<EndpointStatus, number>> = {
   DRAINING: 4,
 };
 
-export function statusFromCode(code: number): EndpointStatus | undefined {
-  return ENDPOINT_STATUSES[code];
-}
-
 export interface EndpointPort {
   /** The port the process listens on inside its container (equal to hostPort in HOST networking). */
   containerPort: number;

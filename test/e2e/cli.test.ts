@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../support/run-griddle';
+import { REPO_ROOT } from '../support/repo-root';
 
 /**
  * The deploy CLI against the whole local stack (what `npm start` runs): griddle-mesos-local

@@ -5,13 +5,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createLogger } from '../../common/logger';
+import { createLogger } from '../../common';
 import { startMesosLocal, type MesosLocal } from '../../mesos-local';
 import { runScheduler, type RunningScheduler } from '../../scheduler/main';
 import { ensureBuilt } from '../support/executor-process';
+import { followEvents, type ApiEvent, type EventFollower } from '../support/sse-client';
 
 jest.setTimeout(600_000);
 
@@ -22,8 +22,8 @@ let local: MesosLocal;
 let running: RunningScheduler;
 let api: string;
 let stateDir: string;
-const events: { id: number; event: string; data: Json }[] = [];
-let sse: http.ClientRequest;
+let sse: EventFollower | undefined;
+let events: ApiEvent[] = [];
 
 async function call(method: string, p: string, body?: unknown): Promise<{ status: number; json: Json & Json[] }> {
   const res = await fetch(`${api}${p}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
@@ -73,24 +73,13 @@ beforeAll(async () => {
   });
   const address = running.server.address();
   api = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  sse = http.get(`${api}/api/events?requestId=${REQUEST_ID}`, (res) => {
-    let buf = '';
-    res.on('data', (chunk: Buffer) => {
-      buf += chunk.toString();
-      let i: number;
-      while ((i = buf.indexOf('\n\n')) >= 0) {
-        const block = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        const f = Object.fromEntries(block.split('\n').filter((l) => l.includes(': ') && !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)]));
-        if (f.id && f.data) events.push({ id: Number(f.id), event: f.event, data: JSON.parse(f.data) as Json });
-      }
-    });
-  });
-  sse.on('error', () => undefined);
+  sse = followEvents(`${api}/api/events?requestId=${REQUEST_ID}`);
+  events = sse.events;
+  await sse.opened;
 });
 
 afterAll(async () => {
-  sse?.destroy();
+  sse?.stop();
   await call('DELETE', `/api/requests/request/${REQUEST_ID}`).catch(() => undefined);
   for (let i = 0; i < 60 && (await call('GET', '/api/tasks/active')).json.some((t) => (t.taskId as Json).requestId === REQUEST_ID); i++) {
     await new Promise((r) => setTimeout(r, 500));

@@ -3,15 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { REPO_ROOT } from './repo-root';
 
-/** The repository root, from the sources (test/support) or their compiled copy (dist/test/support). */
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return dir;
-}
-
-export const EXECUTOR_MAIN = path.join(repoRoot(), 'dist', 'executor', 'main.js');
+export const EXECUTOR_MAIN = path.join(REPO_ROOT, 'dist', 'executor', 'main.js');
 
 export interface ExecutorProcess {
   child: ChildProcess;

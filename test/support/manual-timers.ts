@@ -1,5 +1,5 @@
 /** A hand-driven Clock (common/clock.ts) for unit tests of timed logic. */
-import type { Clock } from '../../common/clock';
+import type { Clock } from '../../common';
 
 export class ManualTimers implements Clock {
   private time = 0;

@@ -1,11 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { call, type Harness, startHarness } from './api-harness';
-
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => v as Json;
-const arr = (v: unknown): Json[] => v as Json[];
+import { followEvents, type ApiEvent, type EventFollower } from '../../support/sse-client';
+import { arr, call, type Harness, type Json, obj, startHarness } from '../../support/api-harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -295,37 +292,29 @@ describe('one-shot requests', () => {
 });
 
 describe('events (SSE)', () => {
-  function readEvents(path: string, headers: Record<string, string>, until: (events: { id: number; event: string; data: Json }[]) => boolean): Promise<{ id: number; event: string; data: Json }[]> {
-    return new Promise((resolve, reject) => {
-      const url = new URL(`${h.url}${path}`);
-      const events: { id: number; event: string; data: Json }[] = [];
-      const req = http.get({ host: url.hostname, port: url.port, path: url.pathname + url.search, headers }, (res) => {
-        let buf = '';
-        res.on('data', (chunk: Buffer) => {
-          buf += chunk.toString();
-          let i: number;
-          while ((i = buf.indexOf('\n\n')) >= 0) {
-            const block = buf.slice(0, i);
-            buf = buf.slice(i + 2);
-            const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':') && l.includes(': ')).map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)]));
-            if (fields.data && fields.id) events.push({ id: Number(fields.id), event: fields.event, data: JSON.parse(fields.data) as Json });
-          }
-          if (until(events)) {
-            req.destroy();
-            resolve(events);
-          }
-        });
+  /** Opens the stream (resolved once subscribed); `events` settles when `until` holds or the server hangs up. */
+  async function readEvents(path: string, headers: Record<string, string>, until: (events: ApiEvent[]) => boolean): Promise<{ events: Promise<ApiEvent[]> }> {
+    let stream: EventFollower | undefined;
+    const events = new Promise<ApiEvent[]>((resolve, reject) => {
+      stream = followEvents(`${h.url}${path}`, {
+        headers,
+        onEvents: (received) => {
+          if (!until(received)) return;
+          stream?.stop();
+          resolve(received);
+        },
+        onError: (err) => (err.message.includes('socket hang up') ? resolve(stream?.events ?? []) : reject(err)),
       });
-      req.on('error', (err) => (err.message.includes('socket hang up') ? resolve(events) : reject(err)));
     });
+    await Promise.race([stream?.opened, events]);
+    return { events };
   }
 
   it('shows a deploy story in order, filtered by ?requestId=, and resumes after Last-Event-ID', async () => {
-    const story = readEvents('/api/events?requestId=sse', {}, (ev) => ev.some((e) => e.event === 'deploy.finished'));
-    await new Promise((r) => setTimeout(r, 50));
+    const story = await readEvents('/api/events?requestId=sse', {}, (ev) => ev.some((e) => e.event === 'deploy.finished'));
     await call(h, 'POST', '/api/requests', service('sse', 1));
     await call(h, 'POST', '/api/deploys', { deploy: deploy('sse', 'story1') });
-    const events = await story;
+    const events = await story.events;
     const types = events.map((e) => e.event);
     expect(events.every((e) => e.data.requestId === 'sse')).toBe(true);
     const order = ['request.created', 'deploy.started', 'deploy.step', 'task.status', 'deploy.step-complete', 'deploy.finished'];
@@ -334,7 +323,7 @@ describe('events (SSE)', () => {
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(events.map((e) => e.id)).toEqual([...events.map((e) => e.id)].sort((a, b) => a - b));
     const firstId = events[0].id;
-    const resumed = await readEvents('/api/events?requestId=sse', { 'Last-Event-ID': String(firstId) }, (ev) => ev.some((e) => e.event === 'deploy.finished'));
+    const resumed = await (await readEvents('/api/events?requestId=sse', { 'Last-Event-ID': String(firstId) }, (ev) => ev.some((e) => e.event === 'deploy.finished'))).events;
     expect(resumed[0].id).toBeGreaterThan(firstId);
     expect(resumed.map((e) => e.id).slice(0, events.length - 1)).toEqual(events.slice(1).map((e) => e.id));
   });

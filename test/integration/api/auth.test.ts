@@ -1,5 +1,5 @@
 import { parseTokens } from '../../../scheduler/api';
-import { call, type Harness, startHarness } from './api-harness';
+import { call, type Harness, startHarness } from '../../support/api-harness';
 
 const DEPLOY = 'deploy-token-0123456789abcdef';
 const READ = 'read-token-0123456789abcdef';

@@ -1,4 +1,4 @@
-import { call, type Harness, startHarness } from './api-harness';
+import { call, type Harness, startHarness } from '../../support/api-harness';
 
 /**
  * 1,000 generated malformed bodies, ids and query strings against every endpoint: each answer

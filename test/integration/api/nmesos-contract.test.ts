@@ -1,4 +1,4 @@
-import { call, type Harness, startHarness } from './api-harness';
+import { arr, call, type Harness, type Json, obj, startHarness } from '../../support/api-harness';
 
 /**
  * Every call Nmesos makes (SINGULARITY-API.md's list), with the JSON Nmesos's upickle models
@@ -37,10 +37,6 @@ const nmesosDeploy = (id: string, tag: string) => ({
   deployHealthTimeoutSeconds: 60,
   autoAdvanceDeploySteps: null,
 });
-
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => v as Json;
-const arr = (v: unknown): Json[] => v as Json[];
 
 let h: Harness;
 beforeAll(async () => {

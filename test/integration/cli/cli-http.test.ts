@@ -4,7 +4,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { nmesosExamplesDir, REPO_ROOT, runGriddle, until } from '../../support/run-griddle';
+import { REPO_ROOT } from '../../support/repo-root';
+import { nmesosExamplesDir, runGriddle } from '../../support/run-griddle';
+import { until } from '../../support/until';
 import { startStandIn, type StandIn } from '../../support/singularity-stand-in';
 
 const SPECS = path.join(REPO_ROOT, 'deploy-specs');
@@ -150,10 +152,10 @@ describe('griddle against a REST stand-in', () => {
     const stop = new AbortController();
     let seen = '';
     const watching = runGriddle(['status', 'demo-http', '-e', 'dev', '--watch', '--json'], env, { signal: stop.signal, onStdout: (s) => { seen = s; } });
-    await until('the first snapshot', () => seen.includes('"tasks"'));
+    await until(() => seen.includes('"tasks"'), 'the first snapshot');
     const scaled = await griddle('scale', 'demo-http', '-e', 'dev', '-n', '4');
     expect(scaled.code).toBe(0);
-    await until('a change line', () => seen.includes('"change"'));
+    await until(() => seen.includes('"change"'), 'a change line');
     stop.abort();
     const run = await watching;
     expect(run.code).toBe(0);
@@ -196,10 +198,10 @@ describe('griddle against a REST stand-in', () => {
     const stop = new AbortController();
     let seen = '';
     const following = runGriddle(['logs', 'demo-http', '-e', 'dev', '--task', taskId, '--follow'], env, { signal: stop.signal, onStdout: (s) => { seen = s; } });
-    await until('the first output', () => seen.includes('started 1'));
+    await until(() => seen.includes('started 1'), 'the first output');
     const files = api.sandbox.get(taskId);
     if (files) files.stdout += 'more output\n';
-    await until('the appended output', () => seen.includes('more output'));
+    await until(() => seen.includes('more output'), 'the appended output');
     stop.abort();
     const run = await following;
     expect(run.code).toBe(0);

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { convert } from '../../../cli/convert/to-singularity';
 import { loadSpec } from '../../../cli/spec/spec-loader';
-import { startHarness, type Harness } from '../api/api-harness';
-import { REPO_ROOT, runGriddle } from '../../support/run-griddle';
+import { startHarness, type Harness } from '../../support/api-harness';
+import { REPO_ROOT } from '../../support/repo-root';
+import { runGriddle } from '../../support/run-griddle';
 
 /**
  * The CLI against Griddle's real REST router and deploy engine (the API's own test harness: a

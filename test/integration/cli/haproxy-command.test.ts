@@ -5,7 +5,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { runGriddle, until } from '../../support/run-griddle';
+import { runGriddle } from '../../support/run-griddle';
+import { until } from '../../support/until';
 
 /** `griddle haproxy` against a Sidecar watch stream and the real haproxy binary. */
 describe('griddle haproxy', () => {
@@ -34,7 +35,7 @@ describe('griddle haproxy', () => {
     const stop = new AbortController();
     let seen = '';
     const running = runGriddle(['haproxy', '--config', config, '--follow', url, '--json'], {}, { signal: stop.signal, onStdout: (out) => { seen = out; } });
-    await until('HAProxy applied the configuration', () => seen.includes('"applied"'), 60_000);
+    await until(() => seen.includes('"applied"'), 'HAProxy applied the configuration');
     stop.abort();
     const run = await running;
     expect(run.code).toBe(0);

@@ -13,8 +13,10 @@ import { runHaproxy, type AppliedEvent, type HaproxyRunner, type RejectedEvent }
 import { createDiscovery, type CatalogChange, type Discovery } from '../../../scheduler/discovery';
 import type { TaskRecord } from '../../../scheduler/model';
 import { SchedulerDouble } from '../../unit/discovery/scheduler-double';
-import { demoTaskInfo, taskRecord } from '../../unit/discovery/task-fixtures';
-import { freePort, loadLoop, until } from './traffic';
+import { demoTaskInfo, taskRecord } from '../../support/task-fixtures';
+import { freePort } from '../../support/free-port';
+import { until } from '../../support/until';
+import { loadLoop } from './traffic';
 
 const log = pino({ level: 'silent' });
 

@@ -4,8 +4,8 @@ import {
   Catalog, createDiscoveryClient, DISCOVERY_SERVICE, servicesByName, startGrpcListener, startSidecarListener,
   type GrpcListener, type SidecarListener, type SidecarServices, type SidecarServicesByName, type WatchEvent,
 } from '../../../scheduler/discovery';
-import { taskRecord } from '../../unit/discovery/task-fixtures';
-import { until } from './traffic';
+import { taskRecord } from '../../support/task-fixtures';
+import { until } from '../../support/until';
 
 /** Reads newline-delimited JSON documents from a long-lived HTTP response. */
 function watchHttp(url: string): { docs: unknown[]; ended: Promise<void>; close(): void } {

@@ -15,7 +15,9 @@ import { Scheduler } from '../../../scheduler/core';
 import { createDiscovery, type CatalogChange, type Discovery, type Endpoint } from '../../../scheduler/discovery';
 import type { DeployRecord, SingularityDeploy } from '../../../scheduler/model';
 import { MemoryStateStore } from '../../../scheduler/state';
-import { clock, freePort, loadLoop, until } from './traffic';
+import { freePort } from '../../support/free-port';
+import { until } from '../../support/until';
+import { clock, loadLoop } from './traffic';
 
 const log = pino({ level: 'silent' });
 const EXECUTOR = path.join(__dirname, '..', '..', '..', 'dist', 'executor', 'main.js');

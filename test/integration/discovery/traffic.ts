@@ -1,26 +1,6 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-/** A port free right now on 127.0.0.1 (for a frontend HAProxy binds later). */
-export async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** Wall-clock time of day to the millisecond, to line failures up with other events. */
 export function clock(): string {
   return new Date().toISOString().slice(11, 23);
-}
-
-export async function until(check: () => boolean, what: string, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 export interface Answer { backend: string; body: string }

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { containerName } from '../../../executor/container-spec';
 import { FakeExecutorAgent } from '../../support/fake-executor-agent';
 import { spawnExecutor, type ExecutorProcess } from '../../support/executor-process';
-import { containerExists, dockerTask, freePort, removeContainers, uniqueId } from '../../support/executor-tasks';
+import { containerExists, dockerTask, removeContainers, uniqueId } from '../../support/executor-tasks';
+import { freePort } from '../../support/free-port';
 import { startVaultDevServer, type VaultDevServer } from '../../support/vault-dev-server';
 
 jest.setTimeout(120_000);

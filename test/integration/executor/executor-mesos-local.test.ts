@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createLogger } from '../../../common/logger';
+import { createLogger } from '../../../common';
 import { containerName } from '../../../executor/container-spec';
 import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
 import { isTerminalState, type Offer, type SchedulerEvent, type TaskInfo } from '../../../mesos-proto';

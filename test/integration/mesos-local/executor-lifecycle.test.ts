@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
-import { createLogger } from '../../../common/logger';
+import { createLogger } from '../../../common';
 import http from 'node:http';
 import { CONTENT_TYPE_PROTOBUF, decode, encode, RecordIODecoder, type ExecutorEvent, type Offer, type SchedulerEvent, type TaskInfo } from '../../../mesos-proto';
 import { rawRequest, TestScheduler } from '../../support/mesos-test-scheduler';
@@ -165,7 +165,12 @@ describe('mesos-local process containerizer with a custom executor', () => {
     }));
     const agent = local.agents.find((a) => a.id === offer.agent_id.value)!;
     const endpoint = `${agent.url}/api/v1/executor`;
-    await new Promise((r) => setTimeout(r, 200));
+    // The agent knows the executor once the launch has reached it (the ACCEPT's 202 comes first).
+    const known = async (): Promise<boolean> => {
+      const state = JSON.parse((await rawRequest(`${agent.url}/state`, { method: 'GET' })).body) as { frameworks: { executors: { id: string }[] }[] };
+      return state.frameworks.some((f) => f.executors.some((e) => e.id === 'silent-exec'));
+    };
+    for (let i = 0; i < 200 && !(await known()); i++) await new Promise((r) => setTimeout(r, 25));
     const post = (body: unknown, headers: Record<string, string> = { 'Content-Type': 'application/json' }) =>
       rawRequest(endpoint, { body: JSON.stringify(body), headers });
     const call = (executor: string, extra: Record<string, unknown>) => ({

@@ -6,10 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { createLogger } from '../../../common/logger';
+import { createLogger } from '../../../common';
 import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
 import { rangesOf, type Offer } from '../../../mesos-proto';
-import { buildTaskInfo } from '../../../scheduler/core/task-info';
+import { buildTaskInfo } from '../../../scheduler/core';
 import type { SingularityDeploy, SingularityRequest } from '../../../scheduler/model';
 import { frameworkInfo, rawRequest, TestScheduler } from '../../support/mesos-test-scheduler';
 
@@ -48,12 +48,12 @@ describe('mesos-local with the real griddle-executor', () => {
     const offer: Offer = (await scheduler.takeOffers()).offers!.offers![0];
     const range = rangesOf(offer.resources, 'ports')[0];
     const port = range.begin + Math.floor(Math.random() * (range.end - range.begin + 1));
-    const request = { id: 'ml-real', requestType: 'SERVICE', instances: 1 } as SingularityRequest;
-    const deploy = {
+    const request: SingularityRequest = { id: 'ml-real', requestType: 'SERVICE', instances: 1 };
+    const deploy: SingularityDeploy = {
       requestId: 'ml-real', id: 'd1',
       containerInfo: { type: 'DOCKER', docker: { image: 'griddle/demo-http:1', network: 'BRIDGE', portMappings: [{ containerPortType: 'LITERAL', containerPort: 8080, hostPortType: 'FROM_OFFER', hostPort: 0 }] } },
       resources: { cpus: 0.1, memoryMb: 64, numPorts: 1 },
-    } as unknown as SingularityDeploy;
+    };
     const task = buildTaskInfo({
       taskId: id, agentId: offer.agent_id.value, request, deploy, ports: [port], executorCmd: `node ${EXECUTOR}`,
       resources: [

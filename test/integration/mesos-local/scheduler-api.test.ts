@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger } from '../../../common/logger';
+import { createLogger } from '../../../common';
 import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
 import { Master } from '../../../mesos-local/master';
 import { masterRequestHandler } from '../../../mesos-local/master-http';

@@ -4,7 +4,7 @@
  * few OFFERS events, and /master/state accounting for all of it.
  */
 import fs from 'node:fs';
-import { createLogger } from '../../../common/logger';
+import { createLogger } from '../../../common';
 import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
 import type { TaskInfo } from '../../../mesos-proto';
 import { rawRequest, TestScheduler } from '../../support/mesos-test-scheduler';

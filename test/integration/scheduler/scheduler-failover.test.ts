@@ -3,7 +3,7 @@ import { ZkSession, ZkStateStore } from '../../../scheduler/state';
 import { ensureBuilt } from './build-once';
 import { quietLogger, serviceDeploy, serviceRequest, until } from './cluster-harness';
 import { SchedulerProcess } from './scheduler-process';
-import { removeTree, uniqueRoot, ZK_HOSTS } from './zk-helpers';
+import { removeTree, uniqueRoot, ZK_HOSTS } from '../../support/zookeeper';
 
 type MasterTask = { id: string; state: string };
 type MasterState = { frameworks: { id: string; tasks: MasterTask[]; completed_tasks: MasterTask[] }[] };

@@ -1,5 +1,5 @@
 import { RecordTooLargeError, ZkSession, ZkStateStore } from '../../../scheduler/state';
-import { removeTree, uniqueRoot, ZK_HOSTS } from './zk-helpers';
+import { removeTree, uniqueRoot, ZK_HOSTS } from '../../support/zookeeper';
 
 describe('ZkStateStore against real ZooKeeper', () => {
   const root = uniqueRoot('store');

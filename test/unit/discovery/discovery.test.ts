@@ -2,7 +2,7 @@ import pino from 'pino';
 import { createDiscovery, DISCOVERY_COLLECTION, drainSecondsFor, type Discovery } from '../../../scheduler/discovery';
 import type { DeployRecord, RequestRecord } from '../../../scheduler/model';
 import { SchedulerDouble } from './scheduler-double';
-import { taskRecord } from './task-fixtures';
+import { taskRecord } from '../../support/task-fixtures';
 
 const log = pino({ level: 'silent' });
 

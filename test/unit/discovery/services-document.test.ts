@@ -1,6 +1,6 @@
 import { Catalog, servicesByName } from '../../../scheduler/discovery';
 import { ServicesDocument } from '../../../scheduler/discovery/services-document';
-import { demoTaskInfo, taskRecord } from './task-fixtures';
+import { demoTaskInfo, taskRecord } from '../../support/task-fixtures';
 
 function task(id: string, service: string, healthy: boolean) {
   const info = demoTaskInfo(id, 31000, { labels: { labels: [{ key: 'griddle.service_name', value: service }] } });

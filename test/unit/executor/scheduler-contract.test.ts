@@ -3,26 +3,12 @@ import { buildContainerPlan, taskIdentity } from '../../../executor/container-sp
 import { healthPolicyOptions } from '../../../executor/health-policy';
 import { CONTENT_TYPE_PROTOBUF, decode, encode, scalar } from '../../../mesos-proto';
 import { buildTaskInfo } from '../../../scheduler/core';
-import type { SingularityDeploy, SingularityRequest } from '../../../scheduler/model';
+import { webDeploy, webRequest } from '../../support/deploy-fixtures';
 
-const request: SingularityRequest = { id: 'prod-web', requestType: 'SERVICE', instances: 1 };
-const deploy: SingularityDeploy = {
-  requestId: 'prod-web', id: 'v2_abc',
-  command: 'exec /bin/demo-http', env: { PORT: '8080', DB_PASSWORD: 'vault://secret/web/db?key=password' },
-  resources: { cpus: 0.5, memoryMb: 128, numPorts: 2 },
-  metadata: { serviceName: 'web', environment: 'prod' },
-  containerInfo: {
-    type: 'DOCKER',
-    docker: {
-      image: 'griddle/demo-http:2', network: 'BRIDGE',
-      portMappings: [
-        { containerPortType: 'LITERAL', containerPort: 8080, hostPortType: 'FROM_OFFER', hostPort: 0 },
-        { containerPortType: 'LITERAL', containerPort: 8081, hostPortType: 'FROM_OFFER', hostPort: 1 },
-      ],
-    },
-  },
-  healthcheck: { uri: '/health', portIndex: 0, intervalSeconds: 2, responseTimeoutSeconds: 1, maxRetries: 2, startupTimeoutSeconds: 30 },
-};
+const request = webRequest(1);
+const deploy = webDeploy({
+  id: 'v2_abc', command: 'exec /bin/demo-http', env: { PORT: '8080', DB_PASSWORD: 'vault://secret/web/db?key=password' },
+});
 
 describe("the scheduler's TaskInfo, as the executor reads it", () => {
   // Through the wire and back, as the agent hands it over in LAUNCH.

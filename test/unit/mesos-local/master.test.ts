@@ -1,6 +1,6 @@
 /** The master's core driven directly (no HTTP), with a hand-driven clock and a recording agent link. */
 import fs from 'node:fs';
-import { createLogger } from '../../../common/logger';
+import { createLogger } from '../../../common';
 import { Master, type AgentLink, type FrameworkConnection } from '../../../mesos-local/master';
 import { newUuidBase64, parseResources, type FrameworkInfo, type SchedulerEvent, type TaskInfo } from '../../../mesos-proto';
 import { ManualTimers } from '../../support/manual-timers';

@@ -1,28 +1,9 @@
 import { buildTaskInfo, decodeTaskCommand, makeTaskId, parseTaskId } from '../../../scheduler/core';
-import type { SingularityDeploy, SingularityRequest } from '../../../scheduler/model';
 import { encode, decode, CONTENT_TYPE_PROTOBUF, scalar } from '../../../mesos-proto';
+import { webDeploy, webRequest } from '../../support/deploy-fixtures';
 
-const request: SingularityRequest = { id: 'prod-web', requestType: 'SERVICE', instances: 2 };
-const deploy: SingularityDeploy = {
-  requestId: 'prod-web', id: 'v1_abc',
-  command: 'httpd -f', env: { PORT: '8080' },
-  resources: { cpus: 0.5, memoryMb: 128, numPorts: 2 },
-  metadata: { serviceName: 'web', environment: 'prod' },
-  containerInfo: {
-    type: 'DOCKER',
-    docker: {
-      image: 'griddle/demo-http:2', network: 'BRIDGE',
-      portMappings: [
-        { containerPortType: 'LITERAL', containerPort: 8080, hostPortType: 'FROM_OFFER', hostPort: 0 },
-        { containerPortType: 'LITERAL', containerPort: 8081, hostPortType: 'FROM_OFFER', hostPort: 1 },
-      ],
-      dockerParameters: [{ key: 'label', value: 'team=core' }],
-    },
-    volumes: [{ containerPath: '/data', hostPath: '/tmp/data', mode: 'RO' }],
-  },
-  healthcheck: { uri: '/health', portIndex: 0, intervalSeconds: 2, responseTimeoutSeconds: 1, maxRetries: 2, startupTimeoutSeconds: 30 },
-  executorData: { env: { EXECUTOR_SIDECAR_MAX_FAILS: '3' } },
-};
+const request = webRequest();
+const deploy = webDeploy();
 
 describe('task ids', () => {
   it.each([

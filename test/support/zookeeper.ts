@@ -1,5 +1,6 @@
+/** ZooKeeper roots for tests that share the machine's ZooKeeper (127.0.0.1:2181, or GRIDDLE_TEST_ZK). */
 import { randomBytes } from 'node:crypto';
-import type { ZkSession } from '../../../scheduler/state';
+import type { ZkSession } from '../../scheduler/state';
 
 export const ZK_HOSTS = process.env.GRIDDLE_TEST_ZK ?? '127.0.0.1:2181';
 

@@ -2,11 +2,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import pino from 'pino';
-import { isTerminalState } from '../../../mesos-proto';
-import { createApiRouter, type ApiOptions, type ApiRouter } from '../../../scheduler/api';
-import { Scheduler, makeTaskId, planReconcile } from '../../../scheduler/core';
-import type { TaskRecord } from '../../../scheduler/model';
-import { MemoryStateStore } from '../../../scheduler/state';
+import { isTerminalState } from '../../mesos-proto';
+import { createApiRouter, type ApiOptions, type ApiRouter } from '../../scheduler/api';
+import { Scheduler, makeTaskId, planReconcile } from '../../scheduler/core';
+import type { TaskRecord } from '../../scheduler/model';
+import { MemoryStateStore } from '../../scheduler/state';
 
 /** How the simulated tasks of a deploy behave once launched. */
 export type Behaviour = 'healthy' | 'never-healthy' | 'fail-health' | 'exit' | 'stuck-staging' | 'finish' | 'unschedulable';
@@ -83,6 +83,11 @@ export class SimCluster {
     return done();
   }
 }
+
+/** A JSON answer, read without a schema: tests assert on the fields they name. */
+export type Json = Record<string, unknown>;
+export const obj = (v: unknown): Json => v as Json;
+export const arr = (v: unknown): Json[] => v as Json[];
 
 export interface Harness {
   url: string;

@@ -1,5 +1,5 @@
-import type { TaskInfo } from '../../../mesos-proto';
-import type { TaskRecord } from '../../../scheduler/model';
+import type { TaskInfo } from '../../mesos-proto';
+import type { TaskRecord } from '../../scheduler/model';
 
 /** A launched demo-http task: BRIDGE, container port 8080 → the given host port, with an HTTP health check. */
 export function demoTaskInfo(taskId: string, hostPort: number, extra: Partial<TaskInfo> = {}): TaskInfo {
