@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Offer } from '../../mesos-proto';
+import type { Offer, TaskStatus } from '../../mesos-proto';
 import type { TaskRecord } from '../model';
 import type { DeployEngine, DeployEngineEvent, SchedulerPort } from '../deploys';
 
@@ -17,6 +17,7 @@ export class ApiMetrics {
   private readonly offersUsed: Counter;
   private readonly launches: Counter;
   private readonly timeToRunning: Histogram;
+  private readonly statusLag: Histogram;
   private readonly deploys: Counter;
   private readonly latency: Histogram;
   private readonly openOffers = new Map<string, number>();
@@ -44,6 +45,12 @@ export class ApiMetrics {
     }
   };
 
+  /** Update timestamps come from the agent's or executor's clock: a skewed clock reads as lag 0. */
+  private readonly onStatus = (status: TaskStatus, receivedAt: number): void => {
+    if (status.timestamp === undefined) return;
+    this.statusLag.observe({ source: status.source ?? 'SOURCE_MASTER' }, Math.max(0, receivedAt / 1000 - status.timestamp));
+  };
+
   private readonly onDeploy = (e: DeployEngineEvent): void => {
     if (e.type === 'deploy.finished') this.deploys.inc({ kind: e.kind, result: e.deployResult.deployState });
   };
@@ -56,6 +63,7 @@ export class ApiMetrics {
     this.offersUsed = new Counter({ name: 'griddle_offers_used_total', help: 'Offers that launched at least one task', registers });
     this.launches = new Counter({ name: 'griddle_task_launches_total', help: 'Tasks launched', registers });
     this.timeToRunning = new Histogram({ name: 'griddle_task_launch_to_running_seconds', help: 'Launch to first TASK_RUNNING', buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120], registers });
+    this.statusLag = new Histogram({ name: 'griddle_status_update_lag_seconds', help: 'From a status update\'s timestamp to the scheduler receiving it', labelNames: ['source'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30], registers });
     this.deploys = new Counter({ name: 'griddle_deploys_total', help: 'Finished deploys and bounces by result', labelNames: ['kind', 'result'], registers });
     this.latency = new Histogram({ name: 'griddle_api_request_duration_seconds', help: 'REST API latency', labelNames: ['method', 'route', 'status'], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5], registers });
     new Gauge({
@@ -83,12 +91,14 @@ export class ApiMetrics {
   start(): void {
     this.scheduler.events.on('offers', this.onOffers);
     this.scheduler.events.on('task', this.onTask);
+    this.scheduler.events.on('status', this.onStatus);
     this.engine.on('event', this.onDeploy);
   }
 
   stop(): void {
     this.scheduler.events.off('offers', this.onOffers);
     this.scheduler.events.off('task', this.onTask);
+    this.scheduler.events.off('status', this.onStatus);
     this.engine.off('event', this.onDeploy);
   }
 

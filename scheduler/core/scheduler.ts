@@ -24,6 +24,8 @@ export interface SchedulerEvents {
   deploy: [record: DeployRecord, previous: DeployRecord | undefined];
   leader: [isLeader: boolean];
   offers: [offers: Offer[]];
+  /** Every status update from Mesos as it arrives, before it is applied (for metrics). */
+  status: [status: TaskStatus, receivedAt: number];
   subscribed: [frameworkId: string, masterUrl: string];
   disconnected: [why: string];
 }
@@ -585,6 +587,7 @@ export class Scheduler {
   private async onUpdate(status: TaskStatus): Promise<void> {
     const client = this.client;
     const taskId = status.task_id.value;
+    this.events.emit('status', status, this.now());
     this.reconciler?.answered(taskId);
     const task = this.tasks.get(taskId);
     if (!task) {

@@ -392,6 +392,9 @@ describe('reads', () => {
   });
 
   it('GET /metrics has tasks by state, deploys by result, API latency and the leader gauge', async () => {
+    // A status update stamped 1.5 s before it reached the scheduler, as the Mesos path reports it.
+    const now = Date.now();
+    h.scheduler.events.emit('status', { task_id: { value: 't' }, state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', timestamp: now / 1000 - 1.5 }, now);
     const res = await fetch(`${h.url}/metrics`);
     const text = await res.text();
     expect(text).toMatch(/griddle_tasks\{state="TASK_RUNNING"\} \d+/);
@@ -400,6 +403,8 @@ describe('reads', () => {
     expect(text).toMatch(/griddle_api_request_duration_seconds_count\{method="POST",route="\/api\/deploys",status="200"\} [1-9]/);
     expect(text).toContain('griddle_leader 0');
     expect(text).toMatch(/griddle_task_launches_total [1-9]/);
+    expect(text).toContain('griddle_status_update_lag_seconds_bucket{le="1",source="SOURCE_EXECUTOR"} 0');
+    expect(text).toContain('griddle_status_update_lag_seconds_bucket{le="2",source="SOURCE_EXECUTOR"} 1');
   });
 
   it('GET /api/sandbox/{taskId}/read reads through the agent /state and /files/read', async () => {
