@@ -11,6 +11,14 @@ export interface LeaderElectionEvents {
 }
 
 const PREFIX = 'member-';
+/**
+ * Watches can be lost: a getChildren that fails with CONNECTION_LOSS registers none, and its
+ * error may arrive after the reconnect that was meant to re-check. So every member also
+ * re-checks on this period, level-triggered, and a lost watch delays a handover by at most this.
+ */
+const RECHECK_MS = 2000;
+/** A leaving member deletes its znode; if ZooKeeper can't be reached, its session's end will. */
+const LEAVE_TIMEOUT_MS = 2000;
 
 /** The lowest sequence number leads; the others each watch the one just before them. */
 export function electionOrder(children: readonly string[]): string[] {
@@ -30,6 +38,9 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
   private leading = false;
   private stopped = false;
   private cachedLeader: LeaderInfo | null = null;
+  /** True while a children watch of the current session is registered and has not fired. */
+  private watchArmed = false;
+  private recheck: NodeJS.Timeout | null = null;
   private readonly dir: string;
 
   constructor(private readonly options: { hosts: string; root: string; apiUrl: string; log: Logger; sessionTimeoutMs?: number }) {
@@ -48,16 +59,25 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
 
   async start(): Promise<void> {
     this.stopped = false;
+    this.recheck = setInterval(() => {
+      if (this.session) void this.check(this.session);
+    }, RECHECK_MS);
+    this.recheck.unref();
     await this.join();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.recheck) clearInterval(this.recheck);
+    this.recheck = null;
     this.setLeading(false);
     const session = this.session;
     this.session = null;
     if (session && this.myNode) {
-      await session.remove(this.myNode).catch(() => {});
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, LEAVE_TIMEOUT_MS); });
+      await Promise.race([session.remove(this.myNode).catch(() => {}), timeout]);
+      clearTimeout(timer);
     }
     session?.close();
   }
@@ -69,28 +89,48 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
       return;
     }
     this.session = session;
+    this.watchArmed = false;
+    // node-zookeeper-client can stay DISCONNECTED for good after the server restarts, without
+    // ever reporting 'expired'. Past the session timeout the server has expired us anyway, so a
+    // connection that stays lost that long is treated as an expired session.
+    const sessionTimeoutMs = this.options.sessionTimeoutMs ?? 5000;
+    let lost: NodeJS.Timeout | null = null;
     session.client.on('disconnected', () => {
       if (this.session !== session) return;
       this.options.log.warn('ZooKeeper connection lost: stepping down until it is back');
       this.setLeading(false);
+      if (!lost) {
+        lost = setTimeout(() => this.abandon(session, 'ZooKeeper connection lost for longer than the session timeout'), sessionTimeoutMs * 2);
+        lost.unref();
+      }
     });
     session.client.on('connected', () => {
+      if (lost) clearTimeout(lost);
+      lost = null;
       if (this.session !== session || !this.myNode) return;
+      this.watchArmed = false; // re-arm: whether the client restored it is not ours to know
       void this.check(session);
     });
     session.client.on('expired', () => {
-      if (this.session !== session) return;
-      this.options.log.warn('ZooKeeper session expired: rejoining the election');
-      this.setLeading(false);
-      this.session = null;
-      this.myNode = null;
-      session.close();
-      void this.rejoin();
+      if (lost) clearTimeout(lost);
+      lost = null;
+      this.abandon(session, 'ZooKeeper session expired');
     });
     await session.mkdirp(this.dir);
     const info: LeaderInfo = { apiUrl: this.options.apiUrl, hostname: os.hostname(), pid: process.pid, since: Date.now() };
     this.myNode = await session.create(`${this.dir}/${PREFIX}`, Buffer.from(JSON.stringify(info)), zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL);
     await this.check(session);
+  }
+
+  /** Leaves a dead session behind and joins again with a new one (and a new znode). */
+  private abandon(session: ZkSession, why: string): void {
+    if (this.session !== session) return;
+    this.options.log.warn(`${why}: rejoining the election`);
+    this.setLeading(false);
+    this.session = null;
+    this.myNode = null;
+    session.close();
+    void this.rejoin();
   }
 
   private async rejoin(): Promise<void> {
@@ -108,7 +148,13 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
   private async check(session: ZkSession): Promise<void> {
     if (this.session !== session || !this.myNode || this.stopped) return;
     try {
-      const order = electionOrder(await session.getChildren(this.dir, () => void this.check(session)));
+      // One watch at a time: the periodic re-check must not pile up watchers on a quiet znode.
+      const watcher = this.watchArmed ? undefined : (): void => {
+        if (this.session === session) this.watchArmed = false;
+        void this.check(session);
+      };
+      const order = electionOrder(await session.getChildren(this.dir, watcher));
+      if (watcher && this.session === session) this.watchArmed = true;
       const mine = this.myNode.slice(this.dir.length + 1);
       const index = order.indexOf(mine);
       if (index < 0) {
