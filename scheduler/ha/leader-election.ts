@@ -90,32 +90,17 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
     }
     this.session = session;
     this.watchArmed = false;
-    // node-zookeeper-client can stay DISCONNECTED for good after the server restarts, without
-    // ever reporting 'expired'. Past the session timeout the server has expired us anyway, so a
-    // connection that stays lost that long is treated as an expired session.
-    const sessionTimeoutMs = this.options.sessionTimeoutMs ?? 5000;
-    let lost: NodeJS.Timeout | null = null;
     session.client.on('disconnected', () => {
       if (this.session !== session) return;
       this.options.log.warn('ZooKeeper connection lost: stepping down until it is back');
       this.setLeading(false);
-      if (!lost) {
-        lost = setTimeout(() => this.abandon(session, 'ZooKeeper connection lost for longer than the session timeout'), sessionTimeoutMs * 2);
-        lost.unref();
-      }
     });
     session.client.on('connected', () => {
-      if (lost) clearTimeout(lost);
-      lost = null;
       if (this.session !== session || !this.myNode) return;
       this.watchArmed = false; // re-arm: whether the client restored it is not ours to know
       void this.check(session);
     });
-    session.client.on('expired', () => {
-      if (lost) clearTimeout(lost);
-      lost = null;
-      this.abandon(session, 'ZooKeeper session expired');
-    });
+    session.onLost((why) => this.abandon(session, why));
     await session.mkdirp(this.dir);
     const info: LeaderInfo = { apiUrl: this.options.apiUrl, hostname: os.hostname(), pid: process.pid, since: Date.now() };
     this.myNode = await session.create(`${this.dir}/${PREFIX}`, Buffer.from(JSON.stringify(info)), zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL);

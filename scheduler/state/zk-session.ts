@@ -22,8 +22,36 @@ export function isZkCode(err: unknown, code: number): boolean {
 export class ZkSession {
   readonly client: zookeeper.Client;
 
-  private constructor(readonly hosts: string, sessionTimeoutMs: number) {
+  private constructor(readonly hosts: string, readonly sessionTimeoutMs: number) {
     this.client = zookeeper.createClient(hosts, { sessionTimeout: sessionTimeoutMs, spinDelay: 200, retries: 0 });
+  }
+
+  /**
+   * Calls `listener` once when this session is over: 'expired', or disconnected for longer than
+   * twice the session timeout. node-zookeeper-client can stay DISCONNECTED for good after the
+   * server restarts, without ever reporting 'expired'; by then the server has expired the
+   * session anyway, so waiting longer only keeps a dead session around.
+   */
+  onLost(listener: (why: string) => void): void {
+    let lost: NodeJS.Timeout | null = null;
+    let done = false;
+    const end = (why: string): void => {
+      if (lost) clearTimeout(lost);
+      lost = null;
+      if (done) return;
+      done = true;
+      listener(why);
+    };
+    this.client.on('disconnected', () => {
+      if (lost || done) return;
+      lost = setTimeout(() => end('ZooKeeper connection lost for longer than the session timeout'), this.sessionTimeoutMs * 2);
+      lost.unref();
+    });
+    this.client.on('connected', () => {
+      if (lost) clearTimeout(lost);
+      lost = null;
+    });
+    this.client.on('expired', () => end('ZooKeeper session expired'));
   }
 
   static async connect(hosts: string, options: { sessionTimeoutMs?: number; connectTimeoutMs?: number } = {}): Promise<ZkSession> {
