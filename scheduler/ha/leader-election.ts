@@ -101,9 +101,16 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
       void this.check(session);
     });
     session.onLost((why) => this.abandon(session, why));
-    await session.mkdirp(this.dir);
-    const info: LeaderInfo = { apiUrl: this.options.apiUrl, hostname: os.hostname(), pid: process.pid, since: Date.now() };
-    this.myNode = await session.create(`${this.dir}/${PREFIX}`, Buffer.from(JSON.stringify(info)), zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL);
+    try {
+      await session.mkdirp(this.dir);
+      const info: LeaderInfo = { apiUrl: this.options.apiUrl, hostname: os.hostname(), pid: process.pid, since: Date.now() };
+      this.myNode = await session.create(`${this.dir}/${PREFIX}`, Buffer.from(JSON.stringify(info)), zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL);
+    } catch (err) {
+      // The caller retries with a new session: this one must not linger and reconnect forever.
+      if (this.session === session) this.session = null;
+      session.close();
+      throw err;
+    }
     await this.check(session);
   }
 
