@@ -13,7 +13,7 @@ import {
   type AgentInfo, type Attribute, type ExecutorCall, type ExecutorEvent, type ExecutorInfo, type FrameworkInfo,
   type KillPolicy, type Resource, type TaskInfo, type TaskState, type TaskStatus, type TaskStatusReason,
 } from '../mesos-proto';
-import { decodeCall, EventStream, HttpError, negotiateAccept, readBody, reply, replyError, replyJson } from './http-call';
+import { decodeCall, EventStream, HttpError, negotiateAccept, readBody, refuseUnlessPost, reply, replyError, replyJson } from './http-call';
 import { MESOS_VERSION, pushBounded, type AgentLink, type Master, type ReportedTask } from './master';
 import { launchProcess, waitStatus, type ProcessHandle } from './process-containerizer';
 import { serveFiles } from './files-api';
@@ -580,10 +580,7 @@ export class Agent implements AgentLink {
   }
 
   private async executorEndpoint(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    if (req.method !== 'POST') {
-      req.resume();
-      return reply(res, 405, `Expecting one of { 'POST' }, but received '${req.method}'`, { Allow: 'POST' });
-    }
+    if (refuseUnlessPost(req, res)) return;
     const body = await readBody(req);
     try {
       const { call } = decodeCall(req, body, 'mesos.v1.executor.Call');

@@ -82,6 +82,14 @@ export function reply(res: http.ServerResponse, status: number, body = '', heade
   res.end(payload);
 }
 
+/** Mesos's API endpoints take POST only; anything else gets its 405. Returns true when refused. */
+export function refuseUnlessPost(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  if (req.method === 'POST') return false;
+  req.resume();
+  reply(res, 405, `Expecting one of { 'POST' }, but received '${req.method}'`, { Allow: 'POST' });
+  return true;
+}
+
 export function replyJson(res: http.ServerResponse, value: unknown, status = 200): void {
   const payload = Buffer.from(JSON.stringify(value));
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(payload.length) });

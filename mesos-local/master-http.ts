@@ -8,7 +8,7 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../common';
 import { isValidUuidBase64, type MasterInfo, type SchedulerCall } from '../mesos-proto';
-import { decodeCall, EventStream, HttpError, negotiateAccept, readBody, reply, replyError, replyJson } from './http-call';
+import { decodeCall, EventStream, HttpError, negotiateAccept, readBody, refuseUnlessPost, reply, replyError, replyJson } from './http-call';
 import type { FrameworkConnection, Master } from './master';
 import { masterStateJson } from './state-json';
 
@@ -72,10 +72,7 @@ function redirect(leadership: Leadership, req: http.IncomingMessage, res: http.S
 }
 
 async function scheduler(master: Master, options: MasterHttpOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  if (req.method !== 'POST') {
-    req.resume();
-    return reply(res, 405, `Expecting one of { 'POST' }, but received '${req.method}'`, { Allow: 'POST' });
-  }
+  if (refuseUnlessPost(req, res)) return;
   const body = await readBody(req);
   try {
     const { call } = decodeCall(req, body, 'mesos.v1.scheduler.Call');

@@ -4,6 +4,14 @@ import type { Offer, TaskStatus } from '../../mesos-proto';
 import type { TaskRecord } from '../model';
 import type { DeployEngine, DeployEngineEvent, SchedulerPort } from '../deploys';
 
+/** A gauge labelled by `state`, reset and set to how many records are in each state. */
+function setByState(gauge: Gauge<'state'>, records: Iterable<{ state: string }>): void {
+  gauge.reset();
+  const counts = new Map<string, number>();
+  for (const r of records) counts.set(r.state, (counts.get(r.state) ?? 0) + 1);
+  for (const [state, n] of counts) gauge.set({ state }, n);
+}
+
 /**
  * Prometheus metrics of the scheduler, fed by the core's and the deploy engine's events and by
  * gauges read at scrape time. Mesos tells a framework nothing about its own declines, so an
@@ -68,21 +76,11 @@ export class ApiMetrics {
     this.latency = new Histogram({ name: 'griddle_api_request_duration_seconds', help: 'REST API latency', labelNames: ['method', 'route', 'status'], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5], registers });
     new Gauge({
       name: 'griddle_tasks', help: 'Known active tasks by Mesos state', labelNames: ['state'], registers,
-      collect() {
-        this.reset();
-        const counts = new Map<string, number>();
-        for (const t of scheduler.tasks.values()) counts.set(t.state, (counts.get(t.state) ?? 0) + 1);
-        for (const [state, n] of counts) this.set({ state }, n);
-      },
+      collect() { setByState(this, scheduler.tasks.values()); },
     });
     new Gauge({
       name: 'griddle_requests', help: 'Requests by state', labelNames: ['state'], registers,
-      collect() {
-        this.reset();
-        const counts = new Map<string, number>();
-        for (const r of scheduler.requests.values()) counts.set(r.state, (counts.get(r.state) ?? 0) + 1);
-        for (const [state, n] of counts) this.set({ state }, n);
-      },
+      collect() { setByState(this, scheduler.requests.values()); },
     });
     new Gauge({ name: 'griddle_pending_deploys', help: 'Deploys in progress', registers, collect() { this.set(engine.pending().length); } });
     new Gauge({ name: 'griddle_leader', help: '1 when this scheduler is the leader', registers, collect() { this.set(scheduler.isLeader ? 1 : 0); } });
