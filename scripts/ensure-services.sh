@@ -25,7 +25,9 @@ fi
 
 if ! docker info >/dev/null 2>&1; then
   say "starting dockerd (log: /var/log/griddle-dockerd.log)"
-  as_root bash -c 'nohup dockerd >/var/log/griddle-dockerd.log 2>&1 &'
+  # setsid: a session of its own, so Ctrl-C on `npm start` (the terminal's process group)
+  # never reaches dockerd, which would take every container on the machine down with it.
+  as_root setsid -f bash -c 'exec dockerd >/var/log/griddle-dockerd.log 2>&1 </dev/null'
   for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
   docker info >/dev/null 2>&1 || { say "dockerd did not start; see /var/log/griddle-dockerd.log"; exit 1; }
   say "dockerd is up"
@@ -34,7 +36,7 @@ fi
 zk_up() { (exec 3<>/dev/tcp/127.0.0.1/2181 && printf 'srvr' >&3 && timeout 2 cat <&3 | grep -q Mode) 2>/dev/null; }
 if ! zk_up; then
   say "starting ZooKeeper on 127.0.0.1:2181"
-  as_root "$ZK_BIN" start >/dev/null 2>&1 || true
+  as_root setsid -f "$ZK_BIN" start >/dev/null 2>&1 </dev/null || true
   for _ in $(seq 1 60); do zk_up && break; sleep 0.5; done
   zk_up || { say "ZooKeeper did not start; see /var/log/zookeeper"; exit 1; }
   say "ZooKeeper is up"
