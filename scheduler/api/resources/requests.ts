@@ -1,4 +1,4 @@
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
 import * as z from 'zod';
 import type { RequestRecord } from '../../model';
 import { type ApiContext, LONG_RUNNING, body, engineCall, idParam, requireBody } from '../api-context';
@@ -46,7 +46,7 @@ const requestsQuerySchema = z.object({
 /** `/requests`: Singularity's RequestResource. */
 export function registerRequests(router: Router, ctx: ApiContext): void {
   const { scheduler, engine, log, now, writeGuard: w } = ctx;
-  const requestId = (req: Parameters<typeof idParam>[0]): string => idParam(req, 'requestId', isRequestId, 'request');
+  const requestId = (req: Request): string => idParam(req, 'requestId', isRequestId, 'request');
 
   const listRequests = (filter: (r: RequestRecord) => boolean) => () => {
     const byRequest = ctx.tasksByRequest();
