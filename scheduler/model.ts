@@ -1,114 +1,16 @@
 /**
  * Griddle's domain model, shared by the scheduler core, the deploy engine, the REST API and
- * discovery. Request and deploy definitions use Singularity's JSON field names
- * (SingularityRequest, SingularityDeploy) so Singularity clients and Nmesos work unchanged.
- * Everything here is plain data: it is what the state store persists.
+ * discovery. Everything here is plain data: it is what the state store persists. The
+ * Singularity definitions inside the records are wire shapes, so they live in `contract/`;
+ * they are re-exported here so the scheduler keeps one place to import its model from.
  */
 import type { TaskState, TaskStatusReason } from '../mesos-proto';
+import type { DeployResult, RequestState, SingularityDeploy, SingularityRequest } from '../contract';
 
-export type RequestType = 'SERVICE' | 'WORKER' | 'SCHEDULED' | 'ON_DEMAND' | 'RUN_ONCE';
-export type AgentPlacement =
-  | 'SEPARATE' | 'OPTIMISTIC' | 'GREEDY' | 'SEPARATE_BY_DEPLOY' | 'SEPARATE_BY_REQUEST' | 'SPREAD_ALL_AGENTS';
-
-export interface SingularityRequest {
-  id: string;
-  requestType: RequestType;
-  instances?: number;
-  owners?: string[];
-  schedule?: string;
-  numRetriesOnFailure?: number;
-  agentPlacement?: AgentPlacement;
-  requiredAgentAttributes?: Record<string, string>;
-  allowedAgentAttributes?: Record<string, string>;
-  rackSensitive?: boolean;
-  loadBalanced?: boolean;
-  skipHealthchecks?: boolean;
-  maxTasksPerOffer?: number;
-  requiredRole?: string;
-  /** Griddle: seconds a task stays DRAINING in discovery before it is killed (default 0). */
-  drainSeconds?: number;
-}
-
-export type RequestState =
-  | 'ACTIVE' | 'DELETING' | 'DELETED' | 'PAUSED' | 'SYSTEM_COOLDOWN' | 'FINISHED' | 'DEPLOYING_TO_UNPAUSE';
-
-export interface Resources { cpus: number; memoryMb: number; numPorts?: number; diskMb?: number }
-
-export interface DockerPortMapping {
-  containerPortType?: 'LITERAL' | 'FROM_OFFER';
-  containerPort: number;
-  hostPortType?: 'LITERAL' | 'FROM_OFFER';
-  hostPort: number;
-  protocol?: string;
-}
-
-export interface ContainerInfoSpec {
-  type: 'DOCKER' | 'MESOS';
-  volumes?: { containerPath: string; hostPath?: string; mode?: 'RO' | 'RW' }[];
-  docker?: {
-    image: string;
-    privileged?: boolean;
-    network?: 'BRIDGE' | 'HOST' | 'NONE';
-    portMappings?: DockerPortMapping[];
-    forcePullImage?: boolean;
-    dockerParameters?: { key: string; value: string }[];
-  };
-}
-
-export interface HealthcheckSpec {
-  uri?: string;
-  portIndex?: number;
-  portNumber?: number;
-  protocol?: 'HTTP' | 'HTTPS' | 'TCP' | 'COMMAND';
-  method?: string;
-  startupDelaySeconds?: number;
-  startupTimeoutSeconds?: number;
-  startupIntervalSeconds?: number;
-  intervalSeconds?: number;
-  responseTimeoutSeconds?: number;
-  maxRetries?: number;
-  failureStatusCodes?: number[];
-  /** Griddle: shell command for COMMAND checks (run in the container). */
-  command?: string;
-}
-
-export interface SingularityDeploy {
-  requestId: string;
-  id: string;
-  command?: string;
-  arguments?: string[];
-  shell?: boolean;
-  user?: string;
-  env?: Record<string, string>;
-  uris?: string[];
-  labels?: Record<string, string>;
-  metadata?: Record<string, string>;
-  version?: string;
-  resources?: Resources;
-  containerInfo?: ContainerInfoSpec;
-  customExecutorCmd?: string;
-  executorData?: Record<string, unknown>;
-  healthcheck?: HealthcheckSpec;
-  deployHealthTimeoutSeconds?: number;
-  considerHealthyAfterRunningForSeconds?: number;
-  skipHealthchecksOnDeploy?: boolean;
-  deployInstanceCountPerStep?: number;
-  deployStepWaitTimeMs?: number;
-  autoAdvanceDeploySteps?: boolean;
-  loadBalancerGroups?: string[];
-  loadBalancerPortIndex?: number;
-  /** Griddle: overrides the request's drainSeconds for this deploy's tasks. */
-  drainSeconds?: number;
-}
-
-export type DeployState =
-  | 'SUCCEEDED' | 'FAILED_INTERNAL_STATE' | 'CANCELING' | 'WAITING' | 'OVERDUE' | 'FAILED' | 'CANCELED';
-export type DeployFailureReason =
-  | 'TASK_FAILED_ON_STARTUP' | 'TASK_FAILED_HEALTH_CHECKS' | 'TASK_COULD_NOT_BE_SCHEDULED'
-  | 'TASK_NEVER_ENTERED_RUNNING' | 'DEPLOY_OVERDUE';
-
-export interface DeployFailure { reason: DeployFailureReason; taskId?: string; message?: string }
-export interface DeployResult { deployState: DeployState; message?: string; deployFailures: DeployFailure[]; timestamp: number }
+export type {
+  AgentPlacement, ContainerInfoSpec, DeployFailure, DeployFailureReason, DeployResult, DeployState, DockerPortMapping,
+  HealthcheckSpec, RequestState, RequestType, Resources, SingularityDeploy, SingularityRequest,
+} from '../contract';
 
 export interface RequestRecord {
   request: SingularityRequest;

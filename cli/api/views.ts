@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SingularityDeploy, SingularityRequest } from '../../scheduler/model';
+import type { DeployState, SingularityDeploy, SingularityRequest } from '../../contract';
 
 /**
  * What the CLI reads from the API, normalized. The API speaks Singularity's shapes and adds
@@ -138,7 +138,7 @@ const historySchema = z.looseObject({
   message: str.nullish(),
 });
 
-export const FINISHED_DEPLOY_STATES = new Set(['SUCCEEDED', 'FAILED', 'FAILED_INTERNAL_STATE', 'OVERDUE', 'CANCELED']);
+export const FINISHED_DEPLOY_STATES: ReadonlySet<string> = new Set<DeployState>(['SUCCEEDED', 'FAILED', 'FAILED_INTERNAL_STATE', 'OVERDUE', 'CANCELED']);
 
 export function readDeployHistory(body: unknown): DeployHistoryView {
   const h = historySchema.parse(body);

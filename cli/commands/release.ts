@@ -1,4 +1,4 @@
-import type { SingularityDeploy, SingularityRequest } from '../../scheduler/model';
+import type { SingularityDeploy, SingularityRequest } from '../../contract';
 import { readRequestParent, type RequestView } from '../api/views';
 import { convert, deployIdFor, forceSuffix, type Conversion } from '../convert/to-singularity';
 import { diffJson, renderChanges, type Change } from '../output/json-diff';

@@ -1,6 +1,6 @@
 import type {
   AgentPlacement, ContainerInfoSpec, DockerPortMapping, HealthcheckSpec, RequestType, SingularityDeploy, SingularityRequest,
-} from '../../scheduler/model';
+} from '../../contract';
 import { parsePortSpec } from '../spec/port-spec';
 import { specHash, type LoadedSpec } from '../spec/spec-loader';
 import type { EnvironmentSpec } from '../spec/spec-schema';

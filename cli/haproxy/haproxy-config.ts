@@ -4,8 +4,7 @@
  * and DRAINING endpoints at weight 0, so open connections finish while no new ones arrive.
  * Pure: the same services always render the same text.
  */
-import { SIDECAR_STATUS_CODE } from '../../scheduler/discovery/endpoint';
-import type { SidecarService, SidecarServicesByName } from '../../scheduler/discovery/sidecar-format';
+import { SIDECAR_STATUS_CODE, type SidecarService, type SidecarServicesByName } from '../../contract';
 
 export interface HaproxyConfigOptions {
   /** Address the frontends bind (default 0.0.0.0). */

@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import { createLogger, type Logger } from '../../common';
-import type { SidecarServicesByName } from '../../scheduler/discovery/sidecar-format';
+import type { SidecarServicesByName } from '../../contract';
 import { followCatalog, type CatalogFollower } from './catalog-follower';
 import { renderHaproxyConfig } from './haproxy-config';
 import { HoldDown } from './hold-down';

@@ -1,4 +1,7 @@
+import type { NextFunction, Request, Response } from 'express';
 import type * as z from 'zod';
+import type { ApiErrorBody } from '../../contract';
+import type { Logger } from '../../common';
 
 /** An error with the HTTP status the client gets; the message is safe to show to the client. */
 export class HttpError extends Error {
@@ -50,4 +53,29 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefi
   const result = schema.safeParse(withoutNulls(input));
   if (!result.success) throw zodToHttpError(result.error, prefix);
   return result.data;
+}
+
+/**
+ * The last handler of the API: HttpErrors and body-parser's 4xx answer with their message in
+ * the contract's ApiErrorBody; anything else is logged and answers a bare 500.
+ */
+export function errorHandler(bodyLimit: string, log?: Logger) {
+  return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
+    void next;
+    if (err instanceof HttpError) {
+      res.status(err.status).json({ message: err.message, errors: err.details } satisfies ApiErrorBody);
+      return;
+    }
+    const e = err as { status?: number; statusCode?: number; type?: string; message?: string };
+    const status = e.status ?? e.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const message = e.type === 'entity.parse.failed' ? '(body): not valid JSON'
+        : e.type === 'entity.too.large' ? `(body): larger than the ${bodyLimit} limit`
+          : e.message ?? 'bad request';
+      res.status(status).json({ message } satisfies ApiErrorBody);
+      return;
+    }
+    log?.error({ err, method: req.method, path: req.path.slice(0, 200) }, 'API error');
+    res.status(500).json({ message: 'internal error' } satisfies ApiErrorBody);
+  };
 }

@@ -1,3 +1,7 @@
+import type {
+  SingularityDeployHistory, SingularityDeployMarker, SingularityDeployResult, SingularityDeployView, SingularityRequestView,
+  SingularityTask, SingularityTaskHistoryItem, SingularityTaskId,
+} from '../../contract';
 import { parseTaskId } from '../core';
 import type {
   DeployFailure, DeployRecord, RequestRecord, SingularityDeploy, SingularityRequest, TaskRecord,
@@ -5,12 +9,11 @@ import type {
 import { usesHealthchecks } from '../deploys';
 
 /**
- * Griddle's records rendered in Singularity's JSON shapes (SingularityRequestParent,
- * SingularityDeploy, SingularityTask, SingularityTaskId, SingularityDeployHistory), with the
+ * Griddle's records rendered in the wire shapes of `contract/singularity-views`, with the
  * fields that Singularity always writes filled in, since clients such as Nmesos require them.
  */
 
-export function renderRequest(r: SingularityRequest): Record<string, unknown> {
+export function renderRequest(r: SingularityRequest): SingularityRequestView {
   const placement = r.agentPlacement ?? 'OPTIMISTIC';
   return {
     ...r,
@@ -24,8 +27,8 @@ export function renderRequest(r: SingularityRequest): Record<string, unknown> {
   };
 }
 
-export function renderDeploy(d: SingularityDeploy): Record<string, unknown> {
-  const out: Record<string, unknown> = {
+export function renderDeploy(d: SingularityDeploy): SingularityDeployView {
+  const out: SingularityDeployView = {
     ...d,
     resources: { numPorts: 0, diskMb: 0, ...(d.resources ?? { cpus: 1, memoryMb: 64 }) },
     env: d.env ?? {},
@@ -46,7 +49,7 @@ export function renderDeploy(d: SingularityDeploy): Record<string, unknown> {
   return out;
 }
 
-export function taskIdObject(taskId: string, fallback?: TaskRecord): Record<string, unknown> {
+export function taskIdObject(taskId: string, fallback?: TaskRecord): SingularityTaskId {
   const parsed = parseTaskId(taskId);
   const host = parsed?.host ?? fallback?.hostname ?? '';
   return {
@@ -81,7 +84,7 @@ export function isTaskHealthy(t: TaskRecord, deploy: SingularityDeploy | undefin
   return t.healthy !== false;
 }
 
-export function renderTask(t: TaskRecord, request?: RequestRecord, deploy?: DeployRecord): Record<string, unknown> {
+export function renderTask(t: TaskRecord, request?: RequestRecord, deploy?: DeployRecord): SingularityTask {
   const offer = { hostname: t.hostname, agentId: { value: t.agentId }, slaveId: { value: t.agentId } };
   return {
     taskId: taskIdObject(t.taskId, t),
@@ -103,7 +106,7 @@ export function renderTask(t: TaskRecord, request?: RequestRecord, deploy?: Depl
   };
 }
 
-export function renderTaskHistoryItem(t: TaskRecord): Record<string, unknown> {
+export function renderTaskHistoryItem(t: TaskRecord): SingularityTaskHistoryItem {
   return {
     taskId: taskIdObject(t.taskId, t),
     updatedAt: t.updatedAt,
@@ -113,15 +116,15 @@ export function renderTaskHistoryItem(t: TaskRecord): Record<string, unknown> {
   };
 }
 
-export function deployMarker(d: DeployRecord, user?: string): Record<string, unknown> {
+export function deployMarker(d: DeployRecord, user?: string): SingularityDeployMarker {
   return { requestId: d.deploy.requestId, deployId: d.deploy.id, timestamp: d.createdAt, message: d.message, user };
 }
 
-function renderFailure(f: DeployFailure): Record<string, unknown> {
+function renderFailure(f: DeployFailure): SingularityDeployResult['deployFailures'][number] {
   return { reason: f.reason, message: f.message, taskId: f.taskId ? taskIdObject(f.taskId) : undefined };
 }
 
-export function renderDeployHistory(d: DeployRecord): Record<string, unknown> {
+export function renderDeployHistory(d: DeployRecord): SingularityDeployHistory {
   return {
     deploy: renderDeploy(d.deploy),
     deployMarker: deployMarker(d),

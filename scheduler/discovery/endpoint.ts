@@ -3,17 +3,9 @@
  * persisted in the state store and served on every API.
  */
 
-export const ENDPOINT_STATUSES = ['ALIVE', 'TOMBSTONE', 'UNHEALTHY', 'UNKNOWN', 'DRAINING'] as const;
-export type EndpointStatus = (typeof ENDPOINT_STATUSES)[number];
+import type { EndpointStatus } from '../../contract';
 
-/** Sidecar's numeric status codes (service.ALIVE ... service.DRAINING), used on the Sidecar and gRPC APIs. */
-export const SIDECAR_STATUS_CODE: Readonly<Record<EndpointStatus, number>> = {
-  ALIVE: 0,
-  TOMBSTONE: 1,
-  UNHEALTHY: 2,
-  UNKNOWN: 3,
-  DRAINING: 4,
-};
+export { ENDPOINT_STATUSES, SIDECAR_STATUS_CODE, type EndpointStatus } from '../../contract';
 
 export interface EndpointPort {
   /** The port the process listens on inside its container (equal to hostPort in HOST networking). */

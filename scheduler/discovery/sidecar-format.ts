@@ -1,40 +1,13 @@
 /**
- * Sidecar's JSON shapes (service.Service, catalog.ServicesState, sidecarhttp.ApiServices), so
- * existing Sidecar followers such as haproxy-api read Griddle's catalog unchanged. Times are
- * RFC 3339 strings like Go's time.Time; statuses are Sidecar's numbers.
+ * Endpoints rendered in Sidecar's shapes (defined in `contract/sidecar`), as Sidecar's own
+ * listener would serve them.
  */
-import { SIDECAR_STATUS_CODE, type Endpoint } from './endpoint';
+import {
+  SIDECAR_STATUS_CODE, type SidecarService, type SidecarServices, type SidecarServicesByName, type SidecarState,
+} from '../../contract';
+import type { Endpoint } from './endpoint';
 
-export interface SidecarPort { Type: string; Port: number; ServicePort: number; IP: string }
-
-export interface SidecarService {
-  ID: string;
-  Name: string;
-  Image: string;
-  Created: string;
-  Hostname: string;
-  Ports: SidecarPort[];
-  Updated: string;
-  ProxyMode: string;
-  Status: number;
-}
-
-export type SidecarServicesByName = Record<string, SidecarService[]>;
-
-export interface SidecarServer { Name: string; LastUpdated: string; ServiceCount: number }
-
-export interface SidecarServices {
-  Services: SidecarServicesByName;
-  ClusterMembers?: Record<string, SidecarServer>;
-  ClusterName: string;
-}
-
-export interface SidecarState {
-  Servers: Record<string, { Name: string; Services: Record<string, SidecarService>; LastUpdated: string; LastChanged: string }>;
-  LastChanged: string;
-  ClusterName: string;
-  Hostname: string;
-}
+export type { SidecarPort, SidecarServer, SidecarService, SidecarServices, SidecarServicesByName, SidecarState } from '../../contract';
 
 const EPOCH = new Date(0).toISOString();
 

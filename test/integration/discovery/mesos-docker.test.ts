@@ -13,7 +13,8 @@ import { runHaproxy, type AppliedEvent, type HaproxyRunner } from '../../../cli/
 import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
 import { Scheduler } from '../../../scheduler/core';
 import { createDiscovery, type CatalogChange, type Discovery, type Endpoint } from '../../../scheduler/discovery';
-import type { DeployRecord, SingularityDeploy } from '../../../scheduler/model';
+import type { SingularityDeploy } from '../../../contract';
+import type { DeployRecord } from '../../../scheduler/model';
 import { MemoryStateStore } from '../../../scheduler/state';
 import { freePort } from '../../support/free-port';
 import { until } from '../../support/until';

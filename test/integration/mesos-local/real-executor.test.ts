@@ -10,7 +10,7 @@ import { createLogger } from '../../../common';
 import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
 import { rangesOf, type Offer } from '../../../mesos-proto';
 import { buildTaskInfo } from '../../../scheduler/core';
-import type { SingularityDeploy, SingularityRequest } from '../../../scheduler/model';
+import type { SingularityDeploy, SingularityRequest } from '../../../contract';
 import { frameworkInfo, rawRequest, TestScheduler } from '../../support/mesos-test-scheduler';
 
 const quiet = createLogger('test', { destination: fs.createWriteStream('/dev/null') });

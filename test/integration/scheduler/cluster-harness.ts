@@ -3,7 +3,8 @@ import { createLogger, type Logger } from '../../../common/logger';
 import { startMesosLocal, type MesosLocal, type MesosLocalOptions } from '../../../mesos-local';
 import type { ContentType } from '../../../mesos-proto';
 import { deployKey, Scheduler } from '../../../scheduler/core';
-import type { DeployRecord, RequestRecord, SingularityDeploy, SingularityRequest, TaskRecord } from '../../../scheduler/model';
+import type { SingularityDeploy, SingularityRequest } from '../../../contract';
+import type { DeployRecord, RequestRecord, TaskRecord } from '../../../scheduler/model';
 import { MemoryStateStore, type StateStore } from '../../../scheduler/state';
 
 /** Logs go nowhere unless GRIDDLE_TEST_LOGS is set (they are noisy at scale). */

@@ -2,7 +2,8 @@ import type { TaskState } from '../../../mesos-proto';
 import {
   type DeployProgress, evaluateDeploy, startDeploy, stepBudgetMs,
 } from '../../../scheduler/deploys';
-import type { SingularityDeploy, SingularityRequest, TaskRecord } from '../../../scheduler/model';
+import type { SingularityDeploy, SingularityRequest } from '../../../contract';
+import type { TaskRecord } from '../../../scheduler/model';
 
 const T0 = 1_000_000;
 const request = (instances = 3, extra: Partial<SingularityRequest> = {}): SingularityRequest => ({ id: 'web', requestType: 'SERVICE', instances, ...extra });

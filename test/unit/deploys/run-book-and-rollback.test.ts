@@ -1,6 +1,7 @@
 import type { TaskState } from '../../../mesos-proto';
 import { RunBook, pickRollbackSource, rollbackDeployId } from '../../../scheduler/deploys';
-import type { DeployRecord, DeployState, TaskRecord } from '../../../scheduler/model';
+import type { DeployState } from '../../../contract';
+import type { DeployRecord, TaskRecord } from '../../../scheduler/model';
 
 const task = (id: string, state: TaskState, extra: Partial<TaskRecord> = {}): TaskRecord => ({
   taskId: id, requestId: 'job', deployId: 'd1', instanceNo: 1, agentId: 'a', hostname: 'h', ports: [], startedAt: 1, updatedAt: 1, state, ...extra,

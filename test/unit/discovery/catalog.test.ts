@@ -1,4 +1,5 @@
-import { Catalog, SIDECAR_STATUS_CODE, type CatalogChange, type EndpointStatus } from '../../../scheduler/discovery';
+import { SIDECAR_STATUS_CODE, type EndpointStatus } from '../../../contract';
+import { Catalog, type CatalogChange } from '../../../scheduler/discovery';
 import { demoTaskInfo, taskRecord } from '../../support/task-fixtures';
 
 function fakeClock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HoldDown, JsonDocumentSplitter, renderHaproxyConfig } from '../../../cli/haproxy';
-import { SIDECAR_STATUS_CODE, type SidecarService, type SidecarServicesByName } from '../../../scheduler/discovery';
+import { SIDECAR_STATUS_CODE, type SidecarService, type SidecarServicesByName } from '../../../contract';
 
 function svc(id: string, status: keyof typeof SIDECAR_STATUS_CODE, port: number, extra: Partial<SidecarService> = {}): SidecarService {
   return {

@@ -1,5 +1,5 @@
 import { parseAttributes, parseResources, type Offer } from '../../../mesos-proto';
-import type { AgentPlacement } from '../../../scheduler/model';
+import type { AgentPlacement } from '../../../contract';
 import { emptyLoad, matchOffers, type AgentLoad, type TaskDemand } from '../../../scheduler/placement';
 
 function offer(n: number, resources = 'cpus:4;mem:4096;disk:10000;ports:[31000-31009]', attributes = ''): Offer {

@@ -1,6 +1,7 @@
 import type { TaskState, TaskStatus } from '../../../mesos-proto';
 import { applyStatus } from '../../../scheduler/core';
-import type { RequestType, TaskRecord } from '../../../scheduler/model';
+import type { RequestType } from '../../../contract';
+import type { TaskRecord } from '../../../scheduler/model';
 
 const base: TaskRecord = {
   taskId: 't1', requestId: 'r1', deployId: 'd1', instanceNo: 1, agentId: 'a1', hostname: 'h1', ports: [],

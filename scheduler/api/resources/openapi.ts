@@ -1,9 +1,10 @@
+import type { Router } from 'express';
 import * as z from 'zod';
-import {
-  bounceSchema, deployUpdateSchema, killTaskSchema, pauseSchema, rollbackSchema, runSchema, scaleSchema, unpauseSchema,
-} from './action-schemas';
-import { deployRequestSchema, singularityDeployInput } from './deploy-schema';
-import { singularityRequestInput } from './request-schema';
+import { deployRequestSchema, singularityDeployInput } from '../deploy-schema';
+import { singularityRequestInput } from '../request-schema';
+import { deployUpdateSchema } from './deploys';
+import { bounceSchema, pauseSchema, rollbackSchema, runSchema, scaleSchema, unpauseSchema } from './requests';
+import { killTaskSchema } from './tasks';
 
 /** The request bodies the API accepts, under the names Singularity's docs use. */
 const bodies = {
@@ -85,4 +86,12 @@ export function openApiDocument(): Record<string, unknown> {
     paths,
     components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
   };
+}
+
+/** `/openapi.json`: built once, from the same schemas that validate the bodies. */
+export function registerOpenApi(router: Router): void {
+  const doc = openApiDocument();
+  router.get('/openapi.json', (_req, res) => {
+    res.json(doc);
+  });
 }

@@ -1,7 +1,13 @@
-import type { Request, Response } from 'express';
-import { parseInput } from './http-errors';
-import { eventsQuerySchema } from './action-schemas';
-import type { EventHub, HubEvent } from './event-hub';
+import type { Request, Response, Router } from 'express';
+import * as z from 'zod';
+import { GAP_EVENT, type GapEvent } from '../../../contract';
+import type { EventHub, HubEvent } from '../event-hub';
+import { parseInput } from '../http-errors';
+import { requestIdSchema } from '../ids';
+
+const eventsQuerySchema = z.object({
+  requestId: requestIdSchema.optional(),
+});
 
 export interface EventStreamOptions {
   /** Bytes a client may leave unread before it is dropped. */
@@ -47,7 +53,8 @@ export function eventStreamHandler(hub: EventHub, options: EventStreamOptions = 
     };
     if (lastId !== undefined) {
       const { events, gap } = hub.since(lastId, query.requestId);
-      if (gap) send(`event: gap\ndata: ${JSON.stringify({ message: 'events after the given Last-Event-ID were dropped from the buffer; re-read state', lastEventId: lastId })}\n\n`);
+      const gapEvent: GapEvent = { message: 'events after the given Last-Event-ID were dropped from the buffer; re-read state', lastEventId: lastId };
+      if (gap) send(`event: ${GAP_EVENT}\ndata: ${JSON.stringify(gapEvent)}\n\n`);
       for (const e of events) send(frame(e));
     }
     const unsubscribe = hub.subscribe({ requestId: query.requestId, deliver: (e) => send(frame(e)) });
@@ -56,4 +63,9 @@ export function eventStreamHandler(hub: EventHub, options: EventStreamOptions = 
     req.on('close', drop);
     res.on('error', drop);
   };
+}
+
+/** `/events`: the live feed of `contract/events`. */
+export function registerEvents(router: Router, hub: EventHub, options: EventStreamOptions): void {
+  router.get('/events', eventStreamHandler(hub, options));
 }

@@ -1,0 +1,9 @@
+/**
+ * Griddle's wire contract: the JSON the scheduler serves and its clients (CLI, console, tests)
+ * read. It depends on nothing but the Mesos protocol types, so either side can change its
+ * internals without touching the other.
+ */
+export * from './singularity';
+export * from './singularity-views';
+export * from './sidecar';
+export * from './events';

@@ -1,0 +1,105 @@
+/**
+ * What the API answers with: Singularity's read shapes (SingularityRequestParent,
+ * SingularityTask, SingularityTaskId, SingularityDeployHistory ...). Fields Singularity always
+ * writes are required here, since clients such as Nmesos fail without them; Griddle's own
+ * fields sit beside Singularity's and are marked.
+ */
+import type { TaskState, TaskStatusReason } from '../mesos-proto';
+import type {
+  AgentPlacement, DeployFailureReason, DeployState, RequestState, SingularityDeploy, SingularityRequest,
+} from './singularity';
+
+/** A request as served: the pre-1.0 `slave*` spellings are served beside the `agent*` ones. */
+export interface SingularityRequestView extends SingularityRequest {
+  instances: number;
+  agentPlacement: AgentPlacement;
+  slavePlacement: AgentPlacement;
+  requiredAgentAttributes: Record<string, string>;
+  requiredSlaveAttributes: Record<string, string>;
+  allowedAgentAttributes: Record<string, string>;
+  allowedSlaveAttributes: Record<string, string>;
+}
+
+export type SingularityDeployView = SingularityDeploy & { env: Record<string, string> };
+
+export interface SingularityTaskId {
+  id: string;
+  requestId: string;
+  deployId: string;
+  startedAt: number;
+  instanceNo: number;
+  host: string;
+  sanitizedHost: string;
+  rackId: string;
+  sanitizedRackId: string;
+}
+
+export interface SingularityDeployMarker { requestId: string; deployId: string; timestamp: number; message?: string; user?: string }
+
+export interface SingularityPendingDeployState {
+  deployMarker: SingularityDeployMarker;
+  currentDeployState: DeployState;
+  deployProgress: Record<string, unknown>;
+}
+
+export interface SingularityRequestParent {
+  request: SingularityRequestView;
+  state: RequestState;
+  requestDeployState: { requestId: string; activeDeploy?: SingularityDeployMarker; pendingDeploy?: SingularityDeployMarker };
+  activeDeploy?: SingularityDeployView;
+  pendingDeploy?: SingularityDeployView;
+  pendingDeployState?: SingularityPendingDeployState;
+  taskIds: { healthy: SingularityTaskId[]; notYetHealthy: SingularityTaskId[]; pending: SingularityTaskId[]; cleaning: SingularityTaskId[] };
+  /** Griddle: queued or running one-shot runs of ON_DEMAND, RUN_ONCE and SCHEDULED requests. */
+  openRuns?: number;
+}
+
+interface OfferView { hostname: string; agentId: { value: string }; slaveId: { value: string } }
+
+export interface SingularityTask {
+  taskId: SingularityTaskId;
+  taskRequest: {
+    request?: SingularityRequestView;
+    deploy?: SingularityDeployView;
+    pendingTask: { pendingTaskId: { requestId: string; deployId: string; instanceNo: number; createdAt: number } };
+  };
+  offer: OfferView;
+  offers: OfferView[];
+  /** The Mesos TaskInfo in camelCase. */
+  mesosTask: unknown;
+  rackId: string;
+  agentId: { value: string };
+  /** Griddle: */
+  state: TaskState;
+  healthy?: boolean;
+  ports: number[];
+  killRequestedAt?: number;
+}
+
+export interface SingularityTaskHistoryItem {
+  taskId: SingularityTaskId;
+  updatedAt: number;
+  lastTaskState: TaskState;
+  message?: string;
+  reason?: TaskStatusReason;
+}
+
+export interface SingularityDeployResult {
+  deployState: DeployState;
+  message?: string;
+  deployFailures: { reason: DeployFailureReason; message?: string; taskId?: SingularityTaskId }[];
+  timestamp: number;
+}
+
+export interface SingularityDeployHistory {
+  deploy: SingularityDeployView;
+  deployMarker: SingularityDeployMarker;
+  deployResult?: SingularityDeployResult;
+  /** Griddle: */
+  rollbackOf?: string;
+  unpauseOnSuccessfulDeploy?: boolean;
+  deployProgress?: Record<string, unknown>;
+}
+
+/** The body of every 4xx/5xx answer. */
+export interface ApiErrorBody { message: string; errors?: { field: string; message: string }[] }

@@ -1,0 +1,150 @@
+import type { Request, Router } from 'express';
+import * as z from 'zod';
+import type { RequestRecord } from '../../model';
+import { type ApiContext, LONG_RUNNING, body, engineCall, idParam, requireBody } from '../api-context';
+import { badRequest, conflict, parseInput } from '../http-errors';
+import { deployIdSchema, isRequestId } from '../ids';
+import { message } from '../params';
+import { singularityRequestSchema } from '../request-schema';
+
+/** Bodies and query strings of the request actions, with Singularity's field names. */
+
+export const scaleSchema = z.object({
+  instances: z.number().int().min(0).max(100_000),
+  message,
+  skipHealthchecks: z.boolean().optional(),
+});
+
+export const pauseSchema = z.object({
+  killTasks: z.boolean().optional(),
+  message,
+});
+
+export const unpauseSchema = z.object({ message, skipHealthchecks: z.boolean().optional() });
+
+export const bounceSchema = z.object({
+  incremental: z.boolean().optional(),
+  message,
+});
+
+export const rollbackSchema = z.object({
+  deployId: deployIdSchema.optional(),
+  message,
+});
+
+export const runSchema = z.object({
+  commandLineArgs: z.array(z.string().max(10_000)).max(100).optional(),
+  runId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be 1-100 characters of A-Z, a-z, 0-9, "_" and "-"').optional(),
+  message,
+});
+
+const requestsQuerySchema = z.object({
+  includeFullRequestData: z.enum(['true', 'false']).optional(),
+  filterRelevantForUser: z.enum(['true', 'false']).optional(),
+});
+
+/** `/requests`: Singularity's RequestResource. */
+export function registerRequests(router: Router, ctx: ApiContext): void {
+  const { scheduler, engine, log, now, writeGuard: w } = ctx;
+  const requestId = (req: Request): string => idParam(req, 'requestId', isRequestId, 'request');
+
+  const listRequests = (filter: (r: RequestRecord) => boolean) => () => {
+    const byRequest = ctx.tasksByRequest();
+    return [...scheduler.requests.values()].filter(filter).map((r) => ctx.parent(r, byRequest.get(r.request.id)));
+  };
+  router.get('/requests', (req, res) => {
+    parseInput(requestsQuerySchema, req.query);
+    return ctx.cache.handler('requests', listRequests(() => true))(req, res);
+  });
+  router.get('/requests/active', (req, res) => {
+    parseInput(requestsQuerySchema, req.query);
+    return ctx.cache.handler('requests-active', listRequests((r) => r.state === 'ACTIVE'))(req, res);
+  });
+  router.get('/requests/paused', ctx.cache.handler('requests-paused', listRequests((r) => r.state === 'PAUSED')));
+
+  router.post('/requests', w, (req, res) => {
+    const request = parseInput(singularityRequestSchema, requireBody(req));
+    const existing = scheduler.requests.get(request.id);
+    const t = now();
+    if (existing && existing.request.requestType !== request.requestType) {
+      throw badRequest(`requestType: request ${request.id} is ${existing.request.requestType}; the type of a request cannot change (delete it and create a new one)`, [{ field: 'requestType', message: 'cannot change' }]);
+    }
+    const record: RequestRecord = existing
+      ? { ...existing, request, updatedAt: t }
+      : { request, state: 'ACTIVE', createdAt: t, updatedAt: t };
+    scheduler.putRequest(record);
+    log?.info({ requestId: request.id, created: !existing, user: res.locals.user }, existing ? 'request updated' : 'request created');
+    res.status(200).json(ctx.parent(record));
+  });
+
+  router.get('/requests/request/:requestId', (req, res) => {
+    res.json(ctx.parent(ctx.requestOr404(requestId(req))));
+  });
+
+  router.delete('/requests/request/:requestId', w, (req, res) => {
+    const id = requestId(req);
+    const r = ctx.requestOr404(id);
+    engine.dropRequest(id, 'request deleted');
+    scheduler.deleteRequest(id);
+    log?.info({ requestId: id, user: res.locals.user }, 'request deleted');
+    res.json({ ...ctx.parent({ ...r, state: 'DELETED' }, []), state: 'DELETED' });
+  });
+
+  router.put('/requests/request/:requestId/scale', w, (req, res) => {
+    const id = requestId(req);
+    const input = parseInput(scaleSchema, requireBody(req));
+    const r = ctx.requestOr404(id);
+    if (!LONG_RUNNING.has(r.request.requestType)) throw badRequest(`instances: only SERVICE and WORKER requests can be scaled (${id} is ${r.request.requestType})`);
+    const next: RequestRecord = { ...r, request: { ...r.request, instances: input.instances }, updatedAt: now() };
+    scheduler.putRequest(next);
+    log?.info({ requestId: id, instances: input.instances, user: res.locals.user }, 'request scaled');
+    res.json(ctx.parent(next));
+  });
+
+  router.post('/requests/request/:requestId/pause', w, (req, res) => {
+    const id = requestId(req);
+    parseInput(pauseSchema, body(req));
+    const r = ctx.requestOr404(id);
+    if (r.state === 'PAUSED') throw conflict(`request ${id} is already paused`);
+    engine.dropRequest(id, 'request paused');
+    const current = scheduler.requests.get(id) ?? r;
+    const next: RequestRecord = { ...current, state: 'PAUSED', updatedAt: now() };
+    scheduler.putRequest(next);
+    res.json(ctx.parent(next));
+  });
+
+  router.post('/requests/request/:requestId/unpause', w, (req, res) => {
+    const id = requestId(req);
+    parseInput(unpauseSchema, body(req));
+    const r = ctx.requestOr404(id);
+    if (r.state !== 'PAUSED') throw conflict(`request ${id} is ${r.state}, not PAUSED`);
+    const next: RequestRecord = { ...r, state: 'ACTIVE', updatedAt: now() };
+    scheduler.putRequest(next);
+    res.json(ctx.parent(next));
+  });
+
+  router.post('/requests/request/:requestId/bounce', w, (req, res) => {
+    const id = requestId(req);
+    const input = parseInput(bounceSchema, body(req));
+    ctx.requestOr404(id);
+    engineCall(() => engine.bounce(id, input.message));
+    res.json(ctx.parent(ctx.requestOr404(id)));
+  });
+
+  router.post('/requests/request/:requestId/rollback', w, (req, res) => {
+    const id = requestId(req);
+    const input = parseInput(rollbackSchema, body(req));
+    ctx.requestOr404(id);
+    const record = engineCall(() => engine.rollback(id, input.deployId, input.message));
+    log?.info({ requestId: id, deployId: record.deploy.id, rollbackOf: record.rollbackOf, user: res.locals.user }, 'rollback started');
+    res.json(ctx.parent(ctx.requestOr404(id)));
+  });
+
+  router.post('/requests/request/:requestId/run', w, (req, res) => {
+    const id = requestId(req);
+    const input = parseInput(runSchema, body(req));
+    const r = ctx.requestOr404(id);
+    const runId = engineCall(() => engine.runNow(id, input.runId));
+    res.json({ ...ctx.parent(r), runId, pendingRequest: { requestId: id, deployId: r.activeDeployId, runId, timestamp: now(), pendingType: 'ONEOFF' } });
+  });
+}
