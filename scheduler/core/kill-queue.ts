@@ -1,9 +1,6 @@
-import type { EventEmitter } from 'node:events';
-import type { Logger } from '../../common/logger';
 import type { TaskRecord } from '../model';
+import type { CoreContext } from './core-context';
 import type { MesosLink } from './leadership';
-import type { SchedulerEvents } from './scheduler-events';
-import type { StateRepository } from './state-repository';
 import { endsTask } from './status-policy';
 
 export type KillGate = (task: TaskRecord) => Promise<void>;
@@ -17,27 +14,21 @@ export class KillQueue {
   private gate: KillGate | null = null;
   private readonly inFlight = new Set<string>();
 
-  constructor(
-    private readonly state: StateRepository,
-    private readonly link: MesosLink,
-    private readonly events: EventEmitter<SchedulerEvents>,
-    private readonly log: Logger,
-    private readonly now: () => number,
-    private readonly poke: () => void,
-  ) {}
+  constructor(private readonly ctx: CoreContext, private readonly link: MesosLink, private readonly poke: () => void) {}
 
   setGate(fn: KillGate | null): void {
     this.gate = fn;
   }
 
   async kill(taskId: string, why: string): Promise<void> {
-    const task = this.state.tasks.get(taskId);
+    const { state, events, log, now } = this.ctx;
+    const task = state.tasks.get(taskId);
     if (!task || endsTask(task.state)) return;
     if (task.killRequestedAt === undefined) {
-      const next: TaskRecord = { ...task, killRequestedAt: this.now(), killReason: why, updatedAt: this.now() };
-      this.state.putTask(next);
-      this.log.info({ requestId: task.requestId, deployId: task.deployId, taskId, host: task.hostname, why }, 'killing task');
-      this.events.emit('task', next, task);
+      const next: TaskRecord = { ...task, killRequestedAt: now(), killReason: why, updatedAt: now() };
+      state.putTask(next);
+      log.info({ requestId: task.requestId, deployId: task.deployId, taskId, host: task.hostname, why }, 'killing task');
+      events.emit('task', next, task);
       this.poke();
     }
     if (this.inFlight.has(taskId)) return;
@@ -45,12 +36,12 @@ export class KillQueue {
     try {
       if (this.gate) {
         try {
-          await this.gate(this.state.tasks.get(taskId) ?? task);
+          await this.gate(state.tasks.get(taskId) ?? task);
         } catch (err) {
-          this.log.warn({ taskId, err: (err as Error).message }, 'kill gate failed; killing anyway');
+          log.warn({ taskId, err: (err as Error).message }, 'kill gate failed; killing anyway');
         }
       }
-      const current = this.state.tasks.get(taskId);
+      const current = state.tasks.get(taskId);
       if (current && !endsTask(current.state)) await this.send(current);
     } finally {
       this.inFlight.delete(taskId);
@@ -59,7 +50,7 @@ export class KillQueue {
 
   /** Kills decided while disconnected (or before a failover) go out again after a subscribe. */
   resendAll(): void {
-    for (const t of this.state.tasks.values()) {
+    for (const t of this.ctx.state.tasks.values()) {
       if (t.killRequestedAt !== undefined && !endsTask(t.state)) void this.send(t);
     }
   }
@@ -71,7 +62,7 @@ export class KillQueue {
     try {
       await client.call({ type: 'KILL', kill: { task_id: { value: task.taskId }, agent_id: { value: task.agentId } } });
     } catch (err) {
-      this.log.warn({ taskId: task.taskId, err: (err as Error).message }, 'KILL failed; retried after reconciliation');
+      this.ctx.log.warn({ taskId: task.taskId, err: (err as Error).message }, 'KILL failed; retried after reconciliation');
     }
   }
 }

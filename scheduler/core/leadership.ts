@@ -1,11 +1,8 @@
-import type { EventEmitter } from 'node:events';
 import os from 'node:os';
-import type { Logger } from '../../common/logger';
 import { CONTENT_TYPE_JSON, type ContentType, type FrameworkInfo, type Offer, type TaskStatus } from '../../mesos-proto';
 import { SchedulerClient, createMasterDetector, type MasterDetector } from '../mesos-client';
+import type { CoreContext } from './core-context';
 import { Reconciler } from './reconciliation';
-import type { SchedulerEvents } from './scheduler-events';
-import type { StateRepository } from './state-repository';
 import { endsTask } from './status-policy';
 
 /** What the acting parts of the core read about the current Mesos session. */
@@ -55,14 +52,7 @@ export class Leadership implements MesosLink {
   /** Bumped by every step-down, so a take-over still loading state knows it is stale. */
   private epoch = 0;
 
-  constructor(
-    private readonly options: LeadershipOptions,
-    private readonly state: StateRepository,
-    private readonly events: EventEmitter<SchedulerEvents>,
-    private readonly log: Logger,
-    private readonly now: () => number,
-    private readonly hooks: SessionHooks,
-  ) {}
+  constructor(private readonly ctx: CoreContext, private readonly options: LeadershipOptions, private readonly hooks: SessionHooks) {}
 
   get isLeader(): boolean {
     return this.leader;
@@ -71,7 +61,7 @@ export class Leadership implements MesosLink {
   async becomeLeader(): Promise<void> {
     if (this.leader) return;
     const epoch = ++this.epoch;
-    await this.state.load();
+    await this.ctx.state.load();
     // Leadership may have been lost while the state was loading.
     if (epoch !== this.epoch || this.leader) return;
     this.leader = true;
@@ -80,15 +70,15 @@ export class Leadership implements MesosLink {
       detector,
       contentType: this.options.contentType ?? CONTENT_TYPE_JSON,
       frameworkInfo: () => this.frameworkInfo(),
-      log: this.log,
+      log: this.ctx.log,
     });
     this.client = client;
     this.reconciler = new Reconciler(
       (tasks) => client.call({ type: 'RECONCILE', reconcile: { tasks: tasks.map((t) => ({ task_id: { value: t.taskId }, agent_id: t.agentId ? { value: t.agentId } : undefined })) } }),
       // Only tasks launched before this subscription: a newer one may not have reached the
       // master yet, and it would answer that it does not know it.
-      () => [...this.state.tasks.values()].filter((t) => !endsTask(t.state) && t.startedAt < this.subscribedAt).map((t) => ({ taskId: t.taskId, agentId: t.agentId })),
-      (phase) => this.log.debug({ phase }, 'reconciliation round sent'),
+      () => [...this.ctx.state.tasks.values()].filter((t) => !endsTask(t.state) && t.startedAt < this.subscribedAt).map((t) => ({ taskId: t.taskId, agentId: t.agentId })),
+      (phase) => this.ctx.log.debug({ phase }, 'reconciliation round sent'),
     );
     client.on('subscribed', (id, master) => void this.onSubscribed(id, master));
     client.on('offers', (offers) => this.hooks.offers(offers));
@@ -96,18 +86,18 @@ export class Leadership implements MesosLink {
     client.on('update', (status) => this.hooks.update(status));
     client.on('failure', (f) => {
       // A FAILURE without an executor id is the loss of a whole agent.
-      if (f.agent_id && !f.executor_id) this.state.agents.delete(f.agent_id.value);
+      if (f.agent_id && !f.executor_id) this.ctx.state.agents.delete(f.agent_id.value);
     });
-    client.on('failure', (f) => this.log.warn({ agentId: f.agent_id?.value, executorId: f.executor_id?.value, status: f.status }, 'executor or agent failure'));
-    client.on('error', (message) => this.log.error({ message }, 'Mesos master sent ERROR'));
+    client.on('failure', (f) => this.ctx.log.warn({ agentId: f.agent_id?.value, executorId: f.executor_id?.value, status: f.status }, 'executor or agent failure'));
+    client.on('error', (message) => this.ctx.log.error({ message }, 'Mesos master sent ERROR'));
     client.on('disconnected', (why) => {
       this.hooks.disconnected();
       this.reconciler?.stop();
-      this.events.emit('disconnected', why);
+      this.ctx.events.emit('disconnected', why);
     });
     client.start();
     this.hooks.started();
-    this.events.emit('leader', true);
+    this.ctx.events.emit('leader', true);
   }
 
   /** No Mesos call leaves after this returns. */
@@ -121,7 +111,7 @@ export class Leadership implements MesosLink {
     this.reconciler?.stop();
     this.reconciler = null;
     this.hooks.stopped();
-    this.events.emit('leader', false);
+    this.ctx.events.emit('leader', false);
   }
 
   private frameworkInfo(): FrameworkInfo {
@@ -134,15 +124,15 @@ export class Leadership implements MesosLink {
       capabilities: [{ type: 'PARTITION_AWARE' }, { type: 'TASK_KILLING_STATE' }],
     };
     if (this.options.webuiUrl) info.webui_url = this.options.webuiUrl;
-    if (this.state.frameworkId) info.id = { value: this.state.frameworkId };
+    if (this.ctx.state.frameworkId) info.id = { value: this.ctx.state.frameworkId };
     return info;
   }
 
   private async onSubscribed(frameworkId: string, master: string): Promise<void> {
-    this.subscribedAt = this.now();
-    if (frameworkId !== this.state.frameworkId) await this.state.saveFrameworkId(frameworkId);
-    this.log.info({ frameworkId, master }, 'subscribed to Mesos');
-    this.events.emit('subscribed', frameworkId, master);
+    this.subscribedAt = this.ctx.now();
+    if (frameworkId !== this.ctx.state.frameworkId) await this.ctx.state.saveFrameworkId(frameworkId);
+    this.ctx.log.info({ frameworkId, master }, 'subscribed to Mesos');
+    this.ctx.events.emit('subscribed', frameworkId, master);
     this.reconciler?.start();
     this.hooks.subscribed();
   }

@@ -1,14 +1,11 @@
-import type { EventEmitter } from 'node:events';
-import type { Logger } from '../../common/logger';
 import type { Offer, TaskInfo } from '../../mesos-proto';
 import type { DesiredDeployment, TaskRecord } from '../model';
 import { matchOffers, type TaskDemand } from '../placement';
+import type { CoreContext } from './core-context';
 import { isHealthyRun } from './crash-backoff';
 import type { MesosLink } from './leadership';
 import { agentLoads, demandFor, launchRecord } from './launch-builder';
 import { deployKey, planReconcile } from './reconcile-plan';
-import type { SchedulerEvents } from './scheduler-events';
-import type { StateRepository } from './state-repository';
 import type { TaskTransitions } from './task-transitions';
 
 /** Seconds Mesos keeps an offer's resources away from us after a decline. */
@@ -17,13 +14,9 @@ const REFUSE_WHEN_IDLE_S = 120;
 /** Level-triggered safety net: the loop runs at least this often. */
 const TICK_MS = 5000;
 
-export interface OfferCycleDeps {
-  state: StateRepository;
+export interface OfferCycleDeps extends CoreContext {
   link: MesosLink;
   transitions: TaskTransitions;
-  events: EventEmitter<SchedulerEvents>;
-  log: Logger;
-  now: () => number;
   desired: () => DesiredDeployment[];
   kill: (taskId: string, why: string) => Promise<void>;
   executorCmd: string;

@@ -4,16 +4,16 @@ import type { Logger } from '../../common/logger';
 import type { TaskInfo } from '../../mesos-proto';
 import type { DeployRecord, DesiredDeployment, RequestRecord, TaskRecord } from '../model';
 import type { StateStore } from '../state';
+import type { CoreContext, SchedulerEvents } from './core-context';
 import { defaultDesired } from './desired-state';
 import { KillQueue, type KillGate } from './kill-queue';
 import { Leadership, type LeadershipOptions } from './leadership';
 import { OfferCycle } from './offer-cycle';
-import type { SchedulerEvents } from './scheduler-events';
 import { StateRepository, type AgentInfoSeen } from './state-repository';
 import { StatusHandler } from './status-handler';
 import { TaskTransitions } from './task-transitions';
 
-export type { SchedulerEvents } from './scheduler-events';
+export type { SchedulerEvents } from './core-context';
 export type { AgentInfoSeen } from './state-repository';
 export type { KillGate } from './kill-queue';
 
@@ -50,12 +50,12 @@ export class Scheduler {
     this.store = options.store;
     this.log = options.log;
     this.now = options.now ?? Date.now;
-    const { events, log, now } = this;
     const poke = (): void => this.poke();
-    this.state = new StateRepository(options.store, options.historyPerRequest ?? 100, now);
-    const transitions = new TaskTransitions(this.state, events, log, now);
+    this.state = new StateRepository(options.store, options.historyPerRequest ?? 100, this.now);
+    const ctx: CoreContext = { state: this.state, events: this.events, log: this.log, now: this.now };
+    const transitions = new TaskTransitions(ctx);
     // Leadership's hooks reach parts built after it; they only fire once it is leader.
-    this.leadership = new Leadership(options, this.state, events, log, now, {
+    this.leadership = new Leadership(ctx, options, {
       started: () => this.cycle.start(),
       stopped: () => this.cycle.stop(),
       subscribed: () => {
@@ -69,14 +69,14 @@ export class Scheduler {
       disconnected: () => this.cycle.dropOffers(),
     });
     const link = this.leadership;
-    this.kills = new KillQueue(this.state, link, events, log, now, poke);
+    this.kills = new KillQueue(ctx, link, poke);
     this.cycle = new OfferCycle({
-      state: this.state, link, transitions, events, log, now,
+      ...ctx, link, transitions,
       desired: () => this.desired(),
       kill: (taskId, why) => this.kills.kill(taskId, why),
       executorCmd: options.executorCmd ?? process.env.GRIDDLE_EXECUTOR_CMD ?? `node ${defaultExecutorPath()}`,
     });
-    this.statuses = new StatusHandler({ state: this.state, link, transitions, kills: this.kills, events, log, now, poke });
+    this.statuses = new StatusHandler({ ...ctx, link, transitions, kills: this.kills, poke });
   }
 
   get requests(): Map<string, RequestRecord> { return this.state.requests; }

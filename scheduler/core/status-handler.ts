@@ -1,24 +1,17 @@
-import type { EventEmitter } from 'node:events';
-import type { Logger } from '../../common/logger';
 import type { TaskStatus } from '../../mesos-proto';
+import type { CoreContext } from './core-context';
 import type { KillQueue } from './kill-queue';
 import type { MesosLink } from './leadership';
-import type { SchedulerEvents } from './scheduler-events';
-import type { StateRepository } from './state-repository';
 import { applyStatus, endsTask } from './status-policy';
 import type { TaskTransitions } from './task-transitions';
 
 /** Reasons that say the task's agent is gone: it stops counting as a known agent until it offers again. */
 const AGENT_GONE_REASONS: ReadonlySet<string> = new Set(['REASON_AGENT_REMOVED', 'REASON_AGENT_DISCONNECTED', 'REASON_AGENT_UNKNOWN', 'REASON_AGENT_REMOVED_BY_OPERATOR']);
 
-export interface StatusHandlerDeps {
-  state: StateRepository;
+export interface StatusHandlerDeps extends CoreContext {
   link: MesosLink;
   transitions: TaskTransitions;
   kills: Pick<KillQueue, 'send'>;
-  events: EventEmitter<SchedulerEvents>;
-  log: Logger;
-  now: () => number;
   poke: () => void;
 }
 

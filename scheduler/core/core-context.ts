@@ -1,5 +1,8 @@
+import type { EventEmitter } from 'node:events';
+import type { Logger } from '../../common/logger';
 import type { Offer, TaskStatus } from '../../mesos-proto';
 import type { DeployRecord, RequestRecord, TaskRecord } from '../model';
+import type { StateRepository } from './state-repository';
 
 export interface SchedulerEvents {
   task: [task: TaskRecord, previous: TaskRecord | undefined];
@@ -11,4 +14,12 @@ export interface SchedulerEvents {
   status: [status: TaskStatus, receivedAt: number];
   subscribed: [frameworkId: string, masterUrl: string];
   disconnected: [why: string];
+}
+
+/** What every part of the core shares: the state, the scheduler's events, its log and clock. */
+export interface CoreContext {
+  readonly state: StateRepository;
+  readonly events: EventEmitter<SchedulerEvents>;
+  readonly log: Logger;
+  readonly now: () => number;
 }
