@@ -1,5 +1,11 @@
-import type { DesiredDeployment } from '../model';
-import type { Scheduler } from './scheduler';
+import type { DesiredDeployment, RequestRecord } from '../model';
+
+/** What the default provider reads; the scheduler (and its state repository) provide it. */
+export interface DesiredStateView {
+  readonly requests: ReadonlyMap<string, RequestRecord>;
+  knownAgentCount(): number;
+  finishedCount(requestId: string, deployId: string): number;
+}
 
 /**
  * The default provider of what must run: every ACTIVE request with an active deploy gets its
@@ -7,7 +13,7 @@ import type { Scheduler } from './scheduler';
  * RUN_ONCE stops counting the instances that already finished; ON_DEMAND and SCHEDULED run
  * nothing until a provider that knows their triggers is installed.
  */
-export function defaultDesired(s: Scheduler): DesiredDeployment[] {
+export function defaultDesired(s: DesiredStateView): DesiredDeployment[] {
   const out: DesiredDeployment[] = [];
   for (const record of s.requests.values()) {
     const deployId = record.activeDeployId;

@@ -1,5 +1,5 @@
 export { Scheduler, defaultExecutorPath, type SchedulerEvents, type SchedulerOptions, type DesiredProvider, type KillGate, type AgentInfoSeen } from './scheduler';
-export { defaultDesired } from './desired-state';
+export { defaultDesired, type DesiredStateView } from './desired-state';
 export { planReconcile, countsAsInstance, deployKey, type ReconcilePlan, type PlannedKill, type PlannedLaunch } from './reconcile-plan';
 export { backoffDelayMs, recordFailure, remainingBackoffMs, isHealthyRun, type CrashState } from './crash-backoff';
 export { applyStatus, endsTask, type StatusOutcome } from './status-policy';

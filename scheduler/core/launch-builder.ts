@@ -1,0 +1,77 @@
+import type { TaskInfo } from '../../mesos-proto';
+import type { TaskRecord } from '../model';
+import { emptyLoad, type AgentLoad, type Assignment, type TaskDemand } from '../placement';
+import { countsAsInstance, deployKey } from './reconcile-plan';
+import type { StateRepository } from './state-repository';
+import { makeTaskId } from './task-id';
+import { buildTaskInfo } from './task-info';
+
+type Records = Pick<StateRepository, 'requests' | 'deploys' | 'tasks'>;
+
+/** What one planned launch asks of an offer, or why it cannot be asked yet. */
+export function demandFor(state: Records, requestId: string, deployId: string, instanceNo: number, instances: number): TaskDemand | string {
+  const request = state.requests.get(requestId);
+  const deploy = state.deploys.get(deployKey(requestId, deployId));
+  if (!request) return `request ${requestId} not found`;
+  if (!deploy) return `deploy ${deployId} of ${requestId} not found`;
+  const res = deploy.deploy.resources;
+  const hostPorts = (deploy.deploy.containerInfo?.docker?.portMappings ?? [])
+    .filter((m) => (m.hostPortType ?? 'LITERAL') === 'LITERAL').map((m) => m.hostPort);
+  return {
+    key: `${requestId}/${deployId}/${instanceNo}`,
+    group: deployKey(requestId, deployId),
+    requestId,
+    deployId,
+    cpus: res?.cpus ?? 1,
+    memMb: res?.memoryMb ?? 64,
+    diskMb: res?.diskMb ?? 0,
+    numPorts: res?.numPorts ?? 0,
+    hostPorts,
+    placement: request.request.agentPlacement ?? 'OPTIMISTIC',
+    requiredAttributes: request.request.requiredAgentAttributes,
+    allowedAttributes: request.request.allowedAgentAttributes,
+    instances,
+    maxTasksPerOffer: request.request.maxTasksPerOffer,
+  };
+}
+
+/**
+ * The record of a task about to be launched on an assigned offer (state TASK_STAGING, its
+ * TaskInfo inside), or the pending reason when the deploy cannot be turned into a TaskInfo.
+ */
+export function launchRecord(state: Records, a: Assignment, now: number, executorCmd: string): TaskRecord | string {
+  const { requestId, deployId } = a.demand;
+  const request = state.requests.get(requestId)!;
+  const deploy = state.deploys.get(deployKey(requestId, deployId))!;
+  const instanceNo = Number(a.demand.key.slice(a.demand.key.lastIndexOf('/') + 1));
+  let taskId = makeTaskId(requestId, deployId, now, instanceNo, a.offer.hostname);
+  while (state.tasks.has(taskId)) taskId = makeTaskId(requestId, deployId, now + 1, instanceNo, a.offer.hostname);
+  let taskInfo: TaskInfo;
+  try {
+    taskInfo = buildTaskInfo({
+      taskId, agentId: a.offer.agent_id.value, request: request.request, deploy: deploy.deploy,
+      ports: a.ports, resources: a.resources, executorCmd,
+    });
+  } catch (err) {
+    return `invalid deploy: ${(err as Error).message}`;
+  }
+  return {
+    taskId, requestId, deployId, instanceNo,
+    agentId: a.offer.agent_id.value, hostname: a.offer.hostname, ports: a.ports,
+    startedAt: now, updatedAt: now, state: 'TASK_STAGING', taskInfo,
+  };
+}
+
+/** Tasks counted per agent, by request and by deploy, for the placement rules. */
+export function agentLoads(tasks: Iterable<TaskRecord>): Map<string, AgentLoad> {
+  const loads = new Map<string, AgentLoad>();
+  for (const t of tasks) {
+    if (!countsAsInstance(t)) continue;
+    let load = loads.get(t.agentId);
+    if (!load) loads.set(t.agentId, (load = emptyLoad()));
+    load.byRequest.set(t.requestId, (load.byRequest.get(t.requestId) ?? 0) + 1);
+    const key = deployKey(t.requestId, t.deployId);
+    load.byDeploy.set(key, (load.byDeploy.get(key) ?? 0) + 1);
+  }
+  return loads;
+}

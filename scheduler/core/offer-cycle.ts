@@ -1,0 +1,217 @@
+import type { Offer, TaskInfo } from '../../mesos-proto';
+import type { DesiredDeployment, TaskRecord } from '../model';
+import { matchOffers, type TaskDemand } from '../placement';
+import type { CoreContext } from './core-context';
+import { isHealthyRun } from './crash-backoff';
+import type { MesosLink } from './leadership';
+import { agentLoads, demandFor, launchRecord } from './launch-builder';
+import { deployKey, planReconcile } from './reconcile-plan';
+import type { TaskTransitions } from './task-transitions';
+
+/** Seconds Mesos keeps an offer's resources away from us after a decline. */
+const REFUSE_WHILE_PENDING_S = 5;
+const REFUSE_WHEN_IDLE_S = 120;
+/** Level-triggered safety net: the loop runs at least this often. */
+const TICK_MS = 5000;
+
+export interface OfferCycleDeps extends CoreContext {
+  link: MesosLink;
+  transitions: TaskTransitions;
+  desired: () => DesiredDeployment[];
+  kill: (taskId: string, why: string) => Promise<void>;
+  executorCmd: string;
+}
+
+/**
+ * The level-triggered loop, while leader: desired state against tasks gives kills and
+ * launches; launches are matched against the offers held, written ahead, then ACCEPTed.
+ * Also holds the offer pool and the SUPPRESS/REVIVE state.
+ */
+export class OfferCycle {
+  private readonly offers = new Map<string, Offer>();
+  private suppressed = false;
+  private running = false;
+  private again = false;
+  private scheduled = false;
+  private tickTimer: NodeJS.Timeout | null = null;
+  private dueTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: OfferCycleDeps) {}
+
+  /** Re-runs the loop soon (coalesced). */
+  poke(): void {
+    if (!this.deps.link.isLeader || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.run();
+    });
+  }
+
+  start(): void {
+    this.tickTimer = setInterval(() => this.poke(), TICK_MS);
+  }
+
+  stop(): void {
+    this.offers.clear();
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    if (this.dueTimer) clearTimeout(this.dueTimer);
+    this.tickTimer = null;
+    this.dueTimer = null;
+  }
+
+  /** A new subscription starts unsuppressed. */
+  subscribed(): void {
+    this.suppressed = false;
+  }
+
+  /** Offers of a lost connection are void. */
+  dropOffers(): void {
+    this.offers.clear();
+  }
+
+  rescind(offerId: string): void {
+    this.offers.delete(offerId);
+  }
+
+  onOffers(offers: Offer[]): void {
+    const now = this.deps.now();
+    for (const offer of offers) {
+      this.offers.set(offer.id.value, offer);
+      const attributes: Record<string, string> = {};
+      for (const a of offer.attributes ?? []) attributes[a.name] = a.text?.value ?? String(a.scalar?.value ?? '');
+      this.deps.state.agents.set(offer.agent_id.value, { agentId: offer.agent_id.value, hostname: offer.hostname, attributes, lastOfferAt: now });
+    }
+    this.deps.events.emit('offers', offers);
+    this.poke();
+  }
+
+  private async run(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    try {
+      do {
+        this.again = false;
+        await this.cycle();
+      } while (this.again && this.deps.link.isLeader);
+    } catch (err) {
+      this.deps.log.error({ err: (err as Error).message, stack: (err as Error).stack }, 'scheduling cycle failed');
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async cycle(): Promise<void> {
+    const { state, link, transitions, log } = this.deps;
+    const client = link.client;
+    if (!link.isLeader || !client) return;
+    const now = this.deps.now();
+    for (const t of state.tasks.values()) {
+      const key = deployKey(t.requestId, t.deployId);
+      if (transitions.crash.has(key) && isHealthyRun(t, now)) transitions.crash.delete(key);
+    }
+    const desired = this.deps.desired();
+    const plan = planReconcile({ desired, tasks: state.tasks.values(), crash: transitions.crash, now });
+    for (const kill of plan.kills) void this.deps.kill(kill.taskId, kill.reason);
+
+    const reasons = new Map(plan.waiting);
+    const demands: TaskDemand[] = [];
+    const instancesByKey = new Map(desired.map((d) => [deployKey(d.requestId, d.deployId), d.instances]));
+    for (const launch of plan.launches) {
+      const key = deployKey(launch.requestId, launch.deployId);
+      const demand = demandFor(state, launch.requestId, launch.deployId, launch.instanceNo, instancesByKey.get(key) ?? 1);
+      if (typeof demand === 'string') reasons.set(key, demand);
+      else demands.push(demand);
+    }
+    if (this.dueTimer) clearTimeout(this.dueTimer);
+    this.dueTimer = plan.nextDueAt === null ? null : setTimeout(() => this.poke(), Math.max(0, plan.nextDueAt - now) + 10);
+
+    if (!client.subscribed) {
+      for (const d of demands) reasons.set(d.group, 'not subscribed to a Mesos master yet');
+      this.setReasons(reasons);
+      return;
+    }
+    const offers = [...this.offers.values()];
+    // An offer is used once: it leaves the pool before anything is awaited.
+    this.offers.clear();
+    if (demands.length === 0) {
+      this.setReasons(reasons);
+      if (offers.length > 0) void this.decline(offers, REFUSE_WHEN_IDLE_S);
+      if (plan.waiting.size === 0 && !this.suppressed) {
+        this.suppressed = true;
+        void client.call({ type: 'SUPPRESS', suppress: {} }).catch((err: Error) => log.warn({ err: err.message }, 'SUPPRESS failed'));
+      }
+      return;
+    }
+    if (this.suppressed) {
+      this.suppressed = false;
+      void client.call({ type: 'REVIVE', revive: {} }).catch((err: Error) => log.warn({ err: err.message }, 'REVIVE failed'));
+    }
+    if (offers.length === 0) {
+      for (const d of demands) if (!reasons.has(d.group)) reasons.set(d.group, 'waiting for offers');
+      this.setReasons(reasons);
+      return;
+    }
+    const result = matchOffers({ demands, offers, loads: agentLoads(state.tasks.values()), knownAgents: Math.max(state.knownAgentCount(), new Set(offers.map((o) => o.agent_id.value)).size) });
+    for (const [group, { count, reason }] of result.unplaced) reasons.set(group, `${count} task(s) pending: ${reason}`);
+    this.setReasons(reasons);
+
+    const byOffer = new Map<string, { offer: Offer; tasks: TaskInfo[]; records: TaskRecord[] }>();
+    for (const a of result.assignments) {
+      const record = launchRecord(state, a, now, this.deps.executorCmd);
+      if (typeof record === 'string') {
+        state.pendingReasons.set(a.demand.group, record);
+        continue;
+      }
+      transitions.changed(record, undefined);
+      let entry = byOffer.get(a.offer.id.value);
+      if (!entry) byOffer.set(a.offer.id.value, (entry = { offer: a.offer, tasks: [], records: [] }));
+      entry.tasks.push(record.taskInfo as TaskInfo);
+      entry.records.push(record);
+    }
+    const unused = offers.filter((o) => !byOffer.has(o.id.value));
+    if (unused.length > 0) void this.decline(unused, REFUSE_WHILE_PENDING_S);
+    if (byOffer.size === 0) return;
+    // Write-ahead: a task is on record before Mesos hears of it, so a crash right after the
+    // ACCEPT leaves a known task to reconcile, never an unknown one to kill.
+    try {
+      await state.flush();
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'could not persist new tasks; not launching them');
+      for (const { records, offer } of byOffer.values()) {
+        for (const r of records) transitions.ended(r, { ...r, state: 'TASK_DROPPED', message: 'state store write failed before launch', updatedAt: this.deps.now() }, false);
+        void this.decline([offer], REFUSE_WHILE_PENDING_S);
+      }
+      return;
+    }
+    if (!link.isLeader || link.client !== client) return;
+    for (const { offer, tasks, records } of byOffer.values()) {
+      client.call({
+        type: 'ACCEPT',
+        accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: tasks } }], filters: { refuse_seconds: REFUSE_WHILE_PENDING_S } },
+      }).catch((err: Error) => {
+        log.warn({ err: err.message, offerId: offer.id.value, tasks: tasks.length }, 'ACCEPT failed; reconciling its tasks');
+        void client.call({ type: 'RECONCILE', reconcile: { tasks: records.map((r) => ({ task_id: { value: r.taskId }, agent_id: { value: r.agentId } })) } }).catch(() => {});
+      });
+    }
+  }
+
+  private setReasons(reasons: Map<string, string>): void {
+    const pending = this.deps.state.pendingReasons;
+    for (const key of [...pending.keys()]) if (!reasons.has(key)) pending.delete(key);
+    for (const [key, reason] of reasons) pending.set(key, reason);
+  }
+
+  private async decline(offers: Offer[], refuseSeconds: number): Promise<void> {
+    const client = this.deps.link.client;
+    if (!client) return;
+    try {
+      await client.call({ type: 'DECLINE', decline: { offer_ids: offers.map((o) => o.id), filters: { refuse_seconds: refuseSeconds } } });
+    } catch (err) {
+      this.deps.log.debug({ err: (err as Error).message }, 'DECLINE failed');
+    }
+  }
+}

@@ -1,0 +1,128 @@
+import type { DeployRecord, RequestRecord, TaskRecord } from '../model';
+import type { StateStore } from '../state';
+import { countsAsInstance, deployKey } from './reconcile-plan';
+import { TaskHistoryIndex } from './task-history-index';
+
+export interface AgentInfoSeen { agentId: string; hostname: string; attributes: Record<string, string>; lastOfferAt: number }
+
+/** Agents not seen in an offer for this long stop counting as known (unless they hold tasks). */
+const AGENT_FORGET_MS = 10 * 60_000;
+
+type Snapshot = Map<string, unknown>[];
+
+/**
+ * The core's in-memory state and the only place it writes to the store, so that what a write
+ * promises (queued now, durable at the next `flush()`) is decided here and nowhere else.
+ * It raises no events and starts no work: its callers announce changes.
+ */
+export class StateRepository {
+  readonly requests = new Map<string, RequestRecord>();
+  /** Key `requestId/deployId`. */
+  readonly deploys = new Map<string, DeployRecord>();
+  readonly tasks = new Map<string, TaskRecord>();
+  /** Key `requestId/deployId`: why tasks of that deploy are still pending. */
+  readonly pendingReasons = new Map<string, string>();
+  readonly agents = new Map<string, AgentInfoSeen>();
+  frameworkId: string | undefined;
+  private readonly history: TaskHistoryIndex;
+
+  constructor(readonly store: StateStore, historyPerRequest: number, private readonly now: () => number) {
+    this.history = new TaskHistoryIndex(historyPerRequest);
+  }
+
+  async load(): Promise<void> {
+    this.apply(await this.fetch());
+  }
+
+  /** Loads, then applies only if `stillWanted()` holds once the reads are back. */
+  async refresh(stillWanted: () => boolean): Promise<void> {
+    const snapshot = await this.fetch();
+    if (stillWanted()) this.apply(snapshot);
+  }
+
+  private async fetch(): Promise<Snapshot> {
+    return Promise.all([
+      this.store.load('requests'), this.store.load('deploys'), this.store.load('tasks'),
+      this.store.load('framework'), this.store.load('history-tasks'),
+    ]);
+  }
+
+  private apply([requests, deploys, tasks, framework, history]: Snapshot): void {
+    this.requests.clear();
+    for (const [id, v] of requests) this.requests.set(id, v as RequestRecord);
+    this.deploys.clear();
+    for (const [id, v] of deploys) this.deploys.set(id, v as DeployRecord);
+    this.tasks.clear();
+    for (const [id, v] of tasks) this.tasks.set(id, v as TaskRecord);
+    this.history.clear();
+    for (const [id, v] of history) this.history.restore(id, v as TaskRecord);
+    const fw = framework.get('id') as { id?: string } | undefined;
+    this.frameworkId = fw?.id;
+  }
+
+  /** Returns the record it replaced. */
+  putRequest(record: RequestRecord): RequestRecord | undefined {
+    const previous = this.requests.get(record.request.id);
+    this.requests.set(record.request.id, record);
+    this.store.put('requests', record.request.id, record);
+    return previous;
+  }
+
+  /** Returns the record it replaced. */
+  putDeploy(record: DeployRecord): DeployRecord | undefined {
+    const key = deployKey(record.deploy.requestId, record.deploy.id);
+    const previous = this.deploys.get(key);
+    this.deploys.set(key, record);
+    this.store.put('deploys', key, record);
+    return previous;
+  }
+
+  /** Returns the removed record, if there was one. */
+  deleteRequest(id: string): RequestRecord | undefined {
+    const previous = this.requests.get(id);
+    if (!previous) return undefined;
+    this.requests.delete(id);
+    this.store.delete('requests', id);
+    return previous;
+  }
+
+  /** A live task, new or changed. */
+  putTask(task: TaskRecord): void {
+    this.tasks.set(task.taskId, task);
+    this.store.put('tasks', task.taskId, task);
+  }
+
+  /** An ended task leaves the live set for the bounded per-request history. */
+  moveToHistory(ended: TaskRecord): void {
+    this.tasks.delete(ended.taskId);
+    this.store.delete('tasks', ended.taskId);
+    this.store.put('history-tasks', ended.taskId, { ...ended });
+    for (const evicted of this.history.add(ended)) this.store.delete('history-tasks', evicted);
+  }
+
+  /** Durable before it resolves: the framework id must survive whatever happens next. */
+  async saveFrameworkId(id: string): Promise<void> {
+    this.frameworkId = id;
+    this.store.put('framework', 'id', { id });
+    await this.store.flush();
+  }
+
+  /** Resolves once every write made so far is durable; rejects when one failed. */
+  flush(): Promise<void> {
+    return this.store.flush();
+  }
+
+  /** Tasks of a deploy that ended TASK_FINISHED (what RUN_ONCE requests count). */
+  finishedCount(requestId: string, deployId: string): number {
+    return this.history.finishedCount(requestId, deployId);
+  }
+
+  /** Agents known now: seen in a recent offer, or holding a task. */
+  knownAgentCount(): number {
+    const ids = new Set<string>();
+    const cutoff = this.now() - AGENT_FORGET_MS;
+    for (const a of this.agents.values()) if (a.lastOfferAt >= cutoff) ids.add(a.agentId);
+    for (const t of this.tasks.values()) if (countsAsInstance(t)) ids.add(t.agentId);
+    return ids.size;
+  }
+}
