@@ -14,7 +14,10 @@ import {
   type KillPolicy, type Resource, type TaskInfo, type TaskState, type TaskStatus, type TaskStatusReason,
 } from '../mesos-proto';
 import { decodeCall, EventStream, HttpError, negotiateAccept, readBody, refuseUnlessPost, reply, replyError, replyJson } from './http-call';
-import { MESOS_VERSION, pushBounded, type AgentLink, type Master, type ReportedTask } from './master';
+import { pushBounded } from './bounded-list';
+import type { Master } from './master';
+import { MESOS_VERSION } from './master-info';
+import type { AgentLink, ReportedTask } from './master-model';
 import { launchProcess, waitStatus, type ProcessHandle } from './process-containerizer';
 import { serveFiles } from './files-api';
 import { StatusUpdateStreams } from './status-update-stream';
