@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../common';
 import { isValidUuidBase64, type MasterInfo, type SchedulerCall } from '../mesos-proto';
 import { decodeCall, EventStream, HttpError, negotiateAccept, readBody, refuseUnlessPost, reply, replyError, replyJson } from './http-call';
-import type { FrameworkConnection, Master } from './master';
+import type { Master } from './master';
+import type { FrameworkConnection } from './master-model';
 import { masterStateJson } from './state-json';
 
 export interface Leadership {

@@ -1,6 +1,9 @@
 /** `/master/state` in Mesos's JSON shape (the fields operators and tools read). */
 import { attributeText, resourcesToStateJson, subtractResources, type MasterInfo, type Resource } from '../mesos-proto';
-import { frameworkRole, MESOS_VERSION, type Master, type MasterFramework, type MasterTask } from './master';
+import { frameworkRole } from './framework-info';
+import type { Master } from './master';
+import { MESOS_VERSION } from './master-info';
+import type { MasterFramework, MasterTask } from './master-model';
 
 type Json = Record<string, unknown>;
 

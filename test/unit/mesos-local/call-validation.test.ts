@@ -1,4 +1,4 @@
-import { validateExecutorCall } from '../../../mesos-local/agent';
+import { validateExecutorCall } from '../../../mesos-local/executor-call-validation';
 import { validateCall } from '../../../mesos-local/master-http';
 import { newUuidBase64, type ExecutorCall } from '../../../mesos-proto';
 

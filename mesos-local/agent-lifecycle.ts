@@ -1,0 +1,121 @@
+/**
+ * An agent's lifecycle as the faults see it: start (register, or re-register reporting its
+ * tasks and recover its executors), stop (the process goes down, executors live on),
+ * partition and heal (the network to the master), and destroy (nothing it started survives).
+ */
+import http from 'node:http';
+import { isIP, type AddressInfo } from 'node:net';
+import type { AgentState } from './agent-state';
+import type { ExecutorProcesses } from './executor-processes';
+import type { AgentLink, ReportedTask } from './master-model';
+
+export class AgentLifecycle {
+  private server: http.Server | null = null;
+
+  constructor(
+    private readonly state: AgentState,
+    private readonly processes: ExecutorProcesses,
+    private readonly link: AgentLink,
+    private readonly requestHandler: http.RequestListener,
+  ) {}
+
+  /** Starts serving and registers (or re-registers, reporting its tasks) with the master. */
+  async start(): Promise<void> {
+    const { state } = this;
+    if (state.running) return;
+    const server = http.createServer(this.requestHandler);
+    server.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(state.port, state.options.bind ?? (isIP(state.hostname) ? state.hostname : '0.0.0.0'), () => resolve());
+    });
+    state.port = (server.address() as AddressInfo).port;
+    this.server = server;
+    const restarting = state.executors.size > 0 || this.processes.hasExitsWhileDown;
+    state.running = true;
+    // Registering makes the master call frameworkSubscribed for every connected framework,
+    // which re-sends their pending updates.
+    this.registerWithMaster();
+    if (restarting) this.processes.recover();
+  }
+
+  /** The agent process goes down: executors keep running (checkpointed ones will resubscribe). */
+  async stop(): Promise<void> {
+    const { state } = this;
+    if (!state.running) return;
+    state.running = false;
+    state.updates.pause();
+    for (const executor of state.executors.values()) {
+      state.timers.clearTimeout(executor.heartbeatTimer);
+      executor.stream?.close();
+      executor.stream = null;
+    }
+    await this.closeServer();
+    state.master.agentDisconnected(state.id);
+    state.log.info('agent stopped');
+  }
+
+  /** The network between agent and master is cut: the master marks it unreachable. */
+  partition(): void {
+    this.state.partitioned = true;
+    this.state.updates.pause();
+    this.state.master.markAgentUnreachable(this.state.id);
+  }
+
+  heal(): void {
+    if (!this.state.partitioned) return;
+    this.state.partitioned = false;
+    if (this.state.running) this.registerWithMaster();
+  }
+
+  /**
+   * Everything ends and no process this agent started survives. Executors first get SHUTDOWN
+   * and their grace period, as when a Mesos agent is drained, so they stop their containers
+   * instead of leaving them running; SIGKILL is only for those that overstay.
+   */
+  async destroy(): Promise<void> {
+    const { state, processes } = this;
+    const exits: Promise<unknown>[] = [];
+    for (const executor of state.executors.values()) {
+      if (!executor.process) continue;
+      exits.push(executor.process.exited);
+      if (executor.stream) processes.shutdown(executor);
+      else executor.process.signal('SIGKILL');
+    }
+    await Promise.all(exits);
+    state.running = false;
+    state.updates.stop();
+    for (const executor of state.executors.values()) {
+      processes.clearTimers(executor);
+      executor.stream?.close();
+    }
+    state.executors.clear();
+    await this.closeServer();
+  }
+
+  private registerWithMaster(): void {
+    const { state } = this;
+    state.master.registerAgent({
+      id: state.id, hostname: state.hostname, port: state.port, resources: state.resources, attributes: state.attributes, link: this.link, tasks: this.reportTasks(),
+    });
+  }
+
+  private reportTasks(): ReportedTask[] {
+    const out: ReportedTask[] = [];
+    for (const task of this.state.tasks.values()) {
+      const executor = this.state.executors.get(task.executorKey);
+      out.push({ frameworkId: task.frameworkId, task: task.info, state: task.state, executor: executor && !executor.commandTask ? executor.info : undefined });
+    }
+    return out;
+  }
+
+  private async closeServer(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+}
