@@ -23,13 +23,18 @@ function parseRanges(text: string, where: string): Range[] {
   });
 }
 
-/** Parses `cpus:4;mem:8192;disk:20000;ports:[31000-32000]` (Mesos's --resources text form). */
-export function parseResources(text: string): Resource[] {
+/** `a:1;b:[2-3]` → [['a', '1'], ['b', '[2-3]']]: the text form both flags share. */
+function nameValuePairs(text: string, flag: string): [string, string][] {
   return text.split(';').filter((s) => s.trim() !== '').map((entry) => {
     const idx = entry.indexOf(':');
-    if (idx < 0) throw new Error(`--resources: '${entry}' must be name:value`);
-    const rawName = entry.slice(0, idx).trim();
-    const value = entry.slice(idx + 1).trim();
+    if (idx < 0) throw new Error(`${flag}: '${entry}' must be name:value`);
+    return [entry.slice(0, idx).trim(), entry.slice(idx + 1).trim()];
+  });
+}
+
+/** Parses `cpus:4;mem:8192;disk:20000;ports:[31000-32000]` (Mesos's --resources text form). */
+export function parseResources(text: string): Resource[] {
+  return nameValuePairs(text, '--resources').map(([rawName, value]) => {
     const name = rawName.replace(/\(.*\)$/, ''); // a role suffix such as cpus(*) is accepted and dropped
     if (value.startsWith('[')) return ranges(name, parseRanges(value, `--resources ${name}`));
     if (value.startsWith('{')) {
@@ -43,11 +48,7 @@ export function parseResources(text: string): Resource[] {
 
 /** Parses `rack:r1;zone:a;weight:3;slots:[1-4]` (Mesos's --attributes text form). */
 export function parseAttributes(text: string): Attribute[] {
-  return text.split(';').filter((s) => s.trim() !== '').map((entry) => {
-    const idx = entry.indexOf(':');
-    if (idx < 0) throw new Error(`--attributes: '${entry}' must be name:value`);
-    const name = entry.slice(0, idx).trim();
-    const value = entry.slice(idx + 1).trim();
+  return nameValuePairs(text, '--attributes').map(([name, value]) => {
     if (value.startsWith('[')) return { name, type: 'RANGES', ranges: { range: parseRanges(value, `--attributes ${name}`) } };
     if (/^-?\d+(\.\d+)?$/.test(value)) return { name, type: 'SCALAR', scalar: { value: Number(value) } };
     return { name, type: 'TEXT', text: { value } };

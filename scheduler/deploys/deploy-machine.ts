@@ -1,3 +1,4 @@
+import type { DeployKind } from '../../contract';
 import { isTerminalState } from '../../mesos-proto';
 import type {
   DeployFailure, DeployResult, DeployState, DesiredDeployment, SingularityDeploy, SingularityRequest, TaskRecord,
@@ -17,7 +18,8 @@ import { stepBudgetMs, usesHealthchecks } from './deploy-budget';
  * walk within one deploy: "old" are the tasks that existed when the bounce began.
  */
 
-export type DeployKind = 'deploy' | 'bounce';
+/** What the machine walks; the contract names it because the events carry it. */
+export type { DeployKind } from '../../contract';
 
 /**
  * Ends that say an agent or the network failed, not the new version: the core replaces such a

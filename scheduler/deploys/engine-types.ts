@@ -1,7 +1,6 @@
 import type { Logger } from '../../common';
-import type { DeployResult, SingularityDeploy, SingularityRequest } from '../model';
-import type { DeployKind } from './deploy-machine';
-import type { FinishedRun } from './run-book';
+import type { DeployEvent } from '../../contract';
+import type { SingularityDeploy, SingularityRequest } from '../model';
 
 /** Why the engine refused an operation; the API maps `kind` to 404/409/400. */
 export class DeployEngineError extends Error {
@@ -10,14 +9,10 @@ export class DeployEngineError extends Error {
   }
 }
 
+/** The engine publishes the contract's deploy events, plus request changes the API re-reads. */
 export type DeployEngineEvent =
-  | { type: 'deploy.started'; requestId: string; deployId: string; kind: DeployKind; previousDeployId?: string; rollbackOf?: string; message?: string }
-  | { type: 'deploy.step'; requestId: string; deployId: string; kind: DeployKind; step: number; targetActiveInstances: number }
-  | { type: 'deploy.step-complete'; requestId: string; deployId: string; kind: DeployKind; step: number; targetActiveInstances: number; healthy: number; retiredTaskIds: string[] }
-  | { type: 'deploy.finished'; requestId: string; deployId: string; kind: DeployKind; deployResult: DeployResult }
-  | { type: 'deploy.rollback'; requestId: string; failedDeployId: string; restoredDeployId: string; instances: number; reason: string }
-  | { type: 'request.updated'; requestId: string; state: string; action: string }
-  | { type: 'run.finished'; requestId: string; deployId: string; runId: string; outcome: FinishedRun['outcome']; lastTaskState: string; taskId?: string };
+  | DeployEvent
+  | { type: 'request.updated'; requestId: string; state: string; action: string };
 
 /** How the engine's parts publish an event on the engine. */
 export type EmitEngineEvent = (event: DeployEngineEvent) => void;
