@@ -14,6 +14,7 @@ import {
   CONTENT_TYPE_JSON, CONTENT_TYPE_PROTOBUF, newUuidBase64,
   type ContentType, type Offer, type SchedulerEvent, type TaskInfo,
 } from '../../../mesos-proto';
+import { until } from '../../support/kit';
 import { frameworkInfo, rawRequest, TestScheduler } from '../../support/mesos-test-scheduler';
 
 const quiet = createLogger('test', { destination: fs.createWriteStream('/dev/null') });
@@ -29,14 +30,12 @@ function commandTask(offer: Offer, id: string, cpus = 0.1, extra: Partial<TaskIn
 
 interface StateJson { frameworks: { id: string; connected: boolean }[]; completed_frameworks: { id: string; tasks: unknown[]; completed_tasks: { state: string }[] }[] }
 
-/** Polls /master/state until `ok` holds (count-based: generous for a loaded machine). */
+/** Polls /master/state until `ok` holds. */
 async function stateUntil(masterUrl: string, ok: (state: StateJson) => boolean): Promise<StateJson> {
-  for (let i = 0; i < 200; i++) {
+  return until(async () => {
     const state = JSON.parse((await rawRequest(`${masterUrl}/master/state`, { method: 'GET' })).body) as StateJson;
-    if (ok(state)) return state;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('master state never reached the expected shape');
+    return ok(state) ? state : undefined;
+  }, 'the master state to reach the expected shape', 30_000, { intervalMs: 50 });
 }
 
 describe('mesos-local scheduler API', () => {
