@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '../../support/repo-root';
-import { nmesosExamplesDir, runGriddle } from '../../support/run-griddle';
+import { NMESOS_EXAMPLES, runGriddle } from '../../support/run-griddle';
 import { built, until } from '../../support/kit';
 import { startStandIn, type StandIn } from '../../support/singularity-stand-in';
 
@@ -290,7 +290,7 @@ describe('griddle against a REST stand-in', () => {
   });
 
   describe("Nmesos's own examples, unchanged", () => {
-    const examples = nmesosExamplesDir();
+    const examples = NMESOS_EXAMPLES;
     const files = readdirSync(examples).filter((f) => f.endsWith('.yml')).map((f) => f.replace(/\.yml$/, ''));
 
     it('are all found', () => {
