@@ -44,11 +44,19 @@ describe.each<[string, ContentType]>([['JSON', CONTENT_TYPE_JSON], ['protobuf', 
     const before = running(s, 'web').map((t) => t.taskId).sort();
     let resubscribed: string | null = null;
     s.events.once('subscribed', (id) => { resubscribed = id; });
+    const reconciled = new Set<string>();
+    s.events.on('status', (status) => { if (status.reason === 'REASON_RECONCILIATION') reconciled.add(status.task_id.value); });
+    const killsRequested: string[] = [];
+    s.events.on('task', (t) => { if (t.killRequestedAt !== undefined) killsRequested.push(t.taskId); });
     cluster.local.failoverMaster();
     await until(() => resubscribed !== null, 're-subscription', 30_000);
     expect(resubscribed).toBe(frameworkId);
-    // Let reconciliation run its course, then nothing may have changed.
-    await new Promise((r) => setTimeout(r, 3000));
+    // Reconciliation answers every task; a launch decided after those answers comes later than
+    // any kill they could cause (a kill is recorded when decided), so once it runs, none may have.
+    await until(() => before.every((id) => reconciled.has(id)), 'a reconciliation answer for every task', 30_000);
+    addService(s, 'marker', 1);
+    await until(() => running(s, 'marker').length === 1, 'the marker task RUNNING', 30_000);
+    expect(killsRequested).toEqual([]);
     expect(running(s, 'web').map((t) => t.taskId).sort()).toEqual(before);
     expect(cluster.seen.filter((e) => e.state === 'TASK_KILLED' || e.state === 'TASK_KILLING')).toEqual([]);
   });
