@@ -180,3 +180,15 @@ export function settle(h: Harness, rounds = 4): void {
     h.sim.round();
   }
 }
+
+/** A harness for the whole file: started before its first test, closed after its last. */
+export function useHarness(options: Partial<ApiOptions> & { autoSim?: boolean } = {}): Harness {
+  const h = {} as Harness;
+  beforeAll(async () => {
+    Object.assign(h, await startHarness(options));
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+  return h;
+}

@@ -1,14 +1,8 @@
-import { arr, call, demoDeploy, deployAndWait, type Harness, healthyOf, obj, serviceRequest, settle, startHarness, tasksOf } from '../../support/api-harness';
+import { arr, call, demoDeploy, deployAndWait, healthyOf, obj, serviceRequest, settle, tasksOf, useHarness } from '../../support/api-harness';
 
 /** Deploys through the API: results and their reasons, steps, cancel, rollback. */
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 describe('deploys', () => {
   it('v1 ×3 SUCCEEDS; a v2 failing its health checks ends FAILED with TASK_FAILED_HEALTH_CHECKS and v1 keeps 3 healthy', async () => {

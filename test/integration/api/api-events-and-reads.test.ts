@@ -2,17 +2,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { followEvents, type ApiEvent, type EventFollower } from '../../support/sse-client';
-import { call, demoDeploy, deployAndWait, type Harness, obj, serviceRequest, startHarness } from '../../support/api-harness';
+import { call, demoDeploy, deployAndWait, obj, serviceRequest, useHarness } from '../../support/api-harness';
 
 /** The event stream (SSE) and the read endpoints: state, gzip, OpenAPI, metrics, sandbox. */
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 describe('events (SSE)', () => {
   /** Opens the stream (resolved once subscribed); `events` settles when `until` holds or the server hangs up. */

@@ -1,14 +1,8 @@
-import { arr, call, deployAndWait, type Harness, healthyOf, obj, serviceRequest, settle, startHarness, tasksOf } from '../../support/api-harness';
+import { arr, call, deployAndWait, healthyOf, obj, serviceRequest, settle, tasksOf, useHarness } from '../../support/api-harness';
 
 /** Request actions (kill, bounce, pause, delete) and one-shot requests (ON_DEMAND, RUN_ONCE, SCHEDULED). */
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 describe('request actions', () => {
   beforeAll(async () => {

@@ -1,14 +1,8 @@
-import { call, demoDeploy, type Harness, obj, startHarness } from '../../support/api-harness';
+import { call, demoDeploy, obj, useHarness } from '../../support/api-harness';
 
 /** The API's answers to malformed input (400, 413) and unknown ids (404). */
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = useHarness();
 
 describe('400 names the field and what is wrong', () => {
   it.each([
