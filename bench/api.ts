@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { until } from '../test/support/kit';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 10_000);
 const REQUESTS = 100;
@@ -20,26 +21,14 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 10;
 const DIST = path.resolve(__dirname, '..');
 const GZIP = { 'accept-encoding': 'gzip' };
+/** Servers still starting refuse connections: those probes are retried. */
+const POLL = { intervalMs: 250, retryErrors: true };
 
 const children: ChildProcess[] = [];
 function start(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   const child = spawn(process.execPath, args, { env: { ...process.env, GRIDDLE_LOG_LEVEL: 'error', GRIDDLE_LOG_JSON: '1', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   children.push(child);
   return child;
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 async function post(url: string, body: unknown): Promise<void> {
@@ -66,10 +55,10 @@ async function main(): Promise<void> {
   start([path.join(DIST, 'mesos-local', 'main.js'), '--port', String(masterPort), '--agents', String(agents), '--containerizer', 'simulated',
     '--resources', 'cpus:64;mem:65536;disk:100000;ports:[31000-31100]', '--allocation-interval', '100', '--work-dir', path.join(work, 'agents')]);
   const master = `http://127.0.0.1:${masterPort}`;
-  await waitFor('mesos-local', async () => ((await fetch(`${master}/master/state`)).ok ? true : undefined), 60_000);
+  await until(async () => (await fetch(`${master}/master/state`)).ok, 'mesos-local', 60_000, POLL);
   start([path.join(DIST, 'scheduler', 'main.js'), '--master', master, '--state-dir', path.join(work, 'state'), '--port', String(apiPort), '--discovery-port', '0', '--grpc-port', '0']);
   const api = `http://127.0.0.1:${apiPort}`;
-  await waitFor('griddle-scheduler', async () => ((await fetch(`${api}/healthz`)).ok ? true : undefined), 60_000);
+  await until(async () => (await fetch(`${api}/healthz`)).ok, 'griddle-scheduler', 60_000, POLL);
 
   const startedAt = Date.now();
   for (let i = 0; i < REQUESTS; i++) {
@@ -79,10 +68,10 @@ async function main(): Promise<void> {
       deploy: { requestId: id, id: 'v1', resources: { cpus: 0.01, memoryMb: 1, numPorts: 0 }, containerInfo: { type: 'DOCKER', docker: { image: `bench/${id}:1` } } },
     });
   }
-  const running = await waitFor('all tasks running', async () => {
+  const running = await until(async () => {
     const state = (await (await fetch(`${api}/api/state`)).json()) as { activeTasks: number };
     return state.activeTasks >= REQUESTS * PER_REQUEST ? state.activeTasks : undefined;
-  }, 600_000);
+  }, 'all tasks running', 600_000, POLL);
   const rampSeconds = (Date.now() - startedAt) / 1000;
 
   // Baselines in their own process, like the scheduler: a tiny answer, and the same bytes as the task list.
@@ -102,7 +91,7 @@ async function main(): Promise<void> {
   const baselineChild = spawn(process.execPath, ['-e', baselineScript], { stdio: ['ignore', 'ignore', 'inherit'] });
   children.push(baselineChild);
   const base = `http://127.0.0.1:${basePort}`;
-  await waitFor('baseline server', async () => ((await fetch(`${base}/bare`)).ok ? true : undefined), 30_000);
+  await until(async () => (await fetch(`${base}/bare`)).ok, 'baseline server', 30_000, POLL);
 
   const bare = await load(`${base}/bare`);
   const sameSize = await load(`${base}/same-size`);

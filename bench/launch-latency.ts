@@ -11,7 +11,7 @@ import { containerName } from '../executor';
 import { FakeExecutorAgent } from '../test/support/fake-executor-agent';
 import { spawnExecutor } from '../test/support/executor-process';
 import { dockerTask, removeContainers, uniqueId } from '../test/support/executor-tasks';
-import { freePort } from '../test/support/free-port';
+import { freePort } from '../test/support/kit';
 import { startVaultDevServer, type VaultDevServer } from '../test/support/vault-dev-server';
 
 const run = promisify(execFile);

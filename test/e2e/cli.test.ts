@@ -1,10 +1,9 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../support/repo-root';
+import { built, freePort, REPO_ROOT, spawnBuilt, stopProcess, until } from '../support/kit';
 
 /**
  * The deploy CLI against the whole local stack (what `npm start` runs): griddle-mesos-local
@@ -12,52 +11,8 @@ import { REPO_ROOT } from '../support/repo-root';
  * its own, driven through the `griddle` binary.
  */
 const exec = promisify(execFile);
-const dist = (p: string): string => path.join(REPO_ROOT, 'dist', p);
 const SPECS = path.join(REPO_ROOT, 'deploy-specs');
 const STEP_TIMEOUT = 300_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function startProcess(args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string) => void): ChildProcess {
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, GRIDDLE_LOG_JSON: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let buffered = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    buffered += d.toString();
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const l of lines) onLine?.(l);
-  });
-  child.stderr?.resume();
-  return child;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000}s`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-function stopProcess(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('exit', () => { clearTimeout(timer); resolve(); });
-    child.kill('SIGTERM');
-  });
-}
 
 interface Run { code: number; stdout: string; stderr: string }
 
@@ -70,7 +25,7 @@ describe('griddle on the local stack', () => {
 
   const griddle = async (args: string[], specs = SPECS): Promise<Run> => {
     try {
-      const { stdout, stderr } = await exec(process.execPath, [dist('cli/main.js'), ...args], {
+      const { stdout, stderr } = await exec(process.execPath, [built('cli/main.js'), ...args], {
         env: { ...process.env, GRIDDLE_URL: api, GRIDDLE_CONFIG_REPOSITORY: specs }, maxBuffer: 16 * 1024 * 1024, timeout: STEP_TIMEOUT,
       });
       return { code: 0, stdout, stderr };
@@ -96,14 +51,15 @@ describe('griddle on the local stack', () => {
   beforeAll(async () => {
     workDir = await mkdtemp(path.join(os.tmpdir(), 'griddle-cli-e2e-'));
     let masterUrl: string | undefined;
-    master = startProcess([dist('mesos-local/main.js'), '--port', '0', '--agents', '3', '--containerizer', 'process', '--work-dir', path.join(workDir, 'mesos')], {},
-      (line) => { masterUrl ??= /"masterUrl":"([^"]+)"/.exec(line)?.[1]; });
-    const url = await waitFor('mesos-local start', async () => masterUrl, 60_000);
+    master = spawnBuilt('mesos-local/main.js', ['--port', '0', '--agents', '3', '--containerizer', 'process', '--work-dir', path.join(workDir, 'mesos')], {
+      onLine: (line) => { masterUrl ??= /"masterUrl":"([^"]+)"/.exec(line)?.[1]; },
+    });
+    const url = await until(() => masterUrl, 'mesos-local start', 60_000, { intervalMs: 250 });
     const [port, discoveryPort, grpcPort] = [await freePort(), await freePort(), await freePort()];
     api = `http://127.0.0.1:${port}`;
-    scheduler = startProcess([dist('scheduler/main.js'), '--master', url, '--state-dir', path.join(workDir, 'state'),
-      '--port', String(port), '--discovery-port', String(discoveryPort), '--grpc-port', String(grpcPort)], {});
-    await waitFor('scheduler /healthz', async () => ((await fetch(`${api}/healthz`)).ok ? true : undefined), 60_000);
+    scheduler = spawnBuilt('scheduler/main.js', ['--master', url, '--state-dir', path.join(workDir, 'state'),
+      '--port', String(port), '--discovery-port', String(discoveryPort), '--grpc-port', String(grpcPort)]);
+    await until(async () => (await fetch(`${api}/healthz`)).ok, 'scheduler /healthz', 60_000, { intervalMs: 250, retryErrors: true });
   }, 180_000);
 
   afterAll(async () => {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createLogger } from '../../common';
 import { startMesosLocal, type MesosLocal } from '../../mesos-local';
 import { runScheduler, type RunningScheduler } from '../../scheduler/main';
-import { ensureBuilt } from '../support/executor-process';
+import { ensureBuilt, until } from '../support/kit';
 import { followEvents, type ApiEvent, type EventFollower } from '../support/sse-client';
 
 jest.setTimeout(600_000);
@@ -48,12 +48,10 @@ async function healthyTasks(): Promise<Json[]> {
 }
 
 async function waitResult(deployId: string): Promise<Json> {
-  for (let i = 0; i < 600; i++) {
+  return until(async () => {
     const res = await call('GET', `/api/history/request/${REQUEST_ID}/deploy/${deployId}`);
-    if (res.status === 200 && res.json.deployResult) return res.json.deployResult as Json;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`deploy ${deployId} has no result`);
+    return res.status === 200 && res.json.deployResult ? res.json.deployResult as Json : undefined;
+  }, `a result of deploy ${deployId}`, 150_000, { intervalMs: 250 });
 }
 
 function containersOf(deployId: string): string[] {

@@ -140,3 +140,55 @@ export async function call(h: Harness, method: string, path: string, body?: unkn
   }
   return { status: res.status, json, text };
 }
+
+// ---- requests and deploys as the API tests send them ----
+
+export const serviceRequest = (id: string, instances = 3, extra: Json = {}): Json => ({ id, requestType: 'SERVICE', instances, ...extra });
+
+/** A deploy of griddle/demo-http:<deploy id> with one port and an HTTP health check. */
+export const demoDeploy = (requestId: string, id: string, extra: Json = {}): Json => ({
+  requestId, id, resources: { cpus: 0.1, memoryMb: 32, numPorts: 1 },
+  containerInfo: { type: 'DOCKER', docker: { image: `griddle/demo-http:${id}`, network: 'BRIDGE', portMappings: [{ containerPort: 8080, hostPortType: 'FROM_OFFER', hostPort: 0 }] } },
+  healthcheck: { uri: '/health', portIndex: 0 },
+  ...extra,
+});
+
+/** The request's (or deploy's) tasks that are not being killed. */
+export const tasksOf = (h: Harness, requestId: string, deployId?: string): TaskRecord[] =>
+  [...h.scheduler.tasks.values()].filter((t) => t.requestId === requestId && (!deployId || t.deployId === deployId) && t.killRequestedAt === undefined);
+
+export const healthyOf = (h: Harness, requestId: string, deployId: string): number =>
+  tasksOf(h, requestId, deployId).filter((t) => t.state === 'TASK_RUNNING' && t.healthy === true).length;
+
+/** POSTs the deploy and answers its deployResult from the history once it has one. */
+export async function deployAndWait(h: Harness, requestId: string, deployId: string, extra: Json = {}, body: Json = {}): Promise<Json> {
+  const res = await call(h, 'POST', '/api/deploys', { deploy: demoDeploy(requestId, deployId, extra), ...body });
+  if (res.status !== 200) throw new Error(`POST /api/deploys answered ${res.status}: ${res.text}`);
+  if (!(await h.sim.until(() => h.scheduler.deploys.get(`${requestId}/${deployId}`)?.result !== undefined, 2000))) throw new Error(`deploy ${requestId}/${deployId} has no result`);
+  const hist = await call(h, 'GET', `/api/history/request/${requestId}/deploy/${deployId}`);
+  return obj(obj(hist.json).deployResult);
+}
+
+/**
+ * Plays `rounds` more rounds of the deploy engine and the simulated cluster right now, so that
+ * whatever they would do next (launch a replacement, advance a step, retry a run) has been
+ * done: a test asserting that something did not happen checks after this, not after a sleep.
+ */
+export function settle(h: Harness, rounds = 4): void {
+  for (let i = 0; i < rounds; i++) {
+    h.router.engine.tick();
+    h.sim.round();
+  }
+}
+
+/** A harness for the whole file: started before its first test, closed after its last. */
+export function useHarness(options: Partial<ApiOptions> & { autoSim?: boolean } = {}): Harness {
+  const h = {} as Harness;
+  beforeAll(async () => {
+    Object.assign(h, await startHarness(options));
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+  return h;
+}

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT } from './repo-root';
+import { ensureBuilt, REPO_ROOT } from './kit';
 
 export const EXECUTOR_MAIN = path.join(REPO_ROOT, 'dist', 'executor', 'main.js');
 
@@ -14,10 +14,6 @@ export interface ExecutorProcess {
   output(): string;
   exited: Promise<number | null>;
   stop(): Promise<void>;
-}
-
-export function ensureBuilt(): void {
-  if (!fs.existsSync(EXECUTOR_MAIN)) throw new Error(`${EXECUTOR_MAIN} is missing: run \`npm run build\` first`);
 }
 
 export function spawnExecutor(opts: {

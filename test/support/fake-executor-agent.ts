@@ -10,6 +10,7 @@ import {
   CONTENT_TYPE_JSON, contentTypeOf, decode, encode, encodeRecord, isValidUuidBase64,
   type ContentType, type ExecutorCall, type ExecutorEvent, type TaskInfo, type TaskStatus,
 } from '../../mesos-proto';
+import { until } from './kit';
 
 export interface FakeAgentOptions {
   frameworkId: string;
@@ -29,7 +30,6 @@ export class FakeExecutorAgent {
   private server: http.Server | null = null;
   private stream: { res: http.ServerResponse; type: ContentType } | null = null;
   private queued: ExecutorEvent[] = [];
-  private waiters: (() => void)[] = [];
 
   constructor(private readonly options: FakeAgentOptions) {
     this.acknowledge = options.acknowledge ?? true;
@@ -82,25 +82,12 @@ export class FakeExecutorAgent {
 
   /** Resolves when `predicate` holds over the updates received so far. */
   async waitFor(predicate: (updates: TaskStatus[]) => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate(this.updates)) {
-      if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for ${what}; updates: ${JSON.stringify(this.updates.map((u) => [u.state, u.healthy, u.message]))}`);
-      }
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 200);
-      });
-    }
+    await until(() => predicate(this.updates), () => `${what}; updates: ${JSON.stringify(this.updates.map((u) => [u.state, u.healthy, u.message]))}`, timeoutMs);
   }
 
   async waitForState(state: TaskStatus['state'], timeoutMs?: number): Promise<TaskStatus> {
     await this.waitFor((u) => u.some((s) => s.state === state), state, timeoutMs);
     return this.updates.find((s) => s.state === state) as TaskStatus;
-  }
-
-  private notify(): void {
-    for (const w of this.waiters.splice(0)) w();
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -144,7 +131,6 @@ export class FakeExecutorAgent {
           },
         });
         for (const event of this.queued.splice(0)) this.send(event);
-        this.notify();
         return;
       }
       if (!this.stream) return reject(403, 'Executor is not subscribed');
@@ -156,7 +142,6 @@ export class FakeExecutorAgent {
         this.updates.push(status);
         res.writeHead(202).end();
         if (this.acknowledge) this.send({ type: 'ACKNOWLEDGED', acknowledged: { task_id: status.task_id, uuid: status.uuid as string } });
-        this.notify();
         return;
       }
       res.writeHead(202).end();

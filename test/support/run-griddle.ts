@@ -1,20 +1,10 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../cli';
 import { REPO_ROOT } from './repo-root';
 
-/**
- * Nmesos's example specs live in `../shared/reference/nmesos-examples` relative to the repo
- * root; a git worktree nested deeper finds the same directory further up.
- */
-export function nmesosExamplesDir(): string {
-  for (let dir = path.dirname(REPO_ROOT); ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'shared', 'reference', 'nmesos-examples');
-    if (existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) throw new Error(`no shared/reference/nmesos-examples above ${REPO_ROOT}`);
-  }
-}
+/** Nmesos's own example specs (MIT, see the README beside them), kept in the repository as fixtures. */
+export const NMESOS_EXAMPLES = path.join(REPO_ROOT, 'test', 'fixtures', 'nmesos-examples');
 
 export interface CliRun { code: number; stdout: string; stderr: string }
 

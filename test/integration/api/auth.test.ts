@@ -28,7 +28,7 @@ describe('bearer tokens', () => {
     if (status !== 200) expect(String((res.json as { message: string }).message)).toMatch(/token/);
   });
 
-  it('reads need no token unless reads are protected', async () => {
+  it('reads need no token, with tokens configured (the default: reads are not protected)', async () => {
     expect((await call(h, 'GET', '/api/requests')).status).toBe(200);
     expect((await call(h, 'GET', '/singularity/api/requests/request/authz')).status).toBe(200);
   });

@@ -47,10 +47,7 @@ afterAll(async () => {
 });
 
 async function waitForResult(deployId: string): Promise<Json> {
-  await h.sim.until(() => {
-    const d = h.scheduler.deploys.get(`${REQUEST_ID}/${deployId}`);
-    return d?.result !== undefined;
-  }, 1000);
+  expect(await h.sim.until(() => h.scheduler.deploys.get(`${REQUEST_ID}/${deployId}`)?.result !== undefined, 1000)).toBe(true);
   const res = await call(h, 'GET', `/api/history/request/${REQUEST_ID}/deploy/${deployId}`);
   expect(res.status).toBe(200);
   return obj(obj(res.json).deployResult);
@@ -94,16 +91,22 @@ describe.each(['/api', '/singularity/api'])('Nmesos release flow under %s', (bas
   });
 
   it('POST /api/deploys with nulls for absent options starts the deploy; pending, then SUCCEEDED in history', async () => {
-    const res = await call(h, 'POST', `${base}/deploys`, { deploy: nmesosDeploy(deployId, '1'), message: ' Deploying version griddle/demo-http:1', unpauseOnSuccessfulDeploy: true });
-    expect(res.status).toBe(200);
-    expect(obj(obj(res.json).request).id).toBe(REQUEST_ID);
-    const pending = await call(h, 'GET', `${base}/deploys/pending`);
-    expect(pending.status).toBe(200);
-    const mine = arr(pending.json).find((p) => obj(p.deployMarker).deployId === deployId);
-    if (mine) {
-      expect(obj(mine.deployMarker).requestId).toBe(REQUEST_ID);
-      expect(typeof obj(mine.deployProgress).targetActiveInstances).toBe('number');
-      expect(mine.currentDeployState).toBe('WAITING');
+    // The simulated cluster stands still until the pending deploy has been read, so it is
+    // pending for certain (no task can start, let alone turn healthy).
+    h.sim.stop();
+    try {
+      const res = await call(h, 'POST', `${base}/deploys`, { deploy: nmesosDeploy(deployId, '1'), message: ' Deploying version griddle/demo-http:1', unpauseOnSuccessfulDeploy: true });
+      expect(res.status).toBe(200);
+      expect(obj(obj(res.json).request).id).toBe(REQUEST_ID);
+      const pending = await call(h, 'GET', `${base}/deploys/pending`);
+      expect(pending.status).toBe(200);
+      const mine = arr(pending.json).find((p) => obj(p.deployMarker).deployId === deployId);
+      expect(mine).toBeDefined();
+      expect(obj(mine?.deployMarker).requestId).toBe(REQUEST_ID);
+      expect(obj(mine?.deployProgress).targetActiveInstances).toBe(3);
+      expect(mine?.currentDeployState).toBe('WAITING');
+    } finally {
+      h.sim.start();
     }
     const result = await waitForResult(deployId);
     expect(result.deployState).toBe('SUCCEEDED');

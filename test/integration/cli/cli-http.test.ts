@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '../../support/repo-root';
-import { nmesosExamplesDir, runGriddle } from '../../support/run-griddle';
-import { until } from '../../support/until';
+import { NMESOS_EXAMPLES, runGriddle } from '../../support/run-griddle';
+import { built, until } from '../../support/kit';
 import { startStandIn, type StandIn } from '../../support/singularity-stand-in';
 
 const SPECS = path.join(REPO_ROOT, 'deploy-specs');
@@ -290,7 +290,7 @@ describe('griddle against a REST stand-in', () => {
   });
 
   describe("Nmesos's own examples, unchanged", () => {
-    const examples = nmesosExamplesDir();
+    const examples = NMESOS_EXAMPLES;
     const files = readdirSync(examples).filter((f) => f.endsWith('.yml')).map((f) => f.replace(/\.yml$/, ''));
 
     it('are all found', () => {
@@ -316,7 +316,7 @@ describe('griddle against a REST stand-in', () => {
 
 describe('the griddle binary', () => {
   const exec = promisify(execFile);
-  const bin = path.join(REPO_ROOT, 'dist', 'cli', 'main.js');
+  const bin = built('cli/main.js');
 
   it('exits 2 on a spec error and prints --help', async () => {
     const help = await exec('node', [bin, '--help']);

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { runGriddle } from '../../support/run-griddle';
-import { until } from '../../support/until';
+import { until } from '../../support/kit';
 
 /** `griddle haproxy` against a Sidecar watch stream and the real haproxy binary. */
 describe('griddle haproxy', () => {

@@ -8,7 +8,7 @@ import { Scheduler } from '../../../scheduler/core';
 import { createDiscovery, createDiscoveryClient, type WatchEvent } from '../../../scheduler/discovery';
 import { ZkSession, ZkStateStore } from '../../../scheduler/state';
 import type { TaskRecord } from '../../../scheduler/model';
-import { until } from '../../support/until';
+import { until } from '../../support/kit';
 import { removeTree, uniqueRoot, ZK_HOSTS } from '../../support/zookeeper';
 import { taskRecord } from '../../support/task-fixtures';
 

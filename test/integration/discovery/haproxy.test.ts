@@ -14,8 +14,7 @@ import { createDiscovery, type CatalogChange, type Discovery } from '../../../sc
 import type { TaskRecord } from '../../../scheduler/model';
 import { SchedulerDouble } from '../../unit/discovery/scheduler-double';
 import { demoTaskInfo, taskRecord } from '../../support/task-fixtures';
-import { freePort } from '../../support/free-port';
-import { until } from '../../support/until';
+import { freePort, until } from '../../support/kit';
 import { loadLoop } from './traffic';
 
 const log = pino({ level: 'silent' });

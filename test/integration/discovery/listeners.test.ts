@@ -5,7 +5,7 @@ import {
   type GrpcListener, type SidecarListener, type SidecarServices, type SidecarServicesByName, type WatchEvent,
 } from '../../../scheduler/discovery';
 import { taskRecord } from '../../support/task-fixtures';
-import { until } from '../../support/until';
+import { until } from '../../support/kit';
 
 /** Reads newline-delimited JSON documents from a long-lived HTTP response. */
 function watchHttp(url: string): { docs: unknown[]; ended: Promise<void>; close(): void } {

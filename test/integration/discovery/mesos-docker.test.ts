@@ -16,12 +16,11 @@ import { createDiscovery, type CatalogChange, type Discovery, type Endpoint } fr
 import type { SingularityDeploy } from '../../../contract';
 import type { DeployRecord } from '../../../scheduler/model';
 import { MemoryStateStore } from '../../../scheduler/state';
-import { freePort } from '../../support/free-port';
-import { until } from '../../support/until';
+import { built, freePort, until } from '../../support/kit';
 import { clock, loadLoop } from './traffic';
 
 const log = pino({ level: 'silent' });
-const EXECUTOR = path.join(__dirname, '..', '..', '..', 'dist', 'executor', 'main.js');
+const EXECUTOR = built('executor/main.js');
 const REQUEST = `disc-e2e-${process.pid}`;
 /** Docker starts, health checks and replacements on a busy 2-core machine. */
 const SLOW = 120_000;

@@ -10,7 +10,7 @@ import { containerName } from '../../../executor/container-spec';
 import { FakeExecutorAgent } from '../../support/fake-executor-agent';
 import { spawnExecutor, type ExecutorProcess } from '../../support/executor-process';
 import { containerExists, dockerTask, removeContainers, uniqueId } from '../../support/executor-tasks';
-import { freePort } from '../../support/free-port';
+import { freePort, until } from '../../support/kit';
 import { startVaultDevServer, type VaultDevServer } from '../../support/vault-dev-server';
 
 jest.setTimeout(120_000);
@@ -127,8 +127,7 @@ describe('griddle-executor with Docker', () => {
       },
     }));
     // Starting up: more failures than consecutive_failures, all inside the grace period.
-    const deadline = Date.now() + 60_000;
-    while (checks().length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    await until(() => checks().length >= 4, 'four health checks', 60_000, { intervalMs: 200 });
     expect(checks().slice(0, 4)).toEqual(['fail', 'fail', 'fail', 'fail']);
     fs.writeFileSync(path.join(probe, 'healthy'), '');
     await agent.waitFor((u) => u.some((s) => s.healthy === true), 'healthy');

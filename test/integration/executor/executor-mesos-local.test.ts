@@ -10,7 +10,8 @@ import { createLogger } from '../../../common';
 import { containerName } from '../../../executor/container-spec';
 import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
 import { isTerminalState, type Offer, type SchedulerEvent, type TaskInfo } from '../../../mesos-proto';
-import { EXECUTOR_MAIN, ensureBuilt } from '../../support/executor-process';
+import { EXECUTOR_MAIN } from '../../support/executor-process';
+import { ensureBuilt, until } from '../../support/kit';
 import { containerExists, dockerTask, removeContainers, uniqueId } from '../../support/executor-tasks';
 import { TestScheduler, frameworkInfo, rawRequest } from '../../support/mesos-test-scheduler';
 import { startVaultDevServer, type VaultDevServer } from '../../support/vault-dev-server';
@@ -66,8 +67,7 @@ async function launch(build: (offer: Offer) => TaskInfo, env: Record<string, str
 /** Waits for an update of the task and acknowledges every update with a uuid on the way. */
 async function waitAcking(taskId: string, match: (e: SchedulerEvent) => boolean, what: string): Promise<SchedulerEvent> {
   const acked = new Set<string>();
-  const deadline = Date.now() + 60_000;
-  for (;;) {
+  return until(async () => {
     for (const e of scheduler.events) {
       const s = e.update?.status;
       if (!s || s.task_id.value !== taskId) continue;
@@ -78,9 +78,8 @@ async function waitAcking(taskId: string, match: (e: SchedulerEvent) => boolean,
       if (match(e)) return e;
       if (isTerminalState(s.state)) throw new Error(`expected ${what}, got ${s.state}: ${s.message}`);
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${scheduler.events.filter((e) => e.update).map((e) => e.update!.status.state).join(',')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    return undefined;
+  }, () => `${what}: ${scheduler.events.filter((e) => e.update).map((e) => e.update!.status.state).join(',')}`, 60_000, { intervalMs: 100 });
 }
 
 function sandboxOf(taskId: string): string {
@@ -147,9 +146,7 @@ describe('griddle-executor under a mesos-local agent', () => {
       await local.stopAgent(agentId);
       // The container ends while the agent is down: TASK_FINISHED cannot be delivered now.
       fs.writeFileSync(path.join(probe, 'stop'), '');
-      const deadline = Date.now() + 30_000;
-      while (containerExists(containerName(taskId)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-      expect(containerExists(containerName(taskId))).toBe(false);
+      await until(() => !containerExists(containerName(taskId)), 'the container to end', 30_000, { intervalMs: 200 });
       await local.startAgent(agentId);
       const finished = await waitAcking(taskId, (e) => e.update!.status.state === 'TASK_FINISHED', 'TASK_FINISHED');
       expect(finished.update!.status.source).toBe('SOURCE_EXECUTOR');

@@ -7,9 +7,10 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import readline from 'node:readline';
+import { built } from '../../support/kit';
 import { TestScheduler } from '../../support/mesos-test-scheduler';
 
-const MAIN = path.join(__dirname, '..', '..', '..', 'dist', 'mesos-local', 'main.js');
+const MAIN = built('mesos-local/main.js');
 const EXECUTOR = path.join(__dirname, '..', '..', 'support', 'tiny-executor.js');
 
 function pgrep(marker: string): number[] {

@@ -9,6 +9,7 @@ import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
 import { createLogger } from '../../../common';
 import http from 'node:http';
 import { CONTENT_TYPE_PROTOBUF, decode, encode, RecordIODecoder, type ExecutorEvent, type Offer, type SchedulerEvent, type TaskInfo } from '../../../mesos-proto';
+import { until } from '../../support/kit';
 import { rawRequest, TestScheduler } from '../../support/mesos-test-scheduler';
 
 const EXECUTOR = path.join(__dirname, '..', '..', 'support', 'tiny-executor.js');
@@ -170,7 +171,7 @@ describe('mesos-local process containerizer with a custom executor', () => {
       const state = JSON.parse((await rawRequest(`${agent.url}/state`, { method: 'GET' })).body) as { frameworks: { executors: { id: string }[] }[] };
       return state.frameworks.some((f) => f.executors.some((e) => e.id === 'silent-exec'));
     };
-    for (let i = 0; i < 200 && !(await known()); i++) await new Promise((r) => setTimeout(r, 25));
+    await until(known, 'the agent to know the executor', 10_000, { intervalMs: 25 });
     const post = (body: unknown, headers: Record<string, string> = { 'Content-Type': 'application/json' }) =>
       rawRequest(endpoint, { body: JSON.stringify(body), headers });
     const call = (executor: string, extra: Record<string, unknown>) => ({
@@ -245,7 +246,7 @@ describe('mesos-local agent restart', () => {
       // and its TASK_KILLED comes back.
       const agent = local.agents[0];
       const stdout = path.join(agent.workDir, 'slaves', agent.id, 'frameworks', scheduler.frameworkId, 'executors', 'exec-survivor', 'runs', 'latest', 'stdout');
-      for (let i = 0; i < 200 && (fs.readFileSync(stdout, 'utf8').match(/event SUBSCRIBED/g) ?? []).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      await until(() => (fs.readFileSync(stdout, 'utf8').match(/event SUBSCRIBED/g) ?? []).length >= 2, 'a second SUBSCRIBED', 10_000, { intervalMs: 50 });
       expect((fs.readFileSync(stdout, 'utf8').match(/event SUBSCRIBED/g) ?? []).length).toBe(2);
       expect(local.pids()).toEqual([pid]);
       const since = scheduler.mark();

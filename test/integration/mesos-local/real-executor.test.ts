@@ -4,17 +4,17 @@
  * TaskInfo Griddle's scheduler builds: the agent↔executor contract end to end.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createLogger } from '../../../common';
 import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
 import { rangesOf, type Offer } from '../../../mesos-proto';
 import { buildTaskInfo } from '../../../scheduler/core';
 import type { SingularityDeploy, SingularityRequest } from '../../../contract';
+import { built, until } from '../../support/kit';
 import { frameworkInfo, rawRequest, TestScheduler } from '../../support/mesos-test-scheduler';
 
 const quiet = createLogger('test', { destination: fs.createWriteStream('/dev/null') });
-const EXECUTOR = path.join(__dirname, '..', '..', '..', 'dist', 'executor', 'main.js');
+const EXECUTOR = built('executor/main.js');
 
 describe('mesos-local with the real griddle-executor', () => {
   let local: MesosLocal;
@@ -73,11 +73,10 @@ describe('mesos-local with the real griddle-executor', () => {
   it('runs a Docker task to TASK_RUNNING and kills it to TASK_KILLED', async () => {
     expect(fs.existsSync(EXECUTOR)).toBe(true);
     const port = await launchDemo(taskId);
-    let version = '';
-    for (let i = 0; i < 50 && version !== '1'; i++) {
-      version = await rawRequest(`http://127.0.0.1:${port}/version`, { method: 'GET' }).then((r) => r.body.trim(), () => '');
-      if (version !== '1') await new Promise((r) => setTimeout(r, 200));
-    }
+    const version = await until(async () => {
+      const answer = await rawRequest(`http://127.0.0.1:${port}/version`, { method: 'GET' }).then((r) => r.body.trim(), () => '');
+      return answer === '1' ? answer : undefined;
+    }, 'the container to answer /version', 10_000, { intervalMs: 200 });
     expect(version).toBe('1');
     const since = scheduler.mark();
     await scheduler.call({ type: 'KILL', kill: { task_id: { value: taskId } } });

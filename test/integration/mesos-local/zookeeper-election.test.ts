@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import zookeeper from 'node-zookeeper-client';
 import { createLogger } from '../../../common';
 import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
+import { until } from '../../support/kit';
 import { frameworkInfo, rawRequest, TestScheduler } from '../../support/mesos-test-scheduler';
 
 const quiet = createLogger('test', { destination: fs.createWriteStream('/dev/null') });
@@ -29,16 +30,6 @@ async function removeTree(client: zookeeper.Client, path: string): Promise<void>
   const kids = await children(client, path).catch(() => [] as string[]);
   for (const kid of kids) await removeTree(client, `${path}/${kid}`);
   await new Promise<void>((resolve) => client.remove(path, () => resolve()));
-}
-
-async function until<T>(fn: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('mesos-local masters electing a leader in ZooKeeper', () => {
@@ -63,7 +54,7 @@ describe('mesos-local masters electing a leader in ZooKeeper', () => {
     leader = await startMesosLocal({ port: 0, agents: 1, zk, containerizer: 'simulated', log: quiet });
     standby = await startMesosLocal({ port: 0, agents: 0, zk, containerizer: 'simulated', log: quiet });
     expect(leader.isLeader()).toBe(true);
-    await until(() => (standby!.isLeader() ? undefined : true), 'the standby to settle');
+    await until(() => (standby!.isLeader() ? undefined : true), 'the standby to settle', 20_000);
     expect(standby.isLeader()).toBe(false);
 
     const nodes = (await children(client, `${root}/mesos`)).sort();
@@ -89,7 +80,7 @@ describe('mesos-local masters electing a leader in ZooKeeper', () => {
 
     await leader.stop();
     leader = null;
-    await until(() => (standby!.isLeader() ? true : undefined), 'the standby to lead');
+    await until(() => (standby!.isLeader() ? true : undefined), 'the standby to lead', 20_000);
     const res = await rawRequest(`${standby.masterUrl}/master/state`, { method: 'GET' });
     expect(res.status).toBe(200);
     expect((await children(client, `${root}/mesos`)).length).toBe(1);

@@ -13,14 +13,6 @@ export function quietLogger(name: string): Logger {
   return createLogger(name, { destination: { write: () => true } as unknown as DestinationStream });
 }
 
-export async function until(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 export function serviceRequest(id: string, instances: number, over: Partial<SingularityRequest> = {}): RequestRecord {
   return { request: { id, requestType: 'SERVICE', instances, ...over }, state: 'ACTIVE', activeDeployId: 'd1', createdAt: Date.now(), updatedAt: Date.now() };
 }

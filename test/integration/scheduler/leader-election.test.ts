@@ -1,5 +1,6 @@
 import { LeaderElection } from '../../../scheduler/ha';
-import { quietLogger, until } from './cluster-harness';
+import { until } from '../../support/kit';
+import { quietLogger } from './cluster-harness';
 import { PrivateZooKeeper } from './private-zookeeper';
 
 const log = quietLogger('test-election');
@@ -31,14 +32,14 @@ describe('LeaderElection against a ZooKeeper that restarts', () => {
       members.push(m);
       await m.start();
     }
-    await until(() => leaders === 1, 20_000, 'a first leader');
+    await until(() => leaders === 1, 'a first leader', 20_000);
     expect(members[0].isLeader).toBe(true);
     expect(members[1].leader?.apiUrl).toBe('http://a:7099');
 
     // Short outage (sessions survive) and long outage (sessions may expire): twice each.
     for (const downMs of [1000, 7000, 500, 6000]) {
       await zk.restart(downMs);
-      await until(() => leaders === 1, 60_000, `a leader after a ${downMs} ms outage`);
+      await until(() => leaders === 1, `a leader after a ${downMs} ms outage`, 60_000);
     }
     expect(maxLeaders).toBe(1);
     expect(members.filter((m) => m.isLeader)).toHaveLength(1);
@@ -48,10 +49,10 @@ describe('LeaderElection against a ZooKeeper that restarts', () => {
     const leader = members.find((m) => m.isLeader)!;
     await leader.stop();
     members.splice(members.indexOf(leader), 1);
-    await until(() => members.some((m) => m.isLeader), 20_000, 'a new leader');
+    await until(() => members.some((m) => m.isLeader), 'a new leader', 20_000);
     const next = members.find((m) => m.isLeader)!;
     const other = members.find((m) => m !== next)!;
-    await until(() => other.leader?.apiUrl === next.leader?.apiUrl && next.leader !== null, 10_000, 'the new leader address');
+    await until(() => other.leader?.apiUrl === next.leader?.apiUrl && next.leader !== null, 'the new leader address', 10_000);
     expect(maxLeaders).toBe(1);
   }, 240_000);
 });

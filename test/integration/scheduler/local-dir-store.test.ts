@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LocalDirStateStore } from '../../../scheduler/state';
-import { ensureBuilt, REPO } from './build-once';
+import { ensureBuilt, REPO_ROOT } from '../../support/kit';
 
 const WRITER = `
-const { LocalDirStateStore } = require(${JSON.stringify(path.join(REPO, 'dist', 'scheduler', 'state'))});
+const { LocalDirStateStore } = require(${JSON.stringify(path.join(REPO_ROOT, 'dist', 'scheduler', 'state'))});
 const store = new LocalDirStateStore(process.argv[1]);
 (async () => {
   for (let seq = 1; ; seq++) {

@@ -1,7 +1,7 @@
 import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
 import { ZkSession, ZkStateStore } from '../../../scheduler/state';
-import { ensureBuilt } from './build-once';
-import { quietLogger, serviceDeploy, serviceRequest, until } from './cluster-harness';
+import { ensureBuilt, until } from '../../support/kit';
+import { quietLogger, serviceDeploy, serviceRequest } from './cluster-harness';
 import { SchedulerProcess } from './scheduler-process';
 import { removeTree, uniqueRoot, ZK_HOSTS } from '../../support/zookeeper';
 
@@ -42,11 +42,11 @@ describe('leader failover between griddle-scheduler processes (ZooKeeper state a
   it('a standby takes over within 10 s of kill -9, same framework id, nothing restarted or duplicated', async () => {
     const args = ['--zk', `zk://${ZK_HOSTS}${root}`, '--master', local.masterUrl];
     processes.push(await SchedulerProcess.start(args));
-    await until(async () => (await processes[0].healthz())?.role === 'leader', 30_000, 'the first leader');
+    await until(async () => (await processes[0].healthz())?.role === 'leader', 'the first leader', 30_000);
     processes.push(await SchedulerProcess.start(args));
     const [leader, standby] = processes;
     expect((await standby.healthz())?.role).toBe('standby');
-    await until(async () => (await runningIds()).length === 5, 60_000, '5 RUNNING tasks');
+    await until(async () => (await runningIds()).length === 5, '5 RUNNING tasks', 60_000);
     const frameworkId = (await leader.healthz())!.frameworkId;
     const before = await runningIds();
 
@@ -55,7 +55,7 @@ describe('leader failover between griddle-scheduler processes (ZooKeeper state a
     await until(async () => {
       const h = await standby.healthz();
       return h?.role === 'leader' && h.subscribed;
-    }, 10_000, 'the standby to lead and subscribe');
+    }, 'the standby to lead and subscribe', 10_000);
     const tookOverMs = Date.now() - killedAt;
     expect(tookOverMs).toBeLessThanOrEqual(10_000);
     expect((await standby.healthz())!.frameworkId).toBe(frameworkId);

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO } from './build-once';
+import { built } from '../../support/kit';
 
 export interface HealthzAnswer { role: 'leader' | 'standby'; frameworkId: string | null; subscribed: boolean; leader: string | null }
 
@@ -10,7 +10,7 @@ export class SchedulerProcess {
   private constructor(readonly child: ChildProcess, readonly url: string) {}
 
   static async start(args: string[], env: NodeJS.ProcessEnv = {}): Promise<SchedulerProcess> {
-    const child = spawn(process.execPath, [path.join(REPO, 'dist', 'scheduler', 'main.js'), '--port', '0', '--discovery-port', '0', '--grpc-port', '0', ...args], {
+    const child = spawn(process.execPath, [built('scheduler/main.js'), '--port', '0', '--discovery-port', '0', '--grpc-port', '0', ...args], {
       env: { ...process.env, GRIDDLE_LOG_JSON: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     // GRIDDLE_TEST_LOG_DIR keeps each process's log lines for a post-mortem.

@@ -1,6 +1,6 @@
 import type { TaskState } from '../../../mesos-proto';
 import {
-  type DeployProgress, evaluateDeploy, startDeploy, stepBudgetMs,
+  type DeployDecision, type DeployProgress, evaluateDeploy, startDeploy, stepBudgetMs,
 } from '../../../scheduler/deploys';
 import type { SingularityDeploy, SingularityRequest } from '../../../contract';
 import type { TaskRecord } from '../../../scheduler/model';
@@ -109,6 +109,7 @@ describe('deploy machine: steps keep healthy capacity at instances', () => {
     let now = T0;
     const killed: string[] = [];
     const minHealthy: number[] = [];
+    let result: DeployDecision['result'];
     const healthyCount = () => tasks.filter((t) => t.state === 'TASK_RUNNING' && t.healthy && t.killRequestedAt === undefined).length;
     for (let round = 0; round < 40; round++) {
       now += 1000;
@@ -120,7 +121,7 @@ describe('deploy machine: steps keep healthy capacity at instances', () => {
       }
       minHealthy.push(healthyCount());
       if (decision.result) {
-        expect(decision.result.deployState).toBe('SUCCEEDED');
+        result = decision.result;
         break;
       }
       // The "core": launch what is desired for v2 and make it healthy two rounds later.
@@ -129,6 +130,7 @@ describe('deploy machine: steps keep healthy capacity at instances', () => {
       for (let i = have; i < want; i++) tasks.push(task('v2', 'TASK_STARTING'));
       tasks = tasks.map((t) => (t.deployId === 'v2' && t.state === 'TASK_STARTING' && now - t.startedAt > 0 ? { ...t, state: 'TASK_RUNNING', healthy: true } : t));
     }
+    expect(result?.deployState).toBe('SUCCEEDED');
     expect(p.step).toBe(3);
     expect(killed.sort()).toEqual(old.map((t) => t.taskId).sort());
     expect(Math.min(...minHealthy)).toBeGreaterThanOrEqual(3);
