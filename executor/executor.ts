@@ -9,6 +9,8 @@ import {
 import { AgentConnection, type Subscription } from './agent-connection';
 import type { ExecutorSettings, MesosEnvironment, VaultSettings } from './config';
 import { connectDocker } from './docker-engine';
+import { collectGarbage } from './gc';
+import { OrphanSweeper } from './orphan-sweeper';
 import { TaskRunner, type StatusReport } from './task-runner';
 import { UpdateTracker, resubscribeDelayMs } from './update-tracker';
 
@@ -16,6 +18,8 @@ export interface ExecutorOptions {
   mesos: MesosEnvironment;
   settings: ExecutorSettings;
   vault: VaultSettings;
+  /** EXECUTOR_GC_INTERVAL; 0 or absent: no orphan sweep. */
+  gcIntervalMs?: number;
   log: Logger;
 }
 
@@ -36,6 +40,7 @@ export class Executor {
   /** Resolves with the process exit code once the executor is done. */
   readonly finished = new Promise<number>((r) => (this.finishedResolve = r));
   private readonly log: Logger;
+  private readonly sweeper: OrphanSweeper;
   /** A half-open connection to a vanished agent never closes by itself; silence is the sign. */
   private readonly watchdog = new HeartbeatWatchdog(() =>
     this.subscription?.close(`nothing from the agent for ${MISSED_HEARTBEATS} heartbeat intervals (EXECUTOR_AGENT_HEARTBEAT_INTERVAL)`),
@@ -49,6 +54,14 @@ export class Executor {
     });
     this.agentId = options.mesos.agentId ?? '';
     this.log = options.log.child({ executorId: options.mesos.executorId, frameworkId: options.mesos.frameworkId });
+    this.sweeper = new OrphanSweeper({
+      intervalMs: options.gcIntervalMs ?? 0,
+      log: this.log,
+      sweep: () => collectGarbage(connectDocker(), this.log, {
+        keepFailed: options.settings.keepFailedContainers,
+        selfExecutorId: options.mesos.executorId,
+      }),
+    });
   }
 
   private baseCall(): Pick<ExecutorCall, 'executor_id' | 'framework_id'> {
@@ -56,6 +69,7 @@ export class Executor {
   }
 
   async start(): Promise<void> {
+    this.sweeper.start();
     void this.connectLoop();
   }
 
@@ -246,6 +260,7 @@ export class Executor {
     if (this.stopping) return;
     this.stopping = true;
     this.watchdog.stop();
+    this.sweeper.stop();
     void this.sendChain.finally(() => {
       this.subscription?.close();
       this.connection.destroy();

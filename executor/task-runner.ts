@@ -16,6 +16,7 @@ import { PullError, ensureImage, isNotFound } from './docker-engine';
 import { HealthChecker } from './health-checker';
 import { healthPolicyOptions } from './health-policy';
 import { createProbe } from './health-probes';
+import { ownStartTime } from './process-identity';
 import { OutputTail, RedactingStream, redact } from './secret-redaction';
 import { expandAllowList, parseVaultRef } from './vault-paths';
 import { resolveSecrets } from './vault-resolver';
@@ -162,6 +163,7 @@ export class TaskRunner {
       frameworkId: this.deps.frameworkId,
       agentId: this.deps.agentId,
       executorPid: process.pid,
+      executorStartTime: ownStartTime(),
       hostname: this.deps.hostname,
       cpuLimit: settings.cpuLimit,
       memoryLimit: settings.memoryLimit,
