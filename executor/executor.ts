@@ -25,6 +25,16 @@ export interface ExecutorOptions {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+// The bounds that keep every way out finite, agent or no agent. Past the grace period, time for
+// SIGKILL, the container's exit and its removal:
+const STOP_SLACK_MS = 3000;
+// After SHUTDOWN/SIGTERM, how long the terminal update may wait for its acknowledgement:
+const SHUTDOWN_ACK_WAIT_MS = 2000;
+// At exit, how long an UPDATE still in flight may hold it (its own timeout is 30 s):
+const EXIT_FLUSH_MS = 1000;
+// How long the agent may take to answer SUBSCRIBE:
+const SUBSCRIBE_ANSWER_TIMEOUT_MS = 10_000;
+
 export class Executor {
   private readonly connection: AgentConnection;
   private readonly tracker = new UpdateTracker();
@@ -34,6 +44,7 @@ export class Executor {
   private agentId: string;
   private hostname = '127.0.0.1';
   private killingState = false;
+  private shuttingDown = false;
   private stopping = false;
   private sendChain: Promise<void> = Promise.resolve();
   private finishedResolve!: (code: number) => void;
@@ -83,10 +94,12 @@ export class Executor {
           unacknowledged_tasks: this.tracker.unacknowledgedTasks(),
           unacknowledged_updates: this.tracker.unacknowledgedUpdates(),
         };
+        const left = disconnectedAt === null ? Infinity : this.options.mesos.recoveryTimeoutMs - (Date.now() - disconnectedAt);
+        const answerTimeoutMs = Math.min(SUBSCRIBE_ANSWER_TIMEOUT_MS, Math.max(1000, left));
         this.subscription = await this.connection.subscribe({ ...this.baseCall(), type: 'SUBSCRIBE', subscribe }, (e) => {
           if (heartbeatMs > 0) this.watchdog.beat();
           this.onEvent(e);
-        });
+        }, answerTimeoutMs);
         this.connected = true;
         if (heartbeatMs > 0) this.watchdog.start(heartbeatMs / 1000);
         attempt = 0;
@@ -204,7 +217,7 @@ export class Executor {
    */
   private afterTerminal(): void {
     const check = () => {
-      if (!this.connected && this.options.mesos.checkpoint && !this.stopping) {
+      if (!this.connected && this.options.mesos.checkpoint && !this.stopping && !this.shuttingDown) {
         setTimeout(check, this.options.settings.terminalAckTimeoutMs).unref();
         return;
       }
@@ -241,19 +254,31 @@ export class Executor {
     });
   }
 
+  /**
+   * Stops the container within the grace period. Bounded even when Docker hangs or the task is
+   * still pulling its image: a container left behind then is removed by the orphan sweep.
+   */
   private async shutdownTask(why: string): Promise<void> {
     if (!this.runner) return;
     this.log.info({ why }, 'stopping the task');
     const grace = Math.min(this.options.settings.killTaskTimeoutMs, Math.max(0, this.options.mesos.shutdownGracePeriodMs - 1000));
-    await this.runner.kill(grace);
+    const stopped = await Promise.race([this.runner.kill(grace).then(() => true), sleep(grace + STOP_SLACK_MS).then(() => false)]);
+    if (!stopped) this.log.warn({ graceMs: grace }, 'task not stopped within its grace period; exiting anyway (the orphan sweep removes a container left behind)');
   }
 
-  /** SHUTDOWN event or SIGTERM: stop the container within the grace period, report, exit. */
+  /**
+   * SHUTDOWN event or SIGTERM: stop the container, report, exit. The terminal update's
+   * ACKNOWLEDGED ends the executor at once; without it the executor still exits shortly after,
+   * since an agent that is down or hung may never answer and the agent's own shutdown grace
+   * period is running.
+   */
   async shutdown(): Promise<void> {
-    if (this.stopping) return;
+    if (this.stopping || this.shuttingDown) return;
+    this.shuttingDown = true;
     await this.shutdownTask('shutdown');
-    if (!this.runner) this.exit(0);
-    await this.sendChain;
+    if (this.runner && this.connected && !this.tracker.allAcknowledged) await sleep(SHUTDOWN_ACK_WAIT_MS);
+    if (!this.stopping && !this.tracker.allAcknowledged) this.log.warn({ connected: this.connected }, 'terminal update not acknowledged: exiting without it');
+    this.exit(0);
   }
 
   private exit(code: number): void {
@@ -261,7 +286,7 @@ export class Executor {
     this.stopping = true;
     this.watchdog.stop();
     this.sweeper.stop();
-    void this.sendChain.finally(() => {
+    void Promise.race([this.sendChain, sleep(EXIT_FLUSH_MS)]).finally(() => {
       this.subscription?.close();
       this.connection.destroy();
       this.finishedResolve(code);
