@@ -8,7 +8,7 @@
 import type Docker from 'dockerode';
 import type { Logger } from '../common';
 import { LABEL_EXECUTOR_ID, LABEL_EXECUTOR_PID, LABEL_EXECUTOR_START, LABEL_TASK_ID } from './container-spec';
-import { isNotFound } from './docker-engine';
+import { isRemovalRace } from './docker-engine';
 import { executorLiveness, runningExecutors, type Liveness, type RunningExecutors } from './process-identity';
 
 /** True when `pid` is alive and is the executor of `executorId` (pids get reused). */
@@ -73,11 +73,6 @@ export interface GcOptions {
   procRoot?: string;
 }
 
-/** Docker's answer when another sweep got there first: gone (404) or being removed (409). */
-function removedElsewhere(err: unknown): boolean {
-  return isNotFound(err) || (err as { statusCode?: number }).statusCode === 409;
-}
-
 export async function collectGarbage(docker: Docker, log: Logger, opts: GcOptions): Promise<GcResult> {
   const listed = await docker.listContainers({ all: true, filters: { label: [LABEL_TASK_ID] } });
   const procRoot = opts.procRoot ?? '/proc';
@@ -102,7 +97,7 @@ export async function collectGarbage(docker: Docker, log: Logger, opts: GcOption
       result.removed.push(container.name);
       log.info(context, 'removed container of a gone executor');
     } catch (err) {
-      if (removedElsewhere(err)) {
+      if (isRemovalRace(err)) {
         result.alreadyGone.push(container.name);
         log.debug({ ...context, cause: (err as Error).message }, 'container already removed by another sweep');
       } else {

@@ -12,7 +12,7 @@ import type { ExecutorSettings, VaultSettings } from './config';
 import {
   LABEL_EXECUTOR_ID, buildContainerPlan, containerName, dockerImage, taskEnvironment, taskIdentity, vaultReferences,
 } from './container-spec';
-import { PullError, ensureImage, isNotFound } from './docker-engine';
+import { PullError, ensureImage, isNotFound, removeAndWait } from './docker-engine';
 import { HealthChecker } from './health-checker';
 import { healthPolicyOptions } from './health-policy';
 import { createProbe } from './health-probes';
@@ -147,7 +147,7 @@ export class TaskRunner {
     }
     if (leftover) {
       this.log.warn({ container: name, running: leftover.State.Running }, 'removing a leftover container of this task');
-      await docker.getContainer(leftover.Id).remove({ force: true });
+      await removeAndWait(docker, leftover.Id);
     }
 
     await ensureImage(docker, image, {

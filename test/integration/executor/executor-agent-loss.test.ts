@@ -6,50 +6,36 @@
  */
 import net from 'node:net';
 import { containerName } from '../../../executor/container-spec';
-import { FakeExecutorAgent } from '../../support/fake-executor-agent';
-import { spawnExecutor, type ExecutorProcess } from '../../support/executor-process';
-import { containerExists, dockerTask, removeContainers, uniqueId } from '../../support/executor-tasks';
+import type { FakeExecutorAgent } from '../../support/fake-executor-agent';
+import type { ExecutorProcess } from '../../support/executor-process';
+import { containerExists, dockerTask } from '../../support/executor-tasks';
 import { until } from '../../support/until';
+import { executorHarness } from './executor-harness';
 
 jest.setTimeout(120_000);
 
-const FRAMEWORK = 'griddle-test-fw';
-const cleanups: (() => Promise<void> | void)[] = [];
-const containers: string[] = [];
-
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  removeContainers(containers.splice(0));
-});
+const harness = executorHarness();
 
 /** A task that ignores SIGTERM (a shell as PID 1 has no default handler), so stopping it takes the whole grace period. */
 const stubbornTask = (taskId: string) => dockerTask({ taskId, image: 'griddle/busybox:latest', command: 'while true; do sleep 0.2; done' });
+const runningTask = (prefix: string, env: Record<string, string>) =>
+  harness.runningTask(prefix, stubbornTask, { checkpoint: true, env: { EXECUTOR_GC_INTERVAL: '0', ...env } });
 
-async function runningTask(prefix: string, env: Record<string, string>): Promise<{ taskId: string; agent: FakeExecutorAgent; executor: ExecutorProcess }> {
-  const taskId = uniqueId(prefix);
-  const executorId = `${taskId}-executor`;
-  const agent = new FakeExecutorAgent({ frameworkId: FRAMEWORK, executorId });
-  await agent.start();
-  const executor = spawnExecutor({
-    endpoint: agent.endpoint, frameworkId: FRAMEWORK, executorId, agentId: agent.agentId, checkpoint: true,
-    env: { EXECUTOR_GC_INTERVAL: '0', ...env },
-  });
-  containers.push(containerName(taskId));
-  cleanups.push(() => agent.stop(), () => executor.stop());
-  agent.launch(stubbornTask(taskId));
-  await agent.waitForState('TASK_RUNNING');
-  return { taskId, agent, executor };
-}
-
-/** A listener on the agent's port that accepts connections and never answers, as a hung agent. */
-async function answerlessAgent(port: number): Promise<void> {
+/**
+ * Takes the agent away: `refusing` as a killed agent process (connections refused),
+ * `answerless` as a hung or stopped one (a listener on its port that accepts and never answers).
+ */
+async function agentGone(agent: FakeExecutorAgent, how: 'refusing' | 'answerless'): Promise<void> {
+  const port = agent.port;
+  await agent.stop();
+  if (how === 'refusing') return;
   const sockets: net.Socket[] = [];
   const server = net.createServer((s) => sockets.push(s));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
   });
-  cleanups.push(() => new Promise<void>((resolve) => {
+  harness.onCleanup(() => new Promise<void>((resolve) => {
     for (const s of sockets) s.destroy();
     server.close(() => resolve());
   }));
@@ -74,9 +60,7 @@ describe('griddle-executor without its agent', () => {
     const { taskId, agent, executor } = await runningTask(`term-${how}`, {
       EXECUTOR_KILL_TASK_TIMEOUT: '2s', MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD: '5secs', MESOS_RECOVERY_TIMEOUT: '15mins',
     });
-    const port = agent.port;
-    await agent.stop();
-    if (how === 'answerless') await answerlessAgent(port);
+    await agentGone(agent, how);
     await until(() => executor.output().includes('disconnected from the agent'), 'the executor to notice the agent is gone', 10_000);
     executor.child.kill('SIGTERM');
     const exit = await exitWithin(executor, BOUND_MS);
@@ -98,9 +82,7 @@ describe('griddle-executor without its agent', () => {
     const { taskId, agent, executor } = await runningTask(`recover-${how}`, {
       MESOS_RECOVERY_TIMEOUT: '3secs', MESOS_SUBSCRIPTION_BACKOFF_MAX: '500ms', EXECUTOR_KILL_TASK_TIMEOUT: '1s',
     });
-    const port = agent.port;
-    await agent.stop();
-    if (how === 'answerless') await answerlessAgent(port);
+    await agentGone(agent, how);
     // 3 s of recovery, at most one more SUBSCRIBE attempt, the 1 s grace and the exit.
     const exit = await exitWithin(executor, 20_000);
     expect(exit?.code).toBe(1);

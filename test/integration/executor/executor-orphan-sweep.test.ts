@@ -9,41 +9,16 @@ import pino from 'pino';
 import { containerName } from '../../../executor/container-spec';
 import { connectDocker } from '../../../executor/docker-engine';
 import { collectGarbage } from '../../../executor/gc';
-import { FakeExecutorAgent } from '../../support/fake-executor-agent';
-import { EXECUTOR_MAIN, spawnExecutor, type ExecutorProcess } from '../../support/executor-process';
-import { containerExists, dockerTask, removeContainers, uniqueId } from '../../support/executor-tasks';
+import { EXECUTOR_MAIN, type ExecutorProcess } from '../../support/executor-process';
+import { containerExists, dockerTask, uniqueId } from '../../support/executor-tasks';
 import { until } from '../../support/until';
+import { executorHarness } from './executor-harness';
 
 jest.setTimeout(120_000);
 
-const FRAMEWORK = 'griddle-test-fw';
-const cleanups: (() => Promise<void> | void)[] = [];
-const containers: string[] = [];
-
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  removeContainers(containers.splice(0));
-});
-
-async function start(taskId: string, env: Record<string, string> = {}): Promise<{ agent: FakeExecutorAgent; executor: ExecutorProcess }> {
-  const executorId = `${taskId}-executor`;
-  const agent = new FakeExecutorAgent({ frameworkId: FRAMEWORK, executorId });
-  await agent.start();
-  const executor = spawnExecutor({ endpoint: agent.endpoint, frameworkId: FRAMEWORK, executorId, agentId: agent.agentId, env });
-  containers.push(containerName(taskId));
-  cleanups.push(() => agent.stop(), () => executor.stop());
-  return { agent, executor };
-}
-
+const harness = executorHarness();
 const sleepTask = (taskId: string) => dockerTask({ taskId, image: 'griddle/busybox:latest', command: 'trap "exit 0" TERM; while true; do sleep 0.2; done' });
-
-async function runningTask(prefix: string, env: Record<string, string> = {}) {
-  const taskId = uniqueId(prefix);
-  const started = await start(taskId, env);
-  started.agent.launch(sleepTask(taskId));
-  await started.agent.waitForState('TASK_RUNNING');
-  return { taskId, ...started };
-}
+const runningTask = (prefix: string, env: Record<string, string> = {}) => harness.runningTask(prefix, sleepTask, { env });
 
 /** A running task whose executor was SIGKILLed: its container is an orphan. */
 async function orphan(prefix: string): Promise<string> {
@@ -67,7 +42,7 @@ describe('orphan sweep', () => {
   it('removes the container of a SIGKILLed executor when another executor starts, and keeps a live executor\'s container', async () => {
     const live = await runningTask('live', { EXECUTOR_GC_INTERVAL: '0' });
     const orphaned = await orphan('killed');
-    const next = await start(uniqueId('next'));
+    const next = await harness.start(uniqueId('next'));
     await until(() => !containerExists(orphaned), `${orphaned} removed`, 30_000);
     // The log line may reach the pipe a moment after Docker has removed the container.
     await until(() => next.executor.output().includes(orphaned), 'the starting executor to log the removal', 5_000);

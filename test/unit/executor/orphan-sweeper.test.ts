@@ -12,7 +12,11 @@ function sweeper(intervalMs: number, sweep: () => Promise<unknown>) {
     if (line.level >= 40) warnings.push(line.msg);
   } });
   const s = new OrphanSweeper({ intervalMs, sweep, log, clock: timers, random: () => 0.5 });
-  return { s, timers, warnings };
+  const tick = async (ms: number) => {
+    timers.advance(ms);
+    await flush();
+  };
+  return { s, timers, warnings, tick };
 }
 
 describe('orphan sweeper timer', () => {
@@ -23,22 +27,18 @@ describe('orphan sweeper timer', () => {
 
   it('sweeps when the executor starts, then once per interval, until stopped', async () => {
     let sweeps = 0;
-    const { s, timers } = sweeper(60_000, async () => void sweeps++);
+    const { s, timers, tick } = sweeper(60_000, async () => void sweeps++);
     s.start();
     await flush();
     expect(sweeps).toBe(1);
-    timers.advance(59_999);
-    await flush();
+    await tick(59_999);
     expect(sweeps).toBe(1);
-    timers.advance(1);
-    await flush();
+    await tick(1);
     expect(sweeps).toBe(2);
-    timers.advance(60_000);
-    await flush();
+    await tick(60_000);
     expect(sweeps).toBe(3);
     s.stop();
-    timers.advance(600_000);
-    await flush();
+    await tick(600_000);
     expect(sweeps).toBe(3);
     expect(timers.size).toBe(0);
   });
@@ -55,7 +55,7 @@ describe('orphan sweeper timer', () => {
   it('runs one sweep at a time, and keeps sweeping after one fails', async () => {
     let release: () => void = () => undefined;
     let calls = 0;
-    const { s, timers, warnings } = sweeper(1000, () => {
+    const { s, warnings, tick } = sweeper(1000, () => {
       calls++;
       if (calls === 1) return new Promise<void>((r) => (release = r));
       return Promise.reject(new Error('docker unavailable'));
@@ -65,12 +65,10 @@ describe('orphan sweeper timer', () => {
     expect(calls).toBe(1);
     release();
     await joined;
-    timers.advance(1000);
-    await flush();
+    await tick(1000);
     expect(calls).toBe(2);
     expect(warnings).toEqual(['orphan sweep failed']);
-    timers.advance(1000);
-    await flush();
+    await tick(1000);
     expect(calls).toBe(3);
     s.stop();
   });
