@@ -8,6 +8,8 @@ import {
   RecordIODecoder, decode, encode, type ContentType, type ExecutorCall, type ExecutorEvent,
 } from '../mesos-proto';
 
+const KEEPALIVE_IDLE_MS = 30_000;
+
 export class AgentCallError extends Error {
   constructor(message: string, readonly status?: number) {
     super(message);
@@ -44,11 +46,16 @@ export class AgentConnection {
     return headers;
   }
 
-  /** Opens the event stream; resolves once the agent answered 200. */
-  subscribe(call: ExecutorCall, onEvent: (event: ExecutorEvent) => void): Promise<Subscription> {
+  /**
+   * Opens the event stream; resolves once the agent answered 200, rejects when it has not
+   * answered within `answerTimeoutMs` (an agent that accepts connections and never answers,
+   * stopped or hung, would otherwise hold the resubscribe loop and its recovery timeout forever).
+   */
+  subscribe(call: ExecutorCall, onEvent: (event: ExecutorEvent) => void, answerTimeoutMs = 10_000): Promise<Subscription> {
     const body = encode('mesos.v1.executor.Call', call, this.options.contentType);
     return new Promise((resolve, reject) => {
       const req = http.request(this.url, { method: 'POST', headers: this.headers(body, true) }, (res) => {
+        clearTimeout(answerTimer);
         if (res.statusCode !== 200) {
           let text = '';
           res.setEncoding('utf8');
@@ -82,7 +89,13 @@ export class AgentConnection {
           },
         });
       });
-      req.on('error', (err) => reject(new AgentCallError(`SUBSCRIBE to ${this.options.endpoint} failed: ${err.message}`)));
+      const answerTimer = setTimeout(() => req.destroy(new Error(`no answer within ${answerTimeoutMs} ms`)), answerTimeoutMs);
+      // With the heartbeat watchdog off, the kernel's keepalive is what notices a vanished host.
+      req.on('socket', (socket) => socket.setKeepAlive(true, KEEPALIVE_IDLE_MS));
+      req.on('error', (err) => {
+        clearTimeout(answerTimer);
+        reject(new AgentCallError(`SUBSCRIBE to ${this.options.endpoint} failed: ${err.message}`));
+      });
       req.end(body);
     });
   }

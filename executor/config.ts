@@ -65,6 +65,7 @@ export const EXECUTOR_DEFAULTS = {
   EXECUTOR_LOG_TAIL_BYTES: '1024',
   EXECUTOR_TERMINAL_ACK_TIMEOUT: '30s',
   EXECUTOR_AGENT_HEARTBEAT_INTERVAL: '30mins', // Apache Mesos's DEFAULT_EXECUTOR_HEARTBEAT_INTERVAL
+  EXECUTOR_GC_INTERVAL: '60s',
   VAULT_ADDR: 'http://127.0.0.1:8200',
   VAULT_APPROLE_MOUNT: 'approle',
   VAULT_USERPASS_MOUNT: 'userpass',
@@ -161,6 +162,11 @@ export function readExecutorSettings(env: Env): ExecutorSettings {
     terminalAckTimeoutMs: parseSettingDuration('EXECUTOR_TERMINAL_ACK_TIMEOUT', setting(env, 'EXECUTOR_TERMINAL_ACK_TIMEOUT')),
     agentHeartbeatIntervalMs: parseSettingDuration('EXECUTOR_AGENT_HEARTBEAT_INTERVAL', setting(env, 'EXECUTOR_AGENT_HEARTBEAT_INTERVAL')),
   };
+}
+
+/** Mean time between the orphan sweeps of a running executor; 0: none in the executor (only `--gc`). */
+export function readGcIntervalMs(env: Env): number {
+  return parseSettingDuration('EXECUTOR_GC_INTERVAL', setting(env, 'EXECUTOR_GC_INTERVAL'));
 }
 
 export function readVaultSettings(env: Env): VaultSettings {

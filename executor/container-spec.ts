@@ -12,6 +12,8 @@ export class TaskSpecError extends Error {}
 export const LABEL_TASK_ID = 'griddle.task_id';
 export const LABEL_EXECUTOR_ID = 'griddle.executor_id';
 export const LABEL_EXECUTOR_PID = 'griddle.executor_pid';
+/** /proc/<pid>/stat field 22 of the executor: with the pid, it names one process for the host's uptime. */
+export const LABEL_EXECUTOR_START = 'griddle.executor_start_time';
 export const LABEL_AGENT_ID = 'griddle.agent_id';
 export const LABEL_FRAMEWORK_ID = 'griddle.framework_id';
 
@@ -177,6 +179,7 @@ export interface ContainerContext {
   frameworkId: string;
   agentId: string;
   executorPid: number;
+  executorStartTime?: string;
   /** The agent's hostname (MESOS_HOSTNAME). */
   hostname: string;
   cpuLimit: boolean;
@@ -297,6 +300,7 @@ export function buildContainerPlan(task: TaskInfo, ctx: ContainerContext): Conta
     'griddle.deploy_id': identity.deployId ?? '',
     [LABEL_EXECUTOR_ID]: ctx.executorId,
     [LABEL_EXECUTOR_PID]: String(ctx.executorPid),
+    ...(ctx.executorStartTime ? { [LABEL_EXECUTOR_START]: ctx.executorStartTime } : {}),
     [LABEL_AGENT_ID]: ctx.agentId,
     [LABEL_FRAMEWORK_ID]: ctx.frameworkId,
   };

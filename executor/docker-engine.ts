@@ -25,6 +25,33 @@ export function isNotFound(err: unknown): boolean {
   return (err as { statusCode?: number }).statusCode === 404;
 }
 
+/** Docker's answer to a removal that someone else (an orphan sweep) did first (404) or is doing (409). */
+export function isRemovalRace(err: unknown): boolean {
+  return isNotFound(err) || (err as { statusCode?: number }).statusCode === 409;
+}
+
+/**
+ * Removes a container, force, and returns once it is gone, even when an orphan sweep is already
+ * removing it: its name can only be reused after that.
+ */
+export async function removeAndWait(engine: Docker, id: string, timeoutMs = 10_000): Promise<void> {
+  try {
+    await engine.getContainer(id).remove({ force: true });
+    return;
+  } catch (err) {
+    if (!isRemovalRace(err)) throw err;
+  }
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+    try {
+      await engine.getContainer(id).inspect();
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw err;
+    }
+  }
+  throw new Error(`container ${id} is still being removed after ${timeoutMs} ms`);
+}
+
 export async function imagePresent(engine: Docker, image: string): Promise<boolean> {
   try {
     await engine.getImage(image).inspect();

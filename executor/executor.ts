@@ -9,6 +9,8 @@ import {
 import { AgentConnection, type Subscription } from './agent-connection';
 import type { ExecutorSettings, MesosEnvironment, VaultSettings } from './config';
 import { connectDocker } from './docker-engine';
+import { collectGarbage } from './gc';
+import { OrphanSweeper } from './orphan-sweeper';
 import { TaskRunner, type StatusReport } from './task-runner';
 import { UpdateTracker, resubscribeDelayMs } from './update-tracker';
 
@@ -16,10 +18,22 @@ export interface ExecutorOptions {
   mesos: MesosEnvironment;
   settings: ExecutorSettings;
   vault: VaultSettings;
+  /** EXECUTOR_GC_INTERVAL; 0 or absent: no orphan sweep. */
+  gcIntervalMs?: number;
   log: Logger;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+// The bounds that keep every way out finite, agent or no agent. Past the grace period, time for
+// SIGKILL, the container's exit and its removal:
+const STOP_SLACK_MS = 3000;
+// After SHUTDOWN/SIGTERM, how long the terminal update may wait for its acknowledgement:
+const SHUTDOWN_ACK_WAIT_MS = 2000;
+// At exit, how long an UPDATE still in flight may hold it (its own timeout is 30 s):
+const EXIT_FLUSH_MS = 1000;
+// How long the agent may take to answer SUBSCRIBE:
+const SUBSCRIBE_ANSWER_TIMEOUT_MS = 10_000;
 
 export class Executor {
   private readonly connection: AgentConnection;
@@ -30,12 +44,14 @@ export class Executor {
   private agentId: string;
   private hostname = '127.0.0.1';
   private killingState = false;
+  private shuttingDown = false;
   private stopping = false;
   private sendChain: Promise<void> = Promise.resolve();
   private finishedResolve!: (code: number) => void;
   /** Resolves with the process exit code once the executor is done. */
   readonly finished = new Promise<number>((r) => (this.finishedResolve = r));
   private readonly log: Logger;
+  private readonly sweeper: OrphanSweeper;
   /** A half-open connection to a vanished agent never closes by itself; silence is the sign. */
   private readonly watchdog = new HeartbeatWatchdog(() =>
     this.subscription?.close(`nothing from the agent for ${MISSED_HEARTBEATS} heartbeat intervals (EXECUTOR_AGENT_HEARTBEAT_INTERVAL)`),
@@ -49,6 +65,14 @@ export class Executor {
     });
     this.agentId = options.mesos.agentId ?? '';
     this.log = options.log.child({ executorId: options.mesos.executorId, frameworkId: options.mesos.frameworkId });
+    this.sweeper = new OrphanSweeper({
+      intervalMs: options.gcIntervalMs ?? 0,
+      log: this.log,
+      sweep: () => collectGarbage(connectDocker(), this.log, {
+        keepFailed: options.settings.keepFailedContainers,
+        selfExecutorId: options.mesos.executorId,
+      }),
+    });
   }
 
   private baseCall(): Pick<ExecutorCall, 'executor_id' | 'framework_id'> {
@@ -56,6 +80,7 @@ export class Executor {
   }
 
   async start(): Promise<void> {
+    this.sweeper.start();
     void this.connectLoop();
   }
 
@@ -69,10 +94,12 @@ export class Executor {
           unacknowledged_tasks: this.tracker.unacknowledgedTasks(),
           unacknowledged_updates: this.tracker.unacknowledgedUpdates(),
         };
+        const left = disconnectedAt === null ? Infinity : this.options.mesos.recoveryTimeoutMs - (Date.now() - disconnectedAt);
+        const answerTimeoutMs = Math.min(SUBSCRIBE_ANSWER_TIMEOUT_MS, Math.max(1000, left));
         this.subscription = await this.connection.subscribe({ ...this.baseCall(), type: 'SUBSCRIBE', subscribe }, (e) => {
           if (heartbeatMs > 0) this.watchdog.beat();
           this.onEvent(e);
-        });
+        }, answerTimeoutMs);
         this.connected = true;
         if (heartbeatMs > 0) this.watchdog.start(heartbeatMs / 1000);
         attempt = 0;
@@ -190,7 +217,7 @@ export class Executor {
    */
   private afterTerminal(): void {
     const check = () => {
-      if (!this.connected && this.options.mesos.checkpoint && !this.stopping) {
+      if (!this.connected && this.options.mesos.checkpoint && !this.stopping && !this.shuttingDown) {
         setTimeout(check, this.options.settings.terminalAckTimeoutMs).unref();
         return;
       }
@@ -227,26 +254,39 @@ export class Executor {
     });
   }
 
+  /**
+   * Stops the container within the grace period. Bounded even when Docker hangs or the task is
+   * still pulling its image: a container left behind then is removed by the orphan sweep.
+   */
   private async shutdownTask(why: string): Promise<void> {
     if (!this.runner) return;
     this.log.info({ why }, 'stopping the task');
     const grace = Math.min(this.options.settings.killTaskTimeoutMs, Math.max(0, this.options.mesos.shutdownGracePeriodMs - 1000));
-    await this.runner.kill(grace);
+    const stopped = await Promise.race([this.runner.kill(grace).then(() => true), sleep(grace + STOP_SLACK_MS).then(() => false)]);
+    if (!stopped) this.log.warn({ graceMs: grace }, 'task not stopped within its grace period; exiting anyway (the orphan sweep removes a container left behind)');
   }
 
-  /** SHUTDOWN event or SIGTERM: stop the container within the grace period, report, exit. */
+  /**
+   * SHUTDOWN event or SIGTERM: stop the container, report, exit. The terminal update's
+   * ACKNOWLEDGED ends the executor at once; without it the executor still exits shortly after,
+   * since an agent that is down or hung may never answer and the agent's own shutdown grace
+   * period is running.
+   */
   async shutdown(): Promise<void> {
-    if (this.stopping) return;
+    if (this.stopping || this.shuttingDown) return;
+    this.shuttingDown = true;
     await this.shutdownTask('shutdown');
-    if (!this.runner) this.exit(0);
-    await this.sendChain;
+    if (this.runner && this.connected && !this.tracker.allAcknowledged) await sleep(SHUTDOWN_ACK_WAIT_MS);
+    if (!this.stopping && !this.tracker.allAcknowledged) this.log.warn({ connected: this.connected }, 'terminal update not acknowledged: exiting without it');
+    this.exit(0);
   }
 
   private exit(code: number): void {
     if (this.stopping) return;
     this.stopping = true;
     this.watchdog.stop();
-    void this.sendChain.finally(() => {
+    this.sweeper.stop();
+    void Promise.race([this.sendChain, sleep(EXIT_FLUSH_MS)]).finally(() => {
       this.subscription?.close();
       this.connection.destroy();
       this.finishedResolve(code);

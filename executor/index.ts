@@ -5,9 +5,9 @@ export {
   type ExecutorSettings, type MesosEnvironment, type VaultSettings,
 } from './config';
 export {
-  LABEL_AGENT_ID, LABEL_EXECUTOR_ID, LABEL_EXECUTOR_PID, LABEL_FRAMEWORK_ID, LABEL_TASK_ID,
+  LABEL_AGENT_ID, LABEL_EXECUTOR_ID, LABEL_EXECUTOR_PID, LABEL_EXECUTOR_START, LABEL_FRAMEWORK_ID, LABEL_TASK_ID,
   buildContainerPlan, containerName, taskIdentity,
 } from './container-spec';
-export { collectGarbage } from './gc';
+export { collectGarbage, planSweep } from './gc';
 export { HEALTH_FAILED_PREFIX } from './task-runner';
 export { parseVaultRef, isVaultRef } from './vault-paths';

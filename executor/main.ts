@@ -4,7 +4,7 @@
  * `--gc` sweeps containers of executors that are gone.
  */
 import { createLogger } from '../common';
-import { ConfigError, readExecutorSettings, readMesosEnvironment, readVaultSettings } from './config';
+import { ConfigError, readExecutorSettings, readGcIntervalMs, readMesosEnvironment, readVaultSettings } from './config';
 import { connectDocker } from './docker-engine';
 import { Executor } from './executor';
 import { collectGarbage } from './gc';
@@ -40,7 +40,9 @@ async function main(argv: string[]): Promise<number> {
       log.info(result, 'garbage collection done');
       return 0;
     }
-    const executor = new Executor({ mesos: readMesosEnvironment(process.env), settings, vault: readVaultSettings(process.env), log });
+    const executor = new Executor({
+      mesos: readMesosEnvironment(process.env), settings, vault: readVaultSettings(process.env), gcIntervalMs: readGcIntervalMs(process.env), log,
+    });
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {
         log.info({ signal }, 'stopping the task and exiting');

@@ -12,10 +12,11 @@ import type { ExecutorSettings, VaultSettings } from './config';
 import {
   LABEL_EXECUTOR_ID, buildContainerPlan, containerName, dockerImage, taskEnvironment, taskIdentity, vaultReferences,
 } from './container-spec';
-import { PullError, ensureImage, isNotFound } from './docker-engine';
+import { PullError, ensureImage, isNotFound, removeAndWait } from './docker-engine';
 import { HealthChecker } from './health-checker';
 import { healthPolicyOptions } from './health-policy';
 import { createProbe } from './health-probes';
+import { ownStartTime } from './process-identity';
 import { OutputTail, RedactingStream, redact } from './secret-redaction';
 import { expandAllowList, parseVaultRef } from './vault-paths';
 import { resolveSecrets } from './vault-resolver';
@@ -146,7 +147,7 @@ export class TaskRunner {
     }
     if (leftover) {
       this.log.warn({ container: name, running: leftover.State.Running }, 'removing a leftover container of this task');
-      await docker.getContainer(leftover.Id).remove({ force: true });
+      await removeAndWait(docker, leftover.Id);
     }
 
     await ensureImage(docker, image, {
@@ -162,6 +163,7 @@ export class TaskRunner {
       frameworkId: this.deps.frameworkId,
       agentId: this.deps.agentId,
       executorPid: process.pid,
+      executorStartTime: ownStartTime(),
       hostname: this.deps.hostname,
       cpuLimit: settings.cpuLimit,
       memoryLimit: settings.memoryLimit,
