@@ -9,7 +9,7 @@ import { containerName } from '../../../executor/container-spec';
 import type { FakeExecutorAgent } from '../../support/fake-executor-agent';
 import type { ExecutorProcess } from '../../support/executor-process';
 import { containerExists, dockerTask } from '../../support/executor-tasks';
-import { until } from '../../support/until';
+import { until } from '../../support/kit';
 import { executorHarness } from './executor-harness';
 
 jest.setTimeout(120_000);

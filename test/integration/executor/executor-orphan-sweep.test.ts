@@ -11,7 +11,7 @@ import { connectDocker } from '../../../executor/docker-engine';
 import { collectGarbage } from '../../../executor/gc';
 import { EXECUTOR_MAIN, type ExecutorProcess } from '../../support/executor-process';
 import { containerExists, dockerTask, uniqueId } from '../../support/executor-tasks';
-import { until } from '../../support/until';
+import { until } from '../../support/kit';
 import { executorHarness } from './executor-harness';
 
 jest.setTimeout(120_000);
