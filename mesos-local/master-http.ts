@@ -57,6 +57,10 @@ async function handle(master: Master, options: MasterHttpOptions, req: http.Inco
     if (!leader) return redirect(options.leadership, req, res, path);
     return scheduler(master, options, req, res);
   }
+  if (path === '/metrics/snapshot') {
+    // Served by every master, leading or not, as Mesos does (`master/elected` tells them apart).
+    return replyJson(res, { ...master.metricsSnapshot(), 'master/elected': leader ? 1 : 0 });
+  }
   if (STATE_PATHS.has(path)) {
     if (!leader) return redirect(options.leadership, req, res, path);
     return replyJson(res, masterStateJson(master, { flags: options.flags ?? {}, leader: master.masterInfo() }));

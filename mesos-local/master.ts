@@ -128,6 +128,15 @@ export class Master {
 
   // ---- /master/state (state-json.ts) ----
 
+  /** The subset of Mesos's `/metrics/snapshot` keys that mesos-local keeps. */
+  metricsSnapshot(): Record<string, number> {
+    return {
+      'allocator/mesos/allocation_runs': this.offers.allocationRuns,
+      'master/frameworks_active': [...this.state.frameworks.values()].filter((f) => f.connection).length,
+      'master/slaves_active': [...this.state.agents.values()].filter((a) => a.standing === 'active').length,
+    };
+  }
+
   offersOf(frameworkId: string): Offer[] {
     return this.offers.offersOf(frameworkId);
   }

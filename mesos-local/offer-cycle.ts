@@ -11,6 +11,8 @@ import type { MasterState } from './master-state';
 export class OfferCycle {
   private readonly offers = new Map<string, OfferRecord>();
   private offerSeq = 0;
+  /** Cycles run so far: Mesos's `allocator/mesos/allocation_runs`, what a test waits on to know a cycle passed. */
+  allocationRuns = 0;
   private cycleTimer: unknown;
   private soonTimer: unknown;
   private stopped = false;
@@ -91,6 +93,7 @@ export class OfferCycle {
   /** One allocation cycle: all new offers of a framework go out in a single OFFERS event. */
   runAllocation(): void {
     const { state } = this;
+    this.allocationRuns++;
     const now = state.timers.now();
     const byFramework = new Map<string, Offer[]>();
     for (const allocation of state.allocator.allocate(now)) {

@@ -27,6 +27,11 @@ export async function stateUntil(masterUrl: string, ok: (state: StateJson) => bo
   }, 'the master state to reach the expected shape', 30_000, { intervalMs: 50 });
 }
 
+/** The master's allocation cycles so far (`/metrics/snapshot`, as Mesos names it). */
+export async function allocationRuns(masterUrl: string): Promise<number> {
+  const snapshot = JSON.parse((await rawRequest(`${masterUrl}/metrics/snapshot`, { method: 'GET' })).body) as Record<string, number>;
+  return snapshot['allocator/mesos/allocation_runs'];
+}
 
 export interface MesosLocalFixture {
   /** The mesos-local of the running test. */

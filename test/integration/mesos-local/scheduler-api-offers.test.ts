@@ -4,7 +4,8 @@
  */
 import type { SchedulerEvent, TaskInfo } from '../../../mesos-proto';
 import { frameworkInfo, rawRequest, type TestScheduler } from '../../support/mesos-test-scheduler';
-import { commandTask, useMesosLocal } from './scheduler-api-harness';
+import { until } from '../../support/kit';
+import { allocationRuns, commandTask, useMesosLocal } from './scheduler-api-harness';
 
 const m = useMesosLocal();
 const subscribe = m.subscribe;
@@ -40,7 +41,10 @@ describe('offers', () => {
     await s.call({ type: 'SUPPRESS', suppress: {} });
     await s.call({ type: 'DECLINE', decline: { offer_ids: offers.map((o) => o.id), filters: { refuse_seconds: 0 } } });
     const count = s.events.filter((e) => e.type === 'OFFERS').length;
-    await new Promise((r) => setTimeout(r, 400));
+    // Three whole allocation cycles after the resources came back, every one of which would
+    // have offered them to an unsuppressed framework (the DECLINE filter is 0 s).
+    const runs = await allocationRuns(m.local.masterUrl);
+    await until(async () => (await allocationRuns(m.local.masterUrl)) >= runs + 3, 'three allocation cycles', 10_000);
     expect(s.events.filter((e) => e.type === 'OFFERS').length).toBe(count);
     const since = s.mark();
     await s.call({ type: 'REVIVE', revive: {} });
