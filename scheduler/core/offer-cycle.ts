@@ -111,10 +111,11 @@ export class OfferCycle {
     const now = this.deps.now();
     for (const t of state.tasks.values()) {
       const key = deployKey(t.requestId, t.deployId);
-      if (transitions.crash.has(key) && isHealthyRun(t, now)) transitions.crash.delete(key);
+      if (state.crash.has(key) && isHealthyRun(t, now)) state.clearCrash(key);
     }
     const desired = this.deps.desired();
-    const plan = planReconcile({ desired, tasks: state.tasks.values(), crash: transitions.crash, now });
+    state.pruneBackoffs(new Set(desired.map((d) => deployKey(d.requestId, d.deployId))));
+    const plan = planReconcile({ desired, tasks: state.tasks.values(), crash: state.crash, launchBackoff: state.launchBackoff, now });
     for (const kill of plan.kills) void this.deps.kill(kill.taskId, kill.reason);
 
     const reasons = new Map(plan.waiting);

@@ -1,6 +1,7 @@
 import { isTerminalState } from '../../mesos-proto';
 import type { DesiredDeployment, TaskRecord } from '../model';
 import { type CrashState, remainingBackoffMs } from './crash-backoff';
+import { instanceKey, launchBackoffReason, type LaunchBackoff } from './launch-backoff';
 
 export interface PlannedLaunch { requestId: string; deployId: string; instanceNo: number }
 export interface PlannedKill { taskId: string; reason: string }
@@ -34,6 +35,8 @@ export function planReconcile(input: {
   desired: readonly DesiredDeployment[];
   tasks: Iterable<TaskRecord>;
   crash: ReadonlyMap<string, CrashState>;
+  /** Per instance (`requestId/deployId/instanceNo`): launch-failure backoff. */
+  launchBackoff?: ReadonlyMap<string, LaunchBackoff>;
   now: number;
 }): ReconcilePlan {
   const byDeploy = new Map<string, TaskRecord[]>();
@@ -78,12 +81,21 @@ export function planReconcile(input: {
       continue;
     }
     const used = new Set(running.map((t) => t.instanceNo));
+    const backingOff: string[] = [];
     let instanceNo = 1;
     for (let i = 0; i < missing; i++) {
       while (used.has(instanceNo)) instanceNo++;
       used.add(instanceNo);
+      // One missing slot is one instance number, so a waiting instance is not launched under another number.
+      const backoff = input.launchBackoff?.get(instanceKey(d.requestId, d.deployId, instanceNo));
+      if (backoff && backoff.nextLaunchAt > input.now) {
+        backingOff.push(launchBackoffReason(instanceNo, backoff, input.now));
+        nextDueAt = nextDueAt === null ? backoff.nextLaunchAt : Math.min(nextDueAt, backoff.nextLaunchAt);
+        continue;
+      }
       launches.push({ requestId: d.requestId, deployId: d.deployId, instanceNo });
     }
+    if (backingOff.length > 0) waiting.set(key, backingOff.join('; '));
   }
   return { launches, kills, waiting, nextDueAt };
 }

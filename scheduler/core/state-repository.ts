@@ -1,5 +1,7 @@
 import type { DeployRecord, RequestRecord, TaskRecord } from '../model';
 import type { StateStore } from '../state';
+import type { CrashState } from './crash-backoff';
+import type { LaunchBackoff } from './launch-backoff';
 import { countsAsInstance, deployKey } from './reconcile-plan';
 import { TaskHistoryIndex } from './task-history-index';
 
@@ -24,6 +26,10 @@ export class StateRepository {
   readonly pendingReasons = new Map<string, string>();
   readonly agents = new Map<string, AgentInfoSeen>();
   frameworkId: string | undefined;
+  /** Crash-loop backoff, key `requestId/deployId`. */
+  readonly crash = new Map<string, CrashState>();
+  /** Launch-failure backoff, key `requestId/deployId/instanceNo`. */
+  readonly launchBackoff = new Map<string, LaunchBackoff>();
   private readonly history: TaskHistoryIndex;
 
   constructor(readonly store: StateStore, historyPerRequest: number, private readonly now: () => number) {
@@ -98,6 +104,30 @@ export class StateRepository {
     this.store.delete('tasks', ended.taskId);
     this.store.put('history-tasks', ended.taskId, { ...ended });
     for (const evicted of this.history.add(ended)) this.store.delete('history-tasks', evicted);
+  }
+
+  setCrash(key: string, state: CrashState): void {
+    this.crash.set(key, state);
+  }
+
+  clearCrash(key: string): void {
+    this.crash.delete(key);
+  }
+
+  setLaunchBackoff(key: string, state: LaunchBackoff): void {
+    this.launchBackoff.set(key, state);
+  }
+
+  clearLaunchBackoff(key: string): void {
+    this.launchBackoff.delete(key);
+  }
+
+  /** Drops the backoffs of deploys that are no longer desired at all (key `requestId/deployId`). */
+  pruneBackoffs(desired: ReadonlySet<string>): void {
+    for (const key of [...this.crash.keys()]) if (!desired.has(key)) this.clearCrash(key);
+    for (const key of [...this.launchBackoff.keys()]) {
+      if (!desired.has(key.slice(0, key.lastIndexOf('/')))) this.clearLaunchBackoff(key);
+    }
   }
 
   /** Durable before it resolves: the framework id must survive whatever happens next. */
