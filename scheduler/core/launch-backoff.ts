@@ -30,7 +30,8 @@ export function launchBackoffDelayMs(failures: number): number {
 
 export function recordLaunchFailure(state: LaunchBackoff | undefined, now: number, message: string): LaunchBackoff {
   const failures = (state?.failures ?? 0) + 1;
-  return { failures, nextLaunchAt: now + launchBackoffDelayMs(failures), message };
+  // Bounded: the message is persisted with the backoff, once per instance.
+  return { failures, nextLaunchAt: now + launchBackoffDelayMs(failures), message: message.slice(0, 300) };
 }
 
 /** The pending reason of an instance still waiting, e.g. `instance 2: backing off 4s after 3 launch failures: port is already allocated`. */

@@ -2,6 +2,7 @@ import type { DeployRecord, RequestRecord, TaskRecord } from '../model';
 import type { StateStore } from '../state';
 import type { CrashState } from './crash-backoff';
 import type { LaunchBackoff } from './launch-backoff';
+import { BACKOFF_PREFIX, backoffRecord, restoreBackoff, type BackoffRecord } from './backoff-record';
 import { countsAsInstance, deployKey } from './reconcile-plan';
 import { TaskHistoryIndex } from './task-history-index';
 
@@ -64,6 +65,11 @@ export class StateRepository {
     for (const [id, v] of history) this.history.restore(id, v as TaskRecord);
     const fw = framework.get('id') as { id?: string } | undefined;
     this.frameworkId = fw?.id;
+    this.crash.clear();
+    this.launchBackoff.clear();
+    for (const [id, v] of framework) {
+      if (id.startsWith(BACKOFF_PREFIX)) restoreBackoff(id.slice(BACKOFF_PREFIX.length), v as BackoffRecord, this.crash, this.launchBackoff);
+    }
   }
 
   /** Returns the record it replaced. */
@@ -108,18 +114,20 @@ export class StateRepository {
 
   setCrash(key: string, state: CrashState): void {
     this.crash.set(key, state);
+    this.saveBackoff(key);
   }
 
   clearCrash(key: string): void {
-    this.crash.delete(key);
+    if (this.crash.delete(key)) this.saveBackoff(key);
   }
 
   setLaunchBackoff(key: string, state: LaunchBackoff): void {
     this.launchBackoff.set(key, state);
+    this.saveBackoff(key.slice(0, key.lastIndexOf('/')));
   }
 
   clearLaunchBackoff(key: string): void {
-    this.launchBackoff.delete(key);
+    if (this.launchBackoff.delete(key)) this.saveBackoff(key.slice(0, key.lastIndexOf('/')));
   }
 
   /** Drops the backoffs of deploys that are no longer desired at all (key `requestId/deployId`). */
@@ -128,6 +136,16 @@ export class StateRepository {
     for (const key of [...this.launchBackoff.keys()]) {
       if (!desired.has(key.slice(0, key.lastIndexOf('/')))) this.clearLaunchBackoff(key);
     }
+  }
+
+  /**
+   * A deploy's backoffs as one small record (`framework/backoff/<requestId>/<deployId>`), so a
+   * new leader continues them instead of launching a crash-looping deploy at full speed.
+   */
+  private saveBackoff(deploy: string): void {
+    const record = backoffRecord(deploy, this.crash, this.launchBackoff);
+    if (record) this.store.put('framework', BACKOFF_PREFIX + deploy, record);
+    else this.store.delete('framework', BACKOFF_PREFIX + deploy);
   }
 
   /** Durable before it resolves: the framework id must survive whatever happens next. */
