@@ -4,7 +4,7 @@ import { emptyLoad, type AgentLoad, type Assignment, type TaskDemand } from '../
 import { countsAsInstance, deployKey } from './reconcile-plan';
 import type { StateRepository } from './state-repository';
 import { makeTaskId } from './task-id';
-import { buildTaskInfo } from './task-info';
+import { buildTaskInfo, DEFAULT_EXECUTOR_RESOURCES } from './task-info';
 
 type Records = Pick<StateRepository, 'requests' | 'deploys' | 'tasks'>;
 
@@ -15,6 +15,7 @@ export function demandFor(state: Records, requestId: string, deployId: string, i
   if (!request) return `request ${requestId} not found`;
   if (!deploy) return `deploy ${deployId} of ${requestId} not found`;
   const res = deploy.deploy.resources;
+  const executor = deploy.deploy.customExecutorResources ?? DEFAULT_EXECUTOR_RESOURCES;
   const hostPorts = (deploy.deploy.containerInfo?.docker?.portMappings ?? [])
     .filter((m) => (m.hostPortType ?? 'LITERAL') === 'LITERAL').map((m) => m.hostPort);
   return {
@@ -27,6 +28,7 @@ export function demandFor(state: Records, requestId: string, deployId: string, i
     diskMb: res?.diskMb ?? 0,
     numPorts: res?.numPorts ?? 0,
     hostPorts,
+    executor: { cpus: executor.cpus, memMb: executor.memoryMb, diskMb: executor.diskMb ?? 0, numPorts: executor.numPorts ?? 0 },
     placement: request.request.agentPlacement ?? 'OPTIMISTIC',
     requiredAttributes: request.request.requiredAgentAttributes,
     allowedAttributes: request.request.allowedAgentAttributes,
@@ -50,7 +52,7 @@ export function launchRecord(state: Records, a: Assignment, now: number, executo
   try {
     taskInfo = buildTaskInfo({
       taskId, agentId: a.offer.agent_id.value, request: request.request, deploy: deploy.deploy,
-      ports: a.ports, resources: a.resources, executorCmd,
+      ports: a.ports, resources: a.resources, executorResources: a.executorResources, executorCmd,
     });
   } catch (err) {
     return `invalid deploy: ${(err as Error).message}`;
