@@ -46,8 +46,10 @@ export function launchRecord(state: Records, a: Assignment, now: number, executo
   const request = state.requests.get(requestId)!;
   const deploy = state.deploys.get(deployKey(requestId, deployId))!;
   const instanceNo = Number(a.demand.key.slice(a.demand.key.lastIndexOf('/') + 1));
+  // Ids must be unique: on a clash the timestamp moves on until a free one is found (now + 1
+  // alone may be taken as well, e.g. by the previous cycle's bump).
   let taskId = makeTaskId(requestId, deployId, now, instanceNo, a.offer.hostname);
-  while (state.tasks.has(taskId)) taskId = makeTaskId(requestId, deployId, now + 1, instanceNo, a.offer.hostname);
+  for (let bump = 1; state.tasks.has(taskId); bump++) taskId = makeTaskId(requestId, deployId, now + bump, instanceNo, a.offer.hostname);
   let taskInfo: TaskInfo;
   try {
     taskInfo = buildTaskInfo({

@@ -168,7 +168,13 @@ export class OfferCycle {
         state.pendingReasons.set(a.demand.group, record);
         continue;
       }
-      transitions.changed(record, undefined);
+      try {
+        transitions.changed(record, undefined);
+      } catch (err) {
+        // The store refused the record (too large): without it on record the task is not launched.
+        state.pendingReasons.set(a.demand.group, `cannot record the task: ${(err as Error).message}`);
+        continue;
+      }
       let entry = byOffer.get(a.offer.id.value);
       if (!entry) byOffer.set(a.offer.id.value, (entry = { offer: a.offer, tasks: [], records: [] }));
       entry.tasks.push(record.taskInfo as TaskInfo);

@@ -75,8 +75,9 @@ export class StateRepository {
   /** Returns the record it replaced. */
   putRequest(record: RequestRecord): RequestRecord | undefined {
     const previous = this.requests.get(record.request.id);
-    this.requests.set(record.request.id, record);
+    // The store first: it may refuse the record (RecordTooLargeError), and memory must then stay as it was.
     this.store.put('requests', record.request.id, record);
+    this.requests.set(record.request.id, record);
     return previous;
   }
 
@@ -84,8 +85,8 @@ export class StateRepository {
   putDeploy(record: DeployRecord): DeployRecord | undefined {
     const key = deployKey(record.deploy.requestId, record.deploy.id);
     const previous = this.deploys.get(key);
-    this.deploys.set(key, record);
     this.store.put('deploys', key, record);
+    this.deploys.set(key, record);
     return previous;
   }
 
@@ -100,15 +101,15 @@ export class StateRepository {
 
   /** A live task, new or changed. */
   putTask(task: TaskRecord): void {
-    this.tasks.set(task.taskId, task);
     this.store.put('tasks', task.taskId, task);
+    this.tasks.set(task.taskId, task);
   }
 
   /** An ended task leaves the live set for the bounded per-request history. */
   moveToHistory(ended: TaskRecord): void {
-    this.tasks.delete(ended.taskId);
-    this.store.delete('tasks', ended.taskId);
     this.store.put('history-tasks', ended.taskId, { ...ended });
+    this.store.delete('tasks', ended.taskId);
+    this.tasks.delete(ended.taskId);
     for (const evicted of this.history.add(ended)) this.store.delete('history-tasks', evicted);
   }
 
@@ -150,8 +151,8 @@ export class StateRepository {
 
   /** Durable before it resolves: the framework id must survive whatever happens next. */
   async saveFrameworkId(id: string): Promise<void> {
-    this.frameworkId = id;
     this.store.put('framework', 'id', { id });
+    this.frameworkId = id;
     await this.store.flush();
   }
 
