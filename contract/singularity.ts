@@ -85,6 +85,8 @@ export interface SingularityDeploy {
   resources?: Resources;
   containerInfo?: ContainerInfoSpec;
   customExecutorCmd?: string;
+  /** The executor's own resources, beside the task's (default cpus 0.1, memoryMb 64). */
+  customExecutorResources?: Resources;
   executorData?: Record<string, unknown>;
   healthcheck?: HealthcheckSpec;
   deployHealthTimeoutSeconds?: number;

@@ -59,4 +59,14 @@ export interface TaskRecord {
 }
 
 /** What the scheduler core keeps running: per request and deploy, this many instances. */
-export interface DesiredDeployment { requestId: string; deployId: string; instances: number }
+export interface DesiredDeployment {
+  requestId: string;
+  deployId: string;
+  instances: number;
+  /**
+   * At most this many non-terminal tasks of the whole request at once, whatever their deploy or
+   * state (STAGING, being killed, UNREACHABLE): a rollout's bound of instances + step. The
+   * smallest one given for a request applies.
+   */
+  maxLiveTasks?: number;
+}

@@ -16,6 +16,17 @@ const resources = z.object({
   diskMb: z.number().min(0).max(1e9).optional(),
 });
 
+/**
+ * The executor's own resources. Mesos warns on every launch whose executor has less than
+ * 0.01 cpus or 32 MB, so less is refused here.
+ */
+const executorResources = z.object({
+  cpus: z.number().min(0.01).max(1024),
+  memoryMb: z.number().min(32).max(4_194_304),
+  numPorts: z.number().int().min(0).max(100).optional(),
+  diskMb: z.number().min(0).max(1e9).optional(),
+});
+
 const portMapping = z.object({
   containerPortType: z.enum(['LITERAL', 'FROM_OFFER']).optional(),
   containerPort: port,
@@ -87,6 +98,7 @@ export const singularityDeployInput = z.object({
   resources: resources.optional(),
   containerInfo: containerInfo.optional(),
   customExecutorCmd: z.string().min(1).max(10_000).optional(),
+  customExecutorResources: executorResources.optional(),
   executorData: z.looseObject({ env: stringMap.optional() }).optional(),
   healthcheck: healthcheck.optional(),
   healthcheckUri: z.string().min(1).max(2000).optional(),
@@ -222,6 +234,7 @@ export const singularityDeploySchema = singularityDeployInput.transform((v, ctx)
     resources: v.resources ? compact(v.resources) : { ...DEFAULT_RESOURCES },
     containerInfo: v.containerInfo && normalizeContainer(v.containerInfo),
     customExecutorCmd: v.customExecutorCmd,
+    customExecutorResources: v.customExecutorResources && compact(v.customExecutorResources),
     executorData: v.executorData,
     healthcheck: normalizeHealthcheck(v, ctx),
     deployHealthTimeoutSeconds: v.deployHealthTimeoutSeconds,

@@ -2,6 +2,7 @@ export { Scheduler, defaultExecutorPath, type SchedulerEvents, type SchedulerOpt
 export { defaultDesired, type DesiredStateView } from './desired-state';
 export { planReconcile, countsAsInstance, deployKey, type ReconcilePlan, type PlannedKill, type PlannedLaunch } from './reconcile-plan';
 export { backoffDelayMs, recordFailure, remainingBackoffMs, isHealthyRun, type CrashState } from './crash-backoff';
+export { instanceKey, isLaunchFailure, launchBackoffDelayMs, launchBackoffReason, recordLaunchFailure, type LaunchBackoff } from './launch-backoff';
 export { applyStatus, endsTask, type StatusOutcome } from './status-policy';
 export { makeTaskId, parseTaskId, type ParsedTaskId } from './task-id';
 export { buildTaskInfo, healthCheck, taskCommand, decodeTaskCommand, taskLabels } from './task-info';

@@ -4,7 +4,7 @@ import { emptyLoad, type AgentLoad, type Assignment, type TaskDemand } from '../
 import { countsAsInstance, deployKey } from './reconcile-plan';
 import type { StateRepository } from './state-repository';
 import { makeTaskId } from './task-id';
-import { buildTaskInfo } from './task-info';
+import { buildTaskInfo, DEFAULT_EXECUTOR_RESOURCES } from './task-info';
 
 type Records = Pick<StateRepository, 'requests' | 'deploys' | 'tasks'>;
 
@@ -15,6 +15,7 @@ export function demandFor(state: Records, requestId: string, deployId: string, i
   if (!request) return `request ${requestId} not found`;
   if (!deploy) return `deploy ${deployId} of ${requestId} not found`;
   const res = deploy.deploy.resources;
+  const executor = deploy.deploy.customExecutorResources ?? DEFAULT_EXECUTOR_RESOURCES;
   const hostPorts = (deploy.deploy.containerInfo?.docker?.portMappings ?? [])
     .filter((m) => (m.hostPortType ?? 'LITERAL') === 'LITERAL').map((m) => m.hostPort);
   return {
@@ -27,6 +28,7 @@ export function demandFor(state: Records, requestId: string, deployId: string, i
     diskMb: res?.diskMb ?? 0,
     numPorts: res?.numPorts ?? 0,
     hostPorts,
+    executor: { cpus: executor.cpus, memMb: executor.memoryMb, diskMb: executor.diskMb ?? 0, numPorts: executor.numPorts ?? 0 },
     placement: request.request.agentPlacement ?? 'OPTIMISTIC',
     requiredAttributes: request.request.requiredAgentAttributes,
     allowedAttributes: request.request.allowedAgentAttributes,
@@ -44,13 +46,15 @@ export function launchRecord(state: Records, a: Assignment, now: number, executo
   const request = state.requests.get(requestId)!;
   const deploy = state.deploys.get(deployKey(requestId, deployId))!;
   const instanceNo = Number(a.demand.key.slice(a.demand.key.lastIndexOf('/') + 1));
+  // Ids must be unique: on a clash the timestamp moves on until a free one is found (now + 1
+  // alone may be taken as well, e.g. by the previous cycle's bump).
   let taskId = makeTaskId(requestId, deployId, now, instanceNo, a.offer.hostname);
-  while (state.tasks.has(taskId)) taskId = makeTaskId(requestId, deployId, now + 1, instanceNo, a.offer.hostname);
+  for (let bump = 1; state.tasks.has(taskId); bump++) taskId = makeTaskId(requestId, deployId, now + bump, instanceNo, a.offer.hostname);
   let taskInfo: TaskInfo;
   try {
     taskInfo = buildTaskInfo({
       taskId, agentId: a.offer.agent_id.value, request: request.request, deploy: deploy.deploy,
-      ports: a.ports, resources: a.resources, executorCmd,
+      ports: a.ports, resources: a.resources, executorResources: a.executorResources, executorCmd,
     });
   } catch (err) {
     return `invalid deploy: ${(err as Error).message}`;

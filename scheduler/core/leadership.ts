@@ -80,7 +80,9 @@ export class Leadership implements MesosLink {
       () => [...this.ctx.state.tasks.values()].filter((t) => !endsTask(t.state) && t.startedAt < this.subscribedAt).map((t) => ({ taskId: t.taskId, agentId: t.agentId })),
       (phase) => this.ctx.log.debug({ phase }, 'reconciliation round sent'),
     );
-    client.on('subscribed', (id, master) => void this.onSubscribed(id, master));
+    client.on('subscribed', (id, master) => {
+      this.onSubscribed(client, id, master).catch((err: Error) => this.ctx.log.error({ err: err.message }, 'handling SUBSCRIBED failed'));
+    });
     client.on('offers', (offers) => this.hooks.offers(offers));
     client.on('rescind', (id) => this.hooks.rescind(id));
     client.on('update', (status) => this.hooks.update(status));
@@ -128,14 +130,43 @@ export class Leadership implements MesosLink {
     return info;
   }
 
-  private async onSubscribed(frameworkId: string, master: string): Promise<void> {
+  private async onSubscribed(client: SchedulerClient, frameworkId: string, master: string): Promise<void> {
     this.subscribedAt = this.ctx.now();
-    if (frameworkId !== this.ctx.state.frameworkId) await this.ctx.state.saveFrameworkId(frameworkId);
+    if (frameworkId !== this.ctx.state.frameworkId) {
+      const durable = await saveUntilDurable(
+        () => this.ctx.state.saveFrameworkId(frameworkId),
+        () => this.client === client,
+        (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        (err, retryMs) => this.ctx.log.error({ err: err.message, frameworkId, retryMs }, 'could not persist the framework id; retrying before acting'),
+      );
+      // Leadership or the session ended meanwhile: this SUBSCRIBED is void.
+      if (!durable) return;
+    }
     this.ctx.log.info({ frameworkId, master }, 'subscribed to Mesos');
     this.ctx.events.emit('subscribed', frameworkId, master);
     this.reconciler?.start();
     this.hooks.subscribed();
   }
+}
+
+/**
+ * Persists the framework id, retrying (1 s doubling to 30 s) while `current()` holds: nothing
+ * may be launched under a framework id a new leader would not know. Resolves whether it got
+ * durable; never rejects.
+ */
+export async function saveUntilDurable(
+  save: () => Promise<void>, current: () => boolean, sleep: (ms: number) => Promise<void>, onError: (err: Error, retryMs: number) => void,
+): Promise<boolean> {
+  for (let delay = 1000; current(); delay = Math.min(delay * 2, 30_000)) {
+    try {
+      await save();
+      return true;
+    } catch (err) {
+      onError(err as Error, delay);
+      await sleep(delay);
+    }
+  }
+  return false;
 }
 
 function safeUser(): string {

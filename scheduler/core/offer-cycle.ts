@@ -111,13 +111,15 @@ export class OfferCycle {
     const now = this.deps.now();
     for (const t of state.tasks.values()) {
       const key = deployKey(t.requestId, t.deployId);
-      if (transitions.crash.has(key) && isHealthyRun(t, now)) transitions.crash.delete(key);
+      if (state.crash.has(key) && isHealthyRun(t, now)) state.clearCrash(key);
     }
     const desired = this.deps.desired();
-    const plan = planReconcile({ desired, tasks: state.tasks.values(), crash: transitions.crash, now });
+    state.pruneBackoffs(new Set(desired.map((d) => deployKey(d.requestId, d.deployId))));
+    const plan = planReconcile({ desired, tasks: state.tasks.values(), crash: state.crash, launchBackoff: state.launchBackoff, now });
     for (const kill of plan.kills) void this.deps.kill(kill.taskId, kill.reason);
 
-    const reasons = new Map(plan.waiting);
+    // Per deploy: why its planned launches are not placed; merged with plan.waiting (backoffs) at the end.
+    const reasons = new Map<string, string>();
     const demands: TaskDemand[] = [];
     const instancesByKey = new Map(desired.map((d) => [deployKey(d.requestId, d.deployId), d.instances]));
     for (const launch of plan.launches) {
@@ -131,14 +133,14 @@ export class OfferCycle {
 
     if (!client.subscribed) {
       for (const d of demands) reasons.set(d.group, 'not subscribed to a Mesos master yet');
-      this.setReasons(reasons);
+      this.setReasons(reasons, plan.waiting);
       return;
     }
     const offers = [...this.offers.values()];
     // An offer is used once: it leaves the pool before anything is awaited.
     this.offers.clear();
     if (demands.length === 0) {
-      this.setReasons(reasons);
+      this.setReasons(reasons, plan.waiting);
       if (offers.length > 0) void this.decline(offers, REFUSE_WHEN_IDLE_S);
       if (plan.waiting.size === 0 && !this.suppressed) {
         this.suppressed = true;
@@ -152,12 +154,12 @@ export class OfferCycle {
     }
     if (offers.length === 0) {
       for (const d of demands) if (!reasons.has(d.group)) reasons.set(d.group, 'waiting for offers');
-      this.setReasons(reasons);
+      this.setReasons(reasons, plan.waiting);
       return;
     }
     const result = matchOffers({ demands, offers, loads: agentLoads(state.tasks.values()), knownAgents: Math.max(state.knownAgentCount(), new Set(offers.map((o) => o.agent_id.value)).size) });
     for (const [group, { count, reason }] of result.unplaced) reasons.set(group, `${count} task(s) pending: ${reason}`);
-    this.setReasons(reasons);
+    this.setReasons(reasons, plan.waiting);
 
     const byOffer = new Map<string, { offer: Offer; tasks: TaskInfo[]; records: TaskRecord[] }>();
     for (const a of result.assignments) {
@@ -166,7 +168,13 @@ export class OfferCycle {
         state.pendingReasons.set(a.demand.group, record);
         continue;
       }
-      transitions.changed(record, undefined);
+      try {
+        transitions.changed(record, undefined);
+      } catch (err) {
+        // The store refused the record (too large): without it on record the task is not launched.
+        state.pendingReasons.set(a.demand.group, `cannot record the task: ${(err as Error).message}`);
+        continue;
+      }
       let entry = byOffer.get(a.offer.id.value);
       if (!entry) byOffer.set(a.offer.id.value, (entry = { offer: a.offer, tasks: [], records: [] }));
       entry.tasks.push(record.taskInfo as TaskInfo);
@@ -199,7 +207,10 @@ export class OfferCycle {
     }
   }
 
-  private setReasons(reasons: Map<string, string>): void {
+  private setReasons(placing: Map<string, string>, waiting: ReadonlyMap<string, string>): void {
+    // A deploy may have instances backing off and others waiting for offers: say both.
+    const reasons = new Map(waiting);
+    for (const [key, reason] of placing) reasons.set(key, reasons.has(key) ? `${reasons.get(key)}; ${reason}` : reason);
     const pending = this.deps.state.pendingReasons;
     for (const key of [...pending.keys()]) if (!reasons.has(key)) pending.delete(key);
     for (const [key, reason] of reasons) pending.set(key, reason);

@@ -1,6 +1,7 @@
 import { isTerminalState } from '../../mesos-proto';
 import type { DesiredDeployment, TaskRecord } from '../model';
 import { type CrashState, remainingBackoffMs } from './crash-backoff';
+import { instanceKey, launchBackoffReason, type LaunchBackoff } from './launch-backoff';
 
 export interface PlannedLaunch { requestId: string; deployId: string; instanceNo: number }
 export interface PlannedKill { taskId: string; reason: string }
@@ -34,6 +35,8 @@ export function planReconcile(input: {
   desired: readonly DesiredDeployment[];
   tasks: Iterable<TaskRecord>;
   crash: ReadonlyMap<string, CrashState>;
+  /** Per instance (`requestId/deployId/instanceNo`): launch-failure backoff. */
+  launchBackoff?: ReadonlyMap<string, LaunchBackoff>;
   now: number;
 }): ReconcilePlan {
   const byDeploy = new Map<string, TaskRecord[]>();
@@ -44,7 +47,8 @@ export function planReconcile(input: {
     const prev = desiredKeys.get(key);
     desiredKeys.set(key, prev ? { ...d, instances: Math.max(prev.instances, d.instances) } : d);
   }
-  for (const task of input.tasks) {
+  const tasks = [...input.tasks];
+  for (const task of tasks) {
     if (!countsAsInstance(task)) continue;
     const key = deployKey(task.requestId, task.deployId);
     if (!desiredKeys.has(key)) {
@@ -55,6 +59,7 @@ export function planReconcile(input: {
     if (!list) byDeploy.set(key, (list = []));
     list.push(task);
   }
+  const room = liveTaskRoom(input.desired, tasks);
   const launches: PlannedLaunch[] = [];
   const waiting = new Map<string, string>();
   let nextDueAt: number | null = null;
@@ -78,12 +83,52 @@ export function planReconcile(input: {
       continue;
     }
     const used = new Set(running.map((t) => t.instanceNo));
+    const backingOff: string[] = [];
+    let held = 0;
     let instanceNo = 1;
     for (let i = 0; i < missing; i++) {
       while (used.has(instanceNo)) instanceNo++;
       used.add(instanceNo);
+      // One missing slot is one instance number, so a waiting instance is not launched under another number.
+      const backoff = input.launchBackoff?.get(instanceKey(d.requestId, d.deployId, instanceNo));
+      if (backoff && backoff.nextLaunchAt > input.now) {
+        backingOff.push(launchBackoffReason(instanceNo, backoff, input.now));
+        nextDueAt = nextDueAt === null ? backoff.nextLaunchAt : Math.min(nextDueAt, backoff.nextLaunchAt);
+        continue;
+      }
+      const left = room.get(d.requestId);
+      if (left !== undefined && left.free <= 0) {
+        held++;
+        continue;
+      }
+      if (left) left.free--;
       launches.push({ requestId: d.requestId, deployId: d.deployId, instanceNo });
     }
+    if (held > 0) {
+      const cap = room.get(d.requestId)?.cap;
+      backingOff.push(`${held} task(s) wait for tasks of ${d.requestId} to end (at most ${cap} at once while rolling)`);
+    }
+    if (backingOff.length > 0) waiting.set(key, backingOff.join('; '));
   }
   return { launches, kills, waiting, nextDueAt };
+}
+
+/**
+ * Per request with a bound (`maxLiveTasks`): how many more tasks may start. Every non-terminal
+ * task counts, including those being killed, STAGING ones and UNREACHABLE ones: each of them
+ * may still hold resources and serve, and a new leader sees exactly these records, so the bound
+ * holds across a failover as well.
+ */
+function liveTaskRoom(desired: readonly DesiredDeployment[], tasks: readonly TaskRecord[]): Map<string, { cap: number; free: number }> {
+  const room = new Map<string, { cap: number; free: number }>();
+  for (const d of desired) {
+    if (d.maxLiveTasks === undefined) continue;
+    const cap = Math.min(room.get(d.requestId)?.cap ?? Number.POSITIVE_INFINITY, Math.max(0, Math.floor(d.maxLiveTasks)));
+    room.set(d.requestId, { cap, free: cap });
+  }
+  for (const t of tasks) {
+    const r = room.get(t.requestId);
+    if (r && !isTerminalState(t.state)) r.free--;
+  }
+  return room;
 }

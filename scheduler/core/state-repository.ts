@@ -1,5 +1,8 @@
 import type { DeployRecord, RequestRecord, TaskRecord } from '../model';
 import type { StateStore } from '../state';
+import type { CrashState } from './crash-backoff';
+import type { LaunchBackoff } from './launch-backoff';
+import { BACKOFF_PREFIX, backoffRecord, restoreBackoff, type BackoffRecord } from './backoff-record';
 import { countsAsInstance, deployKey } from './reconcile-plan';
 import { TaskHistoryIndex } from './task-history-index';
 
@@ -24,6 +27,10 @@ export class StateRepository {
   readonly pendingReasons = new Map<string, string>();
   readonly agents = new Map<string, AgentInfoSeen>();
   frameworkId: string | undefined;
+  /** Crash-loop backoff, key `requestId/deployId`. */
+  readonly crash = new Map<string, CrashState>();
+  /** Launch-failure backoff, key `requestId/deployId/instanceNo`. */
+  readonly launchBackoff = new Map<string, LaunchBackoff>();
   private readonly history: TaskHistoryIndex;
 
   constructor(readonly store: StateStore, historyPerRequest: number, private readonly now: () => number) {
@@ -58,13 +65,19 @@ export class StateRepository {
     for (const [id, v] of history) this.history.restore(id, v as TaskRecord);
     const fw = framework.get('id') as { id?: string } | undefined;
     this.frameworkId = fw?.id;
+    this.crash.clear();
+    this.launchBackoff.clear();
+    for (const [id, v] of framework) {
+      if (id.startsWith(BACKOFF_PREFIX)) restoreBackoff(id.slice(BACKOFF_PREFIX.length), v as BackoffRecord, this.crash, this.launchBackoff);
+    }
   }
 
   /** Returns the record it replaced. */
   putRequest(record: RequestRecord): RequestRecord | undefined {
     const previous = this.requests.get(record.request.id);
-    this.requests.set(record.request.id, record);
+    // The store first: it may refuse the record (RecordTooLargeError), and memory must then stay as it was.
     this.store.put('requests', record.request.id, record);
+    this.requests.set(record.request.id, record);
     return previous;
   }
 
@@ -72,8 +85,8 @@ export class StateRepository {
   putDeploy(record: DeployRecord): DeployRecord | undefined {
     const key = deployKey(record.deploy.requestId, record.deploy.id);
     const previous = this.deploys.get(key);
-    this.deploys.set(key, record);
     this.store.put('deploys', key, record);
+    this.deploys.set(key, record);
     return previous;
   }
 
@@ -88,22 +101,58 @@ export class StateRepository {
 
   /** A live task, new or changed. */
   putTask(task: TaskRecord): void {
-    this.tasks.set(task.taskId, task);
     this.store.put('tasks', task.taskId, task);
+    this.tasks.set(task.taskId, task);
   }
 
   /** An ended task leaves the live set for the bounded per-request history. */
   moveToHistory(ended: TaskRecord): void {
-    this.tasks.delete(ended.taskId);
-    this.store.delete('tasks', ended.taskId);
     this.store.put('history-tasks', ended.taskId, { ...ended });
+    this.store.delete('tasks', ended.taskId);
+    this.tasks.delete(ended.taskId);
     for (const evicted of this.history.add(ended)) this.store.delete('history-tasks', evicted);
+  }
+
+  setCrash(key: string, state: CrashState): void {
+    this.crash.set(key, state);
+    this.saveBackoff(key);
+  }
+
+  clearCrash(key: string): void {
+    if (this.crash.delete(key)) this.saveBackoff(key);
+  }
+
+  setLaunchBackoff(key: string, state: LaunchBackoff): void {
+    this.launchBackoff.set(key, state);
+    this.saveBackoff(key.slice(0, key.lastIndexOf('/')));
+  }
+
+  clearLaunchBackoff(key: string): void {
+    if (this.launchBackoff.delete(key)) this.saveBackoff(key.slice(0, key.lastIndexOf('/')));
+  }
+
+  /** Drops the backoffs of deploys that are no longer desired at all (key `requestId/deployId`). */
+  pruneBackoffs(desired: ReadonlySet<string>): void {
+    for (const key of [...this.crash.keys()]) if (!desired.has(key)) this.clearCrash(key);
+    for (const key of [...this.launchBackoff.keys()]) {
+      if (!desired.has(key.slice(0, key.lastIndexOf('/')))) this.clearLaunchBackoff(key);
+    }
+  }
+
+  /**
+   * A deploy's backoffs as one small record (`framework/backoff/<requestId>/<deployId>`), so a
+   * new leader continues them instead of launching a crash-looping deploy at full speed.
+   */
+  private saveBackoff(deploy: string): void {
+    const record = backoffRecord(deploy, this.crash, this.launchBackoff);
+    if (record) this.store.put('framework', BACKOFF_PREFIX + deploy, record);
+    else this.store.delete('framework', BACKOFF_PREFIX + deploy);
   }
 
   /** Durable before it resolves: the framework id must survive whatever happens next. */
   async saveFrameworkId(id: string): Promise<void> {
-    this.frameworkId = id;
     this.store.put('framework', 'id', { id });
+    this.frameworkId = id;
     await this.store.flush();
   }
 

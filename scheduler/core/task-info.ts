@@ -9,8 +9,17 @@ export interface TaskInfoInput {
   /** Host ports allocated from the offer, in the deploy's order. */
   ports: number[];
   resources: Resource[];
+  /** The executor's own resources, from the same offer (ExecutorInfo.resources). */
+  executorResources?: Resource[];
   executorCmd: string;
 }
+
+/**
+ * What griddle-executor gets when a deploy sets no `customExecutorResources`. A Mesos master
+ * warns about an executor under 0.01 cpus or 32 MB; the executor's RSS is about 58 MB, so
+ * 64 MB. Singularity's custom executor defaults are of the same order (0.1 cpus).
+ */
+export const DEFAULT_EXECUTOR_RESOURCES = { cpus: 0.1, memoryMb: 64, numPorts: 0, diskMb: 0 } as const;
 
 function portOf(mapping: DockerPortMapping, side: 'host' | 'container', ports: readonly number[]): number {
   const type = side === 'host' ? mapping.hostPortType : mapping.containerPortType;
@@ -159,6 +168,7 @@ export function buildTaskInfo(input: TaskInfoInput): TaskInfo {
       executor_id: { value: input.taskId },
       name: 'griddle-executor',
       source: input.taskId,
+      ...(input.executorResources?.length ? { resources: input.executorResources } : {}),
       command: {
         value: deploy.customExecutorCmd ?? input.executorCmd,
         shell: true,

@@ -1,30 +1,35 @@
 import { isTerminalState } from '../../mesos-proto';
 import type { TaskRecord } from '../model';
-import { recordFailure, type CrashState } from './crash-backoff';
+import { recordFailure } from './crash-backoff';
+import { instanceKey, isLaunchFailure, recordLaunchFailure } from './launch-backoff';
 import { deployKey } from './reconcile-plan';
 import type { CoreContext } from './core-context';
 
 /**
  * A task reaching a new state: written through the repository, logged as one line, announced
- * as a 'task' event. An ended task also goes to history and, if it crashed, feeds its
- * deploy's crash-loop backoff.
+ * as a 'task' event. An ended task also goes to history and feeds a backoff: a launch failure
+ * (it never ran) its instance's launch backoff, a crash its deploy's crash-loop backoff.
  */
 export class TaskTransitions {
-  /** Key `requestId/deployId`. */
-  readonly crash = new Map<string, CrashState>();
-
   constructor(private readonly ctx: CoreContext) {}
 
   changed(task: TaskRecord, previous: TaskRecord | undefined): void {
     this.ctx.state.putTask(task);
+    // The instance launched fine this time: its next failure starts the backoff afresh.
+    if (task.state === 'TASK_RUNNING') this.ctx.state.clearLaunchBackoff(instanceKey(task.requestId, task.deployId, task.instanceNo));
     this.announce(task, previous);
   }
 
   ended(previous: TaskRecord, ended: TaskRecord, crashed: boolean): void {
-    this.ctx.state.moveToHistory(ended);
-    if (crashed) {
+    const { state, now } = this.ctx;
+    state.moveToHistory(ended);
+    if (isLaunchFailure(ended)) {
+      const key = instanceKey(ended.requestId, ended.deployId, ended.instanceNo);
+      const why = ended.message ?? ended.reason ?? ended.state;
+      state.setLaunchBackoff(key, recordLaunchFailure(state.launchBackoff.get(key), now(), why));
+    } else if (crashed) {
       const key = deployKey(ended.requestId, ended.deployId);
-      this.crash.set(key, recordFailure(this.crash.get(key), this.ctx.now()));
+      state.setCrash(key, recordFailure(state.crash.get(key), now()));
     }
     this.announce(ended, previous);
   }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { isTerminalState } from '../../mesos-proto';
 import type { DeployRecord, DesiredDeployment, RequestRecord, TaskRecord } from '../model';
-import { type DeployProgress, desiredFor, instancesOf, startDeploy } from './deploy-machine';
+import { type DeployProgress, desiredFor, instancesOf, liveTaskBound, startDeploy } from './deploy-machine';
 import {
   DeployEngineError, GONE, LONG_RUNNING, type DeployEngineEvent, type DeployEngineOptions, type SubmitDeploy,
 } from './engine-types';
@@ -73,14 +74,20 @@ export class DeployEngine extends EventEmitter<{ event: [DeployEngineEvent] }> {
   /** What must run now, for the core's reconcile loop. */
   desired(): DesiredDeployment[] {
     const out: DesiredDeployment[] = [];
+    const mixed = this.requestsWithOtherDeploysAlive();
     for (const [requestId, r] of this.scheduler.requests) {
       if (GONE.has(r.state)) continue;
       const p = this.rollouts.progress.get(requestId);
       if (p) {
-        out.push(...desiredFor(p, r.request));
+        const bound = this.bound(r, p.deployId);
+        out.push(...desiredFor(p, r.request).map((d) => ({ ...d, maxLiveTasks: bound })));
       } else if (LONG_RUNNING.has(r.request.requestType)) {
         if (r.activeDeployId && r.state !== 'PAUSED' && r.state !== 'FINISHED') {
-          out.push({ requestId, deployId: r.activeDeployId, instances: instancesOf(r.request) });
+          // After a canceled or failed rollout the old deploy is restored while the new tasks are
+          // still being killed: the bound holds until they are gone. In steady state there is
+          // none, so UNREACHABLE tasks are replaced at once.
+          const bound = mixed.has(requestId) ? this.bound(r, r.activeDeployId) : undefined;
+          out.push({ requestId, deployId: r.activeDeployId, instances: instancesOf(r.request), ...(bound === undefined ? {} : { maxLiveTasks: bound }) });
         }
       } else {
         out.push(...this.runs.desired(requestId));
@@ -213,6 +220,22 @@ export class DeployEngine extends EventEmitter<{ event: [DeployEngineEvent] }> {
   tick(): void {
     for (const requestId of [...this.rollouts.progress.keys()]) this.rollouts.evaluate(requestId);
     this.runs.fireSchedules();
+  }
+
+  /** instances + step of the deploy that rolls (or was rolling), see liveTaskBound. */
+  private bound(r: RequestRecord, deployId: string): number | undefined {
+    const deploy = this.scheduler.deploys.get(deployKey(r.request.id, deployId))?.deploy;
+    return deploy ? liveTaskBound(r.request, deploy) : undefined;
+  }
+
+  /** Requests that still have live tasks of a deploy other than the active one. */
+  private requestsWithOtherDeploysAlive(): Set<string> {
+    const out = new Set<string>();
+    for (const t of this.scheduler.tasks.values()) {
+      if (out.has(t.requestId) || isTerminalState(t.state)) continue;
+      if (t.deployId !== this.scheduler.requests.get(t.requestId)?.activeDeployId) out.add(t.requestId);
+    }
+    return out;
   }
 
   private existing(requestId: string): RequestRecord {

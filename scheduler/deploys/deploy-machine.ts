@@ -83,6 +83,15 @@ function stepSizeOf(deploy: SingularityDeploy, instances: number): number {
   return Math.max(1, Math.min(deploy.deployInstanceCountPerStep ?? instances, instances || 1));
 }
 
+/**
+ * The most tasks a request may have alive at once while it rolls: its instances plus one step
+ * of the deploy being rolled out (old tasks are retired only once new ones are healthy).
+ */
+export function liveTaskBound(request: SingularityRequest, deploy: SingularityDeploy): number {
+  const instances = instancesOf(request);
+  return instances + stepSizeOf(deploy, instances);
+}
+
 export function startDeploy(args: {
   kind: DeployKind;
   request: SingularityRequest;

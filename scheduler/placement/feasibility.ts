@@ -1,5 +1,5 @@
 import { attributeText, rangesOf, scalarOf, type Offer, type Range } from '../../mesos-proto';
-import type { TaskDemand } from './task-demand';
+import { totalOf, type TaskDemand } from './task-demand';
 
 /** An offer with what is still free in it while tasks are being placed into it. */
 export interface OfferSlot {
@@ -55,15 +55,25 @@ export function attributesFit(slot: OfferSlot, demand: TaskDemand): boolean {
   return true;
 }
 
-/** The first resource the slot lacks for the demand, as a pending reason, or null when it fits. */
+/**
+ * The first resource the slot lacks for the demand, as a pending reason, or null when it fits.
+ * The task and its executor come out of the same offer (Mesos checks their sum), so both count.
+ */
 export function resourceShortfall(slot: OfferSlot, demand: TaskDemand): string | null {
-  if (slot.cpus + EPSILON < demand.cpus) return `no offer with ${demand.cpus} cpus`;
-  if (slot.memMb + EPSILON < demand.memMb) return `no offer with ${demand.memMb} MB mem`;
-  if (slot.diskMb + EPSILON < demand.diskMb) return `no offer with ${demand.diskMb} MB disk`;
+  const need = totalOf(demand);
+  const withExecutor = demand.executor ? ' (task + executor)' : '';
+  if (slot.cpus + EPSILON < need.cpus) return `no offer with ${round(need.cpus)} cpus${withExecutor}`;
+  if (slot.memMb + EPSILON < need.memMb) return `no offer with ${round(need.memMb)} MB mem${withExecutor}`;
+  if (slot.diskMb + EPSILON < need.diskMb) return `no offer with ${round(need.diskMb)} MB disk${withExecutor}`;
   for (const port of demand.hostPorts) {
     if (!portFree(slot.ports, port)) return `no offer with host port ${port} free`;
   }
-  const wanted = demand.numPorts + demand.hostPorts.length;
-  if (demand.numPorts > 0 && freePortCount(slot.ports) < wanted) return `no offer with ${demand.numPorts} free ports`;
+  const wanted = need.numPorts + demand.hostPorts.length;
+  if (need.numPorts > 0 && freePortCount(slot.ports) < wanted) return `no offer with ${need.numPorts} free ports${withExecutor}`;
   return null;
+}
+
+/** Sums like 0.1 + 0.2 read as 0.3 in a pending reason. */
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
 }

@@ -1,3 +1,3 @@
 export { matchOffers, type Assignment, type MatchInput, type MatchResult } from './offer-matcher';
-export { emptyLoad, type AgentLoad, type TaskDemand } from './task-demand';
+export { emptyLoad, totalOf, type AgentLoad, type ExecutorDemand, type TaskDemand } from './task-demand';
 export { perAgentLimit } from './placement-rules';

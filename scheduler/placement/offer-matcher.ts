@@ -2,7 +2,7 @@ import type { Offer, Range, Resource } from '../../mesos-proto';
 import { attributesFit, resourceShortfall, toSlot, type OfferSlot } from './feasibility';
 import { isSeparating, placementAllows } from './placement-rules';
 import { rankSlot } from './ranking';
-import { emptyLoad, type AgentLoad, type TaskDemand } from './task-demand';
+import { emptyLoad, totalOf, type AgentLoad, type TaskDemand } from './task-demand';
 
 export interface Assignment {
   demand: TaskDemand;
@@ -11,6 +11,10 @@ export interface Assignment {
   ports: number[];
   /** Resources to put in the TaskInfo, carved out of the offer. */
   resources: Resource[];
+  /** The executor's resources (ExecutorInfo.resources), carved out of the same offer beside the task's. */
+  executorResources: Resource[];
+  /** Ports taken for the executor (disjoint from the task's). */
+  executorPorts: number[];
 }
 
 export interface MatchResult {
@@ -146,18 +150,30 @@ export function matchOffers(input: MatchInput): MatchResult {
 }
 
 function place(slot: OfferSlot, demand: TaskDemand, placedOnAgent: Map<string, AgentLoad>): Assignment {
-  slot.cpus -= demand.cpus;
-  slot.memMb -= demand.memMb;
-  slot.diskMb -= demand.diskMb;
+  const total = totalOf(demand);
+  slot.cpus -= total.cpus;
+  slot.memMb -= total.memMb;
+  slot.diskMb -= total.diskMb;
   const ports = takePorts(slot, demand.numPorts, demand.hostPorts);
+  // Taken after the task's, so the two never overlap (Mesos refuses a launch where they do).
+  const executorPorts = takePorts(slot, demand.executor?.numPorts ?? 0, []);
   slot.placed++;
   slot.placedByRequest.set(demand.requestId, (slot.placedByRequest.get(demand.requestId) ?? 0) + 1);
   let placed = placedOnAgent.get(slot.agentId);
   if (!placed) placedOnAgent.set(slot.agentId, (placed = emptyLoad()));
   placed.byRequest.set(demand.requestId, (placed.byRequest.get(demand.requestId) ?? 0) + 1);
   placed.byDeploy.set(demand.group, (placed.byDeploy.get(demand.group) ?? 0) + 1);
-  const resources: Resource[] = [carve(slot.offer, 'cpus', { scalar: demand.cpus }), carve(slot.offer, 'mem', { scalar: demand.memMb })];
-  if (demand.diskMb > 0) resources.push(carve(slot.offer, 'disk', { scalar: demand.diskMb }));
-  if (ports.length > 0) resources.push(carve(slot.offer, 'ports', { ports }));
-  return { demand, offer: slot.offer, ports, resources };
+  const resources = carveAll(slot.offer, demand.cpus, demand.memMb, demand.diskMb, ports);
+  const e = demand.executor;
+  const executorResources = e ? carveAll(slot.offer, e.cpus, e.memMb, e.diskMb, executorPorts) : [];
+  return { demand, offer: slot.offer, ports, resources, executorResources, executorPorts };
+}
+
+function carveAll(offer: Offer, cpus: number, memMb: number, diskMb: number, ports: number[]): Resource[] {
+  const out: Resource[] = [];
+  if (cpus > 0) out.push(carve(offer, 'cpus', { scalar: cpus }));
+  if (memMb > 0) out.push(carve(offer, 'mem', { scalar: memMb }));
+  if (diskMb > 0) out.push(carve(offer, 'disk', { scalar: diskMb }));
+  if (ports.length > 0) out.push(carve(offer, 'ports', { ports }));
+  return out;
 }

@@ -15,12 +15,27 @@ export interface TaskDemand {
   numPorts: number;
   /** Literal host ports the task must get. */
   hostPorts: number[];
+  /** The executor's own resources, taken from the same offer beside the task's. */
+  executor?: ExecutorDemand;
   placement: AgentPlacement;
   requiredAttributes?: Record<string, string>;
   allowedAttributes?: Record<string, string>;
   /** The deploy's desired instance count (OPTIMISTIC's per-agent share, SEPARATE's message). */
   instances: number;
   maxTasksPerOffer?: number;
+}
+
+export interface ExecutorDemand { cpus: number; memMb: number; diskMb: number; numPorts: number }
+
+/** What the task and its executor need together from one offer. */
+export function totalOf(demand: TaskDemand): ExecutorDemand {
+  const e = demand.executor;
+  return {
+    cpus: demand.cpus + (e?.cpus ?? 0),
+    memMb: demand.memMb + (e?.memMb ?? 0),
+    diskMb: demand.diskMb + (e?.diskMb ?? 0),
+    numPorts: demand.numPorts + (e?.numPorts ?? 0),
+  };
 }
 
 /** Tasks already running per agent, so placement can spread and separate. */

@@ -48,4 +48,18 @@ describe('planReconcile', () => {
     const plan = planReconcile({ desired: [want(0)], tasks: [task('t1')], crash: new Map(), now: 0 });
     expect(plan.kills).toEqual([{ taskId: 't1', reason: 'scaling r1 down to 0 instances' }]);
   });
+
+  it('maxLiveTasks counts every non-terminal task of the request, in any deploy or state', () => {
+    const tasks = [
+      task('staging', { state: 'TASK_STAGING', deployId: 'd2' }),
+      task('killing', { killRequestedAt: 5, instanceNo: 2 }),
+      task('unreachable', { state: 'TASK_UNREACHABLE', instanceNo: 3 }),
+      task('ended', { state: 'TASK_KILLED', instanceNo: 4 }),
+    ];
+    const desired = [{ ...want(2, 'd2'), maxLiveTasks: 4 }, { ...want(2), maxLiveTasks: 4 }];
+    const plan = planReconcile({ desired, tasks, crash: new Map(), now: 0 });
+    expect(plan.launches).toEqual([{ requestId: 'r1', deployId: 'd2', instanceNo: 2 }]);
+    expect(plan.waiting.get('r1/d1')).toBe('2 task(s) wait for tasks of r1 to end (at most 4 at once while rolling)');
+    expect(planReconcile({ desired: [want(2, 'd2'), want(2)], tasks, crash: new Map(), now: 0 }).launches).toHaveLength(3);
+  });
 });
