@@ -1,6 +1,7 @@
 import { Scheduler } from '../../../scheduler/core';
 import { MemoryStateStore } from '../../../scheduler/state';
-import { quietLogger, serviceDeploy, serviceRequest, until } from './cluster-harness';
+import { quietLogger, serviceDeploy, serviceRequest } from './cluster-harness';
+import { until } from '../../support/kit';
 
 /**
  * A new leader continues the backoffs the previous one recorded: they live in the store, not
@@ -24,7 +25,7 @@ describe('backoffs survive a change of leader', () => {
     const next = new Scheduler({ store, master: 'http://127.0.0.1:1', log: quietLogger('scheduler'), now: () => now });
     try {
       await next.becomeLeader();
-      await until(() => next.pendingReasons.get('web/d1') !== undefined && next.pendingReasons.get('api/d1') !== undefined, 10_000, 'pending reasons');
+      await until(() => next.pendingReasons.get('web/d1') !== undefined && next.pendingReasons.get('api/d1') !== undefined, 'pending reasons', 10_000);
       // Instance 1 is planned (and waits for a master); instance 2 keeps backing off.
       expect(next.pendingReasons.get('web/d1')).toBe('instance 2: backing off 4s after 3 launch failures: port is already allocated; not subscribed to a Mesos master yet');
       expect(next.pendingReasons.get('api/d1')).toBe('crash-loop backoff: next launch in 12 s');
@@ -32,7 +33,7 @@ describe('backoffs survive a change of leader', () => {
       // Once due, the instance is planned again (and waits for a master like any launch).
       now = T0 + 4000;
       next.poke();
-      await until(() => next.pendingReasons.get('web/d1') === 'not subscribed to a Mesos master yet', 10_000, 'web due');
+      await until(() => next.pendingReasons.get('web/d1') === 'not subscribed to a Mesos master yet', 'web due', 10_000);
       expect(next.pendingReasons.get('api/d1')).toBe('crash-loop backoff: next launch in 8 s');
     } finally {
       await next.close();

@@ -4,7 +4,8 @@ import { DeployEngine } from '../../../scheduler/deploys';
 import type { TaskRecord } from '../../../scheduler/model';
 import { MemoryStateStore } from '../../../scheduler/state';
 import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
-import { quietLogger, serviceDeploy, serviceRequest, until } from './cluster-harness';
+import { quietLogger, serviceDeploy, serviceRequest } from './cluster-harness';
+import { until } from '../../support/kit';
 
 /**
  * A rollback in progress and a kill decided but not sent both carry over to a new leader on the
@@ -45,10 +46,10 @@ describe('a rollout and a pending kill resume on a new leader', () => {
     a.s.putDeploy({ ...serviceDeploy('web', { id: 'd0', ...slow }), createdAt: 1, result: { deployState: 'SUCCEEDED', deployFailures: [], timestamp: 1 } });
     a.s.putDeploy(serviceDeploy('web', slow));
     a.s.putRequest(serviceRequest('web', 4));
-    await until(() => live(a.s, 'd1').filter((t) => t.state === 'TASK_RUNNING').length === 4, 30_000, '4 tasks of d1');
+    await until(() => live(a.s, 'd1').filter((t) => t.state === 'TASK_RUNNING').length === 4, '4 tasks of d1', 30_000);
 
     a.engine.rollback('web');
-    await until(() => live(a.s, 'd0_rb1').length === 1, 30_000, 'the first rollback task');
+    await until(() => live(a.s, 'd0_rb1').length === 1, 'the first rollback task', 30_000);
     a.engine.stop();
     a.s.stepDown();
     // A kill decided (on record) but never sent, as if the leader died right after deciding it.
@@ -56,10 +57,10 @@ describe('a rollout and a pending kill resume on a new leader', () => {
     store.put('tasks', victim.taskId, { ...victim, killRequestedAt: Date.now(), killReason: 'test: decided before the failover' });
 
     const b = await leader('leader-b');
-    await until(() => b.engine.progressOf('web')?.deployId === 'd0_rb1', 10_000, 'the rollback resumed');
-    await until(() => !b.s.tasks.has(victim.taskId), 30_000, 'the pending kill carried out');
-    await until(() => b.s.deploys.get('web/d0_rb1')?.result?.deployState === 'SUCCEEDED', 60_000, 'the rollback to succeed');
-    await until(() => live(b.s).length === 4, 30_000, 'the old tasks retired');
+    await until(() => b.engine.progressOf('web')?.deployId === 'd0_rb1', 'the rollback resumed', 10_000);
+    await until(() => !b.s.tasks.has(victim.taskId), 'the pending kill carried out', 30_000);
+    await until(() => b.s.deploys.get('web/d0_rb1')?.result?.deployState === 'SUCCEEDED', 'the rollback to succeed', 60_000);
+    await until(() => live(b.s).length === 4, 'the old tasks retired', 30_000);
     expect(live(b.s, 'd0_rb1')).toHaveLength(4);
     expect(b.s.requests.get('web')?.activeDeployId).toBe('d0_rb1');
     expect(b.maxLive()).toBeLessThanOrEqual(5);
