@@ -1,8 +1,9 @@
 /**
  * Nmesos's merge of `common` into `environments.<env>`: maps merge key by key recursively, a
- * scalar in the environment replaces the common one, and lists are joined (common's entries
- * first, then the environment's new ones) because Nmesos unions them — a spec that lists
- * port 8080 in `common` and 9090 in `prod` gets both in prod.
+ * scalar in the environment replaces the common one, and lists are joined because Nmesos
+ * unions them — a spec that lists port 8080 in `common` and 9090 in `prod` gets both in prod.
+ * The environment's items come first, then common's new ones, in Nmesos's order: it matters
+ * for ports, whose position is the `FROM_OFFER` index and `healthcheckPortIndex`.
  */
 export type PlainValue = null | boolean | number | string | PlainValue[] | { [key: string]: PlainValue };
 export type PlainMap = { [key: string]: PlainValue };
@@ -23,8 +24,13 @@ export function deepMerge(common: PlainValue | undefined, environment: PlainValu
     return out;
   }
   if (Array.isArray(common) && Array.isArray(environment)) {
-    const seen = new Set(common.map((v) => JSON.stringify(v)));
-    return [...common, ...environment.filter((v) => !seen.has(JSON.stringify(v)))];
+    const seen = new Set<string>();
+    return [...environment, ...common].filter((v) => {
+      const key = JSON.stringify(v);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
   }
   return environment;
 }

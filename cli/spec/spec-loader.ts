@@ -1,18 +1,22 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import type { z } from 'zod';
 import { deepMerge, isPlainMap, type PlainValue } from './deep-merge';
+import { DeprecationSyntaxError, findDeprecatedEnvVars, type DeprecatedEnvVar } from './deprecation';
+import {
+  checkFormats, describeIssue, formatProblem, missingEnvVarKeys, removeKey, valueAt, type SpecProblem,
+} from './spec-helpers';
 import { environmentSchema, type EnvironmentSpec } from './spec-schema';
 
-/**
- * The newest Nmesos spec format Griddle reads. A spec whose `nmesos_version` asks for a newer
- * one is refused, as Nmesos itself refuses specs newer than the installed tool.
- */
-export const NMESOS_FORMAT_VERSION = '1.0.0';
+export { formatProblem, specHash, type SpecProblem } from './spec-helpers';
 
-export interface SpecProblem { file: string; line: number; col: number; key: string; message: string }
+/**
+ * The newest Nmesos spec format Griddle reads: every 3.x (Nmesos 3.0.7 is the last release).
+ * A spec whose `nmesos_version` asks for a newer one is refused, as Nmesos itself refuses
+ * specs newer than the installed tool.
+ */
+export const NMESOS_FORMAT_VERSION = '3.x';
+const NEWEST_MAJOR = 3;
 
 /** Every problem found in a spec, each with the place in the file it comes from. */
 export class SpecError extends Error {
@@ -22,12 +26,8 @@ export class SpecError extends Error {
   }
 }
 
-export function formatProblem(p: SpecProblem): string {
-  const where = p.line > 0 ? `${p.file}:${p.line}:${p.col}` : p.file;
-  return p.key ? `${where}: \`${p.key}\` ${p.message}` : `${where}: ${p.message}`;
-}
-
 export interface LoadedSpec {
+  /** The service's name: the last segment when it was given as a path (`team/api` → `api`). */
   service: string;
   environment: string;
   file: string;
@@ -37,6 +37,8 @@ export interface LoadedSpec {
   environments: string[];
   /** Keys Griddle does not know (typos, or fields of a newer Nmesos); reported, then ignored. */
   warnings: SpecProblem[];
+  /** `@deprecated-on` annotations anywhere in the file; `judgeDeprecations` decides what they mean today. */
+  deprecated: DeprecatedEnvVar[];
 }
 
 export interface LoadOptions {
@@ -57,6 +59,11 @@ export function specFile(service: string, options: LoadOptions = {}): string {
   return !existsSync(yml) && existsSync(yaml) ? yaml : yml;
 }
 
+/** Nmesos names a request after the last segment of a service given as a path. */
+export function serviceName(service: string): string {
+  return service.split(/[\\/]/).filter(Boolean).pop() ?? service;
+}
+
 export function loadSpec(service: string, environment: string, options: LoadOptions = {}): LoadedSpec {
   const file = specFile(service, options);
   let text: string;
@@ -65,17 +72,21 @@ export function loadSpec(service: string, environment: string, options: LoadOpti
   } catch {
     throw new SpecError([{ file, line: 0, col: 0, key: '', message: `no spec for service '${service}' (looked for ${file}; set GRIDDLE_CONFIG_REPOSITORY to the directory of your specs)` }]);
   }
-  return parseSpec(text, { file, service, environment });
+  return parseSpec(text, { file, service: serviceName(service), environment });
 }
 
 type Positions = Map<string, { line: number; col: number }>;
 const SCHEDULER_ALIAS = 'scheduler';
 
-/** Parses and validates one spec's text; `file` is only used in messages. */
+/**
+ * Parses and validates one spec's text; `file` is only used in messages. YAML 1.1 with merge
+ * keys, as Nmesos's SnakeYAML reads it: `<<: *defaults` merges, `yes`/`no`/`on`/`off` are
+ * booleans.
+ */
 export function parseSpec(text: string, where: { file: string; service: string; environment: string }): LoadedSpec {
   const { file, service, environment } = where;
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: '1.1', merge: true });
   const at = (node: Node | null | undefined): { line: number; col: number } =>
     node?.range ? lineCounter.linePos(node.range[0]) : { line: 1, col: 1 };
   const problem = (node: Node | null | undefined, key: string, message: string): SpecProblem => ({ file, ...at(node), key, message });
@@ -95,8 +106,9 @@ export function parseSpec(text: string, where: { file: string; service: string; 
     return value === null ? undefined : (value as Node | undefined);
   };
   for (const item of root.items) {
-    const key = isScalar(item.key) ? String(item.key.value) : '';
-    if (!['nmesos_version', 'common', 'environments'].includes(key)) {
+    const key = keyOf(item.key);
+    // A top-level key holding only an anchor for `<<:` merges is how YAML specs share blocks.
+    if (!['nmesos_version', 'common', 'environments'].includes(key) && !(isMap(item.value) && item.value.anchor)) {
       warnings.push(problem(item.key as Node, key, 'is not a known top-level key (expected nmesos_version, common, environments); ignored'));
     }
   }
@@ -105,7 +117,7 @@ export function parseSpec(text: string, where: { file: string; service: string; 
 
   const environmentsNode = child(root, 'environments');
   if (!isMap(environmentsNode)) throw new SpecError([problem(environmentsNode ?? root, 'environments', 'must be a mapping of environment names to settings')]);
-  const environments = environmentsNode.items.map((i) => (isScalar(i.key) ? String(i.key.value) : '')).filter(Boolean);
+  const environments = environmentsNode.items.map((i) => keyOf(i.key)).filter(Boolean);
   const envNode = child(environmentsNode, environment);
   if (!environments.includes(environment)) {
     throw new SpecError([problem(environmentsNode, `environments.${environment}`, `is not defined (this file has: ${environments.join(', ') || 'none'})`)]);
@@ -115,9 +127,19 @@ export function parseSpec(text: string, where: { file: string; service: string; 
   const positions: Positions = new Map();
   collectPositions(commonNode, '', positions, at);
   collectPositions(envNode, '', positions, at);
-  const common = schedulerAlias(toPlain(commonNode), 'common', problem, commonNode, child);
-  const env = schedulerAlias(toPlain(envNode), `environments.${environment}`, problem, envNode, child);
-  const merged = deepMerge(common, env) ?? {};
+  // The whole document at once, so that aliases and merge keys resolve.
+  const plain = doc.toJS({ maxAliasCount: 1000 }) as { common?: PlainValue; environments?: Record<string, PlainValue> };
+  const common = schedulerAlias(plain.common ?? undefined, 'common', problem, commonNode, child);
+  const envPlain = (name: string): PlainValue | undefined => schedulerAlias(plain.environments?.[name] ?? undefined, `environments.${name}`, problem, child(environmentsNode, name), child);
+  const merged = deepMerge(common, envPlain(environment)) ?? {};
+  warnings.push(...envVarKeyWarnings(environments, common, envPlain, (name) => problem(child(environmentsNode, name), `environments.${name}`, '')));
+  let deprecated: DeprecatedEnvVar[];
+  try {
+    deprecated = findDeprecatedEnvVars(text);
+  } catch (e) {
+    if (!(e instanceof DeprecationSyntaxError)) throw e;
+    throw new SpecError([{ file, line: e.line, col: 1, key: '', message: e.message }]);
+  }
 
   const problems: SpecProblem[] = [];
   const place = (issuePath: readonly PropertyKey[]): { line: number; col: number } => {
@@ -144,7 +166,31 @@ export function parseSpec(text: string, where: { file: string; service: string; 
   }
   if (result.success) problems.push(...checkFormats(result.data, (p) => ({ file, ...place(p), key: p.join('.'), message: '' })));
   if (problems.length > 0 || !result.success) throw new SpecError(problems);
-  return { service, environment, file, spec: result.data, environments, warnings };
+  return { service, environment, file, spec: result.data, environments, warnings, deprecated };
+}
+
+function keyOf(key: unknown): string {
+  // A merge key's value is a symbol; it names no field.
+  return isScalar(key) && typeof key.value !== 'symbol' ? String(key.value) : '';
+}
+
+/** One warning per environment that lacks env-var keys another environment sets. */
+function envVarKeyWarnings(
+  environments: string[],
+  common: PlainValue | undefined,
+  envPlain: (name: string) => PlainValue | undefined,
+  at: (name: string) => SpecProblem,
+): SpecProblem[] {
+  const keys: Record<string, string[] | undefined> = {};
+  for (const name of environments) {
+    const merged = deepMerge(common, envPlain(name));
+    const container = isPlainMap(merged) ? merged.container : undefined;
+    const vars = isPlainMap(container) ? container.env_vars : undefined;
+    keys[name] = isPlainMap(vars) ? Object.keys(vars) : undefined;
+  }
+  return Object.entries(missingEnvVarKeys(keys)).map(([name, missing]) => ({
+    ...at(name), message: `lacks env_vars that other environments set: ${missing.join(', ')}`,
+  }));
 }
 
 function checkVersion(node: Node | undefined, problem: (n: Node | undefined, key: string, message: string) => SpecProblem): void {
@@ -152,19 +198,9 @@ function checkVersion(node: Node | undefined, problem: (n: Node | undefined, key
   const text = isScalar(node) ? String(node.value) : '';
   const wanted = /^\D*(\d+)\.(\d+)\.(\d+)/.exec(text);
   if (!wanted) throw new SpecError([problem(node, 'nmesos_version', `must be a version like '0.1.0', got '${text}'`)]);
-  const have = NMESOS_FORMAT_VERSION.split('.').map(Number);
-  const want = wanted.slice(1, 4).map(Number);
-  for (let i = 0; i < 3; i++) {
-    if (want[i] < have[i]) return;
-    if (want[i] > have[i]) {
-      throw new SpecError([problem(node, 'nmesos_version', `asks for Nmesos format ${text}; Griddle reads specs up to ${NMESOS_FORMAT_VERSION}`)]);
-    }
+  if (Number(wanted[1]) > NEWEST_MAJOR) {
+    throw new SpecError([problem(node, 'nmesos_version', `asks for Nmesos ${text}; Griddle reads specs up to ${NMESOS_FORMAT_VERSION}`)]);
   }
-}
-
-function toPlain(node: Node | undefined): PlainValue | undefined {
-  if (node === undefined) return undefined;
-  return node.toJSON() as PlainValue;
 }
 
 /** `scheduler:` is Griddle's name for Nmesos's `singularity:` block; both read the same. */
@@ -192,7 +228,8 @@ function collectPositions(node: Node | undefined, prefix: string, out: Positions
   };
   if (isMap(node)) {
     for (const item of node.items) {
-      const key = isScalar(item.key) ? String(item.key.value) : '';
+      const key = keyOf(item.key);
+      if (key === '') continue;
       const value = item.value as Node | null;
       out.set(join(key), at(value ?? (item.key as Node)));
       if (value) collectPositions(value, join(key), out, at);
@@ -202,80 +239,3 @@ function collectPositions(node: Node | undefined, prefix: string, out: Positions
   }
 }
 
-function valueAt(root: PlainValue, issuePath: readonly PropertyKey[]): unknown {
-  let value: unknown = root;
-  for (const key of issuePath) {
-    if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<string, unknown>)[String(key)];
-  }
-  return value;
-}
-
-function removeKey(root: PlainValue, keyPath: readonly PropertyKey[]): void {
-  const parent = valueAt(root, keyPath.slice(0, -1));
-  if (typeof parent === 'object' && parent !== null) delete (parent as Record<string, unknown>)[String(keyPath[keyPath.length - 1])];
-}
-
-function show(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'string') return `'${value}'`;
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  return String(value);
-}
-
-const ARTICLE: Record<string, string> = { number: 'a number', string: 'a string', boolean: 'true or false', object: 'a mapping', array: 'a list', record: 'a mapping' };
-
-function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      if (value === undefined) return 'is required';
-      if (issue.expected === 'int') return `must be a whole number, got ${show(value)}`;
-      return `must be ${ARTICLE[issue.expected] ?? issue.expected}, got ${show(value)}`;
-    case 'invalid_union':
-      return `has the wrong type, got ${show(value)}`;
-    case 'invalid_value':
-      return `must be one of ${issue.values.map(String).join(', ')}, got ${show(value)}`;
-    case 'too_small':
-      return issue.origin === 'string'
-        ? 'must not be empty'
-        : `must be ${issue.inclusive ? 'at least' : 'greater than'} ${String(issue.minimum)}, got ${show(value)}`;
-    case 'too_big':
-      return `must be at most ${String(issue.maximum)}, got ${show(value)}`;
-    case 'invalid_format':
-      return `must be a valid ${issue.format}, got ${show(value)}`;
-    default:
-      return issue.message;
-  }
-}
-
-/** Checks across fields, once each field is valid on its own. */
-function checkFormats(spec: EnvironmentSpec, at: (p: (string | number)[]) => SpecProblem): SpecProblem[] {
-  const problems: SpecProblem[] = [];
-  const ports = spec.container.ports ?? [];
-  if (ports.length > 0 && spec.container.network !== undefined && spec.container.network !== 'BRIDGE') {
-    problems.push({ ...at(['container', 'network']), message: `is ${spec.container.network}, but port mappings need BRIDGE (remove \`container.ports\` or the network)` });
-  }
-  const s = spec.singularity;
-  if (s?.healthcheckProtocol === 'COMMAND' && !s.healthcheckCommand) {
-    problems.push({ ...at(['singularity', 'healthcheckProtocol']), message: 'is COMMAND, so `singularity.healthcheckCommand` must be set' });
-  }
-  if (s?.healthcheckPortIndex !== undefined && s.healthcheckPortIndex >= ports.length && s.healthcheckProtocol !== 'COMMAND') {
-    problems.push({ ...at(['singularity', 'healthcheckPortIndex']), message: `is ${s.healthcheckPortIndex}, but \`container.ports\` lists ${ports.length} port(s) (indexes start at 0)` });
-  }
-  return problems;
-}
-
-/** A short stable hash of what an environment's spec says, for deploy ids (Nmesos: 7 hex of SHA-1). */
-export function specHash(value: unknown): string {
-  return createHash('sha1').update(canonicalJson(value)).digest('hex').slice(0, 7);
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
