@@ -5,3 +5,7 @@ export { convert, requestIdFor, deployIdFor, normalizeId, type Conversion } from
 export { ApiClient, ApiError, apiBase } from './api/api-client';
 export { SseParser, type SseEvent } from './api/sse-parser';
 export { EXIT } from './commands/context';
+export { runNmesos } from './nmesos/run';
+export { parseNmesosArgv, toGriddleArgv, type NmesosCommand } from './nmesos/argv';
+export { planChain, ChainError, type ChainPlan, type ChainStep } from './chain/plan';
+export { auditCluster, type Finding } from './verify/audit';

@@ -20,15 +20,22 @@ export class Terminal {
   private progressShown = false;
   private lastStatus = '';
   private frame = 0;
+  private readonly noColor: boolean;
+  /**
+   * Where `document` goes instead of stdout while set: an after_deploy chain gathers each
+   * release's document into the one document of its run.
+   */
+  documentSink?: (value: unknown) => void;
 
   constructor(private readonly streams: CliStreams, options: { json: boolean; env?: NodeJS.ProcessEnv }) {
     this.json = options.json;
     const env = options.env ?? process.env;
-    this.interactive = !options.json && streams.stderr.isTTY === true && env.TERM !== 'dumb' && !env.NO_COLOR;
+    this.noColor = Boolean(env.NO_COLOR);
+    this.interactive = !options.json && streams.stderr.isTTY === true && env.TERM !== 'dumb' && !this.noColor;
   }
 
   color(c: Color, text: string): string {
-    return this.interactive || (this.streams.stdout.isTTY === true && !this.json) ? styleText(c, text) : text;
+    return this.interactive || (this.streams.stdout.isTTY === true && !this.json && !this.noColor) ? styleText(c, text) : text;
   }
 
   get diffStyle(): DiffStyle {
@@ -57,7 +64,8 @@ export class Terminal {
 
   /** The one machine-readable document of a --json run. */
   document(value: unknown): void {
-    if (this.json) this.streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    if (this.documentSink) this.documentSink(value);
+    else if (this.json) this.streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   }
 
   /** A machine-readable line of a --json stream (status --watch, logs --follow). */
