@@ -2,6 +2,7 @@ import type { SingularityDeploy, SingularityRequest } from '../../contract';
 import { readRequestParent, type RequestView } from '../api/views';
 import { convert, deployIdFor, forceSuffix, type Conversion } from '../convert/to-singularity';
 import { diffJson, renderChanges, type Change } from '../output/json-diff';
+import { DEFAULT_HARD_GRACE_DAYS, DEFAULT_SOFT_GRACE_DAYS, judgeDeprecations } from '../spec/deprecation';
 import { formatProblem, type LoadedSpec } from '../spec/spec-loader';
 import { CliError, EXIT, type CommandContext } from './context';
 import { followDeploy, reportOutcome } from './follow-deploy';
@@ -55,8 +56,28 @@ export function planRelease(conversion: Conversion, live: RequestView | undefine
 
 export function printWarnings(ctx: CommandContext, loaded: LoadedSpec): void {
   for (const w of loaded.warnings) ctx.term.warn(ctx.term.color('yellow', `warning: ${formatProblem(w)}`));
-  if (loaded.spec.after_deploy) {
-    ctx.term.warn(ctx.term.color('yellow', `warning: ${loaded.file}: \`after_deploy\` jobs are not run by griddle; release them yourself`));
+}
+
+/** Days of Nmesos's `-S`/`-H` grace periods for `@deprecated-on` env vars. */
+export interface GracePeriods { softDays: number; hardDays: number }
+export const DEFAULT_GRACE: GracePeriods = { softDays: DEFAULT_SOFT_GRACE_DAYS, hardDays: DEFAULT_HARD_GRACE_DAYS };
+
+/**
+ * What stops every spec command before it reads or changes anything, as in Nmesos:
+ * `deploy_freeze`, and env vars past the hard grace period of their `@deprecated-on` date
+ * (those past the soft one are warnings). Dry runs and checks are stopped too, so CI sees it.
+ */
+export function checkGates(ctx: CommandContext, loaded: LoadedSpec, grace: GracePeriods = DEFAULT_GRACE): void {
+  if (loaded.spec.container.deploy_freeze) {
+    throw new CliError(`${loaded.service} in ${loaded.environment} is frozen (container.deploy_freeze in ${loaded.file}): nothing is released, scaled or checked until it is removed`, EXIT.usage);
+  }
+  const findings = judgeDeprecations(loaded.deprecated, new Date(ctx.now()), grace.softDays, grace.hardDays);
+  for (const f of findings.filter((x) => x.level === 'warning')) {
+    ctx.term.warn(ctx.term.color('yellow', `warning: ${loaded.file}:${f.line}: env var ${f.key} ${f.message}`));
+  }
+  const errors = findings.filter((x) => x.level === 'error');
+  if (errors.length > 0) {
+    throw new CliError(`deprecated env vars past their grace period:\n${errors.map((f) => `${loaded.file}:${f.line}: ${f.key} ${f.message}`).join('\n')}`, EXIT.usage);
   }
 }
 
@@ -83,20 +104,21 @@ export function printPlan(ctx: CommandContext, loaded: LoadedSpec, plan: Plan, h
   section(plan.live?.activeDeployId ? `deploy (against active deploy ${plan.live.activeDeployId})` : 'deploy (no active deploy)', plan.changes.deploy);
 }
 
-export interface ReleaseOptions { dryRun: boolean; force: boolean; timeoutMs: number }
+export interface ReleaseOptions { dryRun: boolean; force: boolean; timeoutMs: number; grace?: GracePeriods }
 
-export async function release(ctx: CommandContext, loaded: LoadedSpec, tag: string, options: ReleaseOptions): Promise<number> {
+/** How one release ended: its exit code and the deploy it made (or would make). */
+export interface ReleaseResult { code: number; deployId: string; outcome: 'succeeded' | 'failed' | 'dry-run' | 'already-active' }
+
+export async function release(ctx: CommandContext, loaded: LoadedSpec, tag: string, options: ReleaseOptions): Promise<ReleaseResult> {
   printWarnings(ctx, loaded);
+  checkGates(ctx, loaded, options.grace);
   const conversion = convert(loaded, tag);
   const live = await liveRequest(ctx, conversion.request.id);
   const plan = planRelease(conversion, live);
   if (options.dryRun) {
     printPlan(ctx, loaded, plan, `Release ${loaded.service}:${tag} to ${loaded.environment} — dry run, nothing changes`);
     ctx.term.document({ dryRun: true, ...plan });
-    return EXIT.ok;
-  }
-  if (loaded.spec.container.deploy_freeze) {
-    throw new CliError(`deploys of ${loaded.service} to ${loaded.environment} are frozen (container.deploy_freeze in ${loaded.file})`, EXIT.usage);
+    return { code: EXIT.ok, deployId: plan.deployId, outcome: 'dry-run' };
   }
   let deploy = conversion.deploy;
   const historyPath = `/history/request/${encodeURIComponent(deploy.requestId)}/deploy/${encodeURIComponent(deploy.id)}`;
@@ -106,14 +128,15 @@ export async function release(ctx: CommandContext, loaded: LoadedSpec, tag: stri
       if (live?.activeDeployId === deploy.id) {
         ctx.term.line(`${deploy.id} is already the active deploy of ${deploy.requestId}: nothing to do (--force deploys it again)`);
         ctx.term.document({ ...plan, alreadyActive: true });
-        return EXIT.ok;
+        return { code: EXIT.ok, deployId: deploy.id, outcome: 'already-active' };
       }
       throw new CliError(`deploy ${deploy.id} of ${deploy.requestId} exists already; --force releases it again under a new id (or: griddle rollback --to ${deploy.id})`, EXIT.usage);
     }
     deploy = { ...deploy, id: deployIdFor(tag, conversion.specHash, forceSuffix(ctx.now())) };
   }
   await ctx.api.post('/requests', conversion.request);
-  await ctx.api.post('/deploys', { deploy, message: `griddle release ${loaded.service}:${tag}` });
+  // As Nmesos does: a paused request comes back once its new deploy succeeds.
+  await ctx.api.post('/deploys', { deploy, unpauseOnSuccessfulDeploy: true, message: `griddle release ${loaded.service}:${tag}` });
   ctx.term.line(`Releasing ${deploy.containerInfo?.docker?.image ?? tag} to ${deploy.requestId} as deploy ${deploy.id}`);
   const outcome = await followDeploy(ctx, deploy.requestId, deploy.id, {
     instances: conversion.request.instances ?? 0,
@@ -121,12 +144,14 @@ export async function release(ctx: CommandContext, loaded: LoadedSpec, tag: stri
     hasHealthcheck: deploy.healthcheck !== undefined,
     timeoutMs: options.timeoutMs,
   });
-  return reportOutcome(ctx, outcome, 'release', live?.activeDeployId);
+  const code = await reportOutcome(ctx, outcome, 'release', live?.activeDeployId);
+  return { code, deployId: deploy.id, outcome: code === EXIT.ok ? 'succeeded' : 'failed' };
 }
 
 /** `check`: the spec is valid (or we exited 2 before); show what a release of the live tag would change. */
-export async function check(ctx: CommandContext, loaded: LoadedSpec, tag: string | undefined, offline = false): Promise<number> {
+export async function check(ctx: CommandContext, loaded: LoadedSpec, tag: string | undefined, offline = false, grace?: GracePeriods): Promise<number> {
   printWarnings(ctx, loaded);
+  checkGates(ctx, loaded, grace);
   const requestId = convert(loaded, 'latest').request.id;
   // --offline (CI linting of specs): compare against nothing, never call the API.
   const live = offline ? undefined : await liveRequest(ctx, requestId);

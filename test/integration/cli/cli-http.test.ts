@@ -208,13 +208,15 @@ describe('griddle against a REST stand-in', () => {
     expect(run.stdout).toBe('started 1\nmore output\n');
   });
 
-  it('warns that after_deploy jobs are not run', async () => {
+  it('an after_deploy job without a spec stops the release before anything is deployed', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'griddle-specs-'));
     try {
       await writeFile(path.join(dir, 'svc.yml'), 'common:\n  resources: { cpus: 1, memoryMb: 32 }\n  container: { image: x }\n  after_deploy:\n    on_success: [{ service_name: other, tag: "2" }]\nenvironments:\n  dev: {}\n');
-      const run = await runGriddle(['check', 'svc', '-e', 'dev', '--offline'], { ...env, GRIDDLE_CONFIG_REPOSITORY: dir });
-      expect(run.code).toBe(0);
-      expect(run.stderr).toMatch(/svc\.yml: `after_deploy` jobs are not run by griddle/);
+      expect((await runGriddle(['check', 'svc', '-e', 'dev', '--offline'], { ...env, GRIDDLE_CONFIG_REPOSITORY: dir })).code).toBe(0);
+      const run = await runGriddle(['release', 'svc', '-e', 'dev', '-t', '1'], { ...env, GRIDDLE_CONFIG_REPOSITORY: dir });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/no spec for service 'other'/);
+      expect(run.stdout).not.toContain('Releasing');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
