@@ -51,6 +51,8 @@ export interface TaskView {
   healthy?: boolean;
   startedAt?: number;
   instanceNo?: number;
+  /** Griddle's: set once the scheduler decided to kill the task (discovery then drains it). */
+  killRequestedAt?: number;
 }
 
 const taskIdObject = z.looseObject({
@@ -69,6 +71,7 @@ const taskSchema = z.looseObject({
   healthy: z.boolean().nullish(),
   startedAt: num.optional(),
   instanceNo: num.optional(),
+  killRequestedAt: num.nullish(),
   offer: z.looseObject({ hostname: str.optional() }).optional(),
   offers: z.array(z.looseObject({ hostname: str.optional() })).optional(),
   mesosTask: z.looseObject({ resources: z.array(record).optional() }).optional(),
@@ -109,6 +112,7 @@ export function readTask(body: unknown): TaskView {
     healthy: t.healthy ?? undefined,
     startedAt: t.startedAt ?? idObject?.startedAt ?? parsed.startedAt,
     instanceNo: t.instanceNo ?? idObject?.instanceNo ?? parsed.instanceNo,
+    ...(t.killRequestedAt != null ? { killRequestedAt: t.killRequestedAt } : {}),
   };
 }
 
