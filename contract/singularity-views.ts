@@ -11,7 +11,6 @@ import type {
 
 /** A request as served: the pre-1.0 `slave*` spellings are served beside the `agent*` ones. */
 export interface SingularityRequestView extends SingularityRequest {
-  instances: number;
   agentPlacement: AgentPlacement;
   slavePlacement: AgentPlacement;
   requiredAgentAttributes: Record<string, string>;

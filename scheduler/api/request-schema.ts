@@ -12,7 +12,14 @@ export const AGENT_PLACEMENTS = [
 export const LONG_RUNNING_TYPES: ReadonlySet<string> = new Set(['SERVICE', 'WORKER']);
 
 const attributeMap = z.record(z.string().min(1).max(200), z.string().max(1000));
-const placement = z.enum(AGENT_PLACEMENTS);
+/**
+ * Singularity before 1.0 and Nmesos spell placements with "slaves" (`SPREAD_ALL_SLAVES`); any
+ * `*_SLAVES` value is read as its `*_AGENTS` one, so older clients' requests are accepted.
+ */
+const placement = z.preprocess(
+  (v) => (typeof v === 'string' && v.endsWith('_SLAVES') ? `${v.slice(0, -'_SLAVES'.length)}_AGENTS` : v),
+  z.enum(AGENT_PLACEMENTS),
+);
 
 /** Returns why a cron expression is unusable, or undefined when croner accepts it. */
 export function cronProblem(schedule: string): string | undefined {

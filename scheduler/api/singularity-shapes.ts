@@ -13,11 +13,11 @@ import { usesHealthchecks } from '../deploys';
  * fields that Singularity always writes filled in, since clients such as Nmesos require them.
  */
 
+/** A request as it came: without `instances` when it was sent without (Singularity echoes it so). */
 export function renderRequest(r: SingularityRequest): SingularityRequestView {
   const placement = r.agentPlacement ?? 'OPTIMISTIC';
   return {
     ...r,
-    instances: r.instances ?? 1,
     agentPlacement: placement,
     slavePlacement: placement,
     requiredAgentAttributes: r.requiredAgentAttributes ?? {},
@@ -78,6 +78,17 @@ export function camelize(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Mesos's JSON leaves an empty repeated field out, so a Docker task without ports has no
+ * `port_mappings`; Singularity always writes `portMappings`, and Nmesos cannot read
+ * `/api/tasks/active` without it.
+ */
+function withPortMappings(mesosTask: unknown): unknown {
+  const container = (mesosTask as { container?: { docker?: Record<string, unknown> } } | null)?.container;
+  if (container?.docker && !Array.isArray(container.docker.portMappings)) container.docker.portMappings = [];
+  return mesosTask;
+}
+
 export function isTaskHealthy(t: TaskRecord, deploy: SingularityDeploy | undefined, request: SingularityRequest | undefined): boolean {
   if (t.state !== 'TASK_RUNNING' || t.killRequestedAt !== undefined) return false;
   if (deploy && request && usesHealthchecks(deploy, request)) return t.healthy === true;
@@ -95,7 +106,7 @@ export function renderTask(t: TaskRecord, request?: RequestRecord, deploy?: Depl
     },
     offer,
     offers: [offer],
-    mesosTask: camelize(t.taskInfo ?? { taskId: { value: t.taskId } }),
+    mesosTask: withPortMappings(camelize(t.taskInfo ?? { taskId: { value: t.taskId } })),
     rackId: 'DEFAULT',
     agentId: { value: t.agentId },
     // Griddle's own, beside Singularity's shape:
@@ -124,6 +135,18 @@ function renderFailure(f: DeployFailure): SingularityDeployResult['deployFailure
   return { reason: f.reason, message: f.message, taskId: f.taskId ? taskIdObject(f.taskId) : undefined };
 }
 
+/**
+ * Failures as Singularity reports them: one per task, and at most one without a task (its
+ * message counting the others), since Nmesos reads `taskId` on every failure but the one.
+ */
+export function reportedFailures(failures: DeployFailure[]): DeployFailure[] {
+  const withTask = failures.filter((f) => f.taskId);
+  const without = failures.filter((f) => !f.taskId);
+  if (without.length <= 1) return [...withTask, ...without];
+  const first = without[0];
+  return [...withTask, { ...first, message: `${first.message ?? first.reason} (${without.length} instances)` }];
+}
+
 export function renderDeployHistory(d: DeployRecord): SingularityDeployHistory {
   return {
     deploy: renderDeploy(d.deploy),
@@ -131,7 +154,7 @@ export function renderDeployHistory(d: DeployRecord): SingularityDeployHistory {
     deployResult: d.result && {
       deployState: d.result.deployState,
       message: d.result.message,
-      deployFailures: d.result.deployFailures.map(renderFailure),
+      deployFailures: reportedFailures(d.result.deployFailures).map(renderFailure),
       timestamp: d.result.timestamp,
     },
     rollbackOf: d.rollbackOf,
