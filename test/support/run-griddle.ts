@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { runCli } from '../../cli';
+import { runCli, runNmesos } from '../../cli';
 import { REPO_ROOT } from './repo-root';
 
 /** Nmesos's own example specs (MIT, see the README beside them), kept in the repository as fixtures. */
@@ -8,11 +8,11 @@ export const NMESOS_EXAMPLES = path.join(REPO_ROOT, 'test', 'fixtures', 'nmesos-
 
 export interface CliRun { code: number; stdout: string; stderr: string }
 
-/** Runs `griddle <args>` in-process with captured, non-TTY output. */
+/** Runs `griddle <args>` (or, with `entry: 'nmesos'`, `nmesos <args>`) in-process with captured, non-TTY output. */
 export async function runGriddle(
   args: string[],
   env: NodeJS.ProcessEnv,
-  options: { signal?: AbortSignal; pollMs?: number; onStdout?: (soFar: string) => void } = {},
+  options: { signal?: AbortSignal; pollMs?: number; onStdout?: (soFar: string) => void; now?: () => number; entry?: 'griddle' | 'nmesos' } = {},
 ): Promise<CliRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -23,11 +23,12 @@ export async function runGriddle(
     options.onStdout?.(Buffer.concat(out).toString());
   });
   stderr.on('data', (b: Buffer) => err.push(b));
-  const code = await runCli(args, {
+  const code = await (options.entry === 'nmesos' ? runNmesos : runCli)(args, {
     streams: { stdout, stderr },
     env,
     signal: options.signal ?? new AbortController().signal,
     pollMs: options.pollMs ?? 50,
+    now: options.now,
   });
   return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
 }
