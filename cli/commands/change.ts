@@ -5,13 +5,18 @@ import { CliError, EXIT, sleep, type CommandContext } from './context';
 import { followDeploy, reportOutcome } from './follow-deploy';
 import { liveRequest } from './release';
 
-export interface ScaleOptions { instances: number; wait: boolean; timeoutMs: number }
+export interface ScaleOptions { instances: number; wait: boolean; timeoutMs: number; dryRun?: boolean }
 
 /** Sets the instance count, then waits until that many tasks of the active deploy run. */
 export async function scale(ctx: CommandContext, requestId: string, options: ScaleOptions): Promise<number> {
   const live = await liveRequest(ctx, requestId);
   if (!live) throw new CliError(`no request ${requestId} on ${ctx.api.base} (release it first)`, EXIT.usage);
   const from = live.request.instances;
+  if (options.dryRun) {
+    ctx.term.line(`${requestId} would scale from ${from ?? '?'} to ${options.instances} instance(s) — dry run, nothing changes`);
+    ctx.term.document({ requestId, from, instances: options.instances, dryRun: true });
+    return EXIT.ok;
+  }
   await ctx.api.put(`/requests/request/${encodeURIComponent(requestId)}/scale`, { instances: options.instances });
   ctx.term.line(`Scaling ${requestId} from ${from ?? '?'} to ${options.instances} instance(s)`);
   if (!options.wait || !live.activeDeployId) {

@@ -329,3 +329,26 @@ describe('the griddle binary', () => {
     expect(failed.stderr).toContain("no spec for service 'nope'");
   });
 });
+
+describe('the nmesos binary', () => {
+  const exec = promisify(execFile);
+  const bin = built('cli/nmesos.js');
+
+  it('prints its version, and exits 2 with usage on a bad command line', async () => {
+    expect((await exec('node', [bin, 'version'])).stdout).toMatch(/^Version: /);
+    const failed = await exec('node', [bin, 'release', 'svc', '-e', 'dev'])
+      .then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toContain('Missing option --tag for release');
+    expect(failed.stderr).toContain('Usage: nmesos');
+  });
+
+  it('runs a dry-run release of an Nmesos example by default', async () => {
+    const run = await exec('node', [bin, 'release', 'minimal-service', '-e', 'dev', '-t', '1.0', '--noformat'], {
+      env: { ...process.env, NMESOS_CONFIG_REPOSITORY: NMESOS_EXAMPLES, GRIDDLE_URL: 'http://127.0.0.1:1' },
+    }).then((r) => ({ code: 0, ...r }), (e: { code: number; stdout: string; stderr: string }) => e);
+    // Nothing listens on port 1: the dry run reads the live request first, so it exits 3.
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('cannot reach the Griddle API');
+  });
+});
