@@ -6,8 +6,6 @@
  * health change. Tasks run on agent "localhost", so the published IP is the resolved address.
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -18,26 +16,9 @@ import { SchedulerDouble } from '../../unit/discovery/scheduler-double';
 import { defaultModeFollower, followModeFollower, type Follower } from '../../support/haproxy-api-follower';
 import { demoTaskInfo, taskRecord } from '../../support/task-fixtures';
 import { freePort, until } from '../../support/kit';
+import { startBackend, type Backend } from './traffic';
 
 const log = pino({ level: 'silent' });
-
-interface Backend { name: string; port: number; close(): Promise<void> }
-
-async function startBackend(name: string): Promise<Backend> {
-  const server = http.createServer((_req, res) => {
-    res.setHeader('x-backend', name);
-    res.end('ok');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    name,
-    port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-  };
-}
 
 /** Backends answering `count` requests in a row through HAProxy at `url`. */
 async function backendsBehind(url: string, count = 30): Promise<Set<string>> {
@@ -92,7 +73,7 @@ describe('haproxy-api (both modes) following Griddle, in front of real HAProxy',
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'griddle-haproxy-api-'));
     frontPort = await freePort();
-    backends = await Promise.all(['a', 'b', 'c'].map(startBackend));
+    backends = await Promise.all(['a', 'b', 'c'].map((n) => startBackend(n)));
     scheduler = new SchedulerDouble();
     const defaultRunner = runner('127.0.0.2');
     const followRunner = runner('127.0.0.3');
