@@ -46,3 +46,20 @@ export interface SidecarState {
   ClusterName: string;
   Hostname: string;
 }
+
+/** Sidecar's `ProxyMode` values: how a load balancer fronts the port (`ws` is proxied as HTTP). */
+export const SIDECAR_PROXY_MODES = ['http', 'tcp', 'ws'] as const;
+export type SidecarProxyMode = (typeof SIDECAR_PROXY_MODES)[number];
+
+/** Sidecar's `catalog.ChangeEvent`: the service as it is now, its status before, and when. */
+export interface SidecarChangeEvent { Service: SidecarService; PreviousStatus: number; Time: string }
+
+/**
+ * Sidecar's `catalog.StateChangedEvent`, POSTed to every configured listener URL on a change.
+ * Followers (haproxy-api's default mode) keep `State` only when its `LastChanged` is later than
+ * the state they hold, so `LastChanged` must strictly increase from one event to the next.
+ */
+export interface SidecarStateChangedEvent { State: SidecarState; ChangeEvent: SidecarChangeEvent }
+
+/** The body of Sidecar's 202 answer to `POST /api/services/{id}/drain`. */
+export interface SidecarDrainAnswer { Message: string }

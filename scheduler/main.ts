@@ -12,7 +12,7 @@ import { createLogger } from '../common/logger';
 import { CONTENT_TYPE_JSON, CONTENT_TYPE_PROTOBUF } from '../mesos-proto';
 import { createApiRouter, loadTokens } from './api';
 import { Scheduler } from './core';
-import { createDiscovery, type Discovery } from './discovery';
+import { createDiscovery, parseAdvertisedAddresses, type Discovery } from './discovery';
 import { forwardWritesToLeader, LeaderElection } from './ha';
 import { LocalDirStateStore, parseZkUrl, ZkStateStore, type StateStore } from './state';
 
@@ -29,6 +29,23 @@ export interface SchedulerCliOptions {
   apiTokensFile?: string;
   insecureNoAuth: boolean;
   advertiseUrl?: string;
+  /** Sidecar listener URLs that get a StateChangedEvent POSTed on every discovery change. */
+  discoveryListener?: string[];
+  /** `ADDRESS` or `HOSTNAME=ADDRESS`: the IP endpoints are published with. */
+  discoveryAdvertiseIp?: string[];
+}
+
+/** A repeatable flag whose environment variable is a comma-separated list. */
+function list(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+}
+
+function listenerUrl(value: string, previous: string[] = []): string[] {
+  const urls = list(value);
+  for (const url of urls) {
+    if (!/^https?:\/\/[^/]+/.test(url)) throw new InvalidArgumentError(`expected an http(s) URL, got '${url}'`);
+  }
+  return [...previous, ...urls];
 }
 
 function port(value: string): number {
@@ -47,6 +64,8 @@ export function parseArgs(argv: string[]): SchedulerCliOptions {
     .addOption(new Option('--bind <address>', 'address the REST API listens on').env('GRIDDLE_BIND').default('127.0.0.1'))
     .addOption(new Option('--discovery-port <port>', 'Sidecar-compatible discovery listener').env('GRIDDLE_DISCOVERY_PORT').default(7777).argParser(port))
     .addOption(new Option('--grpc-port <port>', 'gRPC discovery watch listener').env('GRIDDLE_GRPC_PORT').default(7098).argParser(port))
+    .addOption(new Option('--discovery-listener <url>', 'POST Sidecar StateChangedEvents to this URL on every change (repeatable)').env('GRIDDLE_DISCOVERY_LISTENERS').argParser(listenerUrl))
+    .addOption(new Option('--discovery-advertise-ip <ip|host=ip>', 'address published as endpoints\' IP, for every agent or one (repeatable; default: the resolved agent hostname)').env('GRIDDLE_DISCOVERY_ADVERTISE_IP').argParser(list))
     .addOption(new Option('--content-type <type>', 'Mesos content type').env('GRIDDLE_CONTENT_TYPE').choices(['json', 'protobuf']).default('json'))
     .addOption(new Option('--executor-cmd <cmd>', 'command that starts griddle-executor on agents').env('GRIDDLE_EXECUTOR_CMD'))
     .addOption(new Option('--api-tokens-file <file>', 'file of API bearer tokens, one per line').env('GRIDDLE_API_TOKENS_FILE'))
@@ -94,6 +113,9 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
   // Discovery listens on the same address as the API: loopback unless the operator opens it.
   const discovery = await createDiscovery(scheduler, {
     sidecarPort: options.discoveryPort, grpcPort: options.grpcPort, bind: options.bind, log,
+    listeners: options.discoveryListener ?? [],
+    advertise: parseAdvertisedAddresses(options.discoveryAdvertiseIp ?? []),
+    tokens: options.apiTokensFile ? loadTokens(options.apiTokensFile) : undefined,
   });
 
   let election: LeaderElection | null = null;

@@ -14,12 +14,14 @@ export interface CatalogOptions {
   tombstoneTtlMs?: number;
   /** How many changes are kept for watchers resuming from a revision (default 10,000). */
   changeLogSize?: number;
+  /** The agent's address for a hostname (advertised or resolved), when known. */
+  addressOf?: (hostname: string) => string | undefined;
 }
 
 export type ChangeListener = (change: CatalogChange) => void;
 
 function sameDescription(a: EndpointDescription, b: EndpointDescription): boolean {
-  return a.serviceName === b.serviceName && a.host === b.host && a.image === b.image && a.version === b.version
+  return a.serviceName === b.serviceName && a.host === b.host && a.ip === b.ip && a.image === b.image && a.version === b.version
     && a.proxyMode === b.proxyMode && a.requestId === b.requestId && a.deployId === b.deployId
     && JSON.stringify(a.ports) === JSON.stringify(b.ports);
 }
@@ -32,12 +34,24 @@ export class Catalog {
   private readonly now: () => number;
   private readonly tombstoneTtlMs: number;
   private readonly changeLogSize: number;
+  private readonly addressOf: ((hostname: string) => string | undefined) | undefined;
   private rev = 0;
+  private changedAt = 0;
 
   constructor(options: CatalogOptions = {}) {
     this.now = options.now ?? Date.now;
     this.tombstoneTtlMs = options.tombstoneTtlMs ?? 60 * 60 * 1000;
     this.changeLogSize = options.changeLogSize ?? 10_000;
+    this.addressOf = options.addressOf;
+  }
+
+  /**
+   * When the catalog last changed (ms since the epoch), strictly increasing from one change to
+   * the next even within a millisecond: it is Sidecar's `LastChanged`, and followers ignore an
+   * update whose `LastChanged` is not later than the state they hold.
+   */
+  get lastChanged(): number {
+    return this.changedAt;
   }
 
   get revision(): number {
@@ -60,6 +74,7 @@ export class Catalog {
     for (const endpoint of endpoints) {
       this.entries.set(endpoint.taskId, { ...endpoint });
       max = Math.max(max, endpoint.revision);
+      this.changedAt = Math.max(this.changedAt, endpoint.updatedAt);
     }
     this.rev = Math.max(this.rev, max);
     for (const listener of this.resetListeners) listener();
@@ -110,7 +125,7 @@ export class Catalog {
     const status = nextStatus(current?.status, task);
     // A task that ends before discovery ever saw it running leaves nothing to tombstone.
     if (!current && status === 'TOMBSTONE') return undefined;
-    const description = current?.status === 'TOMBSTONE' ? current : describeTask(task);
+    const description = current?.status === 'TOMBSTONE' ? current : describeTask(task, this.addressOf);
     if (current && current.status === status && sameDescription(current, description)) return undefined;
     const now = this.now();
     return this.commit({
@@ -157,6 +172,7 @@ export class Catalog {
   }
 
   private record(change: CatalogChange): CatalogChange {
+    this.changedAt = Math.max(this.now(), this.changedAt + 1);
     this.log.push(change);
     if (this.log.length > this.changeLogSize) this.log.splice(0, this.log.length - this.changeLogSize);
     for (const listener of this.listeners) listener(change);

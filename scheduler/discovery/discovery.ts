@@ -4,12 +4,17 @@
  * kill gate so every kill drains the endpoint first. Serves the Sidecar and gRPC listeners.
  */
 import type { EventEmitter } from 'node:events';
+import os from 'node:os';
 import { isTerminalState } from '../../mesos-proto';
 import { createLogger, type Logger } from '../../common';
 import type { DeployRecord, RequestRecord, TaskRecord } from '../model';
 import { Catalog } from './catalog';
 import { ENDPOINT_STATUSES, type CatalogChange, type Endpoint } from './endpoint';
+import type { TokenTable } from '../api/auth';
+import { AgentAddresses, type AdvertisedAddresses, type LookupAll } from './agent-address';
 import { startGrpcListener, type GrpcListener } from './grpc-listener';
+import { startStatePush, type ListenerStats } from './listener-push';
+import type { PushPolicy } from './push-policy';
 import { startSidecarListener, type SidecarListener } from './sidecar-listener';
 
 export const DISCOVERY_COLLECTION = 'discovery';
@@ -50,6 +55,15 @@ export interface DiscoveryOptions {
    * leader writes the catalog to the store and tombstones endpoints of forgotten tasks.
    */
   leader?: boolean;
+  /** URLs that get Sidecar's StateChangedEvent POSTed on every change (`--discovery-listener`). */
+  listeners?: readonly string[];
+  pushPolicy?: PushPolicy;
+  /** Addresses published as the endpoints' IP instead of the resolved agent hostname. */
+  advertise?: AdvertisedAddresses;
+  /** Hostname lookups (default: the system resolver). */
+  lookup?: LookupAll;
+  /** API tokens: with them, the Sidecar drain route needs a deploy token. */
+  tokens?: TokenTable;
   now?: () => number;
   log?: Logger;
 }
@@ -59,6 +73,8 @@ export interface Discovery {
   /** Ports actually bound (useful with 0). */
   readonly sidecarPort: number | undefined;
   readonly grpcPort: number | undefined;
+  /** Delivery counters per listener URL (delivered, failures, dropped, pending). */
+  listenerStats(): ListenerStats[];
   close(): Promise<void>;
 }
 
@@ -83,7 +99,16 @@ function isEndpoint(value: unknown): value is Endpoint {
 
 export async function createDiscovery(scheduler: DiscoveryScheduler, options: DiscoveryOptions = {}): Promise<Discovery> {
   const log = options.log ?? createLogger('griddle-discovery');
-  const catalog = new Catalog({ now: options.now, tombstoneTtlMs: options.tombstoneTtlMs });
+  // When an agent's hostname resolves, its endpoints are described again with the address.
+  const addresses = new AgentAddresses({
+    advertised: options.advertise,
+    lookup: options.lookup,
+    log,
+    onResolved: (hostname) => {
+      for (const task of scheduler.tasks.values()) if (task.hostname === hostname) catalog.applyTask(task);
+    },
+  });
+  const catalog = new Catalog({ now: options.now, tombstoneTtlMs: options.tombstoneTtlMs, addressOf: (h) => addresses.addressOf(h) });
   const { store } = scheduler;
   let leading = options.leader ?? scheduler.isLeader ?? true;
 
@@ -158,12 +183,15 @@ export async function createDiscovery(scheduler: DiscoveryScheduler, options: Di
   }, options.sweepIntervalMs ?? 30_000);
   sweep.unref();
 
+  const clusterName = options.clusterName ?? 'griddle';
+  const hostname = options.hostname ?? os.hostname();
+  const push = startStatePush(catalog, options.listeners ?? [], { clusterName, hostname, policy: options.pushPolicy, log });
   let sidecar: SidecarListener | undefined;
   let grpcListener: GrpcListener | undefined;
   try {
     if (options.sidecarPort !== false) {
       sidecar = await startSidecarListener({
-        catalog, port: options.sidecarPort ?? 7777, host: options.bind, clusterName: options.clusterName, hostname: options.hostname, log,
+        catalog, port: options.sidecarPort ?? 7777, host: options.bind, clusterName, hostname, tokens: options.tokens, log,
       });
     }
     if (options.grpcPort !== false) {
@@ -171,6 +199,7 @@ export async function createDiscovery(scheduler: DiscoveryScheduler, options: Di
     }
   } catch (err) {
     clearInterval(sweep);
+    push.close();
     await sidecar?.close();
     throw err;
   }
@@ -179,8 +208,10 @@ export async function createDiscovery(scheduler: DiscoveryScheduler, options: Di
     catalog,
     sidecarPort: sidecar?.port,
     grpcPort: grpcListener?.port,
+    listenerStats: () => push.stats(),
     close: async () => {
       clearInterval(sweep);
+      push.close();
       scheduler.events.off('task', onTask);
       scheduler.events.off('leader', onLeader);
       for (const release of [...draining.values()]) release();

@@ -15,8 +15,8 @@ export interface EndpointPort {
   protocol: 'tcp' | 'udp';
   /**
    * The well-known port load balancers bind for this port: Sidecar's `ServicePort`, from a
-   * `ServicePort_<containerPort>=<port>` label (docker parameter or TaskInfo label), else the
-   * container port.
+   * `ServicePort_<containerPort>=<port>` label (docker parameter or TaskInfo label), else 0,
+   * which Sidecar's followers read as "not proxied".
    */
   servicePort: number;
 }
@@ -26,12 +26,18 @@ export interface Endpoint {
   serviceName: string;
   requestId: string;
   deployId: string;
-  /** The agent's hostname; HAProxy and Sidecar clients connect to it. */
+  /** The agent's hostname (Sidecar's `Hostname`, and the server it is listed under). */
   host: string;
+  /**
+   * The address clients connect to (Sidecar's port `IP`): the advertised address for the agent,
+   * else its resolved hostname. Absent while the lookup is pending (and in records persisted
+   * before it existed); the hostname stands in until then.
+   */
+  ip?: string;
   ports: EndpointPort[];
   image: string;
   version: string;
-  /** Sidecar's ProxyMode: `http` (default) or `tcp`, from a `ProxyMode` label. */
+  /** Sidecar's ProxyMode: `http` (default), `tcp` or `ws`, from a `ProxyMode` label. */
   proxyMode: string;
   status: EndpointStatus;
   /** Milliseconds since the epoch. */

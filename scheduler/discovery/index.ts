@@ -8,3 +8,6 @@ export { startGrpcListener, type GrpcListener, type GrpcListenerOptions } from '
 export { createDiscoveryClient, type DiscoveryClient } from './grpc-client';
 export * from './grpc-protocol';
 export { createDiscovery, drainSecondsFor, DISCOVERY_COLLECTION, type Discovery, type DiscoveryOptions, type DiscoveryScheduler } from './discovery';
+export { AgentAddresses, parseAdvertisedAddresses, pickAddress, type AdvertisedAddresses, type LookupAll } from './agent-address';
+export { ListenerPush, startStatePush, postJson, type ListenerStats, type PostJson, type StatePush } from './listener-push';
+export { backoffMs, changesRotation, PendingEvents, DEFAULT_PUSH_POLICY, type PushPolicy } from './push-policy';

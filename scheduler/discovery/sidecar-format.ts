@@ -3,11 +3,14 @@
  * listener would serve them.
  */
 import {
-  SIDECAR_STATUS_CODE, type SidecarService, type SidecarServices, type SidecarServicesByName, type SidecarState,
+  SIDECAR_STATUS_CODE, type SidecarChangeEvent, type SidecarService, type SidecarServices, type SidecarServicesByName, type SidecarState,
 } from '../../contract';
-import type { Endpoint } from './endpoint';
+import type { Catalog } from './catalog';
+import type { CatalogChange, Endpoint } from './endpoint';
 
-export type { SidecarPort, SidecarServer, SidecarService, SidecarServices, SidecarServicesByName, SidecarState } from '../../contract';
+export type {
+  SidecarChangeEvent, SidecarPort, SidecarServer, SidecarService, SidecarServices, SidecarServicesByName, SidecarState, SidecarStateChangedEvent,
+} from '../../contract';
 
 const EPOCH = new Date(0).toISOString();
 
@@ -18,7 +21,7 @@ export function toSidecarService(endpoint: Endpoint): SidecarService {
     Image: endpoint.image,
     Created: new Date(endpoint.createdAt).toISOString(),
     Hostname: endpoint.host,
-    Ports: endpoint.ports.map((p) => ({ Type: p.protocol, Port: p.hostPort, ServicePort: p.servicePort, IP: endpoint.host })),
+    Ports: endpoint.ports.map((p) => ({ Type: p.protocol, Port: p.hostPort, ServicePort: p.servicePort, IP: endpoint.ip || endpoint.host })),
     Updated: new Date(endpoint.updatedAt).toISOString(),
     ProxyMode: endpoint.proxyMode,
     Status: SIDECAR_STATUS_CODE[endpoint.status],
@@ -43,10 +46,13 @@ export function sidecarServices(endpoints: Endpoint[], clusterName: string, host
   };
 }
 
-/** Sidecar's whole `ServicesState`, servers keyed by the agent host the tasks run on. */
-export function sidecarState(endpoints: Endpoint[], clusterName: string, hostname: string): SidecarState {
+/**
+ * Sidecar's whole `ServicesState`, servers keyed by the agent host the tasks run on.
+ * `lastChanged` (the catalog's, which strictly increases) wins over the endpoints' own times.
+ */
+export function sidecarState(endpoints: Endpoint[], clusterName: string, hostname: string, catalogChanged = 0): SidecarState {
+  let lastChanged = catalogChanged;
   const state: SidecarState = { Servers: {}, LastChanged: EPOCH, ClusterName: clusterName, Hostname: hostname };
-  let lastChanged = 0;
   const hostChanged = new Map<string, number>();
   for (const endpoint of endpoints) {
     const server = (state.Servers[endpoint.host] ??= { Name: endpoint.host, Services: {}, LastUpdated: EPOCH, LastChanged: EPOCH });
@@ -58,4 +64,18 @@ export function sidecarState(endpoints: Endpoint[], clusterName: string, hostnam
   }
   if (lastChanged) state.LastChanged = new Date(lastChanged).toISOString();
   return state;
+}
+
+export function catalogState(catalog: Pick<Catalog, 'list' | 'lastChanged'>, clusterName: string, hostname: string): SidecarState {
+  return sidecarState(catalog.list(), clusterName, hostname, catalog.lastChanged);
+}
+
+/** Sidecar's `ChangeEvent` for one catalog change; `time` is the catalog's `LastChanged` after it. */
+export function sidecarChangeEvent(change: CatalogChange, time: number): SidecarChangeEvent {
+  return {
+    Service: toSidecarService(change.endpoint),
+    // Sidecar reports a service it has not seen before as coming from UNKNOWN.
+    PreviousStatus: SIDECAR_STATUS_CODE[change.previousStatus ?? 'UNKNOWN'],
+    Time: new Date(time).toISOString(),
+  };
 }

@@ -1,16 +1,20 @@
 /**
  * The Sidecar-compatible HTTP listener (default :7777): /api/services.json,
  * /api/services/{name}.json, /api/state.json, /api/watch and POST /api/services/{id}/drain,
- * with Sidecar's shapes, status codes and error bodies.
+ * plus the root /services.json, /state.json and /watch that Sidecar still serves for older
+ * clients (haproxy-api's follow mode hard-codes /watch, its default mode reads /state.json),
+ * with Sidecar's shapes, status codes, error bodies and CORS headers.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import express, { type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from '../../common';
+import type { SidecarDrainAnswer } from '../../contract';
+import { authMiddleware, type TokenTable } from '../api/auth';
 import type { Catalog } from './catalog';
 import { ServicesDocument } from './services-document';
-import { servicesByName, sidecarServices, sidecarState } from './sidecar-format';
+import { catalogState, servicesByName, sidecarServices } from './sidecar-format';
 
 export interface SidecarListenerOptions {
   catalog: Catalog;
@@ -19,6 +23,8 @@ export interface SidecarListenerOptions {
   clusterName?: string;
   /** The name this node reports as Sidecar's `Hostname` and cluster member. */
   hostname?: string;
+  /** The scheduler's API tokens: with them, a drain needs `Authorization: Bearer <deploy token>`. */
+  tokens?: TokenTable;
   log?: Logger;
 }
 
@@ -31,9 +37,19 @@ function sendJsonError(res: Response, status: number, message: string): void {
   res.status(status).json({ status: 'error', message });
 }
 
-function allowCors(res: Response): void {
+/**
+ * Sidecar's CORS headers, on every answer so browser dashboards can read the catalog; the
+ * preflight also allows POST and Authorization, which a drain from a browser needs.
+ */
+function cors(req: Request, res: Response, next: NextFunction): void {
   res.set('Access-Control-Allow-Origin', '*');
-  res.set('Access-Control-Allow-Methods', 'GET');
+  res.set('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+  res.set('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+  if (req.method === 'OPTIONS') {
+    res.status(200).end();
+    return;
+  }
+  next();
 }
 
 /** Strips the `.json` extension Sidecar requires; anything else is Sidecar's 404. */
@@ -51,14 +67,13 @@ export function createSidecarRouter(options: SidecarListenerOptions, watchers: S
   const clusterName = options.clusterName ?? 'griddle';
   const hostname = options.hostname ?? os.hostname();
   const router = express.Router();
+  router.use(cors);
 
   router.get('/services.json', (_req, res) => {
-    allowCors(res);
     res.type('application/json').send(JSON.stringify(sidecarServices(catalog.list(), clusterName, hostname), null, 2));
   });
 
   router.get('/services/:file', (req: Request<{ file: string }>, res) => {
-    allowCors(res);
     const name = jsonName(res, req.params.file);
     if (name === undefined) return;
     const instances = catalog.list(name);
@@ -67,16 +82,16 @@ export function createSidecarRouter(options: SidecarListenerOptions, watchers: S
   });
 
   router.get('/state.json', (_req, res) => {
-    allowCors(res);
-    res.json(sidecarState(catalog.list(), clusterName, hostname));
+    res.json(catalogState(catalog, clusterName, hostname));
   });
 
-  router.post('/services/:id/drain', (req: Request<{ id: string }>, res) => {
+  router.post('/services/:id/drain', authMiddleware(options.tokens), (req: Request<{ id: string }>, res) => {
     const endpoint = catalog.get(req.params.id);
     if (!endpoint) return sendJsonError(res, 404, `Not Found - Service ID "${req.params.id}" not found`);
     catalog.drain(endpoint.taskId);
-    options.log?.info({ taskId: endpoint.taskId, service: endpoint.serviceName }, 'drained through the Sidecar API');
-    res.status(202).type('text/plain').send(`Service "${endpoint.serviceName}" instance "${endpoint.taskId}" set to DRAINING`);
+    options.log?.info({ taskId: endpoint.taskId, service: endpoint.serviceName, user: res.locals.user as unknown }, 'drained through the Sidecar API');
+    const answer: SidecarDrainAnswer = { Message: `Service "${endpoint.serviceName}" instance "${endpoint.taskId}" set to DRAINING` };
+    res.status(202).type('application/json').send(JSON.stringify(answer, null, 2));
   });
 
   // Like Sidecar: one whole document per change, `state.ByService()` by default or the whole
@@ -84,7 +99,7 @@ export function createSidecarRouter(options: SidecarListenerOptions, watchers: S
   // its socket drains instead of an ever-growing backlog.
   router.get('/watch', (req, res) => {
     const byService = req.query.by_service !== 'false';
-    const render = (): string => `${byService ? document.render() : JSON.stringify(sidecarState(catalog.list(), clusterName, hostname))}\n`;
+    const render = (): string => `${byService ? document.render() : JSON.stringify(catalogState(catalog, clusterName, hostname))}\n`;
     res.status(200).type('application/json');
     res.flushHeaders();
     let blocked = false;
@@ -122,8 +137,11 @@ export async function startSidecarListener(options: SidecarListenerOptions): Pro
   const document = new ServicesDocument(options.catalog);
   const app = express();
   app.disable('x-powered-by');
-  app.use('/api', createSidecarRouter(options, watchers, document));
-  app.use((_req, res) => sendJsonError(res, 404, 'Not Found'));
+  const api = createSidecarRouter(options, watchers, document);
+  app.use('/api', api);
+  // Sidecar's deprecated root routes, the same handlers as under /api (only these three).
+  app.get(['/services.json', '/state.json', '/watch'], api);
+  app.use(cors, (_req: Request, res: Response) => sendJsonError(res, 404, 'Not Found'));
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

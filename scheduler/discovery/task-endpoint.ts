@@ -3,11 +3,14 @@
  * and derives its discovery status from the task's state. Pure functions.
  */
 import { isTerminalState, type TaskInfo } from '../../mesos-proto';
+import { SIDECAR_PROXY_MODES, type SidecarProxyMode } from '../../contract';
 import type { TaskRecord } from '../model';
 import type { Endpoint, EndpointPort, EndpointStatus } from './endpoint';
 
 export type EndpointDescription = Omit<Endpoint, 'status' | 'createdAt' | 'updatedAt' | 'revision'>;
 
+/** Sidecar's name label (its default `SERVICES_NAME_LABEL`), set by Nmesos specs' `labels`. */
+export const LABEL_SIDECAR_SERVICE_NAME = 'ServiceName';
 export const LABEL_SERVICE_NAME = 'griddle.service_name';
 export const LABEL_VERSION = 'griddle.version';
 
@@ -41,7 +44,14 @@ function protocolsOf(protocol: string | undefined): ('tcp' | 'udp')[] {
 function servicePortOf(labels: Map<string, string>, containerPort: number): number {
   const value = labels.get(`ServicePort_${containerPort}`);
   const parsed = value === undefined ? NaN : Number(value);
-  return Number.isInteger(parsed) && parsed > 0 && parsed < 65536 ? parsed : containerPort;
+  // Like Sidecar: a port without a label is published with ServicePort 0, which followers such
+  // as haproxy-api skip, so two unlabelled services on 8080 never share a frontend.
+  return Number.isInteger(parsed) && parsed > 0 && parsed < 65536 ? parsed : 0;
+}
+
+function proxyModeOf(labels: Map<string, string>): SidecarProxyMode {
+  const mode = labels.get('ProxyMode')?.toLowerCase();
+  return SIDECAR_PROXY_MODES.find((m) => m === mode) ?? 'http';
 }
 
 function portsOf(task: TaskRecord, info: Partial<TaskInfo>, labels: Map<string, string>): EndpointPort[] {
@@ -71,21 +81,28 @@ function imageTag(image: string): string | undefined {
   return colon > slash ? image.slice(colon + 1) : undefined;
 }
 
-export function describeTask(task: TaskRecord): EndpointDescription {
+/**
+ * `addressOf` gives the agent's address (advertised or resolved); without one the endpoint has
+ * no `ip` and the hostname stands in.
+ */
+export function describeTask(task: TaskRecord, addressOf?: (hostname: string) => string | undefined): EndpointDescription {
   const info = taskInfoOf(task);
   const labels = labelsOf(info);
   const image = info.container?.docker?.image ?? '';
-  const proxyMode = labels.get('ProxyMode')?.toLowerCase() === 'tcp' ? 'tcp' : 'http';
+  const ip = addressOf?.(task.hostname);
   return {
     taskId: task.taskId,
-    serviceName: labels.get(LABEL_SERVICE_NAME) || task.requestId,
+    // Sidecar names a service by its container's ServiceName label; Griddle's own label (the
+    // deploy's metadata, else the request id) comes next.
+    serviceName: labels.get(LABEL_SIDECAR_SERVICE_NAME) || labels.get(LABEL_SERVICE_NAME) || task.requestId,
     requestId: task.requestId,
     deployId: task.deployId,
     host: task.hostname,
+    ...(ip ? { ip } : {}),
     ports: portsOf(task, info, labels),
     image,
     version: labels.get(LABEL_VERSION) || imageTag(image) || task.deployId,
-    proxyMode,
+    proxyMode: proxyModeOf(labels),
   };
 }
 

@@ -4,8 +4,6 @@
  */
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -15,27 +13,9 @@ import type { TaskRecord } from '../../../scheduler/model';
 import { SchedulerDouble } from '../../unit/discovery/scheduler-double';
 import { demoTaskInfo, taskRecord } from '../../support/task-fixtures';
 import { freePort, until } from '../../support/kit';
-import { loadLoop } from './traffic';
+import { loadLoop, startBackend, type Backend } from './traffic';
 
 const log = pino({ level: 'silent' });
-
-interface Backend { name: string; port: number; close(): Promise<void> }
-
-async function startBackend(name: string, version: string): Promise<Backend> {
-  const server = http.createServer((req, res) => {
-    res.setHeader('x-backend', name);
-    res.end(req.url === '/version' ? version : 'ok');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    name,
-    port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-  };
-}
 
 function nextEvent<T>(runner: HaproxyRunner, event: 'applied' | 'rejected', match: (e: T) => boolean): Promise<T> {
   return new Promise((resolve) => {

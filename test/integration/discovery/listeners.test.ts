@@ -58,7 +58,7 @@ describe('discovery listeners (Sidecar HTTP and gRPC)', () => {
     expect(services.ClusterName).toBe('test');
     expect(services.Services.demo).toEqual([expect.objectContaining({
       ID: 't1', Name: 'demo', Image: 'griddle/demo-http:1', Hostname: '127.0.0.1', ProxyMode: 'http', Status: 0,
-      Ports: [{ Type: 'tcp', Port: 31001, ServicePort: 8080, IP: '127.0.0.1' }],
+      Ports: [{ Type: 'tcp', Port: 31001, ServicePort: 0, IP: '127.0.0.1' }],
     })]);
     expect(services.ClusterMembers?.['griddle-1']?.ServiceCount).toBe(1);
     expect((await getJson(`${base}/services/demo.json`)).status).toBe(200);
@@ -68,6 +68,7 @@ describe('discovery listeners (Sidecar HTTP and gRPC)', () => {
     expect(state.Servers['127.0.0.1']?.Services.t1?.Status).toBe(0);
     const drain = await getJson(`${base}/services/t1/drain`, 'POST');
     expect(drain.status).toBe(202);
+    expect(JSON.parse(drain.body)).toEqual({ Message: 'Service "demo" instance "t1" set to DRAINING' });
     expect(catalog.get('t1')?.status).toBe('DRAINING');
     expect((await getJson(`${base}/services/zzz/drain`, 'POST')).status).toBe(404);
   });

@@ -105,7 +105,8 @@ describe('Catalog endpoints', () => {
     catalog.applyTask(taskRecord('t1', { ports: [31005], state: 'TASK_RUNNING', healthy: true }));
     expect(catalog.get('t1')).toMatchObject({
       serviceName: 'demo', image: 'griddle/demo-http:1', version: '1', host: '127.0.0.1', proxyMode: 'http',
-      ports: [{ containerPort: 8080, hostPort: 31005, protocol: 'tcp', servicePort: 8080 }],
+      // No ServicePort_8080 label: ServicePort 0, "not proxied", as Sidecar publishes it.
+      ports: [{ containerPort: 8080, hostPort: 31005, protocol: 'tcp', servicePort: 0 }],
     });
   });
 
