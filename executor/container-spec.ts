@@ -219,6 +219,7 @@ export function buildContainerPlan(task: TaskInfo, ctx: ContainerContext): Conta
       instanceNo: identity.instanceNo,
       instanceCount: identity.instanceCount,
       hostPorts: hostPortsOf(task, portResources(task.resources)),
+      hostNetwork: network === 'HOST',
       mesosPorts,
       defaults: [['SERVICE_NAME', identity.service], ['ENVIRONMENT_NAME', identity.environment]],
       fromLabels: [...labelEnvironment(sidecarLabels), ['SERVICE_VERSION', identity.version]],

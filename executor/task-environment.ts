@@ -3,10 +3,11 @@
  * sources and facts come in, secrets already resolved, so every precedence rule is unit-tested.
  *
  * Lowest to highest:
- *  1. Singularity's task variables (`TASK_HOST`, `TASK_ID`, `INSTANCE_NO`, ...), `PORT` and
- *     `PORT0..n` (host ports), and the `SERVICE_NAME`/`ENVIRONMENT_NAME` fallbacks from
- *     Griddle's own labels. Singularity let `PORT*` override the deploy's env; here the deploy's
- *     env wins, because in BRIDGE mode a `PORT` there names the container port the app binds;
+ *  1. Singularity's task variables (`TASK_HOST`, `TASK_ID`, `INSTANCE_NO`, ...), `PORT0..n`
+ *     (host ports) and, in HOST mode only, `PORT`; and the `SERVICE_NAME`/`ENVIRONMENT_NAME`
+ *     fallbacks from Griddle's own labels. Singularity let `PORT*` override the deploy's env and
+ *     set `PORT` in BRIDGE mode too; here the deploy's env wins and BRIDGE tasks get no `PORT`,
+ *     because apps bind `$PORT` and a host port is not theirs to bind in a bridge network;
  *  2. the executor's command environment (Nmesos `executor.env_vars`; Singularity put its task
  *     variables there too), without the executor's own settings (`EXECUTOR_*`, `VAULT_*`, ...);
  *  3. the task's env (the deploy's `env`);
@@ -42,6 +43,8 @@ export interface TaskFacts {
   instanceCount?: number;
   /** Host ports in the order they were allocated. */
   hostPorts: readonly number[];
+  /** `PORT` is set only in HOST mode: in BRIDGE mode apps bind `PORT`, and a host port there is not theirs to bind. */
+  hostNetwork: boolean;
   /** `MESOS_PORT_<container port>` → host port. */
   mesosPorts: EnvPairs;
   /** Griddle's fallbacks, used only when the deploy's env does not set them. */
@@ -68,9 +71,10 @@ export function singularityVariables(facts: TaskFacts): [string, string][] {
   return vars.filter((v): v is [string, string | number] => v[1] !== undefined && v[1] !== '').map(([k, v]) => [k, String(v)]);
 }
 
-export function portVariables(hostPorts: readonly number[]): [string, string][] {
+export function portVariables(hostPorts: readonly number[], hostNetwork: boolean): [string, string][] {
   if (hostPorts.length === 0) return [];
-  return [['PORT', String(hostPorts[0])], ...hostPorts.map((p, i): [string, string] => [`PORT${i}`, String(p)])];
+  const port: [string, string][] = hostNetwork ? [['PORT', String(hostPorts[0])]] : [];
+  return [...port, ...hostPorts.map((p, i): [string, string] => [`PORT${i}`, String(p)])];
 }
 
 /**
@@ -91,7 +95,7 @@ export function buildContainerEnv(sources: EnvSources, facts: TaskFacts, secrets
     }
   };
   layer(singularityVariables(facts), false);
-  layer(portVariables(facts.hostPorts), false);
+  layer(portVariables(facts.hostPorts, facts.hostNetwork), false);
   layer(facts.defaults, false);
   layer(executorPassThrough(sources.executorEnv), true);
   layer(sources.taskEnv, true);

@@ -4,7 +4,7 @@ import type { TaskInfo } from '../../../mesos-proto';
 
 const facts: TaskFacts = {
   taskId: 'web-d1-1700000000000-2-agent_1', host: 'agent-1.example', requestId: 'web', deployId: 'd1', rackId: 'r1',
-  instanceNo: 2, instanceCount: 3, hostPorts: [31000, 31005], mesosPorts: [['MESOS_PORT_8080', '31000']],
+  instanceNo: 2, instanceCount: 3, hostPorts: [31000, 31005], hostNetwork: true, mesosPorts: [['MESOS_PORT_8080', '31000']],
   defaults: [['SERVICE_NAME', 'web'], ['ENVIRONMENT_NAME', 'prod']], fromLabels: [['SERVICE_VERSION', '1.2']],
 };
 const none: EnvSources = { executorEnv: [], taskEnv: [], envParameters: [] };
@@ -65,9 +65,10 @@ describe('container plan from a TaskInfo', () => {
     const plan = buildContainerPlan(task(), ctx);
     expect(Object.fromEntries(asMap(plan.options.Env ?? []))).toMatchObject({
       TASK_HOST: 'h1', TASK_RACK_ID: 'r2', INSTANCE_NO: '4', ESTIMATED_INSTANCE_COUNT: '5', TASK_REQUEST_ID: 'web', TASK_DEPLOY_ID: 'd1',
-      PORT: '31010', PORT0: '31010', MESOS_PORT_8080: '31010', SERVICE_NAME: 'websvc', ENVIRONMENT_NAME: 'staging', SERVICE_VERSION: '7',
+      PORT0: '31010', MESOS_PORT_8080: '31010', SERVICE_NAME: 'websvc', ENVIRONMENT_NAME: 'staging', SERVICE_VERSION: '7',
       FROM_PARAM: 'X!', FROM_EXECUTOR: 'X!',
     });
+    expect(asMap(plan.options.Env ?? []).has('PORT')).toBe(false); // BRIDGE: the app binds its container port
     expect(plan.options.Cmd).toEqual(['/bin/web', '--port', '8080']);
     expect(plan.options.Entrypoint).toBeUndefined();
     expect(plan.options.Labels).toMatchObject({ ServiceName: 'websvc' });
