@@ -69,13 +69,15 @@ export class PullError extends Error {}
 export async function ensureImage(
   engine: Docker,
   image: string,
-  opts: { force: boolean; attempts: number; retryDelayMs: number; log: Logger; auth?: RegistryAuth },
+  opts: { force: boolean; attempts: number; retryDelayMs: number; log: Logger; auth?: () => Promise<RegistryAuth | undefined> },
 ): Promise<'present' | 'pulled'> {
   if (!opts.force && (await imagePresent(engine, image))) return 'present';
+  // Credentials are looked up only for a pull: a local image needs no Docker config or helper.
+  const auth = await opts.auth?.();
   let last = '';
   for (let attempt = 1; attempt <= opts.attempts; attempt++) {
     try {
-      const stream = await engine.pull(image, opts.auth ? { authconfig: opts.auth } : {});
+      const stream = await engine.pull(image, auth ? { authconfig: auth } : {});
       await new Promise<void>((resolve, reject) => {
         engine.modem.followProgress(stream, (err: Error | null, output: { error?: string }[]) => {
           const failed = err?.message ?? output?.find((o) => o.error)?.error;

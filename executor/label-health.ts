@@ -5,7 +5,6 @@
  * `AlwaysSuccessful` always is. Templates (`{{ host }}`, `{{ tcp 8080 }}`) are filled from the
  * task's port mappings; `{{ host }}` is the loopback, where Docker publishes the host ports.
  */
-import { execFile } from 'node:child_process';
 import http from 'node:http';
 import https from 'node:https';
 import type { TaskInfo } from '../mesos-proto';
@@ -51,16 +50,15 @@ function httpGet(url: string): Probe {
 
 function external(command: string): Probe {
   const [file, ...args] = command.split(' ').filter((w) => w !== '');
-  return (timeoutMs) => new Promise<void>((resolve, reject) => {
-    if (!file) {
-      reject(new Error('External check has no command (HealthCheckArgs is empty)'));
-      return;
-    }
-    execFile(file, args, { timeout: timeoutMs }, (err) => {
+  return async (timeoutMs) => {
+    if (!file) throw new Error('External check has no command (HealthCheckArgs is empty)');
+    // Loaded only for External checks, to keep the executor small.
+    const { execFile } = await import('node:child_process');
+    await new Promise<void>((resolve, reject) => execFile(file, args, { timeout: timeoutMs }, (err) => {
       if (!err) resolve();
       else reject(new Error(`External '${command}' failed: ${err.killed ? `timed out after ${timeoutMs} ms` : `exit ${String(err.code)}`}`));
-    });
-  });
+    }));
+  };
 }
 
 export function labelProbe(check: SidecarCheck, task: TaskInfo, ctx: TemplateContext): { probe: Probe; describe: string } {

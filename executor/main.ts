@@ -18,8 +18,8 @@ Settings are environment variables; see docs/executor.md for every EXECUTOR_* an
 
 async function main(argv: string[]): Promise<number> {
   // sidecar-executor's names for Griddle's settings (EXECUTOR_FORCE_CPU_LIMIT, EXECUTOR_DEBUG, ...).
-  const env = withAliases(process.env);
-  if (env.GRIDDLE_LOG_LEVEL !== process.env.GRIDDLE_LOG_LEVEL && env.GRIDDLE_LOG_LEVEL) process.env.GRIDDLE_LOG_LEVEL = env.GRIDDLE_LOG_LEVEL;
+  for (const [name, value] of Object.entries(withAliases(process.env))) if (process.env[name] === undefined && value !== undefined) process.env[name] = value;
+  const env = process.env;
   const log = createLogger('griddle-executor');
   for (const { name, value, kind, note } of describeSettings(env)) {
     if (kind === 'mapped') log.info({ setting: name, value, mappedTo: note }, `${name}: honoured as ${note}`);

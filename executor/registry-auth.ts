@@ -5,7 +5,6 @@
  * credential in Vault (EXECUTOR_REGISTRY_AUTH), so that no registry password sits in a spec.
  * The lookup is pure; running `docker-credential-<name> get` is the one I/O step.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -118,7 +117,9 @@ export function readDockerConfig(dir: string | undefined): DockerConfigFile | un
 }
 
 /** Runs `docker-credential-<helper> get`; undefined when the helper is missing or has nothing. */
-export function askHelper(helper: string, serverUrl: string, registry: string, timeoutMs = 10_000): Promise<RegistryAuth | undefined> {
+export async function askHelper(helper: string, serverUrl: string, registry: string, timeoutMs = 10_000): Promise<RegistryAuth | undefined> {
+  // Loaded only when a helper is configured: every MB counts in the executor (docs/executor.md#footprint).
+  const { execFile } = await import('node:child_process');
   return new Promise((resolve) => {
     const child = execFile(`docker-credential-${helper}`, ['get'], { timeout: timeoutMs }, (err, stdout) => {
       resolve(err ? undefined : helperAnswer(stdout, registry));

@@ -59,7 +59,8 @@ export interface SettingNote {
 export function describeSettings(env: Env): SettingNote[] {
   const own = new Set<string>(GRIDDLE_SETTINGS);
   const notes: SettingNote[] = [];
-  for (const [name, value] of Object.entries(env).sort(([a], [b]) => a.localeCompare(b))) {
+  // A plain comparison: localeCompare would load ICU's collator, megabytes of RSS.
+  for (const [name, value] of Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (!name.startsWith('EXECUTOR_') || value === undefined || own.has(name)) continue;
     if (MAPPED_SETTINGS[name]) notes.push({ name, value, kind: 'mapped', note: MAPPED_SETTINGS[name] });
     else if (OBSOLETE_SETTINGS[name]) notes.push({ name, value, kind: 'obsolete', note: OBSOLETE_SETTINGS[name] });

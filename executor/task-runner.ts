@@ -164,10 +164,12 @@ export class TaskRunner {
       await removeAndWait(docker, leftover.Id);
     }
 
-    const auth = await this.registryAuth(image, secrets.registryAuth);
-    if (auth) this.log.info({ registry: auth.serveraddress, user: auth.username, from: secrets.registryAuth !== undefined ? 'vault' : 'docker config' }, 'registry credential found');
     await ensureImage(docker, image, {
-      auth,
+      auth: async () => {
+        const auth = await this.registryAuth(image, secrets.registryAuth);
+        if (auth) this.log.info({ registry: auth.serveraddress, user: auth.username, from: secrets.registryAuth !== undefined ? 'vault' : 'docker config' }, 'registry credential found');
+        return auth;
+      },
       force: this.task.container?.docker?.force_pull_image ?? false,
       attempts: settings.pullAttempts,
       retryDelayMs: settings.pullRetryDelayMs,
