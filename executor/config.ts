@@ -36,6 +36,20 @@ export interface ExecutorSettings {
   terminalAckTimeoutMs: number;
   /** 0: no watchdog. */
   agentHeartbeatIntervalMs: number;
+  /** sidecar-executor's SidecarBackoff / SidecarPollInterval / SidecarMaxFails: label-driven checks. */
+  sidecarBackoffMs: number;
+  sidecarPollIntervalMs: number;
+  sidecarMaxFails: number;
+  /** EXECUTOR_SIDECAR_DRAINING_DURATION as set; undefined: the executor's default applies (task-runner.ts). */
+  drainMs: number | undefined;
+  /** EXECUTOR_SIDECAR_DISCOVER as written (the SidecarDiscover label wins over it). */
+  sidecarDiscover: string | undefined;
+  /** Refuse unknown docker parameters instead of skipping them with a warning. */
+  strictDockerParameters: boolean;
+  /** A `vault://` reference to the registry credential of this deploy's image. */
+  registryAuth: string | undefined;
+  /** DOCKER_CONFIG: the directory of the agent's Docker config.json (default ~/.docker). */
+  dockerConfigDir: string | undefined;
 }
 
 export interface VaultSettings {
@@ -50,6 +64,18 @@ export interface VaultSettings {
   userpassMount: string;
   namespace: string | undefined;
   timeoutMs: number;
+  /** VAULT_TTL: the TTL (seconds) asked for a userpass token, and how long a cached one is reused. */
+  ttlSeconds: number;
+  tls: VaultTlsSettings;
+}
+
+/** The Vault CLI's TLS variables. */
+export interface VaultTlsSettings {
+  caCert: string | undefined;
+  caPath: string | undefined;
+  clientCert: string | undefined;
+  clientKey: string | undefined;
+  skipVerify: boolean;
 }
 
 /** Defaults of every `EXECUTOR_*` and `VAULT_*` variable; docs/executor.md lists the same. */
@@ -66,10 +92,16 @@ export const EXECUTOR_DEFAULTS = {
   EXECUTOR_TERMINAL_ACK_TIMEOUT: '30s',
   EXECUTOR_AGENT_HEARTBEAT_INTERVAL: '30mins', // Apache Mesos's DEFAULT_EXECUTOR_HEARTBEAT_INTERVAL
   EXECUTOR_GC_INTERVAL: '60s',
+  // sidecar-executor's defaults for its Sidecar health polling:
+  EXECUTOR_SIDECAR_BACKOFF: '1m',
+  EXECUTOR_SIDECAR_POLL_INTERVAL: '30s',
+  EXECUTOR_SIDECAR_MAX_FAILS: '3',
+  EXECUTOR_STRICT_DOCKER_PARAMETERS: 'false',
   VAULT_ADDR: 'http://127.0.0.1:8200',
   VAULT_APPROLE_MOUNT: 'approle',
   VAULT_USERPASS_MOUNT: 'userpass',
   VAULT_TIMEOUT: '5s',
+  VAULT_TTL: '86400', // sidecar-executor's default: one day
 } as const;
 
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
@@ -161,6 +193,16 @@ export function readExecutorSettings(env: Env): ExecutorSettings {
     logTailBytes: positiveInt('EXECUTOR_LOG_TAIL_BYTES', setting(env, 'EXECUTOR_LOG_TAIL_BYTES')),
     terminalAckTimeoutMs: parseSettingDuration('EXECUTOR_TERMINAL_ACK_TIMEOUT', setting(env, 'EXECUTOR_TERMINAL_ACK_TIMEOUT')),
     agentHeartbeatIntervalMs: parseSettingDuration('EXECUTOR_AGENT_HEARTBEAT_INTERVAL', setting(env, 'EXECUTOR_AGENT_HEARTBEAT_INTERVAL')),
+    sidecarBackoffMs: parseSettingDuration('EXECUTOR_SIDECAR_BACKOFF', setting(env, 'EXECUTOR_SIDECAR_BACKOFF')),
+    sidecarPollIntervalMs: parseSettingDuration('EXECUTOR_SIDECAR_POLL_INTERVAL', setting(env, 'EXECUTOR_SIDECAR_POLL_INTERVAL')),
+    sidecarMaxFails: positiveInt('EXECUTOR_SIDECAR_MAX_FAILS', setting(env, 'EXECUTOR_SIDECAR_MAX_FAILS')),
+    drainMs: env.EXECUTOR_SIDECAR_DRAINING_DURATION === undefined
+      ? undefined
+      : parseSettingDuration('EXECUTOR_SIDECAR_DRAINING_DURATION', env.EXECUTOR_SIDECAR_DRAINING_DURATION),
+    sidecarDiscover: env.EXECUTOR_SIDECAR_DISCOVER,
+    strictDockerParameters: parseBool('EXECUTOR_STRICT_DOCKER_PARAMETERS', setting(env, 'EXECUTOR_STRICT_DOCKER_PARAMETERS')),
+    registryAuth: env.EXECUTOR_REGISTRY_AUTH || undefined,
+    dockerConfigDir: env.DOCKER_CONFIG || undefined,
   };
 }
 
@@ -182,5 +224,13 @@ export function readVaultSettings(env: Env): VaultSettings {
     userpassMount: setting(env, 'VAULT_USERPASS_MOUNT'),
     namespace: env.VAULT_NAMESPACE || undefined,
     timeoutMs: parseSettingDuration('VAULT_TIMEOUT', setting(env, 'VAULT_TIMEOUT')),
+    ttlSeconds: positiveInt('VAULT_TTL', setting(env, 'VAULT_TTL')),
+    tls: {
+      caCert: env.VAULT_CACERT || undefined,
+      caPath: env.VAULT_CAPATH || undefined,
+      clientCert: env.VAULT_CLIENT_CERT || undefined,
+      clientKey: env.VAULT_CLIENT_KEY || undefined,
+      skipVerify: parseBool('VAULT_SKIP_VERIFY', env.VAULT_SKIP_VERIFY ?? 'false'),
+    },
   };
 }

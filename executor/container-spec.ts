@@ -5,9 +5,13 @@
  */
 import type { ContainerCreateOptions, HostConfig } from 'dockerode';
 import { MesosDecodeError, messageType, objectFromJson, type CommandInfo, type Labels, type Resource, type TaskInfo } from '../mesos-proto';
+import { applyDockerParameters, push, type ParameterTarget } from './docker-parameters';
+import { effectiveLabels, labelEnvironment, shellCommand } from './sidecar-labels';
+import { buildContainerEnv, hostPortsOf, type EnvSources } from './task-environment';
+import { TaskSpecError } from './task-spec-error';
 import { isVaultRef } from './vault-paths';
 
-export class TaskSpecError extends Error {}
+export { TaskSpecError };
 
 export const LABEL_TASK_ID = 'griddle.task_id';
 export const LABEL_EXECUTOR_ID = 'griddle.executor_id';
@@ -23,6 +27,15 @@ export interface TaskIdentityInfo {
   service: string;
   environment: string;
   version: string;
+  instanceNo: number | undefined;
+  instanceCount: number | undefined;
+}
+
+const count = (v: string | undefined): number | undefined => (v && /^\d+$/.test(v) ? Number(v) : undefined);
+
+/** The instance number in a Griddle/Singularity task id: `<request>-<deploy>-<startedAt>-<instanceNo>-<host>`. */
+function instanceFromTaskId(taskId: string): number | undefined {
+  return count(/-\d{10,}-(\d+)-[A-Za-z0-9_.]+$/.exec(taskId)?.[1]);
 }
 
 export function labelMap(labels: Labels | undefined): Map<string, string> {
@@ -54,6 +67,8 @@ export function taskIdentity(task: TaskInfo): TaskIdentityInfo {
     service: labels.get('griddle.service_name') || task.discovery?.name || labels.get('griddle.request_id') || task.name,
     environment: labels.get('griddle.environment') ?? task.discovery?.environment ?? '',
     version: labels.get('griddle.version') || imageTag(dockerImage(task)),
+    instanceNo: count(labels.get('griddle.instance_no')) ?? instanceFromTaskId(task.task_id.value),
+    instanceCount: count(labels.get('griddle.instances')),
   };
 }
 
@@ -95,6 +110,22 @@ export function vaultReferences(env: Map<string, string>): [string, string][] {
   return [...env.entries()].filter(([, value]) => isVaultRef(value));
 }
 
+/** Every env source of the container, as written (docker `env` parameters split at '='). */
+export function envSources(task: TaskInfo): EnvSources {
+  const pairs = (vars: { name: string; value?: string }[] | undefined) => (vars ?? []).map((v): [string, string] => [v.name, v.value ?? '']);
+  const envParameters: [string, string][] = [];
+  for (const { key, value } of task.container?.docker?.parameters ?? []) {
+    if (!['env', 'e', '-e', '--env'].includes(key)) continue;
+    const i = value.indexOf('=');
+    if (i > 0) envParameters.push([value.slice(0, i), value.slice(i + 1)]);
+  }
+  return {
+    executorEnv: pairs(task.executor?.command?.environment?.variables),
+    taskEnv: pairs(taskCommand(task)?.environment?.variables),
+    envParameters,
+  };
+}
+
 function scalar(resources: Resource[] | undefined, name: string): number | undefined {
   const found = (resources ?? []).filter((r) => r.name === name && r.scalar);
   return found.length ? found.reduce((sum, r) => sum + (r.scalar?.value ?? 0), 0) : undefined;
@@ -109,71 +140,6 @@ export function portResources(resources: Resource[] | undefined): number[] {
   return ports;
 }
 
-function splitPair(key: string, value: string, sep = '='): [string, string] {
-  const i = value.indexOf(sep);
-  if (i <= 0) throw new TaskSpecError(`docker parameter ${key}='${value}' must look like name${sep}value`);
-  return [value.slice(0, i), value.slice(i + 1)];
-}
-
-const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
-function parseSize(key: string, value: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([bkmg]?)b?$/i.exec(value.trim());
-  if (!m) throw new TaskSpecError(`docker parameter ${key}='${value}' must be a size such as 64m or 1g`);
-  return Math.round(Number(m[1]) * SIZE_UNITS[m[2].toLowerCase()]);
-}
-
-interface ParameterTarget {
-  config: ContainerCreateOptions;
-  host: HostConfig;
-  labels: Record<string, string>;
-  env: Map<string, string>;
-}
-
-const push = (list: string[] | undefined, value: string): string[] => [...(list ?? []), value];
-
-/** `docker run` flags, named as in `docker run --<key>` (sidecar-executor's mapping, widened). */
-const PARAMETERS: Record<string, (t: ParameterTarget, value: string, key: string) => void> = {
-  label: (t, v, k) => { const [n, val] = splitPair(k, v); t.labels[n] = val; },
-  env: (t, v, k) => { const [n, val] = splitPair(k, v); t.env.set(n, val); },
-  'cap-add': (t, v) => { t.host.CapAdd = push(t.host.CapAdd, v); },
-  'cap-drop': (t, v) => { t.host.CapDrop = push(t.host.CapDrop, v); },
-  'volume-driver': (t, v) => { t.host.VolumeDriver = v; },
-  volume: (t, v) => { t.host.Binds = push(t.host.Binds, v); },
-  'security-opt': (t, v) => { t.host.SecurityOpt = push(t.host.SecurityOpt, v); },
-  dns: (t, v) => { t.host.Dns = push(t.host.Dns, v); },
-  'dns-search': (t, v) => { t.host.DnsSearch = push(t.host.DnsSearch, v); },
-  'add-host': (t, v) => { t.host.ExtraHosts = push(t.host.ExtraHosts, v); },
-  device: (t, v) => {
-    const [onHost, inContainer = onHost, perms = 'rwm'] = v.split(':');
-    t.host.Devices = [...(t.host.Devices ?? []), { PathOnHost: onHost, PathInContainer: inContainer, CgroupPermissions: perms }];
-  },
-  ulimit: (t, v, k) => {
-    const [name, limits] = splitPair(k, v);
-    const [soft, hard = soft] = limits.split(':').map(Number);
-    if (!Number.isInteger(soft) || !Number.isInteger(hard)) throw new TaskSpecError(`docker parameter ulimit='${v}' must look like nofile=1024:2048`);
-    t.host.Ulimits = [...(t.host.Ulimits ?? []), { Name: name, Soft: soft, Hard: hard }];
-  },
-  sysctl: (t, v, k) => { const [n, val] = splitPair(k, v); t.host.Sysctls = { ...(t.host.Sysctls ?? {}), [n]: val }; },
-  'log-driver': (t, v) => { t.host.LogConfig = { Type: v, Config: t.host.LogConfig?.Config ?? {} }; },
-  'log-opt': (t, v, k) => {
-    const [n, val] = splitPair(k, v);
-    t.host.LogConfig = { Type: t.host.LogConfig?.Type ?? '', Config: { ...(t.host.LogConfig?.Config ?? {}), [n]: val } };
-  },
-  'shm-size': (t, v, k) => { t.host.ShmSize = parseSize(k, v); },
-  'memory-swap': (t, v, k) => { t.host.MemorySwap = v === '-1' ? -1 : parseSize(k, v); },
-  tmpfs: (t, v) => { const [path, opts = ''] = v.split(/:(.*)/s); t.host.Tmpfs = { ...(t.host.Tmpfs ?? {}), [path]: opts }; },
-  'read-only': (t, v) => { t.host.ReadonlyRootfs = v !== 'false'; },
-  init: (t, v) => { t.host.Init = v !== 'false'; },
-  pid: (t, v) => { t.host.PidMode = v; },
-  ipc: (t, v) => { t.host.IpcMode = v; },
-  user: (t, v) => { t.config.User = v; },
-  workdir: (t, v) => { t.config.WorkingDir = v; },
-  hostname: (t, v) => { t.config.Hostname = v; },
-  entrypoint: (t, v) => { t.config.Entrypoint = [v]; },
-  'stop-signal': (t, v) => { t.config.StopSignal = v; },
-};
-const ALIASES: Record<string, string> = { e: 'env', v: 'volume', u: 'user', w: 'workdir', h: 'hostname', l: 'label' };
-
 export interface ContainerContext {
   executorId: string;
   frameworkId: string;
@@ -184,7 +150,11 @@ export interface ContainerContext {
   hostname: string;
   cpuLimit: boolean;
   memoryLimit: boolean;
-  /** Resolved values of `vault://` env entries, by env name. */
+  /** The agent's rack (Singularity's TASK_RACK_ID), when it has one. */
+  rackId?: string;
+  /** Refuse unknown docker parameters (EXECUTOR_STRICT_DOCKER_PARAMETERS) instead of skipping them. */
+  strictDockerParameters?: boolean;
+  /** Resolved values of `vault://` env values, by reference. */
   secrets: ReadonlyMap<string, string>;
 }
 
@@ -193,6 +163,8 @@ export interface ContainerPlan {
   image: string;
   identity: TaskIdentityInfo;
   options: ContainerCreateOptions;
+  /** Docker parameters that were skipped, to be logged. */
+  warnings: string[];
 }
 
 export function buildContainerPlan(task: TaskInfo, ctx: ContainerContext): ContainerPlan {
@@ -203,27 +175,12 @@ export function buildContainerPlan(task: TaskInfo, ctx: ContainerContext): Conta
   const name = containerName(taskId);
   const network = docker?.network ?? 'HOST';
 
-  const env = taskEnvironment(task);
-  for (const [key, value] of env) {
-    if (isVaultRef(value)) {
-      const secret = ctx.secrets.get(key);
-      if (secret === undefined) throw new TaskSpecError(`env ${key}: vault reference was not resolved`);
-      env.set(key, secret);
-    }
-  }
-
   const host: HostConfig = { Privileged: docker?.privileged ?? false };
   const config: ContainerCreateOptions = { name, Image: image };
   const labels: Record<string, string> = {};
-  const target: ParameterTarget = { config, host, labels, env };
-  for (const { key, value } of docker?.parameters ?? []) {
-    const canonical = ALIASES[key] ?? key.replace(/^-+/, '');
-    const apply = PARAMETERS[canonical];
-    if (!apply) {
-      throw new TaskSpecError(`docker parameter '${key}' is not supported; supported: ${Object.keys(PARAMETERS).sort().join(', ')}`);
-    }
-    apply(target, value, canonical);
-  }
+  // env parameters are applied by buildContainerEnv, in their place among the env sources.
+  const target: ParameterTarget = { config, host, labels, env: new Map() };
+  const warnings = applyDockerParameters(docker?.parameters ?? [], target, ctx.strictDockerParameters ?? false);
 
   const mesosPorts: [string, string][] = [];
   if (network === 'BRIDGE') {
@@ -251,16 +208,25 @@ export function buildContainerPlan(task: TaskInfo, ctx: ContainerContext): Conta
     host.NetworkMode = user;
   }
 
-  const facts: [string, string][] = [
-    ...mesosPorts,
-    ['MESOS_HOSTNAME', ctx.hostname],
-    ['TASK_ID', taskId],
-    ['SERVICE_NAME', identity.service],
-    ['ENVIRONMENT_NAME', identity.environment],
-    ['SERVICE_VERSION', identity.version],
-  ];
-  for (const [key, value] of facts) env.set(key, value);
-  config.Env = [...env].map(([k, v]) => `${k}=${v}`);
+  const sidecarLabels = effectiveLabels(task);
+  try {
+    config.Env = buildContainerEnv(envSources(task), {
+      taskId,
+      host: ctx.hostname,
+      requestId: identity.requestId,
+      deployId: identity.deployId,
+      rackId: ctx.rackId,
+      instanceNo: identity.instanceNo,
+      instanceCount: identity.instanceCount,
+      hostPorts: hostPortsOf(task, portResources(task.resources)),
+      hostNetwork: network === 'HOST',
+      mesosPorts,
+      defaults: [['SERVICE_NAME', identity.service], ['ENVIRONMENT_NAME', identity.environment]],
+      fromLabels: [...labelEnvironment(sidecarLabels), ['SERVICE_VERSION', identity.version]],
+    }, ctx.secrets);
+  } catch (err) {
+    throw new TaskSpecError((err as Error).message, { cause: err });
+  }
 
   for (const volume of task.container?.volumes ?? []) {
     const mode = volume.mode === 'RO' ? 'ro' : 'rw';
@@ -290,6 +256,10 @@ export function buildContainerPlan(task: TaskInfo, ctx: ContainerContext): Conta
     }
   } else if (command?.arguments?.length) {
     config.Cmd = command.arguments;
+  } else {
+    // sidecar-executor's way to give a command: Cmd, keeping the image's entrypoint.
+    const words = shellCommand(sidecarLabels);
+    if (words) config.Cmd = words;
   }
   if (task.container?.hostname) config.Hostname = task.container.hostname;
 
@@ -305,5 +275,5 @@ export function buildContainerPlan(task: TaskInfo, ctx: ContainerContext): Conta
     [LABEL_FRAMEWORK_ID]: ctx.frameworkId,
   };
   config.HostConfig = host;
-  return { name, image, identity, options: config };
+  return { name, image, identity, options: config, warnings };
 }

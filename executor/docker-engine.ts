@@ -6,6 +6,7 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import type { Logger } from '../common';
 import { refuseModule } from './module-stubs';
+import type { RegistryAuth } from './registry-auth';
 
 // docker-modem's ssh transport loads ssh2 (about 13 MB of RSS) for `ssh://` Docker hosts, and
 // dockerode's BuildKit session loads @grpc/grpc-js for `docker build`: neither is used here.
@@ -68,13 +69,15 @@ export class PullError extends Error {}
 export async function ensureImage(
   engine: Docker,
   image: string,
-  opts: { force: boolean; attempts: number; retryDelayMs: number; log: Logger },
+  opts: { force: boolean; attempts: number; retryDelayMs: number; log: Logger; auth?: () => Promise<RegistryAuth | undefined> },
 ): Promise<'present' | 'pulled'> {
   if (!opts.force && (await imagePresent(engine, image))) return 'present';
+  // Credentials are looked up only for a pull: a local image needs no Docker config or helper.
+  const auth = await opts.auth?.();
   let last = '';
   for (let attempt = 1; attempt <= opts.attempts; attempt++) {
     try {
-      const stream = await engine.pull(image);
+      const stream = await engine.pull(image, auth ? { authconfig: auth } : {});
       await new Promise<void>((resolve, reject) => {
         engine.modem.followProgress(stream, (err: Error | null, output: { error?: string }[]) => {
           const failed = err?.message ?? output?.find((o) => o.error)?.error;

@@ -43,6 +43,7 @@ export class Executor {
   private runner: TaskRunner | null = null;
   private agentId: string;
   private hostname = '127.0.0.1';
+  private rackId: string | undefined;
   private killingState = false;
   private shuttingDown = false;
   private stopping = false;
@@ -136,6 +137,9 @@ export class Executor {
       case 'SUBSCRIBED': {
         const sub = event.subscribed;
         this.hostname = sub?.agent_info.hostname ?? this.hostname;
+        // Singularity's TASK_RACK_ID came from the agent's `rackid` attribute; mesos-local calls it `rack`.
+        const rack = (sub?.agent_info.attributes ?? []).find((a) => a.name === 'rackid' || a.name === 'rack');
+        this.rackId = rack?.text?.value ?? this.rackId;
         this.agentId = sub?.agent_info.id?.value ?? this.agentId;
         this.killingState = (sub?.framework_info.capabilities ?? []).some((c) => c.type === 'TASK_KILLING_STATE');
         return;
@@ -155,7 +159,7 @@ export class Executor {
           return;
         }
         const grace = event.kill?.kill_policy?.grace_period?.nanoseconds;
-        void this.runner.kill(this.runner.killGraceMs(grace === undefined ? undefined : Number(grace) / 1e6));
+        void this.runner.kill(this.runner.killGraceMs(grace === undefined ? undefined : Number(grace) / 1e6), true, this.runner.drainMs());
         return;
       }
       case 'ACKNOWLEDGED': {
@@ -200,6 +204,7 @@ export class Executor {
       frameworkId: this.options.mesos.frameworkId,
       agentId: this.agentId,
       hostname: this.hostname,
+      rackId: this.rackId,
       sandbox: this.options.mesos.sandbox,
       killingState: this.killingState,
       log,
@@ -239,6 +244,7 @@ export class Executor {
       ...(report.message !== undefined ? { message: report.message } : {}),
       ...(report.reason !== undefined ? { reason: report.reason } : {}),
       ...(report.healthy !== undefined ? { healthy: report.healthy } : {}),
+      ...(report.labels ? { labels: { labels: report.labels } } : {}),
     };
     this.tracker.add(status);
     this.log.info({ taskId, state: status.state, healthy: status.healthy, reason: status.reason }, 'status update');

@@ -8,6 +8,7 @@ import { ConfigError, readExecutorSettings, readGcIntervalMs, readMesosEnvironme
 import { connectDocker } from './docker-engine';
 import { Executor } from './executor';
 import { collectGarbage } from './gc';
+import { describeSettings, withAliases } from './settings-map';
 
 const HELP = `Usage: griddle-executor        (launched by a Mesos agent; configured by MESOS_*, EXECUTOR_*, VAULT_*)
        griddle-executor --gc   remove Griddle containers whose executor is gone
@@ -16,7 +17,14 @@ const HELP = `Usage: griddle-executor        (launched by a Mesos agent; configu
 Settings are environment variables; see docs/executor.md for every EXECUTOR_* and VAULT_* variable.`;
 
 async function main(argv: string[]): Promise<number> {
+  // sidecar-executor's names for Griddle's settings (EXECUTOR_FORCE_CPU_LIMIT, EXECUTOR_DEBUG, ...).
+  for (const [name, value] of Object.entries(withAliases(process.env))) if (process.env[name] === undefined && value !== undefined) process.env[name] = value;
+  const env = process.env;
   const log = createLogger('griddle-executor');
+  for (const { name, value, kind, note } of describeSettings(env)) {
+    if (kind === 'mapped') log.info({ setting: name, value, mappedTo: note }, `${name}: honoured as ${note}`);
+    else log.warn({ setting: name, value, kind, note }, `${name}: ${kind === 'unknown' ? 'unknown setting' : 'no effect in Griddle'}; ${note}`);
+  }
   if (process.env.DEBUG) {
     // docker-modem and node-vault print request bodies under DEBUG (container env, logins): with
     // secrets in them, that output must never reach the sandbox. The `debug` package reads DEBUG
@@ -34,14 +42,14 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const settings = readExecutorSettings(process.env);
+    const settings = readExecutorSettings(env);
     if (argv.includes('--gc')) {
       const result = await collectGarbage(connectDocker(), log, { keepFailed: settings.keepFailedContainers });
       log.info(result, 'garbage collection done');
       return 0;
     }
     const executor = new Executor({
-      mesos: readMesosEnvironment(process.env), settings, vault: readVaultSettings(process.env), gcIntervalMs: readGcIntervalMs(process.env), log,
+      mesos: readMesosEnvironment(env), settings, vault: readVaultSettings(env), gcIntervalMs: readGcIntervalMs(env), log,
     });
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {

@@ -7,19 +7,19 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Logger } from '../common';
-import type { TaskInfo, TaskState, TaskStatusReason } from '../mesos-proto';
+import type { Label, TaskInfo, TaskState, TaskStatusReason } from '../mesos-proto';
 import type { ExecutorSettings, VaultSettings } from './config';
-import {
-  LABEL_EXECUTOR_ID, buildContainerPlan, containerName, dockerImage, taskEnvironment, taskIdentity, vaultReferences,
-} from './container-spec';
+import { LABEL_EXECUTOR_ID, buildContainerPlan, containerName, dockerImage } from './container-spec';
 import { PullError, ensureImage, isNotFound, removeAndWait } from './docker-engine';
-import { HealthChecker } from './health-checker';
-import { healthPolicyOptions } from './health-policy';
+import { HealthChecker, type Probe } from './health-checker';
+import { healthPolicyOptions, type HealthPolicyOptions } from './health-policy';
 import { createProbe } from './health-probes';
+import { labelProbe, templateContext } from './label-health';
+import { resolveLaunchSecrets } from './launch-secrets';
 import { ownStartTime } from './process-identity';
+import { agentRegistryAuth, parseRegistrySecret, registryOf, type RegistryAuth } from './registry-auth';
 import { OutputTail, RedactingStream, redact } from './secret-redaction';
-import { expandAllowList, parseVaultRef } from './vault-paths';
-import { resolveSecrets } from './vault-resolver';
+import { discoveryEnabled, effectiveLabels, sidecarCheck, sidecarPolicy } from './sidecar-labels';
 import type { VaultTokenKeeper } from './vault-token-keeper';
 
 export interface StatusReport {
@@ -27,7 +27,13 @@ export interface StatusReport {
   message?: string;
   reason?: TaskStatusReason;
   healthy?: boolean;
+  labels?: Label[];
 }
+
+/** TaskStatus label telling the scheduler the task is out of discovery (SidecarDiscover=false). */
+export const STATUS_LABEL_DISCOVER = 'griddle.discover';
+/** sidecar-executor's SidecarDrainingDuration default, for tasks no Griddle scheduler drains. */
+export const DEFAULT_EXECUTOR_DRAIN_MS = 10_000;
 
 export interface TaskRunnerDeps {
   docker: Docker;
@@ -37,6 +43,8 @@ export interface TaskRunnerDeps {
   frameworkId: string;
   agentId: string;
   hostname: string;
+  /** The agent's `rackid`/`rack` attribute (Singularity's TASK_RACK_ID). */
+  rackId?: string;
   sandbox: string | undefined;
   /** Whether the framework understands TASK_KILLING. */
   killingState: boolean;
@@ -108,32 +116,38 @@ export class TaskRunner {
     }
   }
 
-  private async resolveEnvironmentSecrets(): Promise<Map<string, string>> {
-    const refs = vaultReferences(taskEnvironment(this.task));
-    if (refs.length === 0) return new Map();
-    const identity = taskIdentity(this.task);
-    const allowList = expandAllowList(this.deps.settings.vaultAllowedPaths, identity);
-    const requests = refs.map(([name, value]) => {
-      try {
-        return { name, ref: parseVaultRef(value) };
-      } catch (err) {
-        throw new Error(`vault: env ${name}: ${(err as Error).message}`, { cause: err });
-      }
-    });
-    try {
-      const { values, tokenKeeper } = await resolveSecrets(requests, allowList, this.deps.vault, this.log);
-      this.secrets = [...values.values()];
-      this.tokenKeeper = tokenKeeper;
-      return values;
-    } catch (err) {
-      throw new Error(`vault: ${(err as Error).message}`, { cause: err });
-    }
+  /** Whether the task takes part in discovery: SidecarDiscover label, else EXECUTOR_SIDECAR_DISCOVER. */
+  get discovered(): boolean {
+    return discoveryEnabled(effectiveLabels(this.task), this.deps.settings.sidecarDiscover);
+  }
+
+  /**
+   * The drain between TASK_KILLING and SIGTERM: EXECUTOR_SIDECAR_DRAINING_DURATION when set;
+   * otherwise none for tasks of Griddle's scheduler (its kill gate drains them for the deploy's
+   * `drainSeconds` before it sends KILL) and sidecar-executor's 10 s for any other framework's.
+   */
+  drainMs(): number {
+    if (!this.discovered) return 0;
+    const fromGriddle = (this.task.labels?.labels ?? []).some((l) => l.key === 'griddle.request_id');
+    return this.deps.settings.drainMs ?? (fromGriddle ? 0 : DEFAULT_EXECUTOR_DRAIN_MS);
+  }
+
+  private statusLabels(): Label[] {
+    return [{ key: STATUS_LABEL_DISCOVER, value: String(this.discovered) }];
+  }
+
+  /** The Vault credential of EXECUTOR_REGISTRY_AUTH, else the agent's Docker config. */
+  private async registryAuth(image: string, fromVault: string | undefined): Promise<RegistryAuth | undefined> {
+    if (fromVault !== undefined) return parseRegistrySecret(fromVault, registryOf(image));
+    return agentRegistryAuth(image, this.deps.settings.dockerConfigDir);
   }
 
   private async start(): Promise<void> {
     const { docker, settings } = this.deps;
     const image = dockerImage(this.task);
-    const secrets = await this.resolveEnvironmentSecrets();
+    const secrets = await resolveLaunchSecrets(this.task, settings, this.deps.vault, this.log);
+    this.secrets = secrets.values;
+    this.tokenKeeper = secrets.tokenKeeper;
     if (this.killRequested) throw new Error('killed during launch');
 
     const name = containerName(this.taskId);
@@ -151,6 +165,11 @@ export class TaskRunner {
     }
 
     await ensureImage(docker, image, {
+      auth: async () => {
+        const auth = await this.registryAuth(image, secrets.registryAuth);
+        if (auth) this.log.info({ registry: auth.serveraddress, user: auth.username, from: secrets.registryAuth !== undefined ? 'vault' : 'docker config' }, 'registry credential found');
+        return auth;
+      },
       force: this.task.container?.docker?.force_pull_image ?? false,
       attempts: settings.pullAttempts,
       retryDelayMs: settings.pullRetryDelayMs,
@@ -165,10 +184,13 @@ export class TaskRunner {
       executorPid: process.pid,
       executorStartTime: ownStartTime(),
       hostname: this.deps.hostname,
+      rackId: this.deps.rackId,
+      strictDockerParameters: settings.strictDockerParameters,
       cpuLimit: settings.cpuLimit,
       memoryLimit: settings.memoryLimit,
-      secrets,
+      secrets: secrets.byRef,
     });
+    for (const warning of plan.warnings) this.log.warn(warning);
     this.container = await docker.createContainer(plan.options);
     this.log.info({ container: plan.name, image, id: this.container.id }, 'container created');
     await this.streamOutput(this.container, false);
@@ -231,17 +253,16 @@ export class TaskRunner {
     if (!container) return;
     const info = await container.inspect();
     this.phase = 'running';
-    this.deps.report({ state: 'TASK_RUNNING', message: `container ${info.Name.replace(/^\//, '')} is running` });
+    const labels = this.statusLabels();
+    this.deps.report({ state: 'TASK_RUNNING', message: `container ${info.Name.replace(/^\//, '')} is running`, labels });
     void this.watchExit(container);
-    const check = this.task.health_check;
-    if (!check) return;
-    const bridgeIp = Object.values(info.NetworkSettings.Networks ?? {})[0]?.IPAddress;
-    const host = info.HostConfig.NetworkMode === 'host' || !bridgeIp ? '127.0.0.1' : bridgeIp;
-    this.checker = new HealthChecker(healthPolicyOptions(check), createProbe(check, container, host), {
+    const health = this.healthCheck(container, info);
+    if (!health) return;
+    this.checker = new HealthChecker(health.policy, health.probe, {
       onChange: (healthy, reason) => {
         if (this.phase !== 'running') return;
         this.log.info({ healthy, cause: reason }, 'health changed');
-        this.deps.report({ state: 'TASK_RUNNING', healthy, reason: 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED', message: healthy ? 'health check passed' : `health check failing: ${reason}` });
+        this.deps.report({ state: 'TASK_RUNNING', healthy, labels, reason: 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED', message: healthy ? 'health check passed' : `health check failing: ${reason}` });
       },
       onExhausted: (reason, failures) => {
         this.healthFailure = `${HEALTH_FAILED_PREFIX} ${reason} (${failures} consecutive failures)`;
@@ -250,6 +271,27 @@ export class TaskRunner {
       },
     });
     this.checker.start();
+  }
+
+  /**
+   * The deploy's own health check; without one, the Sidecar check its `HealthCheck` label names
+   * (on a task in discovery), timed by the EXECUTOR_SIDECAR_* settings; else none.
+   */
+  private healthCheck(container: Docker.Container, info: Docker.ContainerInspectInfo): { policy: HealthPolicyOptions; probe: Probe } | undefined {
+    const check = this.task.health_check;
+    if (check) {
+      const bridgeIp = Object.values(info.NetworkSettings.Networks ?? {})[0]?.IPAddress;
+      const host = info.HostConfig.NetworkMode === 'host' || !bridgeIp ? '127.0.0.1' : bridgeIp;
+      return { policy: healthPolicyOptions(check), probe: createProbe(check, container, host) };
+    }
+    const labels = effectiveLabels(this.task);
+    const fromLabel = this.discovered ? sidecarCheck(labels) : undefined;
+    if (!fromLabel) return undefined;
+    const { settings } = this.deps;
+    const policy = sidecarPolicy({ backoffMs: settings.sidecarBackoffMs, pollIntervalMs: settings.sidecarPollIntervalMs, maxFails: settings.sidecarMaxFails });
+    const { probe, describe } = labelProbe(fromLabel, this.task, templateContext(this.task, labels, info.Config.Hostname));
+    this.log.info({ check: describe, delayMs: policy.delayMs, intervalMs: policy.intervalMs, maxFails: policy.consecutiveFailures }, 'health check from the HealthCheck label');
+    return { policy, probe };
   }
 
   private async watchExit(container: Docker.Container): Promise<void> {
@@ -308,14 +350,22 @@ export class TaskRunner {
     return this.deps.settings.killTaskTimeoutMs;
   }
 
-  /** SIGTERM, then SIGKILL after the grace period; the exit watcher reports the end. */
-  async kill(graceMs: number, reportKilling = true): Promise<void> {
+  /**
+   * SIGTERM, then SIGKILL after the grace period; the exit watcher reports the end. With
+   * `drainMs`, TASK_KILLING (discovery marks the endpoint DRAINING) comes that long before
+   * SIGTERM, as sidecar-executor drained in Sidecar; a container that exits meanwhile ends it.
+   */
+  async kill(graceMs: number, reportKilling = true, drainMs = 0): Promise<void> {
     if (this.phase === 'done' || (this.phase === 'killing' && reportKilling)) return this.done;
     this.killRequested = reportKilling || this.killRequested;
     if (this.phase === 'launching') return this.done;
     this.phase = 'killing';
     this.checker?.stop();
     if (reportKilling && this.deps.killingState) this.deps.report({ state: 'TASK_KILLING' });
+    if (drainMs > 0) {
+      this.log.info({ drainMs }, 'draining before SIGTERM');
+      await Promise.race([this.done, new Promise((r) => setTimeout(r, drainMs).unref())]);
+    }
     await this.stopContainer(graceMs);
     return this.done;
   }

@@ -10,7 +10,8 @@ import type { VaultSettings } from './config';
 import { refuseModule } from './module-stubs';
 import { VaultTokenKeeper } from './vault-token-keeper';
 import type { TokenLease } from './vault-token-policy';
-import { vaultTransport } from './vault-transport';
+import { readCachedToken, STARTUP_GRACE_SECONDS, writeCachedToken } from './vault-token-cache';
+import { readTlsFiles, vaultTransportWith, type TlsFiles } from './vault-transport';
 import { couldBeAllowed, describeRef, isAllowed, kvLocation, type MountInfo, type SecretRef } from './vault-paths';
 
 export class SecretResolveError extends Error {}
@@ -33,7 +34,7 @@ interface VaultClient {
   token: string;
   read(path: string): Promise<unknown>;
   tokenLookupSelf(): Promise<unknown>;
-  tokenRenewSelf(): Promise<unknown>;
+  tokenRenewSelf(args?: { increment?: number }): Promise<unknown>;
   approleLogin(args: { role_id: string; secret_id: string; mount_point?: string }): Promise<unknown>;
   userpassLogin(args: { username: string; password: string; mount_point?: string }): Promise<unknown>;
 }
@@ -59,11 +60,53 @@ interface Login {
   auth?: Json;
 }
 
-async function login(client: VaultClient, settings: VaultSettings): Promise<Login> {
+/**
+ * VAULT_TOKEN_FILE with userpass credentials is a cache (vault-token-cache.ts): a fresh cached
+ * token that Vault still takes is used; otherwise a userpass login whose token is renewed to
+ * VAULT_TTL (+10 min) and written back. `fresh` (a re-login of the token keeper) skips the cache.
+ */
+async function cachedOrUserpass(client: VaultClient, settings: VaultSettings, file: string, fresh: boolean, log?: Logger): Promise<Login> {
+  const cached = fresh ? undefined : await readCachedToken(file, settings.ttlSeconds);
+  if (cached) {
+    client.token = cached;
+    try {
+      await client.tokenLookupSelf();
+      log?.info({ file }, 're-using the Vault token from VAULT_TOKEN_FILE');
+      return { method: 'VAULT_TOKEN_FILE' };
+    } catch (err) {
+      log?.warn({ file, cause: cause(err, settings) }, 'the cached Vault token is not valid; logging in again');
+    }
+  }
+  const login = await userpassLogin(client, settings, settings.username as string, settings.password as string);
+  try {
+    const renewed = asObject(asObject(await client.tokenRenewSelf({ increment: settings.ttlSeconds + STARTUP_GRACE_SECONDS })).auth);
+    if (Object.keys(renewed).length) login.auth = renewed;
+  } catch (err) {
+    log?.warn({ cause: cause(err, settings) }, 'could not renew the new Vault token to VAULT_TTL');
+  }
+  try {
+    await writeCachedToken(file, client.token);
+  } catch (err) {
+    log?.warn({ file, cause: (err as NodeJS.ErrnoException).code }, 'cannot write VAULT_TOKEN_FILE');
+  }
+  return login;
+}
+
+async function userpassLogin(client: VaultClient, settings: VaultSettings, username: string, password: string): Promise<Login> {
+  try {
+    const res = await client.userpassLogin({ username, password, mount_point: settings.userpassMount });
+    return { method: 'userpass', auth: asObject(asObject(res).auth) };
+  } catch (err) {
+    throw new SecretResolveError(`userpass login for ${username} at auth/${settings.userpassMount} failed: ${cause(err, settings)}`, { cause: err });
+  }
+}
+
+async function login(client: VaultClient, settings: VaultSettings, fresh = false, log?: Logger): Promise<Login> {
   if (settings.token) {
     client.token = settings.token;
     return { method: 'VAULT_TOKEN' };
   }
+  if (settings.tokenFile && settings.username && settings.password) return cachedOrUserpass(client, settings, settings.tokenFile, fresh, log);
   if (settings.tokenFile) {
     let token: string;
     try {
@@ -83,14 +126,7 @@ async function login(client: VaultClient, settings: VaultSettings): Promise<Logi
       throw new SecretResolveError(`AppRole login at auth/${settings.approleMount} failed: ${cause(err, settings)}`, { cause: err });
     }
   }
-  if (settings.username && settings.password) {
-    try {
-      const res = await client.userpassLogin({ username: settings.username, password: settings.password, mount_point: settings.userpassMount });
-      return { method: 'userpass', auth: asObject(asObject(res).auth) };
-    } catch (err) {
-      throw new SecretResolveError(`userpass login for ${settings.username} at auth/${settings.userpassMount} failed: ${cause(err, settings)}`, { cause: err });
-    }
-  }
+  if (settings.username && settings.password) return userpassLogin(client, settings, settings.username, settings.password);
   throw new SecretResolveError(
     'no Vault credentials: set VAULT_TOKEN, VAULT_TOKEN_FILE, VAULT_ROLE_ID and VAULT_SECRET_ID, or VAULT_USERNAME and VAULT_PASSWORD',
   );
@@ -133,7 +169,7 @@ function keeperFor(client: VaultClient, settings: VaultSettings, fullTtl: number
   return new VaultTokenKeeper({
     renew: async () => leaseOf(asObject(asObject(await client.tokenRenewSelf()).auth), full),
     login: async () => {
-      const auth = (await login(client, settings)).auth ?? {};
+      const auth = (await login(client, settings, true, log)).auth ?? {};
       full = Number(auth.lease_duration) || 0;
       return leaseOf(auth, full);
     },
@@ -176,17 +212,23 @@ export async function resolveSecrets(
   // replaced by a stub so that it is not loaded at all.
   const nodeVaultDir = path.dirname(require.resolve('node-vault'));
   refuseModule(require.resolve('axios', { paths: [nodeVaultDir] }), "node-vault's axios transport");
+  let tls: TlsFiles | undefined;
+  try {
+    tls = settings.addr.startsWith('https:') ? readTlsFiles(settings.tls) : undefined;
+  } catch (err) {
+    throw new SecretResolveError(`Vault TLS: ${(err as Error).message}`);
+  }
   const { default: nodeVault } = await import('node-vault');
   const client = nodeVault({
     endpoint: settings.addr,
     namespace: settings.namespace,
-    'request-promise': vaultTransport,
+    'request-promise': vaultTransportWith(tls),
     requestOptions: { timeout: settings.timeoutMs },
   }) as unknown as VaultClient;
   let method: Login['method'];
   let renewal: { lease: TokenLease; fullTtl: number };
   try {
-    method = (await login(client, settings)).method;
+    method = (await login(client, settings, false, log)).method;
     renewal = await renewAtLaunch(client, settings, log);
   } catch (err) {
     const names = requests.map((r) => `${r.name}=${describeRef(r.ref)}`).join(', ');
@@ -215,7 +257,8 @@ export async function resolveSecrets(
     if (value === undefined || value === null) throw new SecretResolveError(`${what}: key '${ref.key}' not found at ${location.readPath}`);
     values.set(name, typeof value === 'string' ? value : JSON.stringify(value));
   }
-  const tokenKeeper = keeperFor(client, settings, renewal.fullTtl, method === 'approle' || method === 'userpass', log);
+  const canLogin = method === 'approle' || method === 'userpass' || (method === 'VAULT_TOKEN_FILE' && Boolean(settings.username && settings.password));
+  const tokenKeeper = keeperFor(client, settings, renewal.fullTtl, canLogin, log);
   tokenKeeper.start(renewal.lease);
   return { values, tokenKeeper };
 }

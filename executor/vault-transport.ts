@@ -5,8 +5,11 @@
  * Its default transport, axios, costs about 3 MB of RSS for the few JSON calls a launch makes,
  * which would take a task with secrets over the executor's 60 MB budget.
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import path from 'node:path';
+import type { VaultTlsSettings } from './config';
 
 interface TransportOptions {
   method: string;
@@ -27,7 +30,48 @@ export interface TransportResponse {
 /** Vault's standbys may answer 307 with the active node's address; axios followed those too. */
 const MAX_REDIRECTS = 3;
 
-function send(options: TransportOptions, redirects = 0): Promise<TransportResponse> {
+/** What https.request takes from the Vault CLI's TLS variables; files are read once, at launch. */
+export interface TlsFiles {
+  ca?: Buffer[];
+  cert?: Buffer;
+  key?: Buffer;
+  rejectUnauthorized: boolean;
+}
+
+/**
+ * VAULT_CACERT (a PEM file), VAULT_CAPATH (a directory of PEM files), VAULT_CLIENT_CERT and
+ * VAULT_CLIENT_KEY (mutual TLS), VAULT_SKIP_VERIFY. A CA given here replaces Node's bundled
+ * ones, as it does for the Vault CLI.
+ */
+export function readTlsFiles(tls: VaultTlsSettings): TlsFiles {
+  const read = (name: string, file: string) => {
+    try {
+      return fs.readFileSync(file);
+    } catch (err) {
+      throw new Error(`${name} ${file}: ${(err as NodeJS.ErrnoException).code ?? 'cannot be read'}`, { cause: err });
+    }
+  };
+  const ca: Buffer[] = [];
+  if (tls.caCert) ca.push(read('VAULT_CACERT', tls.caCert));
+  if (tls.caPath) {
+    let names: string[];
+    try {
+      names = fs.readdirSync(tls.caPath);
+    } catch (err) {
+      throw new Error(`VAULT_CAPATH ${tls.caPath}: ${(err as NodeJS.ErrnoException).code ?? 'cannot be read'}`, { cause: err });
+    }
+    for (const name of names.filter((n) => /\.(pem|crt)$/.test(n)).sort()) ca.push(read('VAULT_CAPATH', path.join(tls.caPath, name)));
+  }
+  if (Boolean(tls.clientCert) !== Boolean(tls.clientKey)) throw new Error('VAULT_CLIENT_CERT and VAULT_CLIENT_KEY go together');
+  return {
+    ...(ca.length ? { ca } : {}),
+    ...(tls.clientCert ? { cert: read('VAULT_CLIENT_CERT', tls.clientCert) } : {}),
+    ...(tls.clientKey ? { key: read('VAULT_CLIENT_KEY', tls.clientKey) } : {}),
+    rejectUnauthorized: !tls.skipVerify,
+  };
+}
+
+function send(options: TransportOptions, redirects = 0, tls?: TlsFiles): Promise<TransportResponse> {
   const url = new URL(options.uri);
   const body = typeof options.json === 'object' && options.json !== null ? Buffer.from(JSON.stringify(options.json)) : undefined;
   const headers: http.OutgoingHttpHeaders = { Accept: 'application/json', ...options.headers };
@@ -37,14 +81,15 @@ function send(options: TransportOptions, redirects = 0): Promise<TransportRespon
   }
   const request = url.protocol === 'https:' ? https.request : http.request;
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method, headers, rejectUnauthorized: options.strictSSL !== false }, (res) => {
+    const secure = tls ?? { rejectUnauthorized: options.strictSSL !== false };
+    const req = request(url, { method: options.method, headers, ...secure }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);
       res.on('end', () => {
         const status = res.statusCode ?? 0;
         if ((status === 307 || status === 308) && res.headers.location && redirects < MAX_REDIRECTS) {
-          resolve(send({ ...options, uri: new URL(res.headers.location, url).toString() }, redirects + 1));
+          resolve(send({ ...options, uri: new URL(res.headers.location, url).toString() }, redirects + 1, tls));
           return;
         }
         const text = Buffer.concat(chunks).toString('utf8');
@@ -66,6 +111,10 @@ function send(options: TransportOptions, redirects = 0): Promise<TransportRespon
 }
 
 /** The object node-vault takes as `request-promise`: `defaults(d)` returns the request function. */
-export const vaultTransport = {
-  defaults: (defaults: Partial<TransportOptions>) => (options: TransportOptions) => send({ ...defaults, ...options }),
-};
+export function vaultTransportWith(tls?: TlsFiles) {
+  return {
+    defaults: (defaults: Partial<TransportOptions>) => (options: TransportOptions) => send({ ...defaults, ...options }, 0, tls),
+  };
+}
+
+export const vaultTransport = vaultTransportWith();

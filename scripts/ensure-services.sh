@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes this machine ready for Griddle's demo and test suite, idempotently:
-# Debian's docker.io, zookeeperd, busybox-static and haproxy installed; dockerd and ZooKeeper
+# Debian's docker.io, zookeeperd, busybox-static, haproxy, docker-registry and apache2-utils
+# (htpasswd; both for the private-registry tests) installed; dockerd and ZooKeeper
 # running; the local images built with `docker import` (there is no registry here).
 # It prints what it did, and nothing else changes when everything is already in place.
 set -euo pipefail
@@ -16,6 +17,8 @@ command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 [ -x "$ZK_BIN" ] || missing+=(zookeeperd)
 dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+[ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
+command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
   as_root apt-get update -qq

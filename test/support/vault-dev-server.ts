@@ -6,9 +6,11 @@
  * Tokens expire as Vault's do: a renewal extends one to its TTL, capped at its max TTL, and an
  * expired or revoked token is refused (403).
  * Responses carry Vault's envelope (`request_id`, `lease_id`, `data`, `auth`, `errors`) so that
- * node-vault cannot tell it from Vault on these calls.
+ * node-vault cannot tell it from Vault on these calls. With `tls` it serves https (and, with
+ * `tls.ca`, requires a client certificate signed by it, as Vault's `tls_require_and_verify_client_cert`).
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 
@@ -70,7 +72,14 @@ function matches(glob: string, path: string): boolean {
   return glob.endsWith('*') ? path.startsWith(glob.slice(0, -1)) : path === glob;
 }
 
-export async function startVaultDevServer(): Promise<VaultDevServer> {
+export interface VaultTlsOptions {
+  key: Buffer;
+  cert: Buffer;
+  /** When set, clients must present a certificate this CA signed. */
+  ca?: Buffer;
+}
+
+export async function startVaultDevServer(opts: { tls?: VaultTlsOptions } = {}): Promise<VaultDevServer> {
   const tokens = new Map<string, TokenInfo>();
   const mounts = new Map<string, Mount>();
   const approles = new Map<string, { secretId: string; policies: string[]; token?: TokenOptions }>();
@@ -111,7 +120,7 @@ export async function startVaultDevServer(): Promise<VaultDevServer> {
     };
   };
 
-  const server = http.createServer((req, res) => {
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     let raw = '';
     req.setEncoding('utf8');
     req.on('data', (d: string) => (raw += d));
@@ -206,12 +215,16 @@ export async function startVaultDevServer(): Promise<VaultDevServer> {
       }
       return send(405, { errors: ['unsupported operation'] });
     });
-  }) as http.Server & { api: VaultDevServer };
+  };
+  const tls = opts.tls;
+  const server = (tls
+    ? https.createServer({ key: tls.key, cert: tls.cert, ...(tls.ca ? { ca: tls.ca, requestCert: true, rejectUnauthorized: true } : {}) }, listener)
+    : http.createServer(listener)) as http.Server & { api: VaultDevServer };
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   server.api = {
-    addr: `http://127.0.0.1:${port}`,
+    addr: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     rootToken,
     requests: [],
     renewals: 0,

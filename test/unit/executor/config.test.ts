@@ -48,6 +48,8 @@ describe('EXECUTOR_* settings', () => {
       contentType: 'application/json', killTaskTimeoutMs: 5000, keepFailedContainers: false, cpuLimit: true, memoryLimit: true,
       pullAttempts: 5, pullRetryDelayMs: 1000, vaultAllowedPaths: 'secret/data/{service}/,secret/{service}/', logTailBytes: 1024,
       terminalAckTimeoutMs: 30_000, agentHeartbeatIntervalMs: 1_800_000,
+      sidecarBackoffMs: 60_000, sidecarPollIntervalMs: 30_000, sidecarMaxFails: 3, drainMs: undefined, sidecarDiscover: undefined,
+      strictDockerParameters: false, registryAuth: undefined, dockerConfigDir: undefined,
     });
   });
 

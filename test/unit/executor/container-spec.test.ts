@@ -3,7 +3,7 @@ import type { TaskInfo } from '../../../mesos-proto';
 
 const ctx: ContainerContext = {
   executorId: 'ex-1', frameworkId: 'fw-1', agentId: 'agent-1', executorPid: 42, hostname: 'agent.example',
-  cpuLimit: true, memoryLimit: true, secrets: new Map([['DB_PASSWORD', 's3cret']]),
+  cpuLimit: true, memoryLimit: true, secrets: new Map([['vault://secret/web/db?key=password', 's3cret'], ['vault://secret/web/db', 's3cret']]),
 };
 
 function task(overrides: Partial<TaskInfo> = {}): TaskInfo {
@@ -89,10 +89,14 @@ describe('container plan', () => {
     expect(options.HostConfig?.Ulimits).toEqual([{ Name: 'nofile', Soft: 1024, Hard: 2048 }]);
   });
 
-  it('rejects an unknown docker parameter, naming it', () => {
+  it('skips an unknown docker parameter with a warning naming it, and refuses it when strict', () => {
     const t = task();
-    t.container!.docker!.parameters = [{ key: 'frobnicate', value: '1' }];
-    expect(() => buildContainerPlan(t, ctx)).toThrow(/docker parameter 'frobnicate' is not supported/);
+    t.container!.docker!.parameters = [{ key: 'frobnicate', value: '1' }, { key: 'cap-add', value: 'NET_ADMIN' }];
+    const plan = buildContainerPlan(t, ctx);
+    expect(plan.warnings).toEqual([expect.stringMatching(/^docker parameter 'frobnicate' is not supported; .*; skipped$/)]);
+    expect(plan.options.HostConfig?.CapAdd).toEqual(['NET_ADMIN']);
+    expect(() => buildContainerPlan(t, { ...ctx, strictDockerParameters: true }))
+      .toThrow(/docker parameter 'frobnicate' is not supported.*EXECUTOR_STRICT_DOCKER_PARAMETERS=true/);
   });
 
   it('binds volumes and declares anonymous ones', () => {

@@ -19,7 +19,7 @@ describe("the scheduler's TaskInfo, as the executor reads it", () => {
   const task = decode('mesos.v1.TaskInfo', encode('mesos.v1.TaskInfo', sent, CONTENT_TYPE_PROTOBUF), CONTENT_TYPE_PROTOBUF);
   const plan = buildContainerPlan(task, {
     executorId: 'prod-web-v2_abc-1-0-host', frameworkId: 'fw', agentId: 'a1', executorPid: 1, hostname: 'agent-1',
-    cpuLimit: true, memoryLimit: true, secrets: new Map([['DB_PASSWORD', 'resolved']]),
+    cpuLimit: true, memoryLimit: true, secrets: new Map([['vault://secret/web/db?key=password', 'resolved']]),
   });
   const env = new Map((plan.options.Env ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
 

@@ -1,0 +1,2 @@
+/** A TaskInfo the executor cannot run as written: the task fails with this message. */
+export class TaskSpecError extends Error {}
