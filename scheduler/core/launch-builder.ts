@@ -54,7 +54,7 @@ export function launchRecord(state: Records, a: Assignment, now: number, executo
   try {
     taskInfo = buildTaskInfo({
       taskId, agentId: a.offer.agent_id.value, request: request.request, deploy: deploy.deploy,
-      ports: a.ports, resources: a.resources, executorResources: a.executorResources, executorCmd,
+      ports: a.ports, resources: a.resources, executorResources: a.executorResources, executorCmd, instanceNo,
     });
   } catch (err) {
     return `invalid deploy: ${(err as Error).message}`;

@@ -12,6 +12,8 @@ export interface TaskInfoInput {
   /** The executor's own resources, from the same offer (ExecutorInfo.resources). */
   executorResources?: Resource[];
   executorCmd: string;
+  /** The instance this task fills; the executor exports it as INSTANCE_NO. */
+  instanceNo?: number;
 }
 
 /**
@@ -138,7 +140,7 @@ export function decodeTaskCommand(data: string | undefined): CommandInfo | undef
   return data ? JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as CommandInfo : undefined;
 }
 
-export function taskLabels(request: SingularityRequest, deploy: SingularityDeploy): Label[] {
+export function taskLabels(request: SingularityRequest, deploy: SingularityDeploy, instanceNo?: number): Label[] {
   const meta = deploy.metadata ?? {};
   const image = deploy.containerInfo?.docker?.image;
   const labels: Label[] = [
@@ -147,7 +149,10 @@ export function taskLabels(request: SingularityRequest, deploy: SingularityDeplo
     { key: 'griddle.service_name', value: meta.serviceName ?? meta.service ?? request.id },
     { key: 'griddle.environment', value: meta.environment ?? '' },
     { key: 'griddle.version', value: deploy.version ?? (image ? imageTag(image) : undefined) ?? deploy.id },
+    // Singularity's INSTANCE_NO and ESTIMATED_INSTANCE_COUNT, which apps read to shard work.
+    { key: 'griddle.instances', value: String(request.instances ?? 1) },
   ];
+  if (instanceNo !== undefined) labels.push({ key: 'griddle.instance_no', value: String(instanceNo) });
   for (const [key, value] of Object.entries(deploy.labels ?? {})) {
     if (!key.startsWith('griddle.')) labels.push({ key, value });
   }
@@ -175,7 +180,7 @@ export function buildTaskInfo(input: TaskInfoInput): TaskInfo {
         environment: { variables: executorEnv(deploy).map((v) => ({ ...v, type: 'VALUE' as const })) },
       },
     },
-    labels: { labels: taskLabels(request, deploy) },
+    labels: { labels: taskLabels(request, deploy, input.instanceNo) },
     data: Buffer.from(JSON.stringify(command)).toString('base64'),
   };
   const c = container(deploy, input.ports);

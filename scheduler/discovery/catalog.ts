@@ -5,7 +5,7 @@
  */
 import type { TaskRecord } from '../model';
 import type { CatalogChange, Endpoint, EndpointStatus } from './endpoint';
-import { describeTask, nextStatus, type EndpointDescription } from './task-endpoint';
+import { describeTask, isDiscoverable, nextStatus, type EndpointDescription } from './task-endpoint';
 
 export interface CatalogOptions {
   /** Milliseconds since the epoch. */
@@ -122,6 +122,7 @@ export class Catalog {
   /** Folds a task's new state into its endpoint. Returns the change, if any. */
   applyTask(task: TaskRecord): CatalogChange | undefined {
     const current = this.entries.get(task.taskId);
+    if (!current && !isDiscoverable(task)) return undefined;
     const status = nextStatus(current?.status, task);
     // A task that ends before discovery ever saw it running leaves nothing to tombstone.
     if (!current && status === 'TOMBSTONE') return undefined;

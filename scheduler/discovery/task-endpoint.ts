@@ -106,6 +106,14 @@ export function describeTask(task: TaskRecord, addressOf?: (hostname: string) =>
   };
 }
 
+/**
+ * sidecar-executor's `SidecarDiscover=false` (a TaskInfo label or Docker `label` parameter):
+ * the task runs but is never published, so it is neither in rotation nor drained before a kill.
+ */
+export function isDiscoverable(task: TaskRecord): boolean {
+  return labelsOf(taskInfoOf(task)).get('SidecarDiscover')?.toLowerCase() !== 'false';
+}
+
 export function hasHealthCheck(task: TaskRecord): boolean {
   return taskInfoOf(task).health_check !== undefined;
 }

@@ -128,6 +128,21 @@ describe('Catalog endpoints', () => {
     ]);
   });
 
+  it.each([
+    ['a TaskInfo label', (info: ReturnType<typeof demoTaskInfo>) => { info.labels!.labels!.push({ key: 'SidecarDiscover', value: 'false' }); }],
+    ['a docker label parameter', (info: ReturnType<typeof demoTaskInfo>) => { info.container!.docker!.parameters = [{ key: 'label', value: 'SidecarDiscover=false' }]; }],
+  ])('never publishes a task marked SidecarDiscover=false by %s', (_how, mark) => {
+    const info = demoTaskInfo('t1', 31001);
+    info.labels ??= { labels: [] };
+    mark(info);
+    const catalog = new Catalog();
+    expect(catalog.applyTask(taskRecord('t1', { taskInfo: info }))).toBeUndefined();
+    expect(catalog.applyTask(taskRecord('t1', { state: 'TASK_RUNNING', healthy: true, taskInfo: info }))).toBeUndefined();
+    expect(catalog.list()).toEqual([]);
+    // The same task without the label is published: the check above is the label's doing.
+    expect(catalog.applyTask(taskRecord('t2', { taskInfo: demoTaskInfo('t2', 31002) }))?.endpoint.taskId).toBe('t2');
+  });
+
   it('uses the offered ports in HOST networking', () => {
     const info = demoTaskInfo('t1', 0);
     info.container!.docker!.network = 'HOST';

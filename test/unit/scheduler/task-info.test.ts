@@ -18,7 +18,7 @@ describe('task ids', () => {
 describe('buildTaskInfo', () => {
   const info = buildTaskInfo({
     taskId: 't1', agentId: 'a1', request, deploy, ports: [31000, 31001],
-    resources: [scalar('cpus', 0.5), scalar('mem', 128)], executorCmd: 'node /opt/griddle/dist/executor/main.js',
+    resources: [scalar('cpus', 0.5), scalar('mem', 128)], executorCmd: 'node /opt/griddle/dist/executor/main.js', instanceNo: 2,
   });
 
   it('runs griddle-executor as a CUSTOM executor with the executor env', () => {
@@ -52,7 +52,8 @@ describe('buildTaskInfo', () => {
     expect(info.labels?.labels).toEqual([
       { key: 'griddle.request_id', value: 'prod-web' }, { key: 'griddle.deploy_id', value: 'v1_abc' },
       { key: 'griddle.service_name', value: 'web' }, { key: 'griddle.environment', value: 'prod' },
-      { key: 'griddle.version', value: '2' },
+      { key: 'griddle.version', value: '2' }, { key: 'griddle.instances', value: String(request.instances) },
+      { key: 'griddle.instance_no', value: '2' },
     ]);
   });
 
