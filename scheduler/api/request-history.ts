@@ -77,7 +77,8 @@ export class RequestHistoryLog {
 
   private record(r: RequestRecord, eventType: RequestHistoryType, note?: string): void {
     const actor = this.actors.getStore();
-    const message = [actor?.message, note].filter((m): m is string => !!m).join(' — ') || undefined;
+    // The caller's own words when it gave some (as Singularity records), else what changed.
+    const message = actor?.message ?? note;
     const entry: SingularityRequestHistory = { createdAt: this.now(), user: actor?.user ?? null, eventType, request: r.request, ...(message ? { message } : {}) };
     const id = `${r.request.id}/${String(entry.createdAt).padStart(15, '0')}-${++this.seq}`;
     try {
