@@ -49,7 +49,7 @@ export class ApiExtras {
     return [...this.knownRequestIds()].flatMap((id) => [...this.ctx.history.of(id)]);
   }
 
-  runIdOf = (taskId: string): string | undefined => this.ctx.engine.runIdOf(taskId);
+  runIdOf = (taskId: string): string | undefined => this.ctx.engine.runView.runIdOf(taskId);
 
   pendingTasks(): PendingTask[] {
     const { scheduler, engine, history } = this.ctx;
@@ -59,7 +59,7 @@ export class ApiExtras {
       requests: scheduler.requests,
       deploy: (r, d) => this.ctx.deployOf(r, d),
       rollout: (r) => engine.progressOf(r),
-      openRuns: (r) => engine.openRunList(r).map((run) => ({ ...run, taskId: run.taskId && scheduler.tasks.has(run.taskId) ? run.taskId : undefined })),
+      openRuns: (r) => engine.runView.openRunList(r).map((run) => ({ ...run, taskId: run.taskId && scheduler.tasks.has(run.taskId) ? run.taskId : undefined })),
       ended: (r) => history.of(r),
       crash: this.core.crashBackoffs ?? new Map(),
       launch: this.core.launchBackoffs ?? new Map(),

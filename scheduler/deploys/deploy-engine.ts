@@ -9,7 +9,6 @@ import {
 import { pickRollbackSource, rollbackDeployId } from './rollback';
 import { Cooldowns } from './cooldown';
 import { Rollouts } from './rollouts';
-import type { Run } from './run-book';
 import { ScheduledRuns } from './scheduled-runs';
 import { deployKey, type SchedulerPort } from './scheduler-port';
 
@@ -77,18 +76,9 @@ export class DeployEngine extends EventEmitter<{ event: [DeployEngineEvent] }> {
     return this.runs.openRuns(requestId);
   }
 
-  /** Open runs (queued or running) of an ON_DEMAND/RUN_ONCE/SCHEDULED request. */
-  openRunList(requestId: string): readonly Readonly<Run>[] {
-    return this.runs.openRunList(requestId);
-  }
-
-  /** The run a task ran for, if it was one (remembered in memory, like the runs). */
-  runIdOf(taskId: string): string | undefined {
-    return this.runs.runIdOf(taskId);
-  }
-
-  tasksOfRun(requestId: string, runId: string): string[] {
-    return this.runs.tasksOfRun(requestId, runId);
+  /** Runs of ON_DEMAND/RUN_ONCE/SCHEDULED requests, read-only: open runs, and which task ran for which run. */
+  get runView(): Pick<ScheduledRuns, 'openRunList' | 'runIdOf' | 'tasksOfRun'> {
+    return this.runs;
   }
 
   /** What must run now, for the core's reconcile loop. */

@@ -73,7 +73,7 @@ export function registerHistoryViews(router: Router, ctx: ApiContext, extras: Ap
     if (!r.success) throw badRequest('runId: not a valid run id', [{ field: 'runId', message: r.error.issues[0]?.message ?? 'invalid' }]);
     known(id);
     // The run's latest task: a retried run ran several.
-    const taskIds = ctx.engine.tasksOfRun(id, r.data);
+    const taskIds = ctx.engine.runView.tasksOfRun(id, r.data);
     const t = taskIds.map((taskId) => extras.findTask(taskId)).filter((x) => x !== undefined).sort((a, b) => b.updatedAt - a.updatedAt)[0];
     if (!t) throw notFound(`request ${id} has no task for run ${r.data}`);
     res.json(taskIdHistory(t, r.data));

@@ -103,7 +103,7 @@ export function registerRequestViews(router: Router, ctx: ApiContext, extras: Ap
     if (typeof runId !== 'string' || !runIdSchema.test(runId)) throw badRequest('runId: not a valid run id', [{ field: 'runId', message: 'must be 1-100 characters of A-Z, a-z, 0-9, "_" and "-"' }]);
     ctx.requestOr404(id);
     // Singularity answers the active task of the run; an ended or queued run is under /history and /track.
-    const active = engine.tasksOfRun(id, runId).map((t) => scheduler.tasks.get(t)).find((t) => t && !isTerminalState(t.state));
+    const active = engine.runView.tasksOfRun(id, runId).map((t) => scheduler.tasks.get(t)).find((t) => t && !isTerminalState(t.state));
     if (!active) throw notFound(`request ${id} has no active task for run ${runId}`);
     res.json(taskIdObject(active.taskId, active));
   });

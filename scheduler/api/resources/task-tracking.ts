@@ -18,13 +18,13 @@ export function registerTaskTracking(router: Router, ctx: ApiContext, extras: Ap
     const runId = req.params.runId;
     if (typeof runId !== 'string' || !/^[A-Za-z0-9_-]{1,100}$/.test(runId)) throw badRequest('runId: not a valid run id', [{ field: 'runId', message: 'must be 1-100 characters of A-Z, a-z, 0-9, "_" and "-"' }]);
     // The run's latest task, if one ran; else the run may still be queued (pending).
-    const tasks = ctx.engine.tasksOfRun(requestId, runId).map((id) => extras.findTask(id)).filter((t) => t !== undefined);
+    const tasks = ctx.engine.runView.tasksOfRun(requestId, runId).map((id) => extras.findTask(id)).filter((t) => t !== undefined);
     const latest = tasks.sort((a, b) => b.startedAt - a.startedAt)[0];
     if (latest) {
       res.json({ ...extras.taskState(latest), runId });
       return;
     }
-    const queued = ctx.engine.openRunList(requestId).find((run) => run.runId === runId);
+    const queued = ctx.engine.runView.openRunList(requestId).find((run) => run.runId === runId);
     if (queued) {
       const pending = extras.pendingTasks().find((p) => p.runId === runId && p.pendingTaskId.requestId === requestId);
       res.json({ ...(pending ? { pendingTaskId: pending.pendingTaskId } : {}), runId, taskHistory: [], pending: true });

@@ -98,6 +98,8 @@ describe('crash loops and cooldown', () => {
     const hist = arr((await call(h, 'GET', '/api/history/request/crashy/requests')).json);
     expect(hist[0]).toMatchObject({ eventType: 'EXITED_COOLDOWN', message: 'fixed the config' });
     expect(hist.some((e) => e.eventType === 'ENTERED_COOLDOWN')).toBe(true);
+    // Tasks already RUNNING when the behaviour changed stay unhealthy in the simulation: replace them.
+    for (const t of tasksOf(h, 'crashy', 'c1')) if (t.healthy !== true) await call(h, 'DELETE', `/api/tasks/task/${t.taskId}`);
     expect(await h.sim.until(() => tasksOf(h, 'crashy', 'c1').filter((t) => t.healthy === true).length === 2)).toBe(true);
     expect(arr((await call(h, 'GET', '/api/requests/request/crashy/crashloops')).json)).toHaveLength(0);
     expect((await call(h, 'GET', '/api/requests/request/ghost/crashloops')).status).toBe(404);
