@@ -23,6 +23,10 @@ export interface SingularityRequest {
   skipHealthchecks?: boolean;
   maxTasksPerOffer?: number;
   requiredRole?: string;
+  /** Singularity's authorization groups (`POST /requests/request/{id}/groups`). */
+  group?: string;
+  readWriteGroups?: string[];
+  readOnlyGroups?: string[];
   /** Griddle: seconds a task stays DRAINING in discovery before it is killed (default 0). */
   drainSeconds?: number;
 }

@@ -11,6 +11,8 @@ export const AGENT_PLACEMENTS = [
 /** Request types whose tasks run forever and are kept at `instances`. */
 export const LONG_RUNNING_TYPES: ReadonlySet<string> = new Set(['SERVICE', 'WORKER']);
 
+/** An authorization group name (Singularity leaves them free-form; Griddle bounds them). */
+export const groupName = z.string().min(1).max(200);
 const attributeMap = z.record(z.string().min(1).max(200), z.string().max(1000));
 /**
  * Singularity before 1.0 and Nmesos spell placements with "slaves" (`SPREAD_ALL_SLAVES`); any
@@ -56,6 +58,9 @@ export const singularityRequestInput = z.object({
   maxTasksPerOffer: z.number().int().min(1).max(10_000).optional(),
   requiredRole: z.string().min(1).max(200).optional(),
   drainSeconds: z.number().int().min(0).max(3600).optional(),
+  group: groupName.optional(),
+  readWriteGroups: z.array(groupName).max(100).optional(),
+  readOnlyGroups: z.array(groupName).max(100).optional(),
 });
 
 export type SingularityRequestInput = z.input<typeof singularityRequestInput>;
@@ -98,5 +103,8 @@ export const singularityRequestSchema = singularityRequestInput.transform((v, ct
     maxTasksPerOffer: v.maxTasksPerOffer,
     requiredRole: v.requiredRole,
     drainSeconds: v.drainSeconds,
+    group: v.group,
+    readWriteGroups: v.readWriteGroups,
+    readOnlyGroups: v.readOnlyGroups,
   });
 });

@@ -15,6 +15,15 @@ import { registerRequests } from './resources/requests';
 import { registerSandbox } from './resources/sandbox';
 import { registerState } from './resources/state';
 import { registerTasks } from './resources/tasks';
+import { registerGroups } from './resources/groups';
+import { registerHistoryViews } from './resources/history-views';
+import { registerRequestViews } from './resources/request-views';
+import { registerStateViews } from './resources/state-views';
+import { registerTaskTracking } from './resources/task-tracking';
+import { registerTaskViews } from './resources/task-views';
+import { ApiExtras } from './api-extras';
+import { RequestGroups } from './request-groups';
+import { RequestHistoryLog } from './request-history';
 import { ResponseCache } from './response-cache';
 import { SandboxReader } from './sandbox';
 import { TaskHistory } from './task-history';
@@ -65,6 +74,12 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   const cache = new ResponseCache(() => scheduler.isLeader);
   const ctx = new ApiContext(scheduler, engine, hub, history, sandbox, cache, options.isWritable ?? (() => scheduler.isLeader), now, log);
 
+  const requestHistory = new RequestHistoryLog(scheduler, engine, now, (options.tokens?.size ?? 0) > 0);
+  const groups = new RequestGroups(scheduler);
+  const extras = new ApiExtras(ctx, requestHistory, groups);
+  void requestHistory.start().catch((err: unknown) => log?.warn({ err }, 'could not load request history'));
+  void groups.start().catch((err: unknown) => log?.warn({ err }, 'could not load request groups'));
+
   const stopFeed = feedEvents(scheduler, engine, hub, () => cache.invalidate());
   sandbox.start();
   metrics.start();
@@ -75,12 +90,20 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   router.use(metrics.timer());
   router.use(authMiddleware(options.tokens, options.protectReads));
   router.use(express.json({ limit: bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
+  // Before every write route: the changes a call makes are recorded with its user and message.
+  router.use(requestHistory.middleware);
   registerRequests(router, ctx);
   registerDeploys(router, ctx);
   registerHistory(router, ctx);
   registerTasks(router, ctx);
   registerSandbox(router, ctx);
   registerState(router, ctx);
+  registerRequestViews(router, ctx, extras);
+  registerHistoryViews(router, ctx, extras);
+  registerGroups(router, ctx, extras);
+  registerTaskViews(router, ctx, extras);
+  registerTaskTracking(router, ctx, extras);
+  registerStateViews(router, ctx, extras);
   registerEvents(router, hub, { maxBufferedBytes: options.sseMaxBufferedBytes });
   registerOpenApi(router);
   router.use((req, _res, next) => next(notFound(`no such endpoint: ${req.method} ${req.baseUrl}${req.path.slice(0, 200)}`)));
@@ -94,6 +117,8 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   router.metricsHandler = (req, res) => metrics.handler(req, res);
   router.close = () => {
     stopFeed();
+    requestHistory.stop();
+    groups.stop();
     sandbox.stop();
     metrics.stop();
     history.stop();

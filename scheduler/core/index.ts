@@ -6,4 +6,4 @@ export { instanceKey, isLaunchFailure, launchBackoffDelayMs, launchBackoffReason
 export { applyStatus, endsTask, type StatusOutcome } from './status-policy';
 export { makeTaskId, parseTaskId, type ParsedTaskId } from './task-id';
 export { buildTaskInfo, healthCheck, taskCommand, decodeTaskCommand, taskLabels } from './task-info';
-export { Reconciler, RECONCILE_INTERVAL_MS } from './reconciliation';
+export { Reconciler, RECONCILE_INTERVAL_MS, type ReconcileStats } from './reconciliation';

@@ -79,6 +79,7 @@ export class Leadership implements MesosLink {
       // master yet, and it would answer that it does not know it.
       () => [...this.ctx.state.tasks.values()].filter((t) => !endsTask(t.state) && t.startedAt < this.subscribedAt).map((t) => ({ taskId: t.taskId, agentId: t.agentId })),
       (phase) => this.ctx.log.debug({ phase }, 'reconciliation round sent'),
+      this.ctx.now,
     );
     client.on('subscribed', (id, master) => {
       this.onSubscribed(client, id, master).catch((err: Error) => this.ctx.log.error({ err: err.message }, 'handling SUBSCRIBED failed'));

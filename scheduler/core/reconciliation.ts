@@ -8,6 +8,16 @@ const BATCH = 1000;
 
 export interface ReconcileTarget { taskId: string; agentId?: string }
 
+/** One reconciliation (since the last subscribe): when, how many rounds, how fast tasks were answered. */
+export interface ReconcileStats {
+  startedAt: number;
+  /** Until the first implicit round was sent; null while explicit rounds still wait for answers. */
+  finishedAt: number | null;
+  iterations: number;
+  /** Milliseconds from a task's latest explicit round to its status update, one per answered task. */
+  responseLatenciesMs: number[];
+}
+
 /**
  * Task reconciliation, as Mesos recommends: after every subscribe, explicit reconciliation of
  * every task Griddle knows, again with backoff for the ones not yet answered; then implicit
@@ -20,17 +30,26 @@ export class Reconciler {
   private round = 0;
   /** Bumped by start/stop: a round still awaiting its send from an older start drops out. */
   private generation = 0;
+  private current: ReconcileStats | null = null;
+  private roundSentAt = 0;
 
   constructor(
     private readonly send: (tasks: ReconcileTarget[]) => Promise<void>,
     private readonly targets: () => ReconcileTarget[],
     private readonly onRoundDone: (phase: 'explicit' | 'implicit') => void = () => {},
+    private readonly now: () => number = Date.now,
   ) {}
+
+  /** A copy of the current reconciliation's numbers (null before the first subscribe). */
+  stats(): ReconcileStats | null {
+    return this.current && { ...this.current, responseLatenciesMs: [...this.current.responseLatenciesMs] };
+  }
 
   /** Starts over (after a subscribe). */
   start(): void {
     this.stop();
     this.round = 0;
+    this.current = { startedAt: this.now(), finishedAt: null, iterations: 0, responseLatenciesMs: [] };
     this.waiting = new Set(this.targets().map((t) => t.taskId));
     void this.explicitRound(this.generation);
   }
@@ -51,7 +70,9 @@ export class Reconciler {
 
   /** Any status update for a task answers it. */
   answered(taskId: string): void {
-    if (!this.waiting.delete(taskId) || this.waiting.size > 0 || this.round === 0 || !this.timer) return;
+    if (!this.waiting.delete(taskId)) return;
+    if (this.current && this.current.responseLatenciesMs.length < 100_000) this.current.responseLatenciesMs.push(this.now() - this.roundSentAt);
+    if (this.waiting.size > 0 || this.round === 0 || !this.timer) return;
     // Everything answered: go on to implicit without waiting for the retry timer.
     clearTimeout(this.timer);
     this.timer = null;
@@ -71,6 +92,8 @@ export class Reconciler {
       return;
     }
     this.round++;
+    if (this.current) this.current.iterations++;
+    this.roundSentAt = this.now();
     const list = [...this.waiting].map((id) => known.get(id)!);
     try {
       for (let i = 0; i < list.length; i += BATCH) await this.send(list.slice(i, i + BATCH));
@@ -86,6 +109,10 @@ export class Reconciler {
   private async implicitRound(generation: number): Promise<void> {
     if (generation !== this.generation) return;
     this.waiting.clear();
+    if (this.current && this.current.finishedAt === null) {
+      this.current.iterations++;
+      this.current.finishedAt = this.now();
+    }
     try {
       await this.send([]);
     } catch {

@@ -12,6 +12,10 @@ import { OfferCycle } from './offer-cycle';
 import { StateRepository, type AgentInfoSeen } from './state-repository';
 import { StatusHandler } from './status-handler';
 import { TaskTransitions } from './task-transitions';
+import type { CrashState } from './crash-backoff';
+import type { LaunchBackoff } from './launch-backoff';
+import { deployKey } from './reconcile-plan';
+import type { ReconcileStats } from './reconciliation';
 
 export type { SchedulerEvents } from './core-context';
 export type { AgentInfoSeen } from './state-repository';
@@ -149,6 +153,24 @@ export class Scheduler {
   /** Agents known now: seen in a recent offer, or holding a task. */
   knownAgentCount(): number {
     return this.state.knownAgentCount();
+  }
+
+  /** Crash-loop backoffs by `requestId/deployId` (read-only view for the API). */
+  get crashBackoffs(): ReadonlyMap<string, CrashState> { return this.state.crash; }
+  /** Launch-failure backoffs by `requestId/deployId/instanceNo`. */
+  get launchBackoffs(): ReadonlyMap<string, LaunchBackoff> { return this.state.launchBackoff; }
+
+  /** Lifts a deploy's crash-loop and launch backoffs (an operator ended its cooldown). */
+  resetBackoff(requestId: string, deployId: string): void {
+    const key = deployKey(requestId, deployId);
+    this.state.clearCrash(key);
+    for (const k of [...this.state.launchBackoff.keys()]) if (k.startsWith(`${key}/`)) this.state.clearLaunchBackoff(k);
+    this.poke();
+  }
+
+  /** The latest task reconciliation's numbers, or null before the first one. */
+  reconciliationStats(): ReconcileStats | null {
+    return this.leadership.reconciler?.stats() ?? null;
   }
 
   /** Starts acting: loads the state, subscribes to Mesos (same framework id) and runs the loop. */

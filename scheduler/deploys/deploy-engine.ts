@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { Scheduler } from '../core';
 import { isTerminalState } from '../../mesos-proto';
 import type { DeployRecord, DesiredDeployment, RequestRecord, TaskRecord } from '../model';
 import { type DeployProgress, desiredFor, instancesOf, liveTaskBound, startDeploy } from './deploy-machine';
@@ -6,6 +7,7 @@ import {
   DeployEngineError, GONE, LONG_RUNNING, type DeployEngineEvent, type DeployEngineOptions, type SubmitDeploy,
 } from './engine-types';
 import { pickRollbackSource, rollbackDeployId } from './rollback';
+import { Cooldowns } from './cooldown';
 import { Rollouts } from './rollouts';
 import { ScheduledRuns } from './scheduled-runs';
 import { deployKey, type SchedulerPort } from './scheduler-port';
@@ -22,9 +24,11 @@ export class DeployEngine extends EventEmitter<{ event: [DeployEngineEvent] }> {
   private readonly runs: ScheduledRuns;
   private readonly now: () => number;
   private timer?: NodeJS.Timeout;
+  private readonly cooldowns: Cooldowns;
   private readonly onTask = (task: TaskRecord): void => {
     this.runs.taskChanged(task);
     this.rollouts.taskChanged(task);
+    this.cooldowns.taskChanged(task);
   };
   private readonly onLeader = (leader: boolean): void => {
     if (leader) this.rollouts.resume();
@@ -37,6 +41,7 @@ export class DeployEngine extends EventEmitter<{ event: [DeployEngineEvent] }> {
     const emit = (event: DeployEngineEvent): void => void this.emit('event', event);
     this.rollouts = new Rollouts(scheduler, emit, this.now, options.log);
     this.runs = new ScheduledRuns(scheduler, emit, this.now);
+    this.cooldowns = new Cooldowns(scheduler, emit, this.now);
   }
 
   start(): void {
@@ -69,6 +74,11 @@ export class DeployEngine extends EventEmitter<{ event: [DeployEngineEvent] }> {
 
   openRuns(requestId: string): number {
     return this.runs.openRuns(requestId);
+  }
+
+  /** Runs of ON_DEMAND/RUN_ONCE/SCHEDULED requests, read-only: open runs, and which task ran for which run. */
+  get runView(): Pick<ScheduledRuns, 'openRunList' | 'runIdOf' | 'tasksOfRun'> {
+    return this.runs;
   }
 
   /** What must run now, for the core's reconcile loop. */
@@ -158,6 +168,11 @@ export class DeployEngine extends EventEmitter<{ event: [DeployEngineEvent] }> {
   /** Raises the current step's target by hand (steps that do not auto-advance). */
   advance(requestId: string, deployId: string, targetActiveInstances: number): void {
     const p = this.pendingDeploy(requestId, deployId);
+    const instances = instancesOf(this.existing(requestId).request);
+    // Singularity refuses a target above the request's instances or below one.
+    if (targetActiveInstances < 1 || targetActiveInstances > instances) {
+      throw new DeployEngineError('invalid', `targetActiveInstances: must be between 1 and the request's ${instances} instances (got ${targetActiveInstances})`);
+    }
     this.rollouts.progress.set(requestId, { ...p, manualTarget: targetActiveInstances });
     this.rollouts.evaluate(requestId);
   }
@@ -214,12 +229,23 @@ export class DeployEngine extends EventEmitter<{ event: [DeployEngineEvent] }> {
     if (p?.kind === 'deploy') this.rollouts.finish(p, { deployState: 'CANCELED', message: why, deployFailures: [], timestamp: this.now() });
     else if (p) this.rollouts.abandonBounce(requestId);
     this.runs.forget(requestId);
+    this.cooldowns.forget(requestId);
   }
 
   /** Re-evaluates every rollout and fires due cron schedules. */
   tick(): void {
     for (const requestId of [...this.rollouts.progress.keys()]) this.rollouts.evaluate(requestId);
     this.runs.fireSchedules();
+    this.cooldowns.tick();
+  }
+
+  /** Ends a request's SYSTEM_COOLDOWN by hand and lifts its deploy's crash backoff, so it launches at once. */
+  exitCooldown(requestId: string): RequestRecord {
+    const r = this.existing(requestId);
+    if (r.state !== 'SYSTEM_COOLDOWN') throw new DeployEngineError('conflict', `request ${requestId} is not in SYSTEM_COOLDOWN state, it is in ${r.state}`);
+    const core = this.scheduler as SchedulerPort & Partial<Pick<Scheduler, 'resetBackoff'>>;
+    if (r.activeDeployId) core.resetBackoff?.(requestId, r.activeDeployId);
+    return this.cooldowns.exit(r);
   }
 
   /** instances + step of the deploy that rolls (or was rolling), see liveTaskBound. */

@@ -22,8 +22,13 @@ export interface FinishedRun extends Run {
   lastTaskState: string;
 }
 
+/** Task → run assignments remembered (oldest forgotten first), for run-id lookups and history. */
+const LEDGER_SIZE = 10_000;
+
 export class RunBook {
   private readonly open = new Map<string, Run[]>();
+  /** taskId → the run it ran for; kept after the run closes, in memory like the runs themselves. */
+  private readonly ledger = new Map<string, { requestId: string; runId: string }>();
 
   queue(run: Omit<Run, 'attempts' | 'taskId'>): Run {
     const r: Run = { ...run, attempts: 0 };
@@ -35,6 +40,17 @@ export class RunBook {
 
   openRuns(requestId: string): readonly Run[] {
     return this.open.get(requestId) ?? [];
+  }
+
+  runIdOf(taskId: string): string | undefined {
+    return this.ledger.get(taskId)?.runId;
+  }
+
+  /** The tasks that ran for a run, oldest first (a retried run has several). */
+  tasksOfRun(requestId: string, runId: string): string[] {
+    const out: string[] = [];
+    for (const [taskId, r] of this.ledger) if (r.requestId === requestId && r.runId === runId) out.push(taskId);
+    return out;
   }
 
   /** Instances the core must keep for this request's deploy. */
@@ -59,6 +75,8 @@ export class RunBook {
       if (run) {
         run.taskId = task.taskId;
         run.attempts += 1;
+        this.ledger.set(task.taskId, { requestId: run.requestId, runId: run.runId });
+        if (this.ledger.size > LEDGER_SIZE) this.ledger.delete(this.ledger.keys().next().value as string);
       }
       return undefined;
     }

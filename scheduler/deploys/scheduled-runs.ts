@@ -1,7 +1,7 @@
 import { Cron } from 'croner';
 import type { DesiredDeployment, TaskRecord } from '../model';
 import { LONG_RUNNING, type EmitEngineEvent } from './engine-types';
-import { RunBook } from './run-book';
+import { RunBook, type Run } from './run-book';
 import type { SchedulerPort } from './scheduler-port';
 
 /**
@@ -21,6 +21,19 @@ export class ScheduledRuns {
 
   openRuns(requestId: string): number {
     return this.runs.openRuns(requestId).length;
+  }
+
+  /** Open runs of a request, queued first; `taskId` is set while a task runs for one. */
+  openRunList(requestId: string): readonly Readonly<Run>[] {
+    return this.runs.openRuns(requestId);
+  }
+
+  runIdOf(taskId: string): string | undefined {
+    return this.runs.runIdOf(taskId);
+  }
+
+  tasksOfRun(requestId: string, runId: string): string[] {
+    return this.runs.tasksOfRun(requestId, runId);
   }
 
   isOpen(requestId: string, runId: string): boolean {

@@ -4,7 +4,7 @@
  * The scheduler flushes before it acknowledges a status update, so nothing acknowledged is lost.
  */
 export const COLLECTIONS = [
-  'requests', 'deploys', 'tasks', 'history-tasks', 'history-deploys', 'discovery', 'framework',
+  'requests', 'deploys', 'tasks', 'history-tasks', 'history-deploys', 'discovery', 'framework', 'history-requests', 'groups',
 ] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 

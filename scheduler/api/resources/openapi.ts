@@ -5,6 +5,7 @@ import { singularityRequestInput } from '../request-schema';
 import { deployUpdateSchema } from './deploys';
 import { bounceSchema, pauseSchema, rollbackSchema, runSchema, scaleSchema, unpauseSchema } from './requests';
 import { killTaskSchema } from './tasks';
+import { moreBodies, moreOps } from './openapi-more';
 
 /** The request bodies the API accepts, under the names Singularity's docs use. */
 const bodies = {
@@ -19,6 +20,7 @@ const bodies = {
   SingularityRunNowRequest: runSchema,
   SingularityKillTaskRequest: killTaskSchema,
   SingularityUpdatePendingDeployRequest: deployUpdateSchema,
+  ...moreBodies,
 } as const;
 type BodyName = keyof typeof bodies;
 
@@ -49,6 +51,7 @@ const ops: Record<string, Partial<Record<'get' | 'post' | 'put' | 'delete', Op>>
   '/state': { get: { summary: 'Counts, under/over-provisioned requests, pending tasks with reasons, leader' } },
   '/events': { get: { summary: 'Server-sent events; Last-Event-ID resumes; ?requestId= filters', query: ['requestId'] } },
   '/openapi.json': { get: { summary: 'This document' } },
+  ...moreOps,
 };
 
 /** OpenAPI 3.1 document of the API, with request bodies generated from the zod schemas that validate them. */

@@ -1,0 +1,58 @@
+import { requestGroupSchema, updateGroupsSchema } from '../request-groups';
+import { exitCooldownSchema } from './request-views';
+
+/** Bodies of the routes in request-views, groups, history-views, task-views, task-tracking and state-views. */
+export const moreBodies = {
+  SingularityRequestGroup: requestGroupSchema,
+  SingularityUpdateGroupsRequest: updateGroupsSchema,
+  SingularityExitCooldownRequest: exitCooldownSchema,
+} as const;
+
+type Op = { summary: string; body?: keyof typeof moreBodies; params?: string[]; query?: string[] };
+
+const r = ['requestId'];
+const search = ['requestId', 'deployId', 'runId', 'host', 'lastTaskStatus', 'startedBefore', 'startedAfter', 'updatedBefore', 'updatedAfter', 'orderDirection', 'count', 'page'];
+
+export const moreOps: Record<string, Partial<Record<'get' | 'post' | 'put' | 'delete', Op>>> = {
+  '/requests/ids': { get: { summary: 'All request ids (string[])', query: ['requestIdLike', 'state'] } },
+  '/requests/ids/active': { get: { summary: 'ACTIVE request ids' } },
+  '/requests/batch': { get: { summary: 'SingularityRequestBatch {requests, notFound} for ?id=a&id=b', query: ['id'] } },
+  '/requests/cooldown': { get: { summary: 'Requests in SYSTEM_COOLDOWN', query: ['limit', 'requestType'] } },
+  '/requests/finished': { get: { summary: 'FINISHED requests', query: ['limit', 'requestType'] } },
+  '/requests/queued/pending': { get: { summary: 'SingularityPendingRequest[]: what the scheduler still has to launch, by request' } },
+  '/requests/queued/cleanup': { get: { summary: 'SingularityRequestCleanup[]: deletes, pauses and bounces in progress' } },
+  '/requests/crashloops': { get: { summary: 'Open crash loops by request id ({requestId: CrashLoopInfo[]})' } },
+  '/requests/request/{requestId}/simple': { get: { summary: 'SingularityRequestWithState {request, state, timestamp}', params: r } },
+  '/requests/request/{requestId}/crashloops': { get: { summary: "The request's open crash loops (CrashLoopInfo[])", params: r } },
+  '/requests/request/{requestId}/run/{runId}': { get: { summary: "The active task of a run (SingularityTaskId)", params: [...r, 'runId'] } },
+  '/requests/request/{requestId}/exit-cooldown': { post: { summary: 'Leave SYSTEM_COOLDOWN now (409 when not cooling down)', body: 'SingularityExitCooldownRequest', params: r } },
+  '/requests/request/{requestId}/groups': { post: { summary: "Set the request's group, readWriteGroups and readOnlyGroups", body: 'SingularityUpdateGroupsRequest', params: r } },
+  '/requests/request/{requestId}/groups/auth-check': { post: { summary: 'Check a groups update without making it (200 when allowed)', body: 'SingularityUpdateGroupsRequest', params: r } },
+  '/groups': { get: { summary: 'Request groups (SingularityRequestGroup[])' }, post: { summary: 'Create or replace a request group', body: 'SingularityRequestGroup' } },
+  '/groups/group/{requestGroupId}': { get: { summary: 'One request group', params: ['requestGroupId'] }, delete: { summary: 'Delete a request group', params: ['requestGroupId'] } },
+  '/history/request/{requestId}/requests': { get: { summary: 'Every change to the request with user and message (SingularityRequestHistory[])', params: r, query: ['createdBefore', 'createdAfter', 'orderDirection', 'count', 'page'] } },
+  '/history/request/{requestId}/tasks/active': { get: { summary: 'SingularityTaskIdHistory of the active tasks', params: r } },
+  '/history/request/{requestId}/run/{runId}': { get: { summary: "The latest task of a run (SingularityTaskIdHistory)", params: [...r, 'runId'] } },
+  '/history/tasks': { get: { summary: 'Search ended tasks (SingularityTaskIdHistory[])', query: search } },
+  '/history/tasks/withmetadata': { get: { summary: 'Search ended tasks, paginated ({objects, dataCount, pageCount, page})', query: search } },
+  '/tasks/scheduled': { get: { summary: 'Pending tasks (SingularityTaskRequest[])' } },
+  '/tasks/scheduled/ids': { get: { summary: 'Pending task ids (SingularityPendingTaskId[])' } },
+  '/tasks/scheduled/request/{requestId}': { get: { summary: "A request's pending tasks", params: r } },
+  '/tasks/scheduled/task/{pendingTaskId}': { get: { summary: 'One pending task', params: ['pendingTaskId'] } },
+  '/tasks/ids/request/{requestId}': { get: { summary: 'SingularityTaskIdsByStatus', params: r } },
+  '/tasks/counts/request/{requestId}': { get: { summary: 'SingularityTaskCounts {requestId, active, pending, cleaning}', params: r } },
+  '/tasks/active/slave/{agentId}': { get: { summary: 'Active tasks on an agent', params: ['agentId'] } },
+  '/tasks/active/slave/{agentId}/ids': { get: { summary: 'Active task ids on an agent', params: ['agentId'] } },
+  '/tasks/active/agent/{agentId}': { get: { summary: 'Active tasks on an agent', params: ['agentId'] } },
+  '/tasks/active/agent/{agentId}/ids': { get: { summary: 'Active task ids on an agent', params: ['agentId'] } },
+  '/tasks/active/ids': { get: { summary: 'Active task ids (SingularityTaskId[])' } },
+  '/tasks/active/states': { get: { summary: 'Status updates of each active task ({taskId: SingularityTaskHistoryUpdate[]})' } },
+  '/tasks/cleaning': { get: { summary: 'Tasks Griddle decided to kill (SingularityTaskCleanup[])' } },
+  '/tasks/killed': { get: { summary: 'Tasks killed and not yet ended (SingularityKilledTaskIdRecord[])' } },
+  '/track/task/{taskId}': { get: { summary: 'SingularityTaskState of a task, active or ended', params: ['taskId'] } },
+  '/track/run/{requestId}/{runId}': { get: { summary: 'SingularityTaskState of a run: its task, or pending while queued', params: [...r, 'runId'] } },
+  '/state/requests/under-provisioned': { get: { summary: 'Ids of requests with fewer instances than desired' } },
+  '/state/requests/over-provisioned': { get: { summary: 'Ids of requests with more instances than desired' } },
+  '/state/task-reconciliation': { get: { summary: 'SingularityTaskReconciliationStatistics (404 before the first reconciliation)' } },
+  '/state/scheduled-tasks-info': { get: { summary: 'SingularityScheduledTasksInfo: late tasks, future tasks, max lag' } },
+};
