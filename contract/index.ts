@@ -7,3 +7,4 @@ export * from './singularity';
 export * from './singularity-views';
 export * from './sidecar';
 export * from './events';
+export * from './task-id';
