@@ -7,4 +7,7 @@ export * from './singularity';
 export * from './singularity-views';
 export * from './sidecar';
 export * from './events';
+export * from './singularity-state';
+export * from './singularity-state';
+export * from './singularity-keys';
 export * from './task-id';
