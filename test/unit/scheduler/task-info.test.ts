@@ -11,7 +11,7 @@ describe('task ids', () => {
     ['a-b-c', 'd', 1, 1, 'h-1'],
   ])('round-trips %s/%s', (requestId, deployId, startedAt, instanceNo, host) => {
     const id = makeTaskId(requestId, deployId, startedAt, instanceNo, host);
-    expect(parseTaskId(id)).toEqual({ requestId, deployId, startedAt, instanceNo, host: host.replace(/-/g, '_') });
+    expect(parseTaskId(id)).toEqual({ requestId, deployId, startedAt, instanceNo, sanitizedHost: host.replace(/-/g, '_'), sanitizedRackId: 'DEFAULT', legacy: false });
   });
 });
 
