@@ -5,24 +5,16 @@
  * and the container sees Singularity's TASK_RACK_ID.
  */
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createLogger } from '../../common';
 import { formatTaskId, type SingularityTaskId } from '../../contract';
-import { startMesosLocal, type MesosLocal } from '../../mesos-local';
-import { runScheduler, type RunningScheduler } from '../../scheduler/main';
-import { ensureBuilt, until } from '../support/kit';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
+import { until } from '../support/kit';
 
 jest.setTimeout(300_000);
 
 type Json = Record<string, unknown>;
 const REQUEST_ID = `e2e-ids_${process.pid}_${Date.now().toString(36)}`;
-const quiet = createLogger('test', { destination: fs.createWriteStream('/dev/null') });
-let local: MesosLocal;
-let running: RunningScheduler;
+let stack: E2eStack | undefined;
 let api: string;
-let stateDir: string;
 
 async function call(method: string, p: string, body?: unknown): Promise<{ status: number; json: Json; type: string | null }> {
   const res = await fetch(`${api}${p}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
@@ -34,29 +26,14 @@ const mine = async (): Promise<Json[]> => ((await call('GET', '/api/tasks/active
   .filter((t) => (t.taskId as Json).requestId === REQUEST_ID && t.killRequestedAt === undefined);
 
 beforeAll(async () => {
-  ensureBuilt();
-  const base = 21_000 + Math.floor(Math.random() * 90) * 100;
-  local = await startMesosLocal({
-    port: 0, agents: 1, resources: `cpus:4;mem:8192;disk:20000;ports:[${base}-${base + 99}]`, attributes: 'rack:rack-a.1',
-    containerizer: 'process', allocationIntervalMs: 100, log: quiet,
-  });
-  stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'griddle-e2e-ids-'));
-  process.env.GRIDDLE_LOG_LEVEL = 'warn';
-  running = await runScheduler({
-    master: local.masterUrl, stateDir, port: 0, bind: '127.0.0.1', discoveryPort: 0, grpcPort: 0, contentType: 'json', insecureNoAuth: false,
-  });
-  const address = running.server.address();
-  api = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  stack = await startE2eStack({ agents: 1, attributes: 'rack:rack-a.1' });
+  api = stack.api;
 });
 
 afterAll(async () => {
   await call('DELETE', `/api/requests/request/${REQUEST_ID}`).catch(() => undefined);
   await until(async () => (await mine()).length === 0, 'the request’s tasks to end', 30_000).catch(() => undefined);
-  await running?.stop();
-  await local?.stop();
-  const left = execFileSync('docker', ['ps', '-a', '-q', '--filter', `label=griddle.request_id=${REQUEST_ID}`]).toString().trim();
-  if (left) execFileSync('docker', ['rm', '-f', ...left.split('\n')]);
-  fs.rmSync(stateDir, { recursive: true, force: true });
+  await stack?.stop(REQUEST_ID);
 });
 
 test('a task id rebuilt from its JSON fields works with history, sandbox read and kill', async () => {
