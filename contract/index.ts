@@ -8,3 +8,6 @@ export * from './singularity-views';
 export * from './sidecar';
 export * from './events';
 export * from './singularity-more';
+export * from './singularity-state';
+export * from './singularity-keys';
+export * from './task-id';

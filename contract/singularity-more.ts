@@ -4,9 +4,11 @@
  * Singularity's (SingularityBase models); Optional fields are left out when empty, as Jackson
  * does with Griddle's other answers.
  */
-import type { TaskState } from '../mesos-proto';
 import type { RequestState, Resources, SingularityRequest } from './singularity';
-import type { SingularityDeployView, SingularityRequestParent, SingularityRequestView, SingularityTaskId } from './singularity-views';
+import type {
+  ExtendedTaskState, SingularityDeployView, SingularityRequestParent, SingularityRequestView, SingularityTaskHistoryUpdate,
+  SingularityTaskId, TaskCleanupType,
+} from './singularity-views';
 
 export type RequestHistoryType =
   | 'CREATED' | 'UPDATED' | 'DELETING' | 'DELETED' | 'PAUSED' | 'UNPAUSED' | 'ENTERED_COOLDOWN' | 'EXITED_COOLDOWN'
@@ -77,10 +79,6 @@ export interface SingularityPendingRequest {
 }
 
 export type RequestCleanupType = 'DELETING' | 'PAUSING' | 'BOUNCE' | 'INCREMENTAL_BOUNCE';
-export type TaskCleanupType =
-  | 'BOUNCING' | 'DEPLOY_CANCELED' | 'DEPLOY_FAILED' | 'DEPLOY_STEP_FINISHED' | 'NEW_DEPLOY_SUCCEEDED' | 'PAUSING'
-  | 'REQUEST_DELETING' | 'SCALING_DOWN' | 'USER_REQUESTED' | 'UNHEALTHY_NEW_TASK' | 'OVERDUE_NEW_TASK';
-
 export interface SingularityRequestCleanup {
   user?: string;
   cleanupType: RequestCleanupType;
@@ -91,13 +89,6 @@ export interface SingularityRequestCleanup {
   message?: string;
 }
 
-export interface SingularityTaskCleanup {
-  cleanupType: TaskCleanupType;
-  timestamp: number;
-  taskId: SingularityTaskId;
-  message?: string;
-}
-
 export interface SingularityKilledTaskIdRecord {
   taskId: SingularityTaskId;
   timestamp: number;
@@ -105,18 +96,6 @@ export interface SingularityKilledTaskIdRecord {
   requestCleanupType?: RequestCleanupType;
   taskCleanupType?: TaskCleanupType;
   retries: number;
-}
-
-/** Singularity's ExtendedTaskState: Mesos's states plus LAUNCHED and CLEANING. */
-export type ExtendedTaskState = TaskState | 'TASK_LAUNCHED' | 'TASK_CLEANING';
-
-export interface SingularityTaskHistoryUpdate {
-  taskId: SingularityTaskId;
-  timestamp: number;
-  taskState: ExtendedTaskState;
-  statusMessage?: string;
-  statusReason?: string;
-  previous: never[];
 }
 
 export interface SingularityTaskIdHistory {

@@ -21,6 +21,10 @@ export interface SingularityRequestView extends SingularityRequest {
 
 export type SingularityDeployView = SingularityDeploy & { env: Record<string, string> };
 
+/**
+ * Singularity serves `host` and `rackId` as the sanitized values (its getters return them), so
+ * `formatTaskId` over these fields rebuilds `id` (legacy 5-part ids: see contract/task-id.ts).
+ */
 export interface SingularityTaskId {
   id: string;
   requestId: string;
@@ -66,6 +70,7 @@ export interface SingularityTask {
   offers: OfferView[];
   /** The Mesos TaskInfo in camelCase. */
   mesosTask: unknown;
+  /** The agent's rack as it came (unsanitized), DEFAULT without one. */
   rackId: string;
   agentId: { value: string };
   /** Griddle: */
@@ -98,6 +103,50 @@ export interface SingularityDeployHistory {
   rollbackOf?: string;
   unpauseOnSuccessfulDeploy?: boolean;
   deployProgress?: Record<string, unknown>;
+}
+
+/** Why a task is being killed (Singularity's TaskCleanupType, the values Griddle produces). */
+export type TaskCleanupType =
+  | 'USER_REQUESTED' | 'USER_REQUESTED_DESTROY' | 'USER_REQUESTED_TASK_BOUNCE'
+  | 'BOUNCING' | 'DEPLOY_CANCELED' | 'DEPLOY_FAILED' | 'DEPLOY_STEP_FINISHED' | 'NEW_DEPLOY_SUCCEEDED' | 'PAUSING'
+  | 'REQUEST_DELETING' | 'SCALING_DOWN' | 'UNHEALTHY_NEW_TASK' | 'OVERDUE_NEW_TASK';
+
+/** Singularity's ExtendedTaskState: Mesos's states plus LAUNCHED and CLEANING. */
+export type ExtendedTaskState = TaskState | 'TASK_LAUNCHED' | 'TASK_CLEANING';
+
+/** `DELETE /tasks/task/{id}` answers this (409 with the existing one when a kill is under way). */
+export interface SingularityTaskCleanup {
+  user?: string;
+  cleanupType: TaskCleanupType;
+  timestamp: number;
+  taskId: SingularityTaskId;
+  message?: string;
+  actionId?: string;
+}
+
+export interface SingularityTaskHistoryUpdate {
+  taskId: SingularityTaskId;
+  timestamp: number;
+  /** A Mesos task state, or Singularity's TASK_CLEANING while a kill is under way. */
+  taskState: ExtendedTaskState;
+  statusMessage?: string;
+  statusReason?: string;
+  previous: SingularityTaskHistoryUpdate[];
+}
+
+/** `GET /history/task/{id}`. Lists Griddle has no source for yet are served empty. */
+export interface SingularityTaskHistory {
+  task: SingularityTask;
+  taskUpdates: SingularityTaskHistoryUpdate[];
+  healthcheckResults: unknown[];
+  loadBalancerUpdates: unknown[];
+  shellCommandHistory: unknown[];
+  taskMetadata: unknown[];
+  /** The sandbox directory on the agent, when the agent could tell. */
+  directory: string | null;
+  containerId: string | null;
+  /** Griddle: the last known state, as in the task history list. */
+  lastTaskState: TaskState;
 }
 
 /** The body of every 4xx/5xx answer. */

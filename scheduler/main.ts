@@ -10,7 +10,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import express from 'express';
 import { createLogger } from '../common/logger';
 import { CONTENT_TYPE_JSON, CONTENT_TYPE_PROTOBUF } from '../mesos-proto';
-import { createApiRouter, loadTokens } from './api';
+import { createApiRouter, loadTokens, singularityWireHeaders } from './api';
 import { Scheduler } from './core';
 import { createDiscovery, parseAdvertisedAddresses, type Discovery } from './discovery';
 import { forwardWritesToLeader, LeaderElection } from './ha';
@@ -121,6 +121,7 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
   let election: LeaderElection | null = null;
   let selfUrl: string | null = options.advertiseUrl ?? null; // known once the listener is bound
   const app = express();
+  app.use(singularityWireHeaders); // exact `application/json`, also on /healthz and the forwarder's own answers
   app.get('/healthz', (_req, res) => {
     res.json({
       status: 'ok',

@@ -33,13 +33,18 @@ export interface DeployRecord {
 
 /** One Mesos task Griddle launched (or adopted through reconciliation). */
 export interface TaskRecord {
-  /** Singularity style: requestId-deployId-startedAt-instanceNo-host */
+  /**
+   * Singularity's `requestId-deployId-startedAt-instanceNo-host-rackId`; tasks launched before
+   * 6-part ids keep their 5-part `requestId-deployId-startedAt-instanceNo-host`.
+   */
   taskId: string;
   requestId: string;
   deployId: string;
   instanceNo: number;
   agentId: string;
   hostname: string;
+  /** The agent's rack (its `rack` attribute, unsanitized); absent on tasks launched before racks were recorded. */
+  rackId?: string;
   /** Host ports allocated from the offer, in the deploy's port order. */
   ports: number[];
   startedAt: number;

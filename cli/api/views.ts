@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DeployState, SingularityDeploy, SingularityRequest } from '../../contract';
+import { parseTaskId, type DeployState, type SingularityDeploy, type SingularityRequest } from '../../contract';
 
 /**
  * What the CLI reads from the API, normalized. The API speaks Singularity's shapes and adds
@@ -81,10 +81,10 @@ const taskSchema = z.looseObject({
   }).optional(),
 });
 
-/** Singularity task ids: requestId-deployId-startedAt-instanceNo-host-rackId. */
-function fromTaskIdString(id: string): { startedAt?: number; instanceNo?: number } {
-  const parts = id.split('-');
-  return parts.length >= 5 ? { startedAt: Number(parts[2]) || undefined, instanceNo: Number(parts[3]) || undefined } : {};
+/** Singularity task ids (6 parts, or Griddle's legacy 5), split from the right: request ids hold '-'. */
+function fromTaskIdString(id: string, requestId?: string): { startedAt?: number; instanceNo?: number } {
+  const parsed = (requestId ? parseTaskId(id, requestId) : null) ?? parseTaskId(id);
+  return parsed ? { startedAt: parsed.startedAt, instanceNo: parsed.instanceNo } : {};
 }
 
 function portsOf(resources: Record<string, unknown>[] | undefined): number[] {
@@ -101,12 +101,13 @@ export function readTask(body: unknown): TaskView {
   const t = taskSchema.parse(body);
   const idObject = typeof t.taskId === 'string' ? undefined : t.taskId;
   const taskId = typeof t.taskId === 'string' ? t.taskId : (t.taskId.id ?? '');
-  const parsed = fromTaskIdString(taskId);
+  const parsed = fromTaskIdString(taskId, t.requestId ?? idObject?.requestId);
   return {
     taskId,
     requestId: t.requestId ?? idObject?.requestId ?? t.taskRequest?.request?.id ?? '',
     deployId: t.deployId ?? idObject?.deployId ?? t.taskRequest?.deploy?.id ?? '',
-    host: t.hostname ?? t.host ?? idObject?.host ?? t.offer?.hostname ?? t.offers?.[0]?.hostname ?? '',
+    // The id object's host is sanitized (Singularity serves it so): the offer's is the real name.
+    host: t.hostname ?? t.host ?? t.offer?.hostname ?? t.offers?.[0]?.hostname ?? idObject?.host ?? '',
     ports: t.ports ?? portsOf(t.mesosTask?.resources),
     state: t.state ?? t.lastTaskState ?? 'TASK_RUNNING',
     healthy: t.healthy ?? undefined,

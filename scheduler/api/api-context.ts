@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { SingularityPendingDeployState, SingularityRequestParent, SingularityTaskId } from '../../contract';
 import type { Logger } from '../../common';
+import { legacyTaskIdOf } from '../core';
 import { type DeployEngine, DeployEngineError, type SchedulerPort, deployKey } from '../deploys';
 import type { DeployRecord, RequestRecord, TaskRecord } from '../model';
 import type { EventHub } from './event-hub';
@@ -38,6 +39,21 @@ export class ApiContext {
     const r = this.scheduler.requests.get(id);
     if (!r) throw notFound(`request ${id} does not exist`);
     return r;
+  }
+
+  /**
+   * An active task by id. A 6-part id with rack DEFAULT also finds a task stored under its
+   * legacy 5-part id, since that is what a client rebuilds from the id object it was served.
+   */
+  activeTask(taskId: string): TaskRecord | undefined {
+    const legacy = legacyTaskIdOf(taskId);
+    return this.scheduler.tasks.get(taskId) ?? (legacy === null ? undefined : this.scheduler.tasks.get(legacy));
+  }
+
+  /** An active or ended task by id (either spelling, as `activeTask`). */
+  anyTask(taskId: string): TaskRecord | undefined {
+    const legacy = legacyTaskIdOf(taskId);
+    return this.activeTask(taskId) ?? this.history.find(taskId) ?? (legacy === null ? undefined : this.history.find(legacy));
   }
 
   deployOf(requestId: string, deployId: string | undefined): DeployRecord | undefined {

@@ -6,3 +6,4 @@ export { openApiDocument } from './resources/openapi';
 export { EventHub, type HubEvent } from './event-hub';
 export { HttpError, parseInput } from './http-errors';
 export { isRequestId, isDeployId, isTaskId } from './ids';
+export { singularityWireHeaders } from './wire-headers';

@@ -27,6 +27,7 @@ import { RequestHistoryLog } from './request-history';
 import { ResponseCache } from './response-cache';
 import { SandboxReader } from './sandbox';
 import { TaskHistory } from './task-history';
+import { singularityWireHeaders } from './wire-headers';
 
 export interface ApiOptions {
   log?: Logger;
@@ -87,6 +88,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   if (ownsEngine) engine.start();
 
   const router = express.Router() as ApiRouter;
+  router.use(singularityWireHeaders);
   router.use(metrics.timer());
   router.use(authMiddleware(options.tokens, options.protectReads));
   router.use(express.json({ limit: bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));

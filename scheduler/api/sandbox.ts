@@ -7,6 +7,12 @@ interface AgentState {
   completed_frameworks?: AgentFramework[];
 }
 interface AgentFramework { executors?: AgentExecutor[]; completed_executors?: AgentExecutor[] }
+type SandboxTask = { taskId: string; agentId: string; hostname: string };
+
+/** A history read waits this long for the agent before answering without a directory. */
+const DIRECTORY_TIMEOUT_MS = 1000;
+const MAX_REMEMBERED = 10_000;
+
 interface AgentExecutor { id?: string; directory?: string; tasks?: { id?: string }[]; completed_tasks?: { id?: string }[] }
 
 /**
@@ -16,6 +22,8 @@ interface AgentExecutor { id?: string; directory?: string; tasks?: { id?: string
  */
 export class SandboxReader {
   private readonly agentUrls = new Map<string, string>();
+  /** Sandbox directories found so far, by task id (a directory never moves). */
+  private readonly directories = new Map<string, string>();
   private readonly onOffers = (offers: Offer[]): void => {
     for (const o of offers) {
       const a = o.url?.address;
@@ -38,10 +46,10 @@ export class SandboxReader {
     this.agentUrls.set(agentId, url);
   }
 
-  private async getJson(url: string): Promise<unknown> {
+  private async getJson(url: string, timeoutMs = this.timeoutMs): Promise<unknown> {
     let res: globalThis.Response;
     try {
-      res = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
       throw new HttpError(502, `agent unreachable: ${(err as Error).message}`);
     }
@@ -50,12 +58,26 @@ export class SandboxReader {
     return res.json();
   }
 
-  async read(task: { taskId: string; agentId: string; hostname: string }, path: string, offset: number, length: number): Promise<{ data: string; offset: number; nextOffset: number }> {
+  private async lookUp(task: SandboxTask, timeoutMs: number): Promise<{ base: string; directory: string }> {
     const base = this.agentUrls.get(task.agentId);
     if (!base) throw new HttpError(502, `no address known for agent ${task.agentId} (${task.hostname}); it has sent no offer since this scheduler started`);
-    const state = (await this.getJson(`${base}/state`)) as AgentState;
+    const known = this.directories.get(task.taskId);
+    if (known) return { base, directory: known };
+    const state = (await this.getJson(`${base}/state`, timeoutMs)) as AgentState;
     const directory = findDirectory(state, task.taskId);
     if (!directory) throw notFound(`the agent ${task.hostname} has no sandbox for task ${task.taskId} (it may have been garbage-collected)`);
+    if (this.directories.size >= MAX_REMEMBERED) this.directories.clear();
+    this.directories.set(task.taskId, directory);
+    return { base, directory };
+  }
+
+  /** The task's sandbox directory for its history, or null when the agent cannot tell quickly. */
+  async directoryOf(task: SandboxTask): Promise<string | null> {
+    return this.lookUp(task, DIRECTORY_TIMEOUT_MS).then((found) => found.directory, () => null);
+  }
+
+  async read(task: SandboxTask, path: string, offset: number, length: number): Promise<{ data: string; offset: number; nextOffset: number }> {
+    const { base, directory } = await this.lookUp(task, this.timeoutMs);
     const q = new URLSearchParams({ path: `${directory}/${path}`, offset: String(offset), length: String(length) });
     const chunk = (await this.getJson(`${base}/files/read?${q}`)) as { data?: string; offset?: number };
     const data = chunk.data ?? '';

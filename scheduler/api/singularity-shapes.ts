@@ -1,6 +1,8 @@
-import type {
-  SingularityDeployHistory, SingularityDeployMarker, SingularityDeployResult, SingularityDeployView, SingularityRequestView,
-  SingularityTask, SingularityTaskHistoryItem, SingularityTaskId,
+import {
+  DEFAULT_RACK_ID, sanitizeIdPart,
+  type SingularityDeployHistory, type SingularityDeployMarker, type SingularityDeployResult, type SingularityDeployView,
+  type SingularityRequestView, type SingularityTask, type SingularityTaskCleanup, type SingularityTaskHistory,
+  type SingularityTaskHistoryItem, type SingularityTaskHistoryUpdate, type SingularityTaskId, type TaskCleanupType,
 } from '../../contract';
 import { parseTaskId } from '../core';
 import type {
@@ -49,19 +51,25 @@ export function renderDeploy(d: SingularityDeploy): SingularityDeployView {
   return out;
 }
 
-export function taskIdObject(taskId: string, fallback?: TaskRecord): SingularityTaskId {
-  const parsed = parseTaskId(taskId);
-  const host = parsed?.host ?? fallback?.hostname ?? '';
+/**
+ * A task id as Singularity serves it. The fields come from the id itself (the record only fills
+ * in what an unparsable id lacks), so formatting them gives back `id`; a legacy 5-part id is
+ * served with rack DEFAULT, which the API resolves back to it (`legacyTaskIdOf`).
+ */
+export function taskIdObject(taskId: string, record?: TaskRecord): SingularityTaskId {
+  const parsed = parseTaskId(taskId, record?.requestId) ?? parseTaskId(taskId);
+  const sanitizedHost = parsed?.sanitizedHost ?? sanitizeIdPart(record?.hostname ?? '');
+  const sanitizedRackId = parsed?.sanitizedRackId ?? DEFAULT_RACK_ID;
   return {
     id: taskId,
-    requestId: parsed?.requestId ?? fallback?.requestId ?? '',
-    deployId: parsed?.deployId ?? fallback?.deployId ?? '',
-    startedAt: parsed?.startedAt ?? fallback?.startedAt ?? 0,
-    instanceNo: parsed?.instanceNo ?? fallback?.instanceNo ?? 0,
-    host: fallback?.hostname ?? host,
-    sanitizedHost: host,
-    rackId: 'DEFAULT',
-    sanitizedRackId: 'DEFAULT',
+    requestId: parsed?.requestId ?? record?.requestId ?? '',
+    deployId: parsed?.deployId ?? record?.deployId ?? '',
+    startedAt: parsed?.startedAt ?? record?.startedAt ?? 0,
+    instanceNo: parsed?.instanceNo ?? record?.instanceNo ?? 0,
+    host: sanitizedHost,
+    sanitizedHost,
+    rackId: sanitizedRackId,
+    sanitizedRackId,
   };
 }
 
@@ -107,7 +115,7 @@ export function renderTask(t: TaskRecord, request?: RequestRecord, deploy?: Depl
     offer,
     offers: [offer],
     mesosTask: withPortMappings(camelize(t.taskInfo ?? { taskId: { value: t.taskId } })),
-    rackId: 'DEFAULT',
+    rackId: t.rackId ?? DEFAULT_RACK_ID,
     agentId: { value: t.agentId },
     // Griddle's own, beside Singularity's shape:
     state: t.state,
@@ -124,6 +132,40 @@ export function renderTaskHistoryItem(t: TaskRecord): SingularityTaskHistoryItem
     lastTaskState: t.state,
     message: t.message,
     reason: t.reason,
+  };
+}
+
+/** Singularity's answer to a kill: the cleanup it queued (Griddle kills at once, with a drain). */
+export function renderTaskCleanup(t: TaskRecord, cleanupType: TaskCleanupType, timestamp: number, extra: { user?: string; message?: string; actionId?: string }): SingularityTaskCleanup {
+  return { user: extra.user, cleanupType, timestamp, taskId: taskIdObject(t.taskId, t), message: extra.message, actionId: extra.actionId };
+}
+
+/**
+ * The updates a task went through, rebuilt from its record: Griddle keeps when a task was
+ * launched, first ran, was asked to stop and its last state, not every update.
+ */
+export function taskUpdates(t: TaskRecord): SingularityTaskHistoryUpdate[] {
+  const taskId = taskIdObject(t.taskId, t);
+  const updates: SingularityTaskHistoryUpdate[] = [{ taskId, timestamp: t.startedAt, taskState: 'TASK_STAGING', previous: [] }];
+  if (t.runningSince !== undefined) updates.push({ taskId, timestamp: t.runningSince, taskState: 'TASK_RUNNING', previous: [] });
+  if (t.killRequestedAt !== undefined) updates.push({ taskId, timestamp: t.killRequestedAt, taskState: 'TASK_CLEANING', statusMessage: t.killReason, previous: [] });
+  if (t.state !== 'TASK_STAGING' && (t.state !== 'TASK_RUNNING' || t.runningSince === undefined)) {
+    updates.push({ taskId, timestamp: t.updatedAt, taskState: t.state, statusMessage: t.message, statusReason: t.reason, previous: [] });
+  }
+  return updates.sort((a, b) => a.timestamp - b.timestamp);
+}
+
+export function renderTaskHistory(t: TaskRecord, request: RequestRecord | undefined, deploy: DeployRecord | undefined, directory: string | null): SingularityTaskHistory {
+  return {
+    task: renderTask(t, request, deploy),
+    taskUpdates: taskUpdates(t),
+    healthcheckResults: [],
+    loadBalancerUpdates: [],
+    shellCommandHistory: [],
+    taskMetadata: [],
+    directory,
+    containerId: null,
+    lastTaskState: t.state,
   };
 }
 

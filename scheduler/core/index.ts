@@ -4,6 +4,6 @@ export { planReconcile, countsAsInstance, deployKey, type ReconcilePlan, type Pl
 export { backoffDelayMs, recordFailure, remainingBackoffMs, isHealthyRun, type CrashState } from './crash-backoff';
 export { instanceKey, isLaunchFailure, launchBackoffDelayMs, launchBackoffReason, recordLaunchFailure, type LaunchBackoff } from './launch-backoff';
 export { applyStatus, endsTask, type StatusOutcome } from './status-policy';
-export { makeTaskId, parseTaskId, type ParsedTaskId } from './task-id';
+export { legacyTaskIdOf, makeTaskId, parseTaskId, rackOf, type ParsedTaskId } from './task-id';
 export { buildTaskInfo, healthCheck, taskCommand, decodeTaskCommand, taskLabels } from './task-info';
 export { Reconciler, RECONCILE_INTERVAL_MS, type ReconcileStats } from './reconciliation';

@@ -3,7 +3,7 @@ import type { TaskRecord } from '../model';
 import { emptyLoad, type AgentLoad, type Assignment, type TaskDemand } from '../placement';
 import { countsAsInstance, deployKey } from './reconcile-plan';
 import type { StateRepository } from './state-repository';
-import { makeTaskId } from './task-id';
+import { makeTaskId, rackOf } from './task-id';
 import { buildTaskInfo, DEFAULT_EXECUTOR_RESOURCES } from './task-info';
 
 type Records = Pick<StateRepository, 'requests' | 'deploys' | 'tasks'>;
@@ -48,21 +48,24 @@ export function launchRecord(state: Records, a: Assignment, now: number, executo
   const instanceNo = Number(a.demand.key.slice(a.demand.key.lastIndexOf('/') + 1));
   // Ids must be unique: on a clash the timestamp moves on until a free one is found (now + 1
   // alone may be taken as well, e.g. by the previous cycle's bump).
-  let taskId = makeTaskId(requestId, deployId, now, instanceNo, a.offer.hostname);
-  for (let bump = 1; state.tasks.has(taskId); bump++) taskId = makeTaskId(requestId, deployId, now + bump, instanceNo, a.offer.hostname);
+  const rackId = rackOf(a.offer);
+  let startedAt = now;
+  let taskId = makeTaskId(requestId, deployId, startedAt, instanceNo, a.offer.hostname, rackId);
+  while (state.tasks.has(taskId)) taskId = makeTaskId(requestId, deployId, ++startedAt, instanceNo, a.offer.hostname, rackId);
   let taskInfo: TaskInfo;
   try {
     taskInfo = buildTaskInfo({
       taskId, agentId: a.offer.agent_id.value, request: request.request, deploy: deploy.deploy,
-      ports: a.ports, resources: a.resources, executorResources: a.executorResources, executorCmd, instanceNo,
+      ports: a.ports, resources: a.resources, executorResources: a.executorResources, executorCmd,
+      placement: { instanceNo, hostname: a.offer.hostname, rackId },
     });
   } catch (err) {
     return `invalid deploy: ${(err as Error).message}`;
   }
   return {
     taskId, requestId, deployId, instanceNo,
-    agentId: a.offer.agent_id.value, hostname: a.offer.hostname, ports: a.ports,
-    startedAt: now, updatedAt: now, state: 'TASK_STAGING', taskInfo,
+    agentId: a.offer.agent_id.value, hostname: a.offer.hostname, rackId, ports: a.ports,
+    startedAt, updatedAt: now, state: 'TASK_STAGING', taskInfo,
   };
 }
 

@@ -1,17 +1,20 @@
-/**
- * Singularity-style task ids: `requestId-deployId-startedAt-instanceNo-host`. Request ids may
- * hold '-', so ids are parsed from the right; the host is sanitized to stay one field.
- */
-export function makeTaskId(requestId: string, deployId: string, startedAt: number, instanceNo: number, host: string): string {
-  const safeHost = host.replace(/[^A-Za-z0-9_.]/g, '_');
-  return `${requestId}-${deployId}-${startedAt}-${instanceNo}-${safeHost}`;
+import { DEFAULT_RACK_ID, RACK_ATTRIBUTES, formatTaskId, sanitizeIdPart } from '../../contract/task-id';
+import { attributeText, type Offer } from '../../mesos-proto';
+
+/** The grammar lives in `contract/task-id.ts`, shared with the CLI; the core builds ids with it. */
+export { parseTaskId, legacyTaskIdOf, type ParsedTaskId } from '../../contract/task-id';
+
+/** Singularity's 6-part task id, from the offer's host name and rack (unsanitized). */
+export function makeTaskId(requestId: string, deployId: string, startedAt: number, instanceNo: number, host: string, rackId: string = DEFAULT_RACK_ID): string {
+  return formatTaskId({ requestId, deployId, startedAt, instanceNo, sanitizedHost: sanitizeIdPart(host), sanitizedRackId: sanitizeIdPart(rackId) });
 }
 
-export interface ParsedTaskId { requestId: string; deployId: string; startedAt: number; instanceNo: number; host: string }
-
-/** Parses ids made by makeTaskId; deploy ids are `[A-Za-z0-9_]` so they hold no '-'. */
-export function parseTaskId(taskId: string): ParsedTaskId | null {
-  const match = /^(.+)-([A-Za-z0-9_]+)-(\d+)-(\d+)-([A-Za-z0-9_.]+)$/.exec(taskId);
-  if (!match) return null;
-  return { requestId: match[1], deployId: match[2], startedAt: Number(match[3]), instanceNo: Number(match[4]), host: match[5] };
+/** The agent's rack as Singularity reads it: a text attribute, else DEFAULT. */
+export function rackOf(offer: Pick<Offer, 'attributes'>): string {
+  for (const name of RACK_ATTRIBUTES) {
+    const attribute = offer.attributes?.find((a) => a.name === name);
+    const text = attribute ? attributeText(attribute) : '';
+    if (text) return text;
+  }
+  return DEFAULT_RACK_ID;
 }

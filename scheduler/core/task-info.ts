@@ -12,8 +12,8 @@ export interface TaskInfoInput {
   /** The executor's own resources, from the same offer (ExecutorInfo.resources). */
   executorResources?: Resource[];
   executorCmd: string;
-  /** The instance this task fills; the executor exports it as INSTANCE_NO. */
-  instanceNo?: number;
+  /** Where the task lands, for Singularity's task environment (TASK_HOST, TASK_RACK_ID, ...). */
+  placement?: { instanceNo: number; hostname: string; rackId: string };
 }
 
 /**
@@ -121,17 +121,35 @@ function executorEnv(deploy: SingularityDeploy): { name: string; value: string }
 }
 
 /**
+ * The variables Singularity puts in every task's environment. Host and rack are the agent's own
+ * (unsanitized) values, as Singularity passes them; the task id carries the sanitized ones.
+ */
+function taskEnvironment(taskId: string, request: SingularityRequest, deploy: SingularityDeploy, p: NonNullable<TaskInfoInput['placement']>): [string, string][] {
+  return [
+    ['INSTANCE_NO', String(p.instanceNo)],
+    ['TASK_HOST', p.hostname],
+    ['TASK_RACK_ID', p.rackId],
+    ['AVAILABILITY_ZONE', p.rackId],
+    ['TASK_REQUEST_ID', request.id],
+    ['TASK_DEPLOY_ID', deploy.id],
+    ['TASK_ID', taskId],
+    ['ESTIMATED_INSTANCE_COUNT', String(request.instances ?? 1)],
+  ];
+}
+
+/**
  * The task's own command. Mesos refuses a TaskInfo that has both `executor` and `command`, so
  * with our CUSTOM executor it travels in `TaskInfo.data`: base64 of a CommandInfo in Mesos's
  * JSON mapping (`value`, `arguments`, `shell`, `environment`).
  */
-export function taskCommand(deploy: SingularityDeploy): CommandInfo {
+export function taskCommand(deploy: SingularityDeploy, facts: [string, string][] = []): CommandInfo {
   const command: CommandInfo = {};
   if (deploy.command !== undefined) command.value = deploy.command;
   if (deploy.arguments?.length) command.arguments = deploy.arguments;
   command.shell = deploy.shell ?? (deploy.arguments === undefined || deploy.arguments.length === 0);
   if (deploy.user) command.user = deploy.user;
-  const env = Object.entries(deploy.env ?? {});
+  // The deploy's own env comes last so it wins, as in Singularity.
+  const env = [...new Map([...facts, ...Object.entries(deploy.env ?? {})])];
   if (env.length > 0) command.environment = { variables: env.map(([name, value]) => ({ name, type: 'VALUE', value: String(value) })) };
   return command;
 }
@@ -162,7 +180,7 @@ export function taskLabels(request: SingularityRequest, deploy: SingularityDeplo
 /** The TaskInfo Griddle launches: a CUSTOM griddle-executor per task, with the Docker container to run. */
 export function buildTaskInfo(input: TaskInfoInput): TaskInfo {
   const { deploy, request } = input;
-  const command = taskCommand(deploy);
+  const command = taskCommand(deploy, input.placement ? taskEnvironment(input.taskId, request, deploy, input.placement) : []);
   const info: TaskInfo = {
     name: `${request.id}:${deploy.id}`,
     task_id: { value: input.taskId },
@@ -180,7 +198,7 @@ export function buildTaskInfo(input: TaskInfoInput): TaskInfo {
         environment: { variables: executorEnv(deploy).map((v) => ({ ...v, type: 'VALUE' as const })) },
       },
     },
-    labels: { labels: taskLabels(request, deploy, input.instanceNo) },
+    labels: { labels: taskLabels(request, deploy, input.placement?.instanceNo) },
     data: Buffer.from(JSON.stringify(command)).toString('base64'),
   };
   const c = container(deploy, input.ports);

@@ -4,24 +4,16 @@
  * griddle-scheduler and its REST API.
  */
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createLogger } from '../../common';
-import { startMesosLocal, type MesosLocal } from '../../mesos-local';
-import { runScheduler, type RunningScheduler } from '../../scheduler/main';
-import { ensureBuilt, until } from '../support/kit';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
+import { until } from '../support/kit';
 import { followEvents, type ApiEvent, type EventFollower } from '../support/sse-client';
 
 jest.setTimeout(600_000);
 
 type Json = Record<string, unknown>;
 const REQUEST_ID = `e2e_${process.pid}_${Date.now().toString(36)}`;
-const quiet = createLogger('test', { destination: fs.createWriteStream('/dev/null') });
-let local: MesosLocal;
-let running: RunningScheduler;
+let stack: E2eStack | undefined;
 let api: string;
-let stateDir: string;
 let sse: EventFollower | undefined;
 let events: ApiEvent[] = [];
 
@@ -60,17 +52,8 @@ function containersOf(deployId: string): string[] {
 }
 
 beforeAll(async () => {
-  ensureBuilt();
-  const base = 21_000 + Math.floor(Math.random() * 90) * 100;
-  local = await startMesosLocal({ port: 0, agents: 2, resources: `cpus:4;mem:8192;disk:20000;ports:[${base}-${base + 99}]`, containerizer: 'process', allocationIntervalMs: 100, log: quiet });
-  stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'griddle-e2e-state-'));
-  process.env.GRIDDLE_LOG_LEVEL = 'warn';
-  running = await runScheduler({
-    master: local.masterUrl, stateDir, port: 0, bind: '127.0.0.1', discoveryPort: 0, grpcPort: 0,
-    contentType: 'json', insecureNoAuth: false,
-  });
-  const address = running.server.address();
-  api = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  stack = await startE2eStack({ agents: 2 });
+  api = stack.api;
   sse = followEvents(`${api}/api/events?requestId=${REQUEST_ID}`);
   events = sse.events;
   await sse.opened;
@@ -82,11 +65,7 @@ afterAll(async () => {
   for (let i = 0; i < 60 && (await call('GET', '/api/tasks/active')).json.some((t) => (t.taskId as Json).requestId === REQUEST_ID); i++) {
     await new Promise((r) => setTimeout(r, 500));
   }
-  await running?.stop();
-  await local?.stop();
-  const left = execFileSync('docker', ['ps', '-a', '-q', '--filter', `label=griddle.request_id=${REQUEST_ID}`]).toString().trim();
-  if (left) execFileSync('docker', ['rm', '-f', ...left.split('\n')]);
-  fs.rmSync(stateDir, { recursive: true, force: true });
+  await stack?.stop(REQUEST_ID);
 });
 
 test('deploy v1 ×3 SUCCEEDS', async () => {

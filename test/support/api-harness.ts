@@ -125,7 +125,7 @@ export async function startHarness(options: Partial<ApiOptions> & { autoSim?: bo
   };
 }
 
-export async function call(h: Harness, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown; text: string }> {
+export async function call(h: Harness, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown; text: string; headers: Headers }> {
   const res = await fetch(`${h.url}${path}`, {
     method,
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
@@ -138,7 +138,7 @@ export async function call(h: Harness, method: string, path: string, body?: unkn
   } catch {
     json = undefined;
   }
-  return { status: res.status, json, text };
+  return { status: res.status, json, text, headers: res.headers };
 }
 
 // ---- requests and deploys as the API tests send them ----

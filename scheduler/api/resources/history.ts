@@ -4,7 +4,7 @@ import { type ApiContext, idParam } from '../api-context';
 import { notFound, parseInput } from '../http-errors';
 import { deployIdSchema, isDeployId, isRequestId, isTaskId, requestIdSchema } from '../ids';
 import { paginate, paginationSchema } from '../params';
-import { renderDeployHistory, renderTask, renderTaskHistoryItem } from '../singularity-shapes';
+import { renderDeployHistory, renderTaskHistory, renderTaskHistoryItem } from '../singularity-shapes';
 
 export const taskHistoryQuerySchema = paginationSchema.extend({
   requestId: requestIdSchema.optional(),
@@ -47,10 +47,11 @@ export function registerHistory(router: Router, ctx: ApiContext): void {
     res.json(paginate(items, q.count, q.page).map(renderTaskHistoryItem));
   });
 
-  router.get('/history/task/:taskId', (req, res) => {
+  router.get('/history/task/:taskId', async (req, res) => {
     const taskId = idParam(req, 'taskId', isTaskId, 'task');
-    const t = scheduler.tasks.get(taskId) ?? history.find(taskId);
+    const t = ctx.anyTask(taskId);
     if (!t) throw notFound(`task ${taskId} is unknown (never launched, or aged out of history)`);
-    res.json({ ...renderTask(t, scheduler.requests.get(t.requestId), ctx.deployOf(t.requestId, t.deployId)), lastTaskState: t.state, updatedAt: t.updatedAt, message: t.message, reason: t.reason });
+    const directory = await ctx.sandbox.directoryOf(t);
+    res.json(renderTaskHistory(t, scheduler.requests.get(t.requestId), ctx.deployOf(t.requestId, t.deployId), directory));
   });
 }

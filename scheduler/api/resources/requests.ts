@@ -6,6 +6,7 @@ import { badRequest, conflict, parseInput } from '../http-errors';
 import { deployIdSchema, isRequestId } from '../ids';
 import { message } from '../params';
 import { singularityRequestSchema } from '../request-schema';
+import { renderRequest } from '../singularity-shapes';
 
 /** Bodies and query strings of the request actions, with Singularity's field names. */
 
@@ -77,6 +78,18 @@ export function registerRequests(router: Router, ctx: ApiContext): void {
     res.status(200).json(ctx.parent(record));
   });
 
+  // Singularity answers HEAD with the request's hash code as a bare integer ETag (its Java
+  // client parses it with Integer.parseInt), so this route sets it before express could add
+  // its own weak one. Registered before the GET route, which would otherwise take HEAD.
+  router.head('/requests/request/:requestId', (req, res) => {
+    const r = scheduler.requests.get(requestId(req));
+    if (!r) {
+      res.status(404).end();
+      return;
+    }
+    res.set('ETag', String(requestHash(r.request))).status(200).end();
+  });
+
   router.get('/requests/request/:requestId', (req, res) => {
     res.json(ctx.parent(ctx.requestOr404(requestId(req))));
   });
@@ -87,7 +100,7 @@ export function registerRequests(router: Router, ctx: ApiContext): void {
     engine.dropRequest(id, 'request deleted');
     scheduler.deleteRequest(id);
     log?.info({ requestId: id, user: res.locals.user }, 'request deleted');
-    res.json({ ...ctx.parent({ ...r, state: 'DELETED' }, []), state: 'DELETED' });
+    res.json(renderRequest(r.request)); // Singularity answers the SingularityRequest, not a parent
   });
 
   router.put('/requests/request/:requestId/scale', w, (req, res) => {
@@ -147,4 +160,14 @@ export function registerRequests(router: Router, ctx: ApiContext): void {
     const runId = engineCall(() => engine.runNow(id, input.runId));
     res.json({ ...ctx.parent(r), runId, pendingRequest: { requestId: id, deployId: r.activeDeployId, runId, timestamp: now(), pendingType: 'ONEOFF' } });
   });
+}
+
+/** A 32-bit signed hash of the request's JSON with sorted keys: equal requests hash equal across restarts. */
+export function requestHash(request: object): number {
+  const text = JSON.stringify(request, (_key, value: unknown) => (value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : value));
+  let hash = 0;
+  for (let i = 0; i < text.length; i++) hash = (Math.imul(hash, 31) + text.charCodeAt(i)) | 0;
+  return hash;
 }

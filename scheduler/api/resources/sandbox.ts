@@ -18,7 +18,7 @@ export function registerSandbox(router: Router, ctx: ApiContext): void {
   router.get('/sandbox/:taskId/read', async (req, res) => {
     const taskId = idParam(req, 'taskId', isTaskId, 'task');
     const q = parseInput(sandboxQuerySchema, req.query);
-    const t = ctx.scheduler.tasks.get(taskId) ?? ctx.history.find(taskId);
+    const t = ctx.anyTask(taskId);
     if (!t) throw notFound(`task ${taskId} is unknown`);
     res.json(await ctx.sandbox.read(t, q.path, q.offset ?? 0, q.length ?? 50_000));
   });

@@ -11,14 +11,14 @@ describe('task ids', () => {
     ['a-b-c', 'd', 1, 1, 'h-1'],
   ])('round-trips %s/%s', (requestId, deployId, startedAt, instanceNo, host) => {
     const id = makeTaskId(requestId, deployId, startedAt, instanceNo, host);
-    expect(parseTaskId(id)).toEqual({ requestId, deployId, startedAt, instanceNo, host: host.replace(/-/g, '_') });
+    expect(parseTaskId(id)).toEqual({ requestId, deployId, startedAt, instanceNo, sanitizedHost: host.replace(/-/g, '_'), sanitizedRackId: 'DEFAULT', legacy: false });
   });
 });
 
 describe('buildTaskInfo', () => {
   const info = buildTaskInfo({
     taskId: 't1', agentId: 'a1', request, deploy, ports: [31000, 31001],
-    resources: [scalar('cpus', 0.5), scalar('mem', 128)], executorCmd: 'node /opt/griddle/dist/executor/main.js', instanceNo: 2,
+    resources: [scalar('cpus', 0.5), scalar('mem', 128)], executorCmd: 'node /opt/griddle/dist/executor/main.js', placement: { instanceNo: 2, hostname: 'agent1', rackId: 'DEFAULT' },
   });
 
   it('runs griddle-executor as a CUSTOM executor with the executor env', () => {
@@ -58,7 +58,15 @@ describe('buildTaskInfo', () => {
   });
 
   it('carries the task command in data', () => {
-    expect(decodeTaskCommand(info.data)).toEqual({ value: 'httpd -f', shell: true, environment: { variables: [{ name: 'PORT', type: 'VALUE', value: '8080' }] } });
+    const command = decodeTaskCommand(info.data)!;
+    expect(command).toMatchObject({ value: 'httpd -f', shell: true });
+    // Singularity's task variables from the placement, then the deploy's own env, which wins.
+    const vars = Object.fromEntries(command.environment!.variables!.map((v) => [v.name, v.value]));
+    expect(vars).toEqual({
+      INSTANCE_NO: '2', TASK_HOST: 'agent1', TASK_RACK_ID: 'DEFAULT', AVAILABILITY_ZONE: 'DEFAULT',
+      TASK_REQUEST_ID: 'prod-web', TASK_DEPLOY_ID: 'v1_abc', TASK_ID: 't1', ESTIMATED_INSTANCE_COUNT: String(request.instances),
+      PORT: '8080',
+    });
   });
 
   it('encodes in both content types', () => {

@@ -1,0 +1,72 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { formatTaskId, type SingularityTaskId } from '../../contract';
+import { arr, call, deployAndWait, demoDeploy, serviceRequest, type Harness } from '../support/api-harness';
+import { until } from '../support/kit';
+import type { ContractContext, ContractResponse } from './contract-row';
+
+/** The state rows ask for, made through the API (as a client would) and reused across rows. */
+export function contractContext(h: Harness): ContractContext & { close(): Promise<void> } {
+  const made = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, make: () => Promise<T>): Promise<T> => {
+    if (!made.has(key)) made.set(key, make());
+    return made.get(key) as Promise<T>;
+  };
+  let agent: http.Server | undefined;
+  const c = {
+    h,
+    call: (method: string, path: string, body?: unknown): Promise<ContractResponse> => call(h, method, path, body),
+    request: (id: string, instances = 2) => once(`request ${id}`, async () => {
+      await call(h, 'POST', '/api/requests', serviceRequest(id, instances));
+      const result = await deployAndWait(h, id, 'v1');
+      if (result.deployState !== 'SUCCEEDED') throw new Error(`deploy v1 of ${id}: ${JSON.stringify(result)}`);
+      return id;
+    }),
+    onDemandRequest: (id: string) => once(`on-demand ${id}`, async () => {
+      h.sim.behaviour.set('od_v1', 'finish');
+      await call(h, 'POST', '/api/requests', { id, requestType: 'ON_DEMAND' });
+      await deployAndWait(h, id, 'od_v1', { healthcheck: undefined });
+      return id;
+    }),
+    pendingDeploy: (id: string) => once(`pending ${id}`, async () => {
+      await c.request(id, 2);
+      h.sim.behaviour.set('v2', 'never-healthy');
+      const res = await call(h, 'POST', '/api/deploys', { deploy: demoDeploy(id, 'v2', { deployInstanceCountPerStep: 1, autoAdvanceDeploySteps: false, deployHealthTimeoutSeconds: 600 }) });
+      if (res.status !== 200) throw new Error(`deploy v2 of ${id}: ${res.text}`);
+      return { requestId: id, deployId: 'v2' };
+    }),
+    // The id is rebuilt from the JSON id object, as SingularityTaskId.toString() does.
+    activeTaskId: async (requestId: string): Promise<string> => {
+      await c.request(requestId);
+      const active = arr((await call(h, 'GET', '/api/tasks/active')).json);
+      const mine = active.find((t) => (t.taskId as SingularityTaskId).requestId === requestId && t.killRequestedAt === undefined);
+      if (!mine) throw new Error(`no active task of ${requestId}`);
+      return formatTaskId(mine.taskId as SingularityTaskId);
+    },
+    endedTaskId: (requestId: string) => once(`ended ${requestId}`, async () => {
+      const taskId = await c.activeTaskId(requestId);
+      await call(h, 'DELETE', `/api/tasks/task/${taskId}`);
+      await until(() => h.router.history.find(taskId), `task ${taskId} in history`, 10_000);
+      return taskId;
+    }),
+    fakeAgent: () => once('agent', async () => {
+      agent = http.createServer((req, res) => {
+        res.setHeader('content-type', 'application/json');
+        if (req.url === '/state') {
+          const executors = [...h.scheduler.tasks.values()].map((t) => ({ id: t.taskId, directory: `/sandbox/${t.taskId}`, tasks: [{ id: t.taskId }] }));
+          res.end(JSON.stringify({ frameworks: [{ executors }] }));
+        } else {
+          res.end(JSON.stringify({ data: 'hello\n', offset: 0 }));
+        }
+      });
+      await new Promise<void>((r) => agent?.listen(0, '127.0.0.1', r));
+      const url = `http://127.0.0.1:${(agent.address() as AddressInfo).port}`;
+      for (const t of h.scheduler.tasks.values()) h.router.sandbox.setAgentUrl(t.agentId, url);
+    }),
+    close: async (): Promise<void> => {
+      agent?.closeAllConnections();
+      await new Promise<void>((r) => (agent ? agent.close(() => r()) : r()));
+    },
+  };
+  return c;
+}

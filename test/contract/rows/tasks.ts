@@ -1,0 +1,38 @@
+import * as z from 'zod';
+import { formatTaskId, type SingularityTaskId } from '../../../contract';
+import { arr, obj } from '../../support/api-harness';
+import type { ContractRow } from '../contract-row';
+
+/** TaskResource and SandboxResource. */
+export const rows: ContractRow[] = [
+  {
+    endpoint: 'GET /api/tasks/active',
+    params: async (c) => ({ r: await c.request('c_web') }),
+    status: 200,
+    shape: { list: 'SingularityTask' },
+    check: (res) => {
+      for (const t of arr(res.json)) expect(formatTaskId(t.taskId as SingularityTaskId)).toBe(obj(t.taskId).id);
+    },
+  },
+  {
+    endpoint: 'DELETE /api/tasks/task/{taskId}',
+    name: 'kill with a SingularityKillTaskRequest, by the id rebuilt from its id object',
+    params: async (c) => ({ taskId: await c.activeTaskId('c_killed') }),
+    body: { message: 'stuck', override: false, actionId: 'k-1', waitForReplacementTask: false, runShellCommandBeforeKill: null },
+    status: 200,
+    shape: 'SingularityTaskCleanup',
+    check: (res, p) => expect(obj(res.json)).toMatchObject({ cleanupType: 'USER_REQUESTED', taskId: { id: p.taskId } }),
+  },
+  {
+    endpoint: 'GET /api/sandbox/{taskId}/read',
+    name: 'readSandBoxFile (MesosFileChunkObject)',
+    params: async (c) => {
+      await c.fakeAgent();
+      return { taskId: await c.activeTaskId('c_web') };
+    },
+    query: { path: 'stdout', grep: 'hello', offset: '0', length: '50000' },
+    status: 200,
+    shape: z.object({ data: z.string(), offset: z.number(), nextOffset: z.number() }),
+    partial: '`grep` is ignored: the chunk comes back unfiltered',
+  },
+];
