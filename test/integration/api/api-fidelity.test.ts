@@ -79,14 +79,20 @@ describe('answer shapes', () => {
 
 describe('task ids', () => {
   it('are 6 parts that rebuild from the served id object; deploy ids may hold dots', async () => {
-    const active = arr((await call(h, 'GET', '/api/tasks/active')).json);
-    expect(active.length).toBeGreaterThan(0);
-    for (const t of active) {
-      const idObject = t.taskId as SingularityTaskId;
-      expect(idObject.deployId).toBe('1.0.0');
-      expect(idObject.sanitizedRackId).toBe('DEFAULT');
-      expect(formatTaskId(idObject)).toBe(idObject.id);
-      expect((await call(h, 'GET', `/api/tasks/task/${formatTaskId(idObject)}`)).status).toBe(200);
+    // The cluster holds still, so a task killed by an earlier test can't end between the list and the lookup.
+    h.sim.stop();
+    try {
+      const active = arr((await call(h, 'GET', '/api/tasks/active')).json);
+      expect(active.length).toBeGreaterThan(0);
+      for (const t of active) {
+        const idObject = t.taskId as SingularityTaskId;
+        expect(idObject.deployId).toBe('1.0.0');
+        expect(idObject.sanitizedRackId).toBe('DEFAULT');
+        expect(formatTaskId(idObject)).toBe(idObject.id);
+        expect((await call(h, 'GET', `/api/tasks/task/${formatTaskId(idObject)}`)).status).toBe(200);
+      }
+    } finally {
+      h.sim.start();
     }
   });
 

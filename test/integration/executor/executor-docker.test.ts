@@ -103,7 +103,9 @@ describe('griddle-executor with Docker', () => {
     task.resources!.push({ name: 'ports', type: 'RANGES', ranges: { range: [{ begin: port, end: port }, { begin: admin, end: admin }] } });
     agent.launch(task);
     await agent.waitFor((u) => u.some((s) => s.state === 'TASK_RUNNING' && s.healthy === true), 'healthy TASK_RUNNING');
-    expect((await (await fetch(`http://127.0.0.1:${admin}/version`)).text()).trim()).toBe('1');
+    // The health check covers the first port only; the second listener may open a moment later.
+    const version = await until(async () => (await fetch(`http://127.0.0.1:${admin}/version`)).text(), `the admin port ${admin}`, 10_000, { retryErrors: true });
+    expect(version.trim()).toBe('1');
     const env = execFileSync('docker', ['inspect', '-f', '{{json .Config.Env}}', containerName(taskId)], { encoding: 'utf8' });
     expect(env).toContain(`MESOS_PORT_${port}=${port}`);
     agent.kill(taskId);
