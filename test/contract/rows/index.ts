@@ -1,7 +1,13 @@
 import type { ContractRow } from '../contract-row';
 import { rows as deploys } from './deploys';
+import { rows as groups } from './groups';
 import { rows as historyAndState } from './history-and-state';
+import { rows as historyViews } from './history-views';
+import { rows as requestViews } from './request-views';
 import { rows as requests } from './requests';
+import { rows as stateViews } from './state-views';
+import { rows as taskTracking } from './task-tracking';
+import { rows as taskViews } from './task-views';
 import { rows as tasks } from './tasks';
 
 /**
@@ -10,8 +16,14 @@ import { rows as tasks } from './tasks';
  */
 export const ROW_FILES: Record<string, ContractRow[]> = {
   deploys,
+  groups,
   'history-and-state': historyAndState,
+  'history-views': historyViews,
+  'request-views': requestViews,
   requests,
+  'state-views': stateViews,
+  'task-tracking': taskTracking,
+  'task-views': taskViews,
   tasks,
 };
 
