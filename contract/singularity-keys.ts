@@ -3,7 +3,7 @@ import type {
   CrashLoopInfo, SingularityPaginatedResponse, SingularityPendingRequest, SingularityPendingTaskId, SingularityRequestBatch,
   SingularityRequestCleanup, SingularityRequestGroup, SingularityRequestHistory, SingularityRequestWithState,
   SingularityScheduledTasksInfo, SingularityTaskCounts, SingularityTaskIdsByStatus, SingularityTaskReconciliationStatistics,
-  SingularityTaskRequest, SingularityTaskState,
+  SingularityTaskRequest, SingularityTaskState, SingularitySandbox, SingularityUserHolder, SingularityLimits,
 } from './singularity-more';
 import { SINGULARITY_STATE_KEYS } from './singularity-state';
 import type {
@@ -29,6 +29,9 @@ export const SHAPE_KEYS = {
   SingularityTaskIdHistory: ['taskId', 'updatedAt', 'lastTaskState'] as const satisfies readonly (keyof SingularityTaskHistoryItem)[],
   SingularityDeployHistory: ['deploy', 'deployMarker'] as const satisfies readonly (keyof SingularityDeployHistory)[],
   SingularityState: SINGULARITY_STATE_KEYS,
+  SingularitySandbox: ['files', 'fullPathToRoot', 'currentDirectory', 'agentHostname', 'slaveHostname'] as const satisfies readonly (keyof SingularitySandbox)[],
+  SingularityUserHolder: ['authenticated', 'authEnabled'] as const satisfies readonly (keyof SingularityUserHolder)[],
+  SingularityLimits: ['maxDecommissioningAgents'] as const satisfies readonly (keyof SingularityLimits)[],
   ApiErrorBody: ['message'] as const satisfies readonly (keyof ApiErrorBody)[],
   SingularityRequestBatch: ['requests', 'notFound'] as const satisfies readonly (keyof SingularityRequestBatch)[],
   SingularityRequestWithState: ['request', 'state', 'timestamp'] as const satisfies readonly (keyof SingularityRequestWithState)[],

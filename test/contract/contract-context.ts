@@ -82,6 +82,9 @@ export function contractContext(h: Harness): ContractContext & { close(): Promis
         if (req.url === '/state') {
           const executors = [...h.scheduler.tasks.values()].map((t) => ({ id: t.taskId, directory: `/sandbox/${t.taskId}`, tasks: [{ id: t.taskId }] }));
           res.end(JSON.stringify({ frameworks: [{ executors }] }));
+        } else if (req.url?.startsWith('/files/browse')) {
+          const dir = new URL(req.url, 'http://agent').searchParams.get('path') ?? '';
+          res.end(JSON.stringify([{ path: `${dir}/stdout`, nlink: 1, size: 6, mtime: 1_700_000_000, mode: '-rw-r--r--', uid: 'root', gid: 'root' }]));
         } else {
           res.end(JSON.stringify({ data: 'hello\n', offset: 0 }));
         }

@@ -55,7 +55,7 @@ export interface ContractContext {
   queuedRun(requestId: string, runId: string): Promise<{ requestId: string; runId: string }>;
   /** A SERVICE request (made once per id) whose tasks keep crashing until it is in SYSTEM_COOLDOWN. */
   cooldownRequest(id: string): Promise<{ requestId: string; deployId: string }>;
-  /** Serves the agents' `/state` and `/files/read` for every task, as a Mesos agent would. */
+  /** Serves the agents' `/state`, `/files/read` and `/files/browse` for every task, as a Mesos agent would. */
   fakeAgent(): Promise<void>;
 }
 

@@ -35,4 +35,30 @@ export const rows: ContractRow[] = [
     shape: z.object({ data: z.string(), offset: z.number(), nextOffset: z.number() }),
     partial: '`grep` is ignored: the chunk comes back unfiltered',
   },
+  {
+    endpoint: 'GET /api/sandbox/{taskId}/browse',
+    name: 'browseTaskSandBox: the sandbox root',
+    params: async (c) => {
+      await c.fakeAgent();
+      return { taskId: await c.activeTaskId('c_web') };
+    },
+    query: { path: '' },
+    status: 200,
+    shape: 'SingularitySandbox',
+    check: (res, p) => expect(obj(res.json)).toMatchObject({
+      files: [{ name: 'stdout', size: 6, mtime: 1_700_000_000, mode: '-rw-r--r--' }], fullPathToRoot: `/sandbox/${p.taskId}`, currentDirectory: '', agentHostname: '127.0.0.1',
+    }),
+  },
+  {
+    endpoint: 'GET /api/sandbox/{taskId}/browse',
+    name: 'a directory inside it, given with a trailing slash',
+    params: async (c) => {
+      await c.fakeAgent();
+      return { taskId: await c.activeTaskId('c_web') };
+    },
+    query: { path: 'logs/' },
+    status: 200,
+    shape: 'SingularitySandbox',
+    check: (res) => expect(obj(res.json)).toMatchObject({ files: [{ name: 'stdout' }], currentDirectory: 'logs' }),
+  },
 ];
