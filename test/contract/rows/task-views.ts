@@ -1,6 +1,12 @@
 import * as z from 'zod';
 import { arr, obj } from '../../support/api-harness';
-import type { ContractRow } from '../contract-row';
+import type { ContractContext, ContractRow } from '../contract-row';
+
+/** A running task and the agent it runs on. */
+const onAgent = async (c: ContractContext): Promise<Record<string, string>> => {
+  const taskId = await c.activeTaskId('c_web');
+  return { taskId, agentId: c.h.scheduler.tasks.get(taskId)?.agentId ?? '' };
+};
 
 const update = z.object({ taskId: z.object({ id: z.string() }), timestamp: z.number(), taskState: z.string() });
 
@@ -44,20 +50,14 @@ export const rows: ContractRow[] = [
   },
   {
     endpoint: 'GET /api/tasks/active/slave/{agentId}',
-    params: async (c) => {
-      const taskId = await c.activeTaskId('c_web');
-      return { taskId, agentId: c.h.scheduler.tasks.get(taskId)?.agentId ?? '' };
-    },
+    params: onAgent,
     status: 200,
     shape: { list: 'SingularityTask' },
     check: (res, p) => expect(arr(res.json).map((t) => obj(t.taskId).id)).toContain(p.taskId),
   },
   {
     endpoint: 'GET /api/tasks/active/slave/{agentId}/ids',
-    params: async (c) => {
-      const taskId = await c.activeTaskId('c_web');
-      return { taskId, agentId: c.h.scheduler.tasks.get(taskId)?.agentId ?? '' };
-    },
+    params: onAgent,
     status: 200,
     shape: { list: 'SingularityTaskId' },
     check: (res, p) => expect(arr(res.json).map((t) => t.id)).toContain(p.taskId),

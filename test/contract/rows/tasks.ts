@@ -1,7 +1,13 @@
 import * as z from 'zod';
 import { formatTaskId, type SingularityTaskId } from '../../../contract';
 import { arr, obj } from '../../support/api-harness';
-import type { ContractRow } from '../contract-row';
+import type { ContractContext, ContractRow } from '../contract-row';
+
+/** A running task whose agent answers `/state` and `/files/…`. */
+const throughAgent = async (c: ContractContext): Promise<Record<string, string>> => {
+  await c.fakeAgent();
+  return { taskId: await c.activeTaskId('c_web') };
+};
 
 /** TaskResource and SandboxResource. */
 export const rows: ContractRow[] = [
@@ -26,10 +32,7 @@ export const rows: ContractRow[] = [
   {
     endpoint: 'GET /api/sandbox/{taskId}/read',
     name: 'readSandBoxFile (MesosFileChunkObject)',
-    params: async (c) => {
-      await c.fakeAgent();
-      return { taskId: await c.activeTaskId('c_web') };
-    },
+    params: throughAgent,
     query: { path: 'stdout', grep: 'hello', offset: '0', length: '50000' },
     status: 200,
     shape: z.object({ data: z.string(), offset: z.number(), nextOffset: z.number() }),
@@ -38,10 +41,7 @@ export const rows: ContractRow[] = [
   {
     endpoint: 'GET /api/sandbox/{taskId}/browse',
     name: 'browseTaskSandBox: the sandbox root',
-    params: async (c) => {
-      await c.fakeAgent();
-      return { taskId: await c.activeTaskId('c_web') };
-    },
+    params: throughAgent,
     query: { path: '' },
     status: 200,
     shape: 'SingularitySandbox',
@@ -52,10 +52,7 @@ export const rows: ContractRow[] = [
   {
     endpoint: 'GET /api/sandbox/{taskId}/browse',
     name: 'a directory inside it, given with a trailing slash',
-    params: async (c) => {
-      await c.fakeAgent();
-      return { taskId: await c.activeTaskId('c_web') };
-    },
+    params: throughAgent,
     query: { path: 'logs/' },
     status: 200,
     shape: 'SingularitySandbox',
