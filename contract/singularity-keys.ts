@@ -1,7 +1,13 @@
 import type { SingularityRequest } from './singularity';
+import type {
+  CrashLoopInfo, SingularityPaginatedResponse, SingularityPendingRequest, SingularityPendingTaskId, SingularityRequestBatch,
+  SingularityRequestCleanup, SingularityRequestGroup, SingularityRequestHistory, SingularityRequestWithState,
+  SingularityScheduledTasksInfo, SingularityTaskCounts, SingularityTaskIdsByStatus, SingularityTaskReconciliationStatistics,
+  SingularityTaskRequest, SingularityTaskState, SingularitySandbox, SingularityUserHolder, SingularityLimits,
+} from './singularity-more';
 import { SINGULARITY_STATE_KEYS } from './singularity-state';
 import type {
-  SingularityDeployHistory, SingularityRequestParent, SingularityTask, SingularityTaskCleanup, SingularityTaskHistory,
+  ApiErrorBody, SingularityDeployHistory, SingularityRequestParent, SingularityTask, SingularityTaskCleanup, SingularityTaskHistory,
   SingularityTaskHistoryItem, SingularityTaskHistoryUpdate, SingularityTaskId,
 } from './singularity-views';
 
@@ -23,4 +29,28 @@ export const SHAPE_KEYS = {
   SingularityTaskIdHistory: ['taskId', 'updatedAt', 'lastTaskState'] as const satisfies readonly (keyof SingularityTaskHistoryItem)[],
   SingularityDeployHistory: ['deploy', 'deployMarker'] as const satisfies readonly (keyof SingularityDeployHistory)[],
   SingularityState: SINGULARITY_STATE_KEYS,
+  SingularitySandbox: ['files', 'fullPathToRoot', 'currentDirectory', 'agentHostname', 'slaveHostname'] as const satisfies readonly (keyof SingularitySandbox)[],
+  SingularityUserHolder: ['authenticated', 'authEnabled'] as const satisfies readonly (keyof SingularityUserHolder)[],
+  SingularityLimits: ['maxDecommissioningAgents'] as const satisfies readonly (keyof SingularityLimits)[],
+  ApiErrorBody: ['message'] as const satisfies readonly (keyof ApiErrorBody)[],
+  SingularityRequestBatch: ['requests', 'notFound'] as const satisfies readonly (keyof SingularityRequestBatch)[],
+  SingularityRequestWithState: ['request', 'state', 'timestamp'] as const satisfies readonly (keyof SingularityRequestWithState)[],
+  SingularityPendingRequest: ['requestId', 'timestamp', 'pendingType'] as const satisfies readonly (keyof SingularityPendingRequest)[],
+  SingularityRequestCleanup: ['cleanupType', 'timestamp', 'requestId'] as const satisfies readonly (keyof SingularityRequestCleanup)[],
+  CrashLoopInfo: ['requestId', 'deployId', 'start', 'type'] as const satisfies readonly (keyof CrashLoopInfo)[],
+  SingularityRequestGroup: ['id', 'requestIds', 'metadata'] as const satisfies readonly (keyof SingularityRequestGroup)[],
+  SingularityRequestHistory: ['createdAt', 'user', 'eventType', 'request'] as const satisfies readonly (keyof SingularityRequestHistory)[],
+  SingularityPaginatedResponse: ['dataCount', 'pageCount', 'page', 'objects'] as const satisfies readonly (keyof SingularityPaginatedResponse<unknown>)[],
+  SingularityPendingTaskId: ['requestId', 'deployId', 'nextRunAt', 'instanceNo', 'pendingType', 'createdAt', 'id'] as const satisfies readonly (keyof SingularityPendingTaskId)[],
+  SingularityTaskRequest: ['request', 'deploy', 'pendingTask'] as const satisfies readonly (keyof SingularityTaskRequest)[],
+  SingularityTaskIdsByStatus: ['healthy', 'notYetHealthy', 'pending', 'cleaning', 'loadBalanced', 'killed'] as const satisfies readonly (keyof SingularityTaskIdsByStatus)[],
+  SingularityTaskCounts: ['requestId', 'active', 'pending', 'cleaning'] as const satisfies readonly (keyof SingularityTaskCounts)[],
+  SingularityTaskState: ['taskHistory', 'pending'] as const satisfies readonly (keyof SingularityTaskState)[],
+  SingularityScheduledTasksInfo: ['lateTasks', 'onDemandLateTasks', 'numFutureTasks', 'maxTaskLag', 'timestamp'] as const satisfies readonly (keyof SingularityScheduledTasksInfo)[],
+  SingularityTaskReconciliationStatistics: [
+    'taskReconciliationStartedAt', 'taskReconciliationDurationMillis', 'taskReconciliationIterations', 'taskReconciliationResponseCount',
+    'taskReconciliationResponseMax', 'taskReconciliationResponseMean', 'taskReconciliationResponseMin', 'taskReconciliationResponseP50',
+    'taskReconciliationResponseP75', 'taskReconciliationResponseP95', 'taskReconciliationResponseP98', 'taskReconciliationResponseP99',
+    'taskReconciliationResponseP999', 'taskReconciliationResponseStddev',
+  ] as const satisfies readonly (keyof SingularityTaskReconciliationStatistics)[],
 } as const;

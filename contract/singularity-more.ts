@@ -159,3 +159,29 @@ export interface SingularityTaskReconciliationStatistics {
   taskReconciliationResponseP999: number;
   taskReconciliationResponseStddev: number;
 }
+
+/** One entry of a sandbox directory; `name` is relative to the directory browsed. */
+export interface SingularitySandboxFile { name: string; mtime: number; size: number; mode: string }
+
+/** A sandbox directory's listing (`agentHostname` is also written under its old name `slaveHostname`). */
+export interface SingularitySandbox {
+  files: SingularitySandboxFile[];
+  fullPathToRoot: string;
+  currentDirectory: string;
+  agentHostname: string;
+  slaveHostname: string;
+}
+
+export interface SingularityUser {
+  id: string;
+  name?: string;
+  email?: string;
+  groups: string[];
+  scopes: string[];
+  authenticated: boolean;
+}
+
+/** Who the caller is: `user` absent when no token was presented or tokens are off. */
+export interface SingularityUserHolder { user?: SingularityUser; authenticated: boolean; authEnabled: boolean }
+
+export interface SingularityLimits { maxDecommissioningAgents: number }

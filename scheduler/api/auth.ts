@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { NextFunction, Request, Response } from 'express';
+import type { SingularityUserHolder } from '../../contract';
 
 export type Scope = 'read' | 'deploy';
 export interface ApiToken { name: string; scope: Scope }
@@ -31,6 +32,24 @@ export function loadTokens(file: string): TokenTable {
   return parseTokens(fs.readFileSync(file, 'utf8'), file);
 }
 
+/** The grant of the `Authorization: Bearer <token>` header, if it names a known token. */
+export function grantOf(tokens: TokenTable | undefined, header: string | undefined): ApiToken | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return match && tokens ? tokens.get(digest(match[1])) : undefined;
+}
+
+/**
+ * Singularity's SingularityUserHolder for a caller: the token's name as the user id, its scope
+ * as Singularity's authorization scopes (a deploy token may also read). Griddle keeps no users,
+ * groups, e-mails or settings, so those stay empty.
+ */
+export function userHolder(tokens: TokenTable | undefined, grant: ApiToken | undefined): SingularityUserHolder {
+  const authEnabled = (tokens?.size ?? 0) > 0;
+  if (!grant) return { authenticated: false, authEnabled };
+  const scopes = grant.scope === 'deploy' ? ['READ', 'WRITE'] : ['READ'];
+  return { user: { id: grant.name, name: grant.name, groups: [], scopes, authenticated: true }, authenticated: true, authEnabled };
+}
+
 /**
  * With tokens configured, every mutating call needs `Authorization: Bearer <deploy token>`;
  * reads need a token only when `protectReads` is set.
@@ -40,9 +59,7 @@ export function authMiddleware(tokens: TokenTable | undefined, protectReads = fa
     if (!tokens || tokens.size === 0) return next();
     const reading = req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS';
     if (reading && !protectReads) return next();
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const grant = match ? tokens.get(digest(match[1])) : undefined;
+    const grant = grantOf(tokens, req.get('authorization'));
     if (!grant) {
       res.status(401).set('WWW-Authenticate', 'Bearer').json({ message: 'Authorization: Bearer <token> is required (tokens come from GRIDDLE_API_TOKENS_FILE)' });
       return;

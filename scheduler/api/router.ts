@@ -21,6 +21,10 @@ import { registerRequestViews } from './resources/request-views';
 import { registerStateViews } from './resources/state-views';
 import { registerTaskTracking } from './resources/task-tracking';
 import { registerTaskViews } from './resources/task-views';
+import { registerAuthUser } from './resources/auth-user';
+import { registerConfiguration } from './resources/configuration';
+import { registerInactive } from './resources/inactive';
+import { InactiveHosts } from './inactive-hosts';
 import { ApiExtras } from './api-extras';
 import { RequestGroups } from './request-groups';
 import { RequestHistoryLog } from './request-history';
@@ -78,6 +82,8 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   const requestHistory = new RequestHistoryLog(scheduler, engine, now, (options.tokens?.size ?? 0) > 0);
   const groups = new RequestGroups(scheduler);
   const extras = new ApiExtras(ctx, requestHistory, groups);
+  const inactiveHosts = new InactiveHosts(scheduler, now);
+  void inactiveHosts.start().catch((err: unknown) => log?.warn({ err }, 'could not load inactive hosts'));
   void requestHistory.start().catch((err: unknown) => log?.warn({ err }, 'could not load request history'));
   void groups.start().catch((err: unknown) => log?.warn({ err }, 'could not load request groups'));
 
@@ -106,6 +112,9 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   registerTaskViews(router, ctx, extras);
   registerTaskTracking(router, ctx, extras);
   registerStateViews(router, ctx, extras);
+  registerInactive(router, ctx, inactiveHosts);
+  registerAuthUser(router, options.tokens);
+  registerConfiguration(router);
   registerEvents(router, hub, { maxBufferedBytes: options.sseMaxBufferedBytes });
   registerOpenApi(router);
   router.use((req, _res, next) => next(notFound(`no such endpoint: ${req.method} ${req.baseUrl}${req.path.slice(0, 200)}`)));
@@ -121,6 +130,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
     stopFeed();
     requestHistory.stop();
     groups.stop();
+    inactiveHosts.stop();
     sandbox.stop();
     metrics.stop();
     history.stop();

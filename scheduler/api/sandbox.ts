@@ -1,3 +1,4 @@
+import type { SingularitySandbox } from '../../contract';
 import type { Offer } from '../../mesos-proto';
 import type { SchedulerPort } from '../deploys';
 import { HttpError, notFound } from './http-errors';
@@ -84,6 +85,36 @@ export class SandboxReader {
     const at = chunk.offset ?? offset;
     return { data, offset: at, nextOffset: at + Buffer.byteLength(data) };
   }
+
+  /** Lists `path` (relative, '' for the root) of the task's sandbox through the agent's `/files/browse`. */
+  async browse(task: SandboxTask, path: string): Promise<SingularitySandbox> {
+    const { base, directory } = await this.lookUp(task, this.timeoutMs);
+    const q = new URLSearchParams({ path: path ? `${directory}/${path}` : directory });
+    const entries = await this.getJson(`${base}/files/browse?${q}`);
+    if (!Array.isArray(entries)) throw new HttpError(502, 'the agent answered /files/browse with something other than a list');
+    return toSandbox(entries as AgentFileInfo[], directory, path, task.hostname);
+  }
+}
+
+/** An entry of the agent's `/files/browse` (Mesos's FileInfo JSON). */
+export interface AgentFileInfo { path?: string; size?: number; mtime?: number; mode?: string }
+
+/**
+ * Singularity's sandbox listing from the agent's: entry names relative to the directory browsed
+ * (the agent answers absolute paths), `currentDirectory` relative to the sandbox root.
+ */
+export function toSandbox(entries: readonly AgentFileInfo[], root: string, current: string, hostname: string): SingularitySandbox {
+  const prefix = `${current ? `${root}/${current}` : root}/`;
+  return {
+    files: entries.map((e) => {
+      const p = e.path ?? '';
+      return { name: p.startsWith(prefix) ? p.slice(prefix.length) : p.slice(p.lastIndexOf('/') + 1), mtime: e.mtime ?? 0, size: e.size ?? 0, mode: e.mode ?? '' };
+    }),
+    fullPathToRoot: root,
+    currentDirectory: current,
+    agentHostname: hostname,
+    slaveHostname: hostname,
+  };
 }
 
 function findDirectory(state: AgentState, taskId: string): string | undefined {

@@ -20,6 +20,8 @@ export interface OfferCycleDeps extends CoreContext {
   desired: () => DesiredDeployment[];
   kill: (taskId: string, why: string) => Promise<void>;
   executorCmd: string;
+  /** Hosts an operator marked inactive (`/api/inactive`): their offers get no task. */
+  inactiveHosts: () => ReadonlySet<string>;
 }
 
 /**
@@ -157,7 +159,7 @@ export class OfferCycle {
       this.setReasons(reasons, plan.waiting);
       return;
     }
-    const result = matchOffers({ demands, offers, loads: agentLoads(state.tasks.values()), knownAgents: Math.max(state.knownAgentCount(), new Set(offers.map((o) => o.agent_id.value)).size) });
+    const result = matchOffers({ demands, offers, inactiveHosts: this.deps.inactiveHosts(), loads: agentLoads(state.tasks.values()), knownAgents: Math.max(state.knownAgentCount(), new Set(offers.map((o) => o.agent_id.value)).size) });
     for (const [group, { count, reason }] of result.unplaced) reasons.set(group, `${count} task(s) pending: ${reason}`);
     this.setReasons(reasons, plan.waiting);
 

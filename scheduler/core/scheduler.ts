@@ -40,6 +40,8 @@ export type DesiredProvider = (s: Scheduler) => DesiredDeployment[];
  */
 export class Scheduler {
   readonly events = new EventEmitter<SchedulerEvents>();
+  /** Hosts that get no new task (Singularity's inactive hosts); kept by the API, which persists them. */
+  readonly inactiveHosts = new Set<string>();
   readonly store: StateStore;
   readonly log: Logger;
   private readonly state: StateRepository;
@@ -78,6 +80,7 @@ export class Scheduler {
       ...ctx, link, transitions,
       desired: () => this.desired(),
       kill: (taskId, why) => this.kills.kill(taskId, why),
+      inactiveHosts: () => this.inactiveHosts,
       executorCmd: options.executorCmd ?? process.env.GRIDDLE_EXECUTOR_CMD ?? `node ${defaultExecutorPath()}`,
     });
     this.statuses = new StatusHandler({ ...ctx, link, transitions, kills: this.kills, poke });

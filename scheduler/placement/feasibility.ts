@@ -31,6 +31,11 @@ export function toSlot(offer: Offer): OfferSlot {
   };
 }
 
+/** Whether the offer's host may get tasks: not on the operator's inactive list (`/api/inactive`). */
+export function hostActive(offer: Offer, inactiveHosts: ReadonlySet<string> | undefined): boolean {
+  return !inactiveHosts?.has(offer.hostname);
+}
+
 const EPSILON = 1e-9;
 
 export function freePortCount(ranges: readonly Range[]): number {

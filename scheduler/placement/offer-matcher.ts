@@ -1,5 +1,5 @@
 import type { Offer, Range, Resource } from '../../mesos-proto';
-import { attributesFit, resourceShortfall, toSlot, type OfferSlot } from './feasibility';
+import { attributesFit, hostActive, resourceShortfall, toSlot, type OfferSlot } from './feasibility';
 import { isSeparating, placementAllows } from './placement-rules';
 import { rankSlot } from './ranking';
 import { emptyLoad, totalOf, type AgentLoad, type TaskDemand } from './task-demand';
@@ -30,6 +30,8 @@ export interface MatchInput {
   loads: ReadonlyMap<string, AgentLoad>;
   /** Agents the scheduler knows of (from offers and tasks), for SEPARATE's pending reason. */
   knownAgents: number;
+  /** Hosts marked inactive: their offers are not used. */
+  inactiveHosts?: ReadonlySet<string>;
 }
 
 const NO_LOAD: AgentLoad = emptyLoad();
@@ -108,7 +110,7 @@ function why(slots: readonly OfferSlot[], demand: TaskDemand, knownAgents: numbe
  * what its offer has left. Pure: offers and demands are not modified.
  */
 export function matchOffers(input: MatchInput): MatchResult {
-  const slots = input.offers.map(toSlot);
+  const slots = input.offers.filter((o) => hostActive(o, input.inactiveHosts)).map(toSlot);
   const placedOnAgent = new Map<string, AgentLoad>();
   const assignments: Assignment[] = [];
   const unplaced = new Map<string, { count: number; reason: string }>();
@@ -143,7 +145,8 @@ export function matchOffers(input: MatchInput): MatchResult {
       if (resourceShortfall(best, sample) !== null) candidates = candidates.filter((s) => s !== best);
     }
     if (i < demands.length) {
-      unplaced.set(group, { count: demands.length - i, reason: why(slots, sample, input.knownAgents, input.loads, placedOnAgent) });
+      const reason = slots.length === 0 && input.offers.length > 0 ? 'every offer is from a host marked inactive' : why(slots, sample, input.knownAgents, input.loads, placedOnAgent);
+      unplaced.set(group, { count: demands.length - i, reason });
     }
   }
   return { assignments, unplaced };

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { formatTaskId, type SingularityTaskId } from '../../contract';
-import { arr, call, deployAndWait, demoDeploy, serviceRequest, type Harness } from '../support/api-harness';
+import { type Behaviour, arr, call, deployAndWait, demoDeploy, serviceRequest, type Harness } from '../support/api-harness';
 import { until } from '../support/kit';
 import type { ContractContext, ContractResponse } from './contract-row';
 
@@ -13,6 +13,12 @@ export function contractContext(h: Harness): ContractContext & { close(): Promis
     return made.get(key) as Promise<T>;
   };
   let agent: http.Server | undefined;
+  // Deploy ids are global in the simulation's behaviour map, so each request gets its own.
+  const onDemand = async (id: string, deployId: string, behaviour: Behaviour): Promise<void> => {
+    h.sim.behaviour.set(deployId, behaviour);
+    await call(h, 'POST', '/api/requests', { id, requestType: 'ON_DEMAND' });
+    await deployAndWait(h, id, deployId, { healthcheck: undefined });
+  };
   const c = {
     h,
     call: (method: string, path: string, body?: unknown): Promise<ContractResponse> => call(h, method, path, body),
@@ -35,6 +41,27 @@ export function contractContext(h: Harness): ContractContext & { close(): Promis
       if (res.status !== 200) throw new Error(`deploy v2 of ${id}: ${res.text}`);
       return { requestId: id, deployId: 'v2' };
     }),
+    runningRun: (requestId: string, runId: string) => once(`run ${requestId} ${runId}`, async () => {
+      await onDemand(requestId, `${requestId}_d1`, 'healthy');
+      await call(h, 'POST', `/api/requests/request/${requestId}/run`, { runId });
+      const found = await h.sim.until(() => h.router.engine.runView.tasksOfRun(requestId, runId).some((t) => h.scheduler.tasks.get(t)?.state === 'TASK_RUNNING'));
+      if (!found) throw new Error(`run ${runId} of ${requestId} has no running task`);
+      return { requestId, runId, taskId: h.router.engine.runView.tasksOfRun(requestId, runId)[0] };
+    }),
+    queuedRun: (requestId: string, runId: string) => once(`queued ${requestId} ${runId}`, async () => {
+      await onDemand(requestId, `${requestId}_d1`, 'unschedulable');
+      await call(h, 'POST', `/api/requests/request/${requestId}/run`, { runId });
+      return { requestId, runId };
+    }),
+    cooldownRequest: (id: string) => once(`cooldown ${id}`, async () => {
+      await c.request(id, 1);
+      h.sim.behaviour.set('v1_crash', 'healthy');
+      const result = await deployAndWait(h, id, 'v1_crash');
+      if (result.deployState !== 'SUCCEEDED') throw new Error(`deploy v1_crash of ${id}: ${JSON.stringify(result)}`);
+      h.sim.behaviour.set('v1_crash', 'exit');
+      if (!(await h.sim.until(() => h.scheduler.requests.get(id)?.state === 'SYSTEM_COOLDOWN'))) throw new Error(`${id} never entered SYSTEM_COOLDOWN`);
+      return { requestId: id, deployId: 'v1_crash' };
+    }),
     // The id is rebuilt from the JSON id object, as SingularityTaskId.toString() does.
     activeTaskId: async (requestId: string): Promise<string> => {
       await c.request(requestId);
@@ -55,6 +82,9 @@ export function contractContext(h: Harness): ContractContext & { close(): Promis
         if (req.url === '/state') {
           const executors = [...h.scheduler.tasks.values()].map((t) => ({ id: t.taskId, directory: `/sandbox/${t.taskId}`, tasks: [{ id: t.taskId }] }));
           res.end(JSON.stringify({ frameworks: [{ executors }] }));
+        } else if (req.url?.startsWith('/files/browse')) {
+          const dir = new URL(req.url, 'http://agent').searchParams.get('path') ?? '';
+          res.end(JSON.stringify([{ path: `${dir}/stdout`, nlink: 1, size: 6, mtime: 1_700_000_000, mode: '-rw-r--r--', uid: 'root', gid: 'root' }]));
         } else {
           res.end(JSON.stringify({ data: 'hello\n', offset: 0 }));
         }

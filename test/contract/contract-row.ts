@@ -17,7 +17,9 @@
  *                                                    // or 'empty' (no body: HEAD, 204)
  *     check: (res, p) => { ... },                    // optional further expectations
  *     partial: 'grep is ignored',                    // optional: served only in part, and why;
- *   }                                                // docs/api.md's "Partly served" table lists it
+ *                                                    // docs/api.md's "Partly served" table lists it
+ *     after: (c) => c.h.sim.start(),                 // optional: runs once the row is checked, pass
+ *   }                                                // or fail (undoes what `params` held still)
  *
  * An endpoint with `java_client = yes` in the fixture needs at least one row, or a line in
  * docs/api.md's "Not served" table saying why; `singularity-contract.test.ts` fails otherwise,
@@ -47,7 +49,13 @@ export interface ContractContext {
   activeTaskId(requestId: string): Promise<string>;
   /** An ended task of `request(requestId)` (one is killed for it once). */
   endedTaskId(requestId: string): Promise<string>;
-  /** Serves the agents' `/state` and `/files/read` for every task, as a Mesos agent would. */
+  /** An ON_DEMAND request (made once per id) whose run `runId` has a running task. */
+  runningRun(requestId: string, runId: string): Promise<{ requestId: string; runId: string; taskId: string }>;
+  /** An ON_DEMAND request (made once per id) whose run `runId` stays queued: no offer fits it. */
+  queuedRun(requestId: string, runId: string): Promise<{ requestId: string; runId: string }>;
+  /** A SERVICE request (made once per id) whose tasks keep crashing until it is in SYSTEM_COOLDOWN. */
+  cooldownRequest(id: string): Promise<{ requestId: string; deployId: string }>;
+  /** Serves the agents' `/state`, `/files/read` and `/files/browse` for every task, as a Mesos agent would. */
   fakeAgent(): Promise<void>;
 }
 
@@ -61,6 +69,7 @@ export interface ContractRow {
   shape: Shape;
   check?: (res: ContractResponse, params: Record<string, string>) => void;
   partial?: string;
+  after?: (c: ContractContext) => void | Promise<void>;
 }
 
 const isKeyed = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

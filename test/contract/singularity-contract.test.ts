@@ -51,14 +51,18 @@ const title = (r: ContractRow): string => `${r.endpoint}${r.name ? ` (${r.name})
 
 describe('calls shaped like the Java client’s', () => {
   it.each(rows.map((r) => [title(r), r] as const))('%s', async (_title, row) => {
-    const params = row.params ? await row.params(c) : {};
-    const [method, template] = row.endpoint.split(' ');
-    const query = row.query ? `?${new URLSearchParams(row.query)}` : '';
-    const body = typeof row.body === 'function' ? row.body(params) : row.body;
-    const res = await c.call(method, `${fillPath(template, params)}${query}`, body);
-    expect({ status: res.status, body: res.status === row.status ? undefined : res.text }).toEqual({ status: row.status, body: undefined });
-    if (res.text !== '') expect(res.headers.get('content-type')).toBe('application/json');
-    expect(missingKeys(row.shape, res.json, res.text)).toEqual([]);
-    row.check?.(res, params);
+    try {
+      const params = row.params ? await row.params(c) : {};
+      const [method, template] = row.endpoint.split(' ');
+      const query = row.query ? `?${new URLSearchParams(row.query)}` : '';
+      const body = typeof row.body === 'function' ? row.body(params) : row.body;
+      const res = await c.call(method, `${fillPath(template, params)}${query}`, body);
+      expect({ status: res.status, body: res.status === row.status ? undefined : res.text }).toEqual({ status: row.status, body: undefined });
+      if (res.text !== '') expect(res.headers.get('content-type')).toBe('application/json');
+      expect(missingKeys(row.shape, res.json, res.text)).toEqual([]);
+      row.check?.(res, params);
+    } finally {
+      await row.after?.(c);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { requestGroupSchema, updateGroupsSchema } from '../request-groups';
 import { exitCooldownSchema } from './request-views';
 
-/** Bodies of the routes in request-views, groups, history-views, task-views, task-tracking and state-views. */
+/** Bodies of the routes in request-views, groups, history-views, task-views, task-tracking, state-views, sandbox browse, inactive, auth-user and configuration. */
 export const moreBodies = {
   SingularityRequestGroup: requestGroupSchema,
   SingularityUpdateGroupsRequest: updateGroupsSchema,
@@ -55,4 +55,13 @@ export const moreOps: Record<string, Partial<Record<'get' | 'post' | 'put' | 'de
   '/state/requests/over-provisioned': { get: { summary: 'Ids of requests with more instances than desired' } },
   '/state/task-reconciliation': { get: { summary: 'SingularityTaskReconciliationStatistics (404 before the first reconciliation)' } },
   '/state/scheduled-tasks-info': { get: { summary: 'SingularityScheduledTasksInfo: late tasks, future tasks, max lag' } },
+  '/sandbox/{taskId}/browse': { get: { summary: "SingularitySandbox: a directory of the task's sandbox ('' or no path: its root)", params: ['taskId'], query: ['path'] } },
+  '/inactive': {
+    get: { summary: 'Hosts marked inactive (string[]): they get no new task' },
+    post: { summary: 'Mark a host inactive (204)', query: ['host'] },
+    delete: { summary: 'Take a host off the inactive list (204)', query: ['host'] },
+  },
+  '/auth/user': { get: { summary: 'SingularityUserHolder of the presented bearer token' } },
+  '/configuration/singularity-limits': { get: { summary: "SingularityLimits (Singularity's default; Griddle decommissions no agents)" } },
+  '/notifications/allowlist': { get: { summary: 'E-mail notification allowlist: always [] (Griddle sends no e-mail)' } },
 };

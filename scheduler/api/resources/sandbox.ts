@@ -5,15 +5,22 @@ import { notFound, parseInput } from '../http-errors';
 import { isTaskId } from '../ids';
 import { intString } from '../params';
 
+const sandboxPath = z.string().min(1).max(1000)
+  .regex(/^[A-Za-z0-9_.\-/]+$/, 'must be a file name inside the sandbox such as "stdout" or "stderr"')
+  .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'must be relative to the sandbox (no leading "/", no "..")');
+
 export const sandboxQuerySchema = z.object({
-  path: z.string().min(1).max(1000)
-    .regex(/^[A-Za-z0-9_.\-/]+$/, 'must be a file name inside the sandbox such as "stdout" or "stderr"')
-    .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'must be relative to the sandbox (no leading "/", no "..")'),
+  path: sandboxPath,
   offset: intString(0, 1e9).optional(),
   length: intString(0, 10_000_000).optional(),
 });
 
-/** `/sandbox`: Singularity's SandboxResource, read through the agent's `/files/read`. */
+// Singularity strips trailing slashes; no path (or '') is the sandbox root.
+export const browseQuerySchema = z.object({
+  path: z.string().max(1000).transform((p) => p.replace(/\/+$/, '')).pipe(z.union([z.literal(''), sandboxPath])).optional(),
+});
+
+/** `/sandbox`: Singularity's SandboxResource, through the agent's `/files/read` and `/files/browse`. */
 export function registerSandbox(router: Router, ctx: ApiContext): void {
   router.get('/sandbox/:taskId/read', async (req, res) => {
     const taskId = idParam(req, 'taskId', isTaskId, 'task');
@@ -21,5 +28,12 @@ export function registerSandbox(router: Router, ctx: ApiContext): void {
     const t = ctx.anyTask(taskId);
     if (!t) throw notFound(`task ${taskId} is unknown`);
     res.json(await ctx.sandbox.read(t, q.path, q.offset ?? 0, q.length ?? 50_000));
+  });
+  router.get('/sandbox/:taskId/browse', async (req, res) => {
+    const taskId = idParam(req, 'taskId', isTaskId, 'task');
+    const q = parseInput(browseQuerySchema, req.query);
+    const t = ctx.anyTask(taskId);
+    if (!t) throw notFound(`task ${taskId} is unknown`);
+    res.json(await ctx.sandbox.browse(t, q.path ?? ''));
   });
 }

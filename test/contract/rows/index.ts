@@ -1,7 +1,15 @@
 import type { ContractRow } from '../contract-row';
+import { rows as configuration } from './configuration';
 import { rows as deploys } from './deploys';
+import { rows as groups } from './groups';
 import { rows as historyAndState } from './history-and-state';
+import { rows as historyViews } from './history-views';
+import { rows as inactive } from './inactive';
+import { rows as requestViews } from './request-views';
 import { rows as requests } from './requests';
+import { rows as stateViews } from './state-views';
+import { rows as taskTracking } from './task-tracking';
+import { rows as taskViews } from './task-views';
 import { rows as tasks } from './tasks';
 
 /**
@@ -9,9 +17,17 @@ import { rows as tasks } from './tasks';
  * the contract test fails when a file of this folder is missing from the list.
  */
 export const ROW_FILES: Record<string, ContractRow[]> = {
+  configuration,
   deploys,
+  groups,
   'history-and-state': historyAndState,
+  'history-views': historyViews,
+  inactive,
+  'request-views': requestViews,
   requests,
+  'state-views': stateViews,
+  'task-tracking': taskTracking,
+  'task-views': taskViews,
   tasks,
 };
 

@@ -1,7 +1,13 @@
 import * as z from 'zod';
 import { formatTaskId, type SingularityTaskId } from '../../../contract';
 import { arr, obj } from '../../support/api-harness';
-import type { ContractRow } from '../contract-row';
+import type { ContractContext, ContractRow } from '../contract-row';
+
+/** A running task whose agent answers `/state` and `/files/…`. */
+const throughAgent = async (c: ContractContext): Promise<Record<string, string>> => {
+  await c.fakeAgent();
+  return { taskId: await c.activeTaskId('c_web') };
+};
 
 /** TaskResource and SandboxResource. */
 export const rows: ContractRow[] = [
@@ -26,13 +32,30 @@ export const rows: ContractRow[] = [
   {
     endpoint: 'GET /api/sandbox/{taskId}/read',
     name: 'readSandBoxFile (MesosFileChunkObject)',
-    params: async (c) => {
-      await c.fakeAgent();
-      return { taskId: await c.activeTaskId('c_web') };
-    },
+    params: throughAgent,
     query: { path: 'stdout', grep: 'hello', offset: '0', length: '50000' },
     status: 200,
     shape: z.object({ data: z.string(), offset: z.number(), nextOffset: z.number() }),
     partial: '`grep` is ignored: the chunk comes back unfiltered',
+  },
+  {
+    endpoint: 'GET /api/sandbox/{taskId}/browse',
+    name: 'browseTaskSandBox: the sandbox root',
+    params: throughAgent,
+    query: { path: '' },
+    status: 200,
+    shape: 'SingularitySandbox',
+    check: (res, p) => expect(obj(res.json)).toMatchObject({
+      files: [{ name: 'stdout', size: 6, mtime: 1_700_000_000, mode: '-rw-r--r--' }], fullPathToRoot: `/sandbox/${p.taskId}`, currentDirectory: '', agentHostname: '127.0.0.1',
+    }),
+  },
+  {
+    endpoint: 'GET /api/sandbox/{taskId}/browse',
+    name: 'a directory inside it, given with a trailing slash',
+    params: throughAgent,
+    query: { path: 'logs/' },
+    status: 200,
+    shape: 'SingularitySandbox',
+    check: (res) => expect(obj(res.json)).toMatchObject({ files: [{ name: 'stdout' }], currentDirectory: 'logs' }),
   },
 ];

@@ -127,3 +127,21 @@ describe('matchOffers: placement', () => {
     ]);
   });
 });
+
+describe('matchOffers: inactive hosts', () => {
+  it('places nothing on a host marked inactive and uses the others', () => {
+    const result = matchOffers({ demands: demands(2), offers: [offer(1), offer(2)], loads: new Map(), knownAgents: 2, inactiveHosts: new Set(['host1']) });
+    expect(perAgent(result.assignments)).toEqual(new Map([['agent-2', 2]]));
+  });
+
+  it('says so when every offer is from an inactive host', () => {
+    const result = matchOffers({ demands: demands(1), offers: [offer(1)], loads: new Map(), knownAgents: 1, inactiveHosts: new Set(['host1']) });
+    expect(result.assignments).toHaveLength(0);
+    expect(result.unplaced.get('r1/d1')?.reason).toBe('every offer is from a host marked inactive');
+  });
+
+  it('a host taken off the list is used again', () => {
+    const result = matchOffers({ demands: demands(1), offers: [offer(1)], loads: new Map(), knownAgents: 1, inactiveHosts: new Set(['host9']) });
+    expect(result.assignments).toHaveLength(1);
+  });
+});
