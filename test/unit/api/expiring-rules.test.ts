@@ -1,4 +1,4 @@
-import type { SingularityExpiringAction, SingularityExpiringRequestBody } from '../../../contract';
+import type { SingularityExpiringAction, SingularityExpiringRequestBody, SingularityScaleRequest, SingularitySkipHealthchecksRequest } from '../../../contract';
 import { type ExpiringAction, dueReverts, expiresAt, expiringFields } from '../../../scheduler/api/expiring-rules';
 
 const base = <T extends SingularityExpiringRequestBody>(body: T, startMillis = 1000, requestId = 'r'): SingularityExpiringAction<T> => ({
@@ -6,11 +6,11 @@ const base = <T extends SingularityExpiringRequestBody>(body: T, startMillis = 1
 });
 
 describe('expiring action rules (fake clock: plain numbers)', () => {
-  const scale: ExpiringAction = { kind: 'scale', action: { ...base({ instances: 5, durationMillis: 60_000 }), revertToInstances: 2 } };
+  const scale: ExpiringAction = { kind: 'scale', action: { ...base<SingularityScaleRequest>({ instances: 5, durationMillis: 60_000 }), revertToInstances: 2 } };
   const pause: ExpiringAction = { kind: 'pause', action: base({ durationMillis: 30_000 }, 5000) };
-  const skip: ExpiringAction = { kind: 'skipHealthchecks', action: { ...base({ skipHealthchecks: true, durationMillis: 10_000 }, 2000), revertToSkipHealthchecks: false } };
+  const skip: ExpiringAction = { kind: 'skipHealthchecks', action: { ...base<SingularitySkipHealthchecksRequest>({ skipHealthchecks: true, durationMillis: 10_000 }, 2000), revertToSkipHealthchecks: false } };
   const bounce: ExpiringAction = { kind: 'bounce', action: { ...base({ durationMillis: 1000 }, 0), deployId: 'v1' } };
-  const forever: ExpiringAction = { kind: 'scale', action: { ...base({ instances: 3 }), revertToInstances: 1 } };
+  const forever: ExpiringAction = { kind: 'scale', action: { ...base<SingularityScaleRequest>({ instances: 3 }), revertToInstances: 1 } };
 
   it('is up at start + duration; without a duration never', () => {
     expect(expiresAt(scale)).toBe(61_000);
