@@ -27,46 +27,32 @@ const withExpiring = (id: string, path: string, method: string, body: Record<str
   return { requestId };
 };
 
+/** `GET /api/webhooks/<path>?webhookId=` (with a fresh request, so something is queued) and the deprecated path form. */
+function queueRows(path: string, type: string, item: z.ZodType): ContractRow[] {
+  const name = `c-${path}`;
+  return [
+    {
+      endpoint: `GET /api/webhooks/${path}`,
+      params: async (c) => {
+        const p = await hook(c, type, name);
+        await c.request(`c_hooked_${path}`, 1);
+        return p;
+      },
+      query: { webhookId: idOf(type, name) },
+      status: 200,
+      shape: z.array(item).min(1),
+    },
+    { endpoint: `GET /api/webhooks/${path}/{webhookId}`, params: (c) => hook(c, type, name), status: 200, shape: z.array(item) },
+  ];
+}
+
 export const rows: ContractRow[] = [
   { endpoint: 'POST /api/webhooks', name: 'a SingularityWebhook', body: { uri: uri('c-request'), type: 'REQUEST' }, status: 200, shape: z.enum(['CREATED', 'EXISTED']) },
   { endpoint: 'GET /api/webhooks', params: (c) => hook(c, 'TASK', 'c-task'), status: 200, shape: z.array(webhook).min(1) },
   { endpoint: 'GET /api/webhooks/summary', params: (c) => hook(c, 'TASK', 'c-task'), status: 200, shape: z.array(summary).min(1) },
-  {
-    endpoint: 'GET /api/webhooks/deploy',
-    params: async (c) => {
-      const p = await hook(c, 'DEPLOY', 'c-deploy');
-      await c.request('c_hooked_deploy', 1);
-      return p;
-    },
-    query: { webhookId: idOf('DEPLOY', 'c-deploy') },
-    status: 200,
-    shape: z.array(deployUpdate).min(1),
-  },
-  { endpoint: 'GET /api/webhooks/deploy/{webhookId}', params: (c) => hook(c, 'DEPLOY', 'c-deploy'), status: 200, shape: z.array(deployUpdate) },
-  {
-    endpoint: 'GET /api/webhooks/request',
-    params: async (c) => {
-      const p = await hook(c, 'REQUEST', 'c-request');
-      await c.request('c_hooked_request', 1);
-      return p;
-    },
-    query: { webhookId: idOf('REQUEST', 'c-request') },
-    status: 200,
-    shape: z.array(requestHistory).min(1),
-  },
-  { endpoint: 'GET /api/webhooks/request/{webhookId}', params: (c) => hook(c, 'REQUEST', 'c-request'), status: 200, shape: z.array(requestHistory) },
-  {
-    endpoint: 'GET /api/webhooks/task',
-    params: async (c) => {
-      const p = await hook(c, 'TASK', 'c-task');
-      await c.request('c_hooked_task', 1);
-      return p;
-    },
-    query: { webhookId: idOf('TASK', 'c-task') },
-    status: 200,
-    shape: z.array(taskUpdate).min(1),
-  },
-  { endpoint: 'GET /api/webhooks/task/{webhookId}', params: (c) => hook(c, 'TASK', 'c-task'), status: 200, shape: z.array(taskUpdate) },
+  ...queueRows('deploy', 'DEPLOY', deployUpdate),
+  ...queueRows('request', 'REQUEST', requestHistory),
+  ...queueRows('task', 'TASK', taskUpdate),
   {
     endpoint: 'DELETE /api/webhooks',
     params: (c) => hook(c, 'TASK', 'c-gone'),
