@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ZodError } from 'zod';
 import { ApiClient, ApiError } from './api/api-client';
 import { scale, rollback } from './commands/change';
+import { EXPIRING_PATHS, expiring, parseDuration, pause, type ExpiringKindArg } from './commands/expiring';
 import { CliError, EXIT, resolveUrl, type CommandContext } from './commands/context';
 import { history, logs, status } from './commands/inspect';
 import { haproxy } from './commands/haproxy';
@@ -109,7 +110,9 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     .option('--dry-run', 'print the change and change nothing')
     .option('--no-wait', 'return once the scheduler accepted the change')
     .addOption(new Option('--timeout <seconds>', 'stop waiting after this long (0 = never)').default(300).argParser(positiveInt('--timeout')))
-    .action(run(async (service: string, o: CommonOptions & { instances?: number; dryRun?: boolean; wait: boolean; timeout: number }) => {
+    .option('--duration <duration>', 'an expiring scale: back to the current count after this long (90s, 30m, 1h)', parseDuration)
+    .option('--message <text>', 'why (recorded in the request history)')
+    .action(run(async (service: string, o: CommonOptions & { instances?: number; dryRun?: boolean; wait: boolean; timeout: number; duration?: number; message?: string }) => {
       let instances = o.instances;
       let specUrl: string | undefined;
       if (instances === undefined) {
@@ -118,8 +121,21 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
         instances = loaded.spec.resources.instances ?? 1;
         specUrl = loaded.spec.singularity?.url;
       } else specUrl = lenientSpecUrl(service, o.env);
-      return scale(context(o, specUrl), requestIdFor(o.env, serviceName(service)), { instances, wait: o.wait, timeoutMs: o.timeout * 1000, dryRun: o.dryRun === true });
+      return scale(context(o, specUrl), requestIdFor(o.env, serviceName(service)), { instances, wait: o.wait, timeoutMs: o.timeout * 1000, dryRun: o.dryRun === true, durationMillis: o.duration, message: o.message });
     }));
+
+  common(program.command('pause').description('pause a service (kills its tasks); with --duration the scheduler unpauses it then'))
+    .argument('<service>')
+    .option('--duration <duration>', 'unpause after this long (90s, 30m, 1h)', parseDuration)
+    .option('--message <text>', 'why (recorded in the request history)')
+    .action(run(async (service: string, o: CommonOptions & { duration?: number; message?: string }) =>
+      pause(context(o, lenientSpecUrl(service, o.env)), requestIdFor(o.env, serviceName(service)), { durationMillis: o.duration, message: o.message })));
+
+  common(program.command('expiring').description('list a service\'s expiring actions, or cancel one (it then stays as it is)'))
+    .argument('<service>')
+    .addOption(new Option('--cancel <action>', 'cancel the expiry of this action').choices(Object.keys(EXPIRING_PATHS)))
+    .action(run(async (service: string, o: CommonOptions & { cancel?: ExpiringKindArg }) =>
+      expiring(context(o, lenientSpecUrl(service, o.env)), requestIdFor(o.env, serviceName(service)), o.cancel)));
 
   common(program.command('rollback').description('redeploy a previous deploy (default: the last successful one) and follow it'))
     .argument('<service>')

@@ -5,6 +5,7 @@
  * fields sit beside Singularity's and are marked.
  */
 import type { TaskState, TaskStatusReason } from '../mesos-proto';
+import type { SingularityExpiringFields } from './expiring';
 import type {
   AgentPlacement, DeployFailureReason, DeployState, RequestState, SingularityDeploy, SingularityRequest,
 } from './singularity';
@@ -45,7 +46,7 @@ export interface SingularityPendingDeployState {
   deployProgress: Record<string, unknown>;
 }
 
-export interface SingularityRequestParent {
+export interface SingularityRequestParent extends SingularityExpiringFields {
   request: SingularityRequestView;
   state: RequestState;
   requestDeployState: { requestId: string; activeDeploy?: SingularityDeployMarker; pendingDeploy?: SingularityDeployMarker };

@@ -55,6 +55,10 @@ export class ApiClient {
     return this.call('POST', path, body ?? {});
   }
 
+  delete(path: string): Promise<unknown> {
+    return this.call('DELETE', path);
+  }
+
   put(path: string, body: unknown): Promise<unknown> {
     return this.call('PUT', path, body);
   }

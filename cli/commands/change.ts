@@ -5,7 +5,12 @@ import { CliError, EXIT, sleep, type CommandContext } from './context';
 import { followDeploy, reportOutcome } from './follow-deploy';
 import { liveRequest } from './release';
 
-export interface ScaleOptions { instances: number; wait: boolean; timeoutMs: number; dryRun?: boolean }
+export interface ScaleOptions {
+  instances: number; wait: boolean; timeoutMs: number; dryRun?: boolean;
+  /** An expiring scale: the scheduler scales back to the current count after this long. */
+  durationMillis?: number;
+  message?: string;
+}
 
 /** Sets the instance count, then waits until that many tasks of the active deploy run. */
 export async function scale(ctx: CommandContext, requestId: string, options: ScaleOptions): Promise<number> {
@@ -17,8 +22,8 @@ export async function scale(ctx: CommandContext, requestId: string, options: Sca
     ctx.term.document({ requestId, from, instances: options.instances, dryRun: true });
     return EXIT.ok;
   }
-  await ctx.api.put(`/requests/request/${encodeURIComponent(requestId)}/scale`, { instances: options.instances });
-  ctx.term.line(`Scaling ${requestId} from ${from ?? '?'} to ${options.instances} instance(s)`);
+  await ctx.api.put(`/requests/request/${encodeURIComponent(requestId)}/scale`, { instances: options.instances, durationMillis: options.durationMillis, message: options.message });
+  ctx.term.line(`Scaling ${requestId} from ${from ?? '?'} to ${options.instances} instance(s)${options.durationMillis ? `, back to ${from ?? '?'} after ${Math.round(options.durationMillis / 1000)} s` : ''}`);
   if (!options.wait || !live.activeDeployId) {
     ctx.term.document({ requestId, from, instances: options.instances });
     return EXIT.ok;

@@ -5,6 +5,7 @@ import { legacyTaskIdOf } from '../core';
 import { type DeployEngine, DeployEngineError, type SchedulerPort, deployKey } from '../deploys';
 import type { DeployRecord, RequestRecord, TaskRecord } from '../model';
 import type { EventHub } from './event-hub';
+import type { ExpiringActions } from './expiring-actions';
 import { HttpError, badRequest, notFound } from './http-errors';
 import type { ResponseCache } from './response-cache';
 import type { SandboxReader } from './sandbox';
@@ -17,6 +18,9 @@ export const LONG_RUNNING = new Set(['SERVICE', 'WORKER']);
 
 /** What every resource reads and writes through: the scheduler, the engine and the API's own parts. */
 export class ApiContext {
+  /** Set by the router once built: the expiring actions shown in parents and started by request actions. */
+  expiring?: ExpiringActions;
+
   constructor(
     readonly scheduler: SchedulerPort,
     readonly engine: DeployEngine,
@@ -102,6 +106,7 @@ export class ApiContext {
       pendingDeployState: pendingOf && pendingDeployState(pendingOf),
       taskIds: { healthy, notYetHealthy, pending: [], cleaning },
       openRuns: LONG_RUNNING.has(r.request.requestType) ? undefined : this.engine.openRuns(r.request.id),
+      ...this.expiring?.fieldsOf(r.request.id),
     };
   }
 }

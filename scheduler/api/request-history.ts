@@ -6,7 +6,8 @@ import type { RequestRecord } from '../model';
 import { classifyRequestChange } from './request-history-rules';
 
 /** Who made the API call being handled, and why (its body's `message`). */
-export interface Actor { user: string | null; message?: string }
+/** `eventType` names a change the rules would misread (an expiring scale's revert is SCALE_REVERTED, not SCALED). */
+export interface Actor { user: string | null; message?: string; eventType?: RequestHistoryType }
 
 /** Singularity's header for the user name when no authenticator names one. */
 export const USER_HEADER = 'x-username';
@@ -23,6 +24,7 @@ export class RequestHistoryLog {
   private readonly ids = new WeakMap<SingularityRequestHistory, string>();
   private readonly actors = new AsyncLocalStorage<Actor>();
   private seq = 0;
+  private readonly listeners: ((entry: SingularityRequestHistory) => void)[] = [];
   private readonly onRequest = (next: RequestRecord, previous: RequestRecord | undefined): void => {
     const change = classifyRequestChange(previous, next);
     if (change) this.record(next, change.type, change.note);
@@ -67,6 +69,16 @@ export class RequestHistoryLog {
     this.actors.run({ user, message }, next);
   };
 
+  /** Runs `fn` (a change the scheduler makes on its own, such as an expiry) as `actor`. */
+  runAs(actor: Actor, fn: () => void): void {
+    this.actors.run(actor, fn);
+  }
+
+  /** Called with every entry recorded (REQUEST webhooks). */
+  onRecord(listener: (entry: SingularityRequestHistory) => void): void {
+    this.listeners.push(listener);
+  }
+
   of(requestId: string): readonly SingularityRequestHistory[] {
     return this.byRequest.get(requestId) ?? [];
   }
@@ -79,7 +91,7 @@ export class RequestHistoryLog {
     const actor = this.actors.getStore();
     // The caller's own words when it gave some (as Singularity records), else what changed.
     const message = actor?.message ?? note;
-    const entry: SingularityRequestHistory = { createdAt: this.now(), user: actor?.user ?? null, eventType, request: r.request, ...(message ? { message } : {}) };
+    const entry: SingularityRequestHistory = { createdAt: this.now(), user: actor?.user ?? null, eventType: actor?.eventType ?? eventType, request: r.request, ...(message ? { message } : {}) };
     const id = `${r.request.id}/${String(entry.createdAt).padStart(15, '0')}-${++this.seq}`;
     try {
       this.scheduler.store.put('history-requests', id, entry);
@@ -88,6 +100,7 @@ export class RequestHistoryLog {
       return;
     }
     for (const evicted of this.add(entry, id)) this.scheduler.store.delete('history-requests', evicted);
+    for (const listener of this.listeners) listener(entry);
   }
 
   /** Returns the ids it evicted beyond the bound. */

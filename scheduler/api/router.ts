@@ -32,8 +32,10 @@ import { ResponseCache } from './response-cache';
 import { SandboxReader } from './sandbox';
 import { TaskHistory } from './task-history';
 import { singularityWireHeaders } from './wire-headers';
+import { type OperationsOptions, startOperations } from './operations';
+import type { Webhooks } from '../webhooks';
 
-export interface ApiOptions {
+export interface ApiOptions extends OperationsOptions {
   log?: Logger;
   /** Bearer tokens (GRIDDLE_API_TOKENS_FILE); without them the API is open (loopback binds only). */
   tokens?: TokenTable;
@@ -56,6 +58,7 @@ export interface ApiRouter extends Router {
   metrics: ApiMetrics;
   sandbox: SandboxReader;
   history: TaskHistory;
+  webhooks: Webhooks;
   /** Serves `/metrics` (mount at the root beside `/healthz`). */
   metricsHandler: (req: Request, res: Response) => Promise<void>;
   close(): void;
@@ -84,6 +87,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   const extras = new ApiExtras(ctx, requestHistory, groups);
   const inactiveHosts = new InactiveHosts(scheduler, now);
   void inactiveHosts.start().catch((err: unknown) => log?.warn({ err }, 'could not load inactive hosts'));
+  const ops = startOperations(scheduler, engine, ctx, requestHistory, options.isWritable ?? (() => scheduler.isLeader), options);
   void requestHistory.start().catch((err: unknown) => log?.warn({ err }, 'could not load request history'));
   void groups.start().catch((err: unknown) => log?.warn({ err }, 'could not load request groups'));
 
@@ -115,6 +119,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   registerInactive(router, ctx, inactiveHosts);
   registerAuthUser(router, options.tokens);
   registerConfiguration(router);
+  ops.register(router);
   registerEvents(router, hub, { maxBufferedBytes: options.sseMaxBufferedBytes });
   registerOpenApi(router);
   router.use((req, _res, next) => next(notFound(`no such endpoint: ${req.method} ${req.baseUrl}${req.path.slice(0, 200)}`)));
@@ -125,9 +130,11 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   router.metrics = metrics;
   router.sandbox = sandbox;
   router.history = history;
+  router.webhooks = ops.webhooks;
   router.metricsHandler = (req, res) => metrics.handler(req, res);
   router.close = () => {
     stopFeed();
+    ops.stop();
     requestHistory.stop();
     groups.stop();
     inactiveHosts.stop();

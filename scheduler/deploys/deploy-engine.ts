@@ -223,6 +223,13 @@ export class DeployEngine extends EventEmitter<{ event: [DeployEngineEvent] }> {
     return this.runs.queue(requestId, r.activeDeployId, runId);
   }
 
+  /** Abandons a request's bounce when one is rolling (an expiring bounce timed out); false when none was. */
+  expireBounce(requestId: string): boolean {
+    if (this.rollouts.progress.get(requestId)?.kind !== 'bounce') return false;
+    this.rollouts.abandonBounce(requestId);
+    return true;
+  }
+
   /** Forgets open runs and any rollout of a request (pause, delete). */
   dropRequest(requestId: string, why: string): void {
     const p = this.rollouts.progress.get(requestId);

@@ -6,7 +6,7 @@ import { isTerminalState } from '../../mesos-proto';
 import { createApiRouter, type ApiOptions, type ApiRouter } from '../../scheduler/api';
 import { Scheduler, makeTaskId, planReconcile } from '../../scheduler/core';
 import type { TaskRecord } from '../../scheduler/model';
-import { MemoryStateStore } from '../../scheduler/state';
+import { MemoryStateStore, type StateStore } from '../../scheduler/state';
 
 /** How the simulated tasks of a deploy behave once launched. */
 export type Behaviour = 'healthy' | 'never-healthy' | 'fail-health' | 'exit' | 'stuck-staging' | 'finish' | 'unschedulable';
@@ -97,9 +97,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: Partial<ApiOptions> & { autoSim?: boolean } = {}): Promise<Harness> {
+/** `store`: a store shared with an earlier harness, to play a new leader taking over its state. */
+export async function startHarness(options: Partial<ApiOptions> & { autoSim?: boolean; store?: StateStore } = {}): Promise<Harness> {
   const log = pino({ level: 'silent' });
-  const scheduler = new Scheduler({ store: new MemoryStateStore(), log });
+  const scheduler = new Scheduler({ store: options.store ?? new MemoryStateStore(), log });
+  if (options.store) await scheduler.load();
   const router = createApiRouter(scheduler, { isWritable: () => true, log, ...options });
   const app = express();
   app.use('/api', router);

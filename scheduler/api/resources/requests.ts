@@ -7,25 +7,26 @@ import { deployIdSchema, isRequestId } from '../ids';
 import { message } from '../params';
 import { singularityRequestSchema } from '../request-schema';
 import { renderRequest } from '../singularity-shapes';
+import { expiringAction, expiringBodyFields } from './expiring';
 
 /** Bodies and query strings of the request actions, with Singularity's field names. */
 
 export const scaleSchema = z.object({
   instances: z.number().int().min(0).max(100_000),
-  message,
   skipHealthchecks: z.boolean().optional(),
+  ...expiringBodyFields,
 });
 
 export const pauseSchema = z.object({
   killTasks: z.boolean().optional(),
-  message,
+  ...expiringBodyFields,
 });
 
 export const unpauseSchema = z.object({ message, skipHealthchecks: z.boolean().optional() });
 
 export const bounceSchema = z.object({
   incremental: z.boolean().optional(),
-  message,
+  ...expiringBodyFields,
 });
 
 export const rollbackSchema = z.object({
@@ -110,19 +111,23 @@ export function registerRequests(router: Router, ctx: ApiContext): void {
     if (!LONG_RUNNING.has(r.request.requestType)) throw badRequest(`instances: only SERVICE and WORKER requests can be scaled (${id} is ${r.request.requestType})`);
     const next: RequestRecord = { ...r, request: { ...r.request, instances: input.instances }, updatedAt: now() };
     scheduler.putRequest(next);
-    log?.info({ requestId: id, instances: input.instances, user: res.locals.user }, 'request scaled');
+    // As Singularity: a scale with a duration reverts to the instances before it; one without ends any expiry.
+    if (input.durationMillis !== undefined) ctx.expiring?.save({ kind: 'scale', action: { ...expiringAction(ctx, id, res, input), revertToInstances: r.request.instances } });
+    else ctx.expiring?.drop(id, 'scale');
+    log?.info({ requestId: id, instances: input.instances, durationMillis: input.durationMillis, user: res.locals.user }, 'request scaled');
     res.json(ctx.parent(next));
   });
 
   router.post('/requests/request/:requestId/pause', w, (req, res) => {
     const id = requestId(req);
-    parseInput(pauseSchema, body(req));
+    const input = parseInput(pauseSchema, body(req));
     const r = ctx.requestOr404(id);
     if (r.state === 'PAUSED') throw conflict(`request ${id} is already paused`);
     engine.dropRequest(id, 'request paused');
     const current = scheduler.requests.get(id) ?? r;
     const next: RequestRecord = { ...current, state: 'PAUSED', updatedAt: now() };
     scheduler.putRequest(next);
+    if (input.durationMillis !== undefined) ctx.expiring?.save({ kind: 'pause', action: expiringAction(ctx, id, res, input) });
     res.json(ctx.parent(next));
   });
 
@@ -139,8 +144,10 @@ export function registerRequests(router: Router, ctx: ApiContext): void {
   router.post('/requests/request/:requestId/bounce', w, (req, res) => {
     const id = requestId(req);
     const input = parseInput(bounceSchema, body(req));
-    ctx.requestOr404(id);
+    const r = ctx.requestOr404(id);
     engineCall(() => engine.bounce(id, input.message));
+    // The bounce's duration is its timeout: an unfinished bounce is abandoned when it is up.
+    if (input.durationMillis !== undefined) ctx.expiring?.save({ kind: 'bounce', action: { ...expiringAction(ctx, id, res, input), deployId: r.activeDeployId ?? '' } });
     res.json(ctx.parent(ctx.requestOr404(id)));
   });
 

@@ -6,6 +6,7 @@ import { rows as historyAndState } from './history-and-state';
 import { rows as historyViews } from './history-views';
 import { rows as inactive } from './inactive';
 import { rows as requestViews } from './request-views';
+import { rows as operations } from './operations';
 import { rows as requests } from './requests';
 import { rows as stateViews } from './state-views';
 import { rows as taskTracking } from './task-tracking';
@@ -24,6 +25,7 @@ export const ROW_FILES: Record<string, ContractRow[]> = {
   'history-views': historyViews,
   inactive,
   'request-views': requestViews,
+  operations,
   requests,
   'state-views': stateViews,
   'task-tracking': taskTracking,
