@@ -11,3 +11,4 @@ export * from './singularity-more';
 export * from './singularity-state';
 export * from './singularity-keys';
 export * from './task-id';
+export * from './singularity-machines';

@@ -21,6 +21,7 @@ import { registerRequestViews } from './resources/request-views';
 import { registerStateViews } from './resources/state-views';
 import { registerTaskTracking } from './resources/task-tracking';
 import { registerTaskViews } from './resources/task-views';
+import { registerMachines } from './resources/machines';
 import { ApiExtras } from './api-extras';
 import { RequestGroups } from './request-groups';
 import { RequestHistoryLog } from './request-history';
@@ -106,6 +107,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   registerTaskViews(router, ctx, extras);
   registerTaskTracking(router, ctx, extras);
   registerStateViews(router, ctx, extras);
+  registerMachines(router, ctx);
   registerEvents(router, hub, { maxBufferedBytes: options.sseMaxBufferedBytes });
   registerOpenApi(router);
   router.use((req, _res, next) => next(notFound(`no such endpoint: ${req.method} ${req.baseUrl}${req.path.slice(0, 200)}`)));

@@ -7,6 +7,7 @@ import type { StateStore } from '../state';
 import type { CoreContext, SchedulerEvents } from './core-context';
 import { defaultDesired } from './desired-state';
 import { KillQueue, type KillGate } from './kill-queue';
+import { MachineBook } from './machines';
 import { Leadership, type LeadershipOptions } from './leadership';
 import { OfferCycle } from './offer-cycle';
 import { StateRepository, type AgentInfoSeen } from './state-repository';
@@ -49,6 +50,8 @@ export class Scheduler {
   private readonly statuses: StatusHandler;
   private readonly now: () => number;
   private provider: DesiredProvider = defaultDesired;
+  /** Agents and racks with their maintenance states (freeze, decommission). */
+  readonly machines: MachineBook;
 
   constructor(options: SchedulerOptions) {
     this.store = options.store;
@@ -56,6 +59,7 @@ export class Scheduler {
     this.now = options.now ?? Date.now;
     const poke = (): void => this.poke();
     this.state = new StateRepository(options.store, options.historyPerRequest ?? 100, this.now);
+    this.machines = new MachineBook(options.store, this.now);
     const ctx: CoreContext = { state: this.state, events: this.events, log: this.log, now: this.now };
     const transitions = new TaskTransitions(ctx);
     // Leadership's hooks reach parts built after it; they only fire once it is leader.
@@ -79,6 +83,7 @@ export class Scheduler {
       desired: () => this.desired(),
       kill: (taskId, why) => this.kills.kill(taskId, why),
       executorCmd: options.executorCmd ?? process.env.GRIDDLE_EXECUTOR_CMD ?? `node ${defaultExecutorPath()}`,
+      machines: this.machines,
     });
     this.statuses = new StatusHandler({ ...ctx, link, transitions, kills: this.kills, poke });
   }
@@ -96,13 +101,14 @@ export class Scheduler {
   get masterUrl(): string | null { return this.leadership.client?.master ?? null; }
 
   /** Loads everything from the store (at startup and when becoming leader). */
-  load(): Promise<void> {
-    return this.state.load();
+  async load(): Promise<void> {
+    await Promise.all([this.state.load(), this.machines.load()]);
   }
 
   /** A standby's view of the leader's writes; dropped if this instance became leader meanwhile. */
-  refreshFromStore(): Promise<void> {
-    return this.state.refresh(() => !this.leadership.isLeader);
+  async refreshFromStore(): Promise<void> {
+    await this.state.refresh(() => !this.leadership.isLeader);
+    if (!this.leadership.isLeader) await this.machines.load();
   }
 
   putRequest(record: RequestRecord): void {
@@ -174,7 +180,9 @@ export class Scheduler {
   }
 
   /** Starts acting: loads the state, subscribes to Mesos (same framework id) and runs the loop. */
-  becomeLeader(): Promise<void> {
+  async becomeLeader(): Promise<void> {
+    // A standby's view of the machines may be up to one refresh old.
+    await this.machines.load();
     return this.leadership.becomeLeader();
   }
 

@@ -8,6 +8,7 @@ export type SchedulerPort = Pick<
   Scheduler,
   | 'requests' | 'deploys' | 'tasks' | 'pendingReasons' | 'events' | 'isLeader' | 'store'
   | 'putRequest' | 'putDeploy' | 'deleteRequest' | 'killTask' | 'setDesiredProvider' | 'poke' | 'mesosTaskInfo'
+  | 'agents' | 'machines'
 >;
 
 export { deployKey } from '../core';

@@ -1,3 +1,4 @@
 export { matchOffers, type Assignment, type MatchInput, type MatchResult } from './offer-matcher';
 export { emptyLoad, totalOf, type AgentLoad, type ExecutorDemand, type TaskDemand } from './task-demand';
 export { perAgentLimit } from './placement-rules';
+export { acceptsNewTasks, effectiveState, isDecommissioning } from './machine-rules';

@@ -1,6 +1,7 @@
 import type { ContractRow } from '../contract-row';
 import { rows as deploys } from './deploys';
 import { rows as historyAndState } from './history-and-state';
+import { rows as machines } from './machines';
 import { rows as requests } from './requests';
 import { rows as tasks } from './tasks';
 
@@ -11,6 +12,7 @@ import { rows as tasks } from './tasks';
 export const ROW_FILES: Record<string, ContractRow[]> = {
   deploys,
   'history-and-state': historyAndState,
+  machines,
   requests,
   tasks,
 };
