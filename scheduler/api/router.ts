@@ -22,6 +22,7 @@ import { registerStateViews } from './resources/state-views';
 import { registerTaskTracking } from './resources/task-tracking';
 import { registerTaskViews } from './resources/task-views';
 import { registerMachines } from './resources/machines';
+import { registerPriority } from './resources/priority';
 import { ApiExtras } from './api-extras';
 import { RequestGroups } from './request-groups';
 import { RequestHistoryLog } from './request-history';
@@ -108,6 +109,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   registerTaskTracking(router, ctx, extras);
   registerStateViews(router, ctx, extras);
   registerMachines(router, ctx);
+  registerPriority(router, ctx);
   registerEvents(router, hub, { maxBufferedBytes: options.sseMaxBufferedBytes });
   registerOpenApi(router);
   router.use((req, _res, next) => next(notFound(`no such endpoint: ${req.method} ${req.baseUrl}${req.path.slice(0, 200)}`)));

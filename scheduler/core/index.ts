@@ -9,3 +9,4 @@ export { buildTaskInfo, healthCheck, taskCommand, decodeTaskCommand, taskLabels 
 export { Reconciler, RECONCILE_INTERVAL_MS, type ReconcileStats } from './reconciliation';
 export { MachineBook, transitionProblem, type MachineKind, type MachineRecord, type ChangeResult } from './machines';
 export { splitForReplacement, isHealthyReplacement, type Replacement } from './decommission-plan';
+export { applyPriorityFreeze, priorityOf, PRIORITY_FREEZE_ID } from './priority-freeze';

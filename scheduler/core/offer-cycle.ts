@@ -1,3 +1,4 @@
+import type { SingularityPriorityFreezeParent } from '../../contract';
 import type { Offer, TaskInfo } from '../../mesos-proto';
 import type { DesiredDeployment, TaskRecord } from '../model';
 import { matchOffers, type TaskDemand } from '../placement';
@@ -7,6 +8,7 @@ import type { MesosLink } from './leadership';
 import { isHealthyReplacement } from './decommission-plan';
 import { agentLoads, demandFor, launchRecord } from './launch-builder';
 import type { MachineBook } from './machines';
+import { applyPriorityFreeze } from './priority-freeze';
 import { deployKey, planReconcile } from './reconcile-plan';
 import { rackOf } from './task-id';
 import type { TaskTransitions } from './task-transitions';
@@ -24,6 +26,7 @@ export interface OfferCycleDeps extends CoreContext {
   kill: (taskId: string, why: string) => Promise<void>;
   executorCmd: string;
   machines: MachineBook;
+  priorityFreeze: () => SingularityPriorityFreezeParent | null;
 }
 
 /**
@@ -126,8 +129,10 @@ export class OfferCycle {
       replaceOn: machines.decommissioningAgents(),
       isHealthy: (t: TaskRecord) => isHealthyReplacement(t, state.requests.get(t.requestId), state.deploys.get(deployKey(t.requestId, t.deployId)), now),
     };
-    const plan = planReconcile({ desired, tasks: state.tasks.values(), crash: state.crash, launchBackoff: state.launchBackoff, replacement, now });
+    const planned = planReconcile({ desired, tasks: state.tasks.values(), crash: state.crash, launchBackoff: state.launchBackoff, replacement, now });
     machines.advance(state.tasks.values());
+    const frozen = applyPriorityFreeze(planned.launches, state.tasks.values(), state.requests, this.deps.priorityFreeze());
+    const plan = { ...planned, launches: frozen.launches, kills: [...planned.kills, ...frozen.kills], waiting: new Map([...planned.waiting, ...frozen.held]) };
     for (const kill of plan.kills) void this.deps.kill(kill.taskId, kill.reason);
 
     // Per deploy: why its planned launches are not placed; merged with plan.waiting (backoffs) at the end.

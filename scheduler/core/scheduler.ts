@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { Logger } from '../../common/logger';
+import type { SingularityPriorityFreezeParent } from '../../contract';
 import type { TaskInfo } from '../../mesos-proto';
 import type { DeployRecord, DesiredDeployment, RequestRecord, TaskRecord } from '../model';
 import type { StateStore } from '../state';
@@ -8,6 +9,7 @@ import type { CoreContext, SchedulerEvents } from './core-context';
 import { defaultDesired } from './desired-state';
 import { KillQueue, type KillGate } from './kill-queue';
 import { MachineBook } from './machines';
+import { PRIORITY_FREEZE_ID } from './priority-freeze';
 import { Leadership, type LeadershipOptions } from './leadership';
 import { OfferCycle } from './offer-cycle';
 import { StateRepository, type AgentInfoSeen } from './state-repository';
@@ -52,6 +54,7 @@ export class Scheduler {
   private provider: DesiredProvider = defaultDesired;
   /** Agents and racks with their maintenance states (freeze, decommission). */
   readonly machines: MachineBook;
+  private freeze: SingularityPriorityFreezeParent | null = null;
 
   constructor(options: SchedulerOptions) {
     this.store = options.store;
@@ -84,6 +87,7 @@ export class Scheduler {
       kill: (taskId, why) => this.kills.kill(taskId, why),
       executorCmd: options.executorCmd ?? process.env.GRIDDLE_EXECUTOR_CMD ?? `node ${defaultExecutorPath()}`,
       machines: this.machines,
+      priorityFreeze: () => this.freeze,
     });
     this.statuses = new StatusHandler({ ...ctx, link, transitions, kills: this.kills, poke });
   }
@@ -102,13 +106,29 @@ export class Scheduler {
 
   /** Loads everything from the store (at startup and when becoming leader). */
   async load(): Promise<void> {
-    await Promise.all([this.state.load(), this.machines.load()]);
+    await Promise.all([this.state.load(), this.machines.load(), this.loadFreeze()]);
+  }
+
+  private async loadFreeze(): Promise<void> {
+    const framework = await this.store.load('framework');
+    this.freeze = (framework.get(PRIORITY_FREEZE_ID) as SingularityPriorityFreezeParent | undefined) ?? null;
+  }
+
+  /** Singularity's priority freeze in force, or null. */
+  get priorityFreeze(): SingularityPriorityFreezeParent | null { return this.freeze; }
+
+  /** Sets (or with null lifts) the priority freeze; persisted, and the loop re-runs at once. */
+  setPriorityFreeze(freeze: SingularityPriorityFreezeParent | null): void {
+    if (freeze) this.store.put('framework', PRIORITY_FREEZE_ID, freeze);
+    else this.store.delete('framework', PRIORITY_FREEZE_ID);
+    this.freeze = freeze;
+    this.poke();
   }
 
   /** A standby's view of the leader's writes; dropped if this instance became leader meanwhile. */
   async refreshFromStore(): Promise<void> {
     await this.state.refresh(() => !this.leadership.isLeader);
-    if (!this.leadership.isLeader) await this.machines.load();
+    if (!this.leadership.isLeader) await Promise.all([this.machines.load(), this.loadFreeze()]);
   }
 
   putRequest(record: RequestRecord): void {
@@ -182,7 +202,7 @@ export class Scheduler {
   /** Starts acting: loads the state, subscribes to Mesos (same framework id) and runs the loop. */
   async becomeLeader(): Promise<void> {
     // A standby's view of the machines may be up to one refresh old.
-    await this.machines.load();
+    await Promise.all([this.machines.load(), this.loadFreeze()]);
     return this.leadership.becomeLeader();
   }
 

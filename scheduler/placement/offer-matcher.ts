@@ -3,7 +3,7 @@ import type { MachineState } from '../../contract';
 import { attributesFit, resourceShortfall, toSlot, type OfferSlot } from './feasibility';
 import { acceptsNewTasks, heldAgentsReason } from './machine-rules';
 import { isSeparating, placementAllows } from './placement-rules';
-import { rankSlot } from './ranking';
+import { byPriority, rankSlot } from './ranking';
 import { emptyLoad, totalOf, type AgentLoad, type TaskDemand } from './task-demand';
 
 export interface Assignment {
@@ -124,7 +124,7 @@ export function matchOffers(input: MatchInput): MatchResult {
   const assignments: Assignment[] = [];
   const unplaced = new Map<string, { count: number; reason: string }>();
   const groups = new Map<string, TaskDemand[]>();
-  for (const d of input.demands) {
+  for (const d of byPriority(input.demands)) {
     let g = groups.get(d.group);
     if (!g) groups.set(d.group, (g = []));
     g.push(d);

@@ -2,6 +2,7 @@ import type { ContractRow } from '../contract-row';
 import { rows as deploys } from './deploys';
 import { rows as historyAndState } from './history-and-state';
 import { rows as machines } from './machines';
+import { rows as priority } from './priority';
 import { rows as requests } from './requests';
 import { rows as tasks } from './tasks';
 
@@ -13,6 +14,7 @@ export const ROW_FILES: Record<string, ContractRow[]> = {
   deploys,
   'history-and-state': historyAndState,
   machines,
+  priority,
   requests,
   tasks,
 };
