@@ -1,5 +1,7 @@
 import type { DeployRecord, RequestRecord, TaskRecord } from '../model';
-import type { PlannedKill } from './reconcile-plan';
+
+/** A kill the rule plans (the reconcile plan's PlannedKill; not imported, which would make a cycle). */
+export interface RetireKill { taskId: string; reason: string }
 
 /** Which agents are being emptied, and what counts as a healthy replacement. */
 export interface Replacement {
@@ -14,7 +16,7 @@ export interface Replacement {
  * once enough healthy tasks run elsewhere that the deploy keeps `want` healthy instances without
  * it — the way a deploy step retires old tasks, so capacity never drops. Pure.
  */
-export function splitForReplacement(running: readonly TaskRecord[], want: number, r: Replacement): { staying: TaskRecord[]; retire: PlannedKill[] } {
+export function splitForReplacement(running: readonly TaskRecord[], want: number, r: Replacement): { staying: TaskRecord[]; retire: RetireKill[] } {
   const staying: TaskRecord[] = [];
   const leaving: TaskRecord[] = [];
   for (const t of running) (r.replaceOn.has(t.agentId) ? leaving : staying).push(t);

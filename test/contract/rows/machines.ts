@@ -12,8 +12,9 @@ const agent = z.object({
 });
 
 /** A machine of its own per row, so rows that change states do not depend on each other's order. */
-const agentNamed = (id: string, rack = `rack-${id}`) => async (c: ContractContext): Promise<Record<string, string>> => {
+const agentNamed = (id: string, rack = `rack-${id}`, frozen?: 'agent' | 'rack') => async (c: ContractContext): Promise<Record<string, string>> => {
   c.h.scheduler.machines.observeAgent(id, `${id}.example`, rack, { rack });
+  if (frozen) c.h.scheduler.machines.change(frozen, frozen === 'agent' ? id : rack, 'FROZEN', { message: 'x' });
   return { agentId: id, rackId: rack };
 };
 
@@ -58,11 +59,7 @@ export const rows: ContractRow[] = [
   },
   {
     endpoint: 'POST /api/agents/agent/{agentId}/activate',
-    params: async (c) => {
-      const p = await agentNamed('c-agent-activate')(c);
-      c.h.scheduler.machines.change('agent', p.agentId, 'FROZEN');
-      return p;
-    },
+    params: agentNamed('c-agent-activate', 'rack-a', 'agent'),
     body: {},
     status: 200,
     shape: 'empty',
@@ -76,11 +73,7 @@ export const rows: ContractRow[] = [
   {
     endpoint: 'GET /api/agents/agent/{agentId}',
     name: 'getAgentHistory (not in the Java client)',
-    params: async (c) => {
-      const p = await agentNamed('c-agent-history')(c);
-      c.h.scheduler.machines.change('agent', p.agentId, 'FROZEN', { message: 'x' });
-      return p;
-    },
+    params: agentNamed('c-agent-history', 'rack-h', 'agent'),
     status: 200,
     shape: z.array(stateUpdate),
     check: (res) => expect(arr(res.json).map((u) => u.state)).toEqual(['FROZEN', 'ACTIVE']),
@@ -101,11 +94,7 @@ export const rows: ContractRow[] = [
   },
   {
     endpoint: 'POST /api/racks/rack/{rackId}/activate',
-    params: async (c) => {
-      const p = await agentNamed('c-rack-agent-3', 'c-rack-activate')(c);
-      c.h.scheduler.machines.change('rack', p.rackId, 'FROZEN');
-      return p;
-    },
+    params: agentNamed('c-rack-agent-3', 'c-rack-activate', 'rack'),
     body: {},
     status: 200,
     shape: 'empty',
