@@ -5,7 +5,7 @@
  */
 export const COLLECTIONS = [
   'requests', 'deploys', 'tasks', 'history-tasks', 'history-deploys', 'discovery', 'framework', 'history-requests', 'groups',
-  'machines', 'shell-commands',
+  'machines',
 ] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 
