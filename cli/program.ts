@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ZodError } from 'zod';
 import { ApiClient, ApiError } from './api/api-client';
+import { agentAction, agents, type AgentAction } from './commands/agents';
 import { scale, rollback } from './commands/change';
 import { EXPIRING_PATHS, expiring, parseDuration, pause, type ExpiringKindArg } from './commands/expiring';
 import { CliError, EXIT, resolveUrl, type CommandContext } from './commands/context';
@@ -173,6 +174,24 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
       const ctx = context({ ...o, env: '' }, undefined);
       return verify(ctx, o.discovery ?? env.GRIDDLE_DISCOVERY_URL ?? defaultDiscoveryUrl(ctx.api.base));
     }));
+
+  const cluster = (cmd: Command): Command => cmd
+    .option('--url <url>', 'Griddle API; default GRIDDLE_URL, http://127.0.0.1:7099')
+    .option('--token <token>', 'API token (default GRIDDLE_TOKEN)')
+    .option('--json', 'machine-readable output');
+  cluster(program.command('agents').description('agents with their maintenance state (ACTIVE, FROZEN, DECOMMISSIONING...)'))
+    .action(run(async (o: Omit<CommonOptions, 'env'>) => agents(context({ ...o, env: '' }, undefined))));
+  const agent = program.command('agent').description('agent maintenance: freeze, decommission, activate');
+  for (const [action, what] of [
+    ['freeze', 'no new tasks on the agent'],
+    ['decommission', 'move its tasks elsewhere (each replaced and healthy before the old one stops), then DECOMMISSIONED'],
+    ['activate', 'back to normal'],
+  ] as const) {
+    cluster(agent.command(`${action} <agent>`).description(`${what}; <agent> is an agent id or host`))
+      .option('-m, --message <text>', 'why (kept in the agent\'s state history)')
+      .action(run(async (target: string, o: Omit<CommonOptions, 'env'> & { message?: string }) =>
+        agentAction(context({ ...o, env: '' }, undefined), action satisfies AgentAction, target, o.message)));
+  }
 
   program.command('haproxy').description('run HAProxy in step with the discovery catalog (Sidecar watch API) until Ctrl-C')
     .requiredOption('--config <file>', 'where the rendered configuration is written')

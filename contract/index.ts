@@ -12,3 +12,4 @@ export * from './singularity-state';
 export * from './singularity-keys';
 export * from './task-id';
 export * from './operations';
+export * from './singularity-machines';

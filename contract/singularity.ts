@@ -22,6 +22,8 @@ export interface SingularityRequest {
   loadBalanced?: boolean;
   skipHealthchecks?: boolean;
   maxTasksPerOffer?: number;
+  /** 0..1 (Singularity; default 0.3): placed first when resources are short; a priority freeze holds requests below its level. */
+  taskPriorityLevel?: number;
   requiredRole?: string;
   /** Singularity's authorization groups (`POST /requests/request/{id}/groups`). */
   group?: string;

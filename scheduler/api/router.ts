@@ -25,6 +25,8 @@ import { registerAuthUser } from './resources/auth-user';
 import { registerConfiguration } from './resources/configuration';
 import { registerInactive } from './resources/inactive';
 import { InactiveHosts } from './inactive-hosts';
+import { registerMachines } from './resources/machines';
+import { registerPriority } from './resources/priority';
 import { ApiExtras } from './api-extras';
 import { RequestGroups } from './request-groups';
 import { RequestHistoryLog } from './request-history';
@@ -120,6 +122,8 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   registerAuthUser(router, options.tokens);
   registerConfiguration(router);
   ops.register(router);
+  registerMachines(router, ctx);
+  registerPriority(router, ctx);
   registerEvents(router, hub, { maxBufferedBytes: options.sseMaxBufferedBytes });
   registerOpenApi(router);
   router.use((req, _res, next) => next(notFound(`no such endpoint: ${req.method} ${req.baseUrl}${req.path.slice(0, 200)}`)));

@@ -7,3 +7,6 @@ export { applyStatus, endsTask, type StatusOutcome } from './status-policy';
 export { legacyTaskIdOf, makeTaskId, parseTaskId, rackOf, type ParsedTaskId } from './task-id';
 export { buildTaskInfo, healthCheck, taskCommand, decodeTaskCommand, taskLabels } from './task-info';
 export { Reconciler, RECONCILE_INTERVAL_MS, type ReconcileStats } from './reconciliation';
+export { MachineBook, transitionProblem, type MachineKind, type MachineRecord, type ChangeResult } from './machines';
+export { splitForReplacement, isHealthyReplacement, type Replacement } from './decommission-plan';
+export { applyPriorityFreeze, priorityOf, PRIORITY_FREEZE_ID } from './priority-freeze';

@@ -34,6 +34,7 @@ export function demandFor(state: Records, requestId: string, deployId: string, i
     allowedAttributes: request.request.allowedAgentAttributes,
     instances,
     maxTasksPerOffer: request.request.maxTasksPerOffer,
+    priority: request.request.taskPriorityLevel,
   };
 }
 

@@ -1,11 +1,16 @@
+import type { SingularityPriorityFreezeParent } from '../../contract';
 import type { Offer, TaskInfo } from '../../mesos-proto';
 import type { DesiredDeployment, TaskRecord } from '../model';
 import { matchOffers, type TaskDemand } from '../placement';
 import type { CoreContext } from './core-context';
 import { isHealthyRun } from './crash-backoff';
 import type { MesosLink } from './leadership';
+import { isHealthyReplacement } from './decommission-plan';
 import { agentLoads, demandFor, launchRecord } from './launch-builder';
+import type { MachineBook } from './machines';
+import { applyPriorityFreeze } from './priority-freeze';
 import { deployKey, planReconcile } from './reconcile-plan';
+import { rackOf } from './task-id';
 import type { TaskTransitions } from './task-transitions';
 
 /** Seconds Mesos keeps an offer's resources away from us after a decline. */
@@ -22,6 +27,8 @@ export interface OfferCycleDeps extends CoreContext {
   executorCmd: string;
   /** Hosts an operator marked inactive (`/api/inactive`): their offers get no task. */
   inactiveHosts: () => ReadonlySet<string>;
+  machines: MachineBook;
+  priorityFreeze: () => SingularityPriorityFreezeParent | null;
 }
 
 /**
@@ -83,6 +90,7 @@ export class OfferCycle {
       const attributes: Record<string, string> = {};
       for (const a of offer.attributes ?? []) attributes[a.name] = a.text?.value ?? String(a.scalar?.value ?? '');
       this.deps.state.agents.set(offer.agent_id.value, { agentId: offer.agent_id.value, hostname: offer.hostname, attributes, lastOfferAt: now });
+      this.deps.machines.observeAgent(offer.agent_id.value, offer.hostname, rackOf(offer), attributes);
     }
     this.deps.events.emit('offers', offers);
     this.poke();
@@ -115,9 +123,18 @@ export class OfferCycle {
       const key = deployKey(t.requestId, t.deployId);
       if (state.crash.has(key) && isHealthyRun(t, now)) state.clearCrash(key);
     }
+    const { machines } = this.deps;
+    for (const t of state.tasks.values()) if (!machines.agents.has(t.agentId)) machines.observeAgent(t.agentId, t.hostname, t.rackId ?? 'DEFAULT');
     const desired = this.deps.desired();
     state.pruneBackoffs(new Set(desired.map((d) => deployKey(d.requestId, d.deployId))));
-    const plan = planReconcile({ desired, tasks: state.tasks.values(), crash: state.crash, launchBackoff: state.launchBackoff, now });
+    const replacement = {
+      replaceOn: machines.decommissioningAgents(),
+      isHealthy: (t: TaskRecord) => isHealthyReplacement(t, state.requests.get(t.requestId), state.deploys.get(deployKey(t.requestId, t.deployId)), now),
+    };
+    const planned = planReconcile({ desired, tasks: state.tasks.values(), crash: state.crash, launchBackoff: state.launchBackoff, replacement, now });
+    machines.advance(state.tasks.values());
+    const frozen = applyPriorityFreeze(planned.launches, state.tasks.values(), state.requests, this.deps.priorityFreeze());
+    const plan = { ...planned, launches: frozen.launches, kills: [...planned.kills, ...frozen.kills], waiting: new Map([...planned.waiting, ...frozen.held]) };
     for (const kill of plan.kills) void this.deps.kill(kill.taskId, kill.reason);
 
     // Per deploy: why its planned launches are not placed; merged with plan.waiting (backoffs) at the end.
@@ -159,7 +176,10 @@ export class OfferCycle {
       this.setReasons(reasons, plan.waiting);
       return;
     }
-    const result = matchOffers({ demands, offers, inactiveHosts: this.deps.inactiveHosts(), loads: agentLoads(state.tasks.values()), knownAgents: Math.max(state.knownAgentCount(), new Set(offers.map((o) => o.agent_id.value)).size) });
+    const result = matchOffers({
+      demands, offers, inactiveHosts: this.deps.inactiveHosts(), loads: agentLoads(state.tasks.values()), agentStates: machines.heldAgents(),
+      knownAgents: Math.max(state.knownAgentCount(), new Set(offers.map((o) => o.agent_id.value)).size),
+    });
     for (const [group, { count, reason }] of result.unplaced) reasons.set(group, `${count} task(s) pending: ${reason}`);
     this.setReasons(reasons, plan.waiting);
 

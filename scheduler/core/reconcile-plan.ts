@@ -1,6 +1,7 @@
 import { isTerminalState } from '../../mesos-proto';
 import type { DesiredDeployment, TaskRecord } from '../model';
 import { type CrashState, remainingBackoffMs } from './crash-backoff';
+import { splitForReplacement, type Replacement } from './decommission-plan';
 import { instanceKey, launchBackoffReason, type LaunchBackoff } from './launch-backoff';
 
 export interface PlannedLaunch { requestId: string; deployId: string; instanceNo: number }
@@ -37,6 +38,8 @@ export function planReconcile(input: {
   crash: ReadonlyMap<string, CrashState>;
   /** Per instance (`requestId/deployId/instanceNo`): launch-failure backoff. */
   launchBackoff?: ReadonlyMap<string, LaunchBackoff>;
+  /** Agents being emptied: their tasks are replaced elsewhere first, then retired. */
+  replacement?: Replacement;
   now: number;
 }): ReconcilePlan {
   const byDeploy = new Map<string, TaskRecord[]>();
@@ -64,8 +67,13 @@ export function planReconcile(input: {
   const waiting = new Map<string, string>();
   let nextDueAt: number | null = null;
   for (const [key, d] of desiredKeys) {
-    const running = byDeploy.get(key) ?? [];
+    let running = byDeploy.get(key) ?? [];
     const want = Math.max(0, Math.floor(d.instances));
+    if (input.replacement) {
+      const split = splitForReplacement(running, want, input.replacement);
+      running = split.staying;
+      kills.push(...split.retire);
+    }
     if (running.length > want) {
       const youngestFirst = [...running].sort((a, b) => b.startedAt - a.startedAt || b.instanceNo - a.instanceNo);
       for (const t of youngestFirst.slice(0, running.length - want)) {

@@ -1,12 +1,15 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { Logger } from '../../common/logger';
+import type { SingularityPriorityFreezeParent } from '../../contract';
 import type { TaskInfo } from '../../mesos-proto';
 import type { DeployRecord, DesiredDeployment, RequestRecord, TaskRecord } from '../model';
 import type { StateStore } from '../state';
 import type { CoreContext, SchedulerEvents } from './core-context';
 import { defaultDesired } from './desired-state';
 import { KillQueue, type KillGate } from './kill-queue';
+import { MachineBook } from './machines';
+import { PRIORITY_FREEZE_ID } from './priority-freeze';
 import { Leadership, type LeadershipOptions } from './leadership';
 import { OfferCycle } from './offer-cycle';
 import { StateRepository, type AgentInfoSeen } from './state-repository';
@@ -51,6 +54,9 @@ export class Scheduler {
   private readonly statuses: StatusHandler;
   private readonly now: () => number;
   private provider: DesiredProvider = defaultDesired;
+  /** Agents and racks with their maintenance states (freeze, decommission). */
+  readonly machines: MachineBook;
+  private freeze: SingularityPriorityFreezeParent | null = null;
 
   constructor(options: SchedulerOptions) {
     this.store = options.store;
@@ -58,6 +64,7 @@ export class Scheduler {
     this.now = options.now ?? Date.now;
     const poke = (): void => this.poke();
     this.state = new StateRepository(options.store, options.historyPerRequest ?? 100, this.now);
+    this.machines = new MachineBook(options.store, this.now);
     const ctx: CoreContext = { state: this.state, events: this.events, log: this.log, now: this.now };
     const transitions = new TaskTransitions(ctx);
     // Leadership's hooks reach parts built after it; they only fire once it is leader.
@@ -82,6 +89,8 @@ export class Scheduler {
       kill: (taskId, why) => this.kills.kill(taskId, why),
       inactiveHosts: () => this.inactiveHosts,
       executorCmd: options.executorCmd ?? process.env.GRIDDLE_EXECUTOR_CMD ?? `node ${defaultExecutorPath()}`,
+      machines: this.machines,
+      priorityFreeze: () => this.freeze,
     });
     this.statuses = new StatusHandler({ ...ctx, link, transitions, kills: this.kills, poke });
   }
@@ -99,13 +108,30 @@ export class Scheduler {
   get masterUrl(): string | null { return this.leadership.client?.master ?? null; }
 
   /** Loads everything from the store (at startup and when becoming leader). */
-  load(): Promise<void> {
-    return this.state.load();
+  async load(): Promise<void> {
+    await Promise.all([this.state.load(), this.machines.load(), this.loadFreeze()]);
+  }
+
+  private async loadFreeze(): Promise<void> {
+    const framework = await this.store.load('framework');
+    this.freeze = (framework.get(PRIORITY_FREEZE_ID) as SingularityPriorityFreezeParent | undefined) ?? null;
+  }
+
+  /** Singularity's priority freeze in force, or null. */
+  get priorityFreeze(): SingularityPriorityFreezeParent | null { return this.freeze; }
+
+  /** Sets (or with null lifts) the priority freeze; persisted, and the loop re-runs at once. */
+  setPriorityFreeze(freeze: SingularityPriorityFreezeParent | null): void {
+    if (freeze) this.store.put('framework', PRIORITY_FREEZE_ID, freeze);
+    else this.store.delete('framework', PRIORITY_FREEZE_ID);
+    this.freeze = freeze;
+    this.poke();
   }
 
   /** A standby's view of the leader's writes; dropped if this instance became leader meanwhile. */
-  refreshFromStore(): Promise<void> {
-    return this.state.refresh(() => !this.leadership.isLeader);
+  async refreshFromStore(): Promise<void> {
+    await this.state.refresh(() => !this.leadership.isLeader);
+    if (!this.leadership.isLeader) await Promise.all([this.machines.load(), this.loadFreeze()]);
   }
 
   putRequest(record: RequestRecord): void {
@@ -177,7 +203,9 @@ export class Scheduler {
   }
 
   /** Starts acting: loads the state, subscribes to Mesos (same framework id) and runs the loop. */
-  becomeLeader(): Promise<void> {
+  async becomeLeader(): Promise<void> {
+    // A standby's view of the machines may be up to one refresh old.
+    await Promise.all([this.machines.load(), this.loadFreeze()]);
     return this.leadership.becomeLeader();
   }
 

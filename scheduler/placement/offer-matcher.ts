@@ -1,7 +1,9 @@
 import type { Offer, Range, Resource } from '../../mesos-proto';
+import type { MachineState } from '../../contract';
 import { attributesFit, hostActive, resourceShortfall, toSlot, type OfferSlot } from './feasibility';
+import { acceptsNewTasks, heldAgentsReason } from './machine-rules';
 import { isSeparating, placementAllows } from './placement-rules';
-import { rankSlot } from './ranking';
+import { byPriority, rankSlot } from './ranking';
 import { emptyLoad, totalOf, type AgentLoad, type TaskDemand } from './task-demand';
 
 export interface Assignment {
@@ -32,6 +34,8 @@ export interface MatchInput {
   knownAgents: number;
   /** Hosts marked inactive: their offers are not used. */
   inactiveHosts?: ReadonlySet<string>;
+  /** Maintenance state by agent id (agent and rack combined); absent = ACTIVE. */
+  agentStates?: ReadonlyMap<string, MachineState>;
 }
 
 const NO_LOAD: AgentLoad = emptyLoad();
@@ -82,8 +86,8 @@ function carve(offer: Offer, name: string, value: { scalar?: number; ports?: num
   return base;
 }
 
-function why(slots: readonly OfferSlot[], demand: TaskDemand, knownAgents: number, loads: ReadonlyMap<string, AgentLoad>, placed: Map<string, AgentLoad>): string {
-  if (slots.length === 0) return 'waiting for offers';
+function why(slots: readonly OfferSlot[], demand: TaskDemand, knownAgents: number, loads: ReadonlyMap<string, AgentLoad>, placed: Map<string, AgentLoad>, held: readonly MachineState[]): string {
+  if (slots.length === 0) return held.length > 0 ? heldAgentsReason(held) : 'waiting for offers';
   const byAttributes = slots.filter((s) => attributesFit(s, demand));
   if (byAttributes.length === 0) {
     const wanted = Object.entries({ ...demand.allowedAttributes, ...demand.requiredAttributes }).map(([k, v]) => `${k}=${v}`).join(', ');
@@ -105,17 +109,24 @@ function why(slots: readonly OfferSlot[], demand: TaskDemand, knownAgents: numbe
 }
 
 /**
- * Places pending tasks into offers: feasibility (attributes, resources, ports) → placement
+ * Places pending tasks into offers: the agents' maintenance states (only ACTIVE agents take
+ * new tasks) → feasibility (attributes, resources, ports) → placement
  * rules → ranking → the best slot. Several tasks may share one offer; each placed task shrinks
  * what its offer has left. Pure: offers and demands are not modified.
  */
 export function matchOffers(input: MatchInput): MatchResult {
-  const slots = input.offers.filter((o) => hostActive(o, input.inactiveHosts)).map(toSlot);
+  const held: MachineState[] = [];
+  const slots = input.offers.filter((o) => hostActive(o, input.inactiveHosts)).map(toSlot).filter((s) => {
+    const state = input.agentStates?.get(s.agentId);
+    if (acceptsNewTasks(state)) return true;
+    held.push(state!);
+    return false;
+  });
   const placedOnAgent = new Map<string, AgentLoad>();
   const assignments: Assignment[] = [];
   const unplaced = new Map<string, { count: number; reason: string }>();
   const groups = new Map<string, TaskDemand[]>();
-  for (const d of input.demands) {
+  for (const d of byPriority(input.demands)) {
     let g = groups.get(d.group);
     if (!g) groups.set(d.group, (g = []));
     g.push(d);
@@ -145,7 +156,9 @@ export function matchOffers(input: MatchInput): MatchResult {
       if (resourceShortfall(best, sample) !== null) candidates = candidates.filter((s) => s !== best);
     }
     if (i < demands.length) {
-      const reason = slots.length === 0 && input.offers.length > 0 ? 'every offer is from a host marked inactive' : why(slots, sample, input.knownAgents, input.loads, placedOnAgent);
+      const reason = slots.length === 0 && held.length === 0 && input.offers.length > 0
+        ? 'every offer is from a host marked inactive'
+        : why(slots, sample, input.knownAgents, input.loads, placedOnAgent, held);
       unplaced.set(group, { count: demands.length - i, reason });
     }
   }

@@ -23,6 +23,8 @@ export interface TaskDemand {
   /** The deploy's desired instance count (OPTIMISTIC's per-agent share, SEPARATE's message). */
   instances: number;
   maxTasksPerOffer?: number;
+  /** The request's taskPriorityLevel (0..1): higher is placed first when offers run short. */
+  priority?: number;
 }
 
 export interface ExecutorDemand { cpus: number; memMb: number; diskMb: number; numPorts: number }

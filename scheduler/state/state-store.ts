@@ -7,6 +7,7 @@ export const COLLECTIONS = [
   'requests', 'deploys', 'tasks', 'history-tasks', 'history-deploys', 'discovery', 'framework', 'history-requests', 'groups',
   'inactive-hosts',
   'webhooks', 'webhook-queue', 'expiring-actions',
+  'machines',
 ] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 

@@ -90,7 +90,7 @@ export function registerState(router: Router, ctx: ApiContext): void {
       activeRacks: racks.size, deadRacks: 0, decommissioningRacks: 0, decomissioningRacks: 0, unknownRacks: 0,
       hostStates: [hostState(source, req, now)],
       authDatastoreHealthy: null,
-      minimumPriorityLevel: null,
+      minimumPriorityLevel: ctx.scheduler.priorityFreeze?.priorityFreeze.minimumPriorityLevel ?? null,
       avgStatusUpdateDelayMs: 0,
       lastHeartbeatAt: 0,
       fireAlarm: null,

@@ -7,6 +7,8 @@ import { rows as historyViews } from './history-views';
 import { rows as inactive } from './inactive';
 import { rows as requestViews } from './request-views';
 import { rows as operations } from './operations';
+import { rows as machines } from './machines';
+import { rows as priority } from './priority';
 import { rows as requests } from './requests';
 import { rows as stateViews } from './state-views';
 import { rows as taskTracking } from './task-tracking';
@@ -26,6 +28,8 @@ export const ROW_FILES: Record<string, ContractRow[]> = {
   inactive,
   'request-views': requestViews,
   operations,
+  machines,
+  priority,
   requests,
   'state-views': stateViews,
   'task-tracking': taskTracking,
