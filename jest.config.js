@@ -7,6 +7,11 @@
  */
 const IGNORED = ['/node_modules/', '<rootDir>/dist/', '<rootDir>/.griddle/', '<rootDir>/coverage/'];
 
+// Every scheduler a test starts inherits this: retiring a task then takes no 10 s drain, which
+// would only slow the stories down. Tests of draining set drainSeconds on the request or deploy,
+// and test/unit/scheduler/scheduler-args.test.ts checks the real default.
+process.env.GRIDDLE_DRAIN_SECONDS ??= '0';
+
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>'],

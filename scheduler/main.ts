@@ -37,6 +37,8 @@ export interface SchedulerCliOptions {
   zkSessionTimeoutMs?: number;
   /** How long a member may hold the election without leading before it resigns. */
   leaderGraceMs?: number;
+  /** Seconds an endpoint in rotation is drained before its task is killed, unless its request or deploy says. */
+  drainSeconds?: number;
 }
 
 /** A repeatable flag whose environment variable is a comma-separated list. */
@@ -58,6 +60,12 @@ function millis(value: string): number {
   return n;
 }
 
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number of seconds, 0 or more');
+  return n;
+}
+
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
@@ -76,6 +84,8 @@ export function parseArgs(argv: string[]): SchedulerCliOptions {
     .addOption(new Option('--grpc-port <port>', 'gRPC discovery watch listener').env('GRIDDLE_GRPC_PORT').default(7098).argParser(port))
     .addOption(new Option('--discovery-listener <url>', 'POST Sidecar StateChangedEvents to this URL on every change (repeatable)').env('GRIDDLE_DISCOVERY_LISTENERS').argParser(listenerUrl))
     .addOption(new Option('--discovery-advertise-ip <ip|host=ip>', 'address published as endpoints\' IP, for every agent or one (repeatable; default: the resolved agent hostname)').env('GRIDDLE_DISCOVERY_ADVERTISE_IP').argParser(list))
+    // sidecar-executor drained for 10 s before stopping a container (EXECUTOR_SIDECAR_DRAINING_DURATION).
+    .addOption(new Option('--drain-seconds <s>', 'drain a task\'s endpoint this long before killing it, unless its request or deploy sets drainSeconds').env('GRIDDLE_DRAIN_SECONDS').default(10).argParser(seconds))
     .addOption(new Option('--content-type <type>', 'Mesos content type').env('GRIDDLE_CONTENT_TYPE').choices(['json', 'protobuf']).default('json'))
     .addOption(new Option('--executor-cmd <cmd>', 'command that starts griddle-executor on agents').env('GRIDDLE_EXECUTOR_CMD'))
     .addOption(new Option('--api-tokens-file <file>', 'file of API bearer tokens, one per line').env('GRIDDLE_API_TOKENS_FILE'))
@@ -134,6 +144,7 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
     listeners: options.discoveryListener ?? [],
     advertise: parseAdvertisedAddresses(options.discoveryAdvertiseIp ?? []),
     tokens: options.apiTokensFile ? loadTokens(options.apiTokensFile) : undefined,
+    defaultDrainSeconds: options.drainSeconds,
   });
 
   let election: LeaderElection | null = null;

@@ -16,6 +16,7 @@ import { startGrpcListener, type GrpcListener } from './grpc-listener';
 import { startStatePush, type ListenerStats } from './listener-push';
 import type { PushPolicy } from './push-policy';
 import { startSidecarListener, type SidecarListener } from './sidecar-listener';
+import { nextStatus } from './task-endpoint';
 
 export const DISCOVERY_COLLECTION = 'discovery';
 /** The catalog revision, kept beside the endpoints so it never goes back after a failover. */
@@ -157,11 +158,16 @@ export async function createDiscovery(scheduler: DiscoveryScheduler, options: Di
   scheduler.events.on('leader', onLeader);
 
   scheduler.setKillGate(async (task) => {
+    // The kill's own task event may already have marked the endpoint DRAINING, so ask what it
+    // was without the kill.
+    const { killRequestedAt: _kill, ...unkilled } = task;
+    const wasInRotation = catalog.get(task.taskId) !== undefined && nextStatus(undefined, unkilled) === 'ALIVE';
     catalog.applyTask(task);
     catalog.drain(task.taskId);
     const seconds = drainSecondsFor(task, scheduler.requests, scheduler.deploys, options.defaultDrainSeconds);
-    const endpoint = catalog.get(task.taskId);
-    if (seconds === 0 || !endpoint || endpoint.status === 'TOMBSTONE') return;
+    // Only an endpoint that was in rotation has connections to drain: an unhealthy or
+    // never-healthy task (a failed deploy's) is killed at once.
+    if (seconds === 0 || !wasInRotation) return;
     log.info({ taskId: task.taskId, drainSeconds: seconds }, 'draining before kill');
     await new Promise<void>((resolve) => {
       const release = (): void => {

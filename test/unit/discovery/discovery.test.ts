@@ -60,6 +60,23 @@ describe('createDiscovery', () => {
     expect(discovery.catalog.get('t1')?.status).toBe('TOMBSTONE');
   });
 
+  it('drains with the default when nothing sets drainSeconds, and never an endpoint that was out of rotation', async () => {
+    jest.useFakeTimers();
+    const scheduler = new SchedulerDouble();
+    discovery = await createDiscovery(scheduler, { sidecarPort: false, grpcPort: false, log, defaultDrainSeconds: 10 });
+    scheduler.update(taskRecord('alive', { state: 'TASK_RUNNING', healthy: true }));
+    scheduler.update(taskRecord('sick', { state: 'TASK_RUNNING', healthy: false }));
+    let aliveKilled = false;
+    const killAlive = scheduler.kill('alive', () => { aliveKilled = true; });
+    // An unhealthy endpoint takes no traffic: its kill goes out at once, while the healthy one drains.
+    await scheduler.kill('sick');
+    await jest.advanceTimersByTimeAsync(9_999);
+    expect(aliveKilled).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
+    await killAlive;
+    expect(aliveKilled).toBe(true);
+  });
+
   it('lets the kill go as soon as the task exits during the drain, and at once with drainSeconds 0', async () => {
     jest.useFakeTimers();
     const scheduler = new SchedulerDouble();
