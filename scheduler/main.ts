@@ -37,6 +37,8 @@ export interface SchedulerCliOptions {
   zkSessionTimeoutMs?: number;
   /** How long a member may hold the election without leading before it resigns. */
   leaderGraceMs?: number;
+  /** Prometheus base URL for PROMETHEUS acceptance checks of deploys. */
+  prometheusUrl?: string;
 }
 
 /** A repeatable flag whose environment variable is a comma-separated list. */
@@ -85,12 +87,16 @@ export function parseArgs(argv: string[]): SchedulerCliOptions {
       .env('GRIDDLE_ZK_SESSION_TIMEOUT').default(DEFAULT_SESSION_TIMEOUT_MS).argParser(millis))
     .addOption(new Option('--leader-grace <ms>', 'resign the leadership when not leading (subscribed to Mesos) this long after election')
       .env('GRIDDLE_LEADER_GRACE').default(DEFAULT_LEADER_GRACE_MS).argParser(millis))
+    .addOption(new Option('--prometheus-url <url>', 'Prometheus for deploy acceptance checks of type PROMETHEUS, e.g. http://127.0.0.1:9090').env('GRIDDLE_PROMETHEUS_URL'))
     .exitOverride((err) => process.exit(err.exitCode));
   program.parse(argv);
   const o = program.opts<Omit<SchedulerCliOptions, 'insecureNoAuth' | 'zkSessionTimeoutMs' | 'leaderGraceMs'> & {
     insecureNoAuth: boolean | string; zkSessionTimeout: number; leaderGrace: number;
   }>();
   if (o.zk) parseZkUrl(o.zk);
+  if (o.prometheusUrl !== undefined && !/^https?:\/\/[^/]+/.test(o.prometheusUrl)) {
+    throw new InvalidArgumentError(`--prometheus-url: expected http://host:port, got '${o.prometheusUrl}'`);
+  }
   if (!o.master.startsWith('zk://') && !/^https?:\/\/[^/]+/.test(o.master)) {
     throw new InvalidArgumentError(`--master: expected http://host:port or zk://host:port/mesos, got '${o.master}'`);
   }
@@ -151,7 +157,7 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
     });
   });
   app.use(forwardWritesToLeader({ isLeader: () => scheduler.isLeader, leaderUrl: () => election?.leader?.apiUrl ?? null }));
-  const api = createApiRouter(scheduler, { log, tokens: options.apiTokensFile ? loadTokens(options.apiTokensFile) : undefined });
+  const api = createApiRouter(scheduler, { log, tokens: options.apiTokensFile ? loadTokens(options.apiTokensFile) : undefined, prometheusUrl: options.prometheusUrl });
   app.use(['/api', '/singularity/api'], api);
   app.get('/metrics', (req, res) => void api.metricsHandler(req, res));
 
