@@ -105,7 +105,54 @@ export interface SingularityDeploy {
   loadBalancerPortIndex?: number;
   /** Griddle: overrides the request's drainSeconds for this deploy's tasks. */
   drainSeconds?: number;
+  /** Singularity's canary rollout: groups of `instanceGroupSize`, replacing the step fields above. */
+  canaryDeploySettings?: CanaryDeploySettings;
+  /** Griddle: checks every step must pass before it counts as complete (see docs/operations.md). */
+  acceptanceChecks?: AcceptanceCheck[];
 }
+
+/** How a step is accepted: NONE (healthy is enough), TIMED (then wait), CHECKS (acceptanceChecks pass). */
+export type DeployAcceptanceMode = 'NONE' | 'TIMED' | 'CHECKS';
+
+/** Singularity's CanaryDeploySettings; absent fields take Singularity's defaults. */
+export interface CanaryDeploySettings {
+  /** Default false: every instance in one step. */
+  enableCanaryDeploy?: boolean;
+  /** Default 1. */
+  instanceGroupSize?: number;
+  /** Default NONE. */
+  acceptanceMode?: DeployAcceptanceMode;
+  /** Only with TIMED: wait this long after a group is healthy and accepted (default 0). */
+  waitMillisBetweenGroups?: number;
+  /** Failed tasks a group may have (they are replaced) before the deploy fails (default 0). */
+  allowedTasksFailuresPerGroup?: number;
+  /** Groups of instanceGroupSize before the rest start in one final step (default 1). */
+  canaryCycleCount?: number;
+}
+
+/** An HTTP hook: accepted when it answers 2xx. */
+export interface HttpAcceptanceCheck {
+  type: 'HTTP';
+  url: string;
+  timeoutSeconds?: number;
+}
+
+export type AcceptanceComparison = '<' | '<=' | '>' | '>=';
+
+/** A PromQL instant query whose every sample must compare true with `threshold`. */
+export interface PrometheusAcceptanceCheck {
+  type: 'PROMETHEUS';
+  /** May use `{{deployId}}`, `{{requestId}}` and `{{window}}` (e.g. `5m`, from windowSeconds). */
+  query: string;
+  comparison: AcceptanceComparison;
+  threshold: number;
+  windowSeconds?: number;
+  /** Default: the scheduler's --prometheus-url. */
+  prometheusUrl?: string;
+  timeoutSeconds?: number;
+}
+
+export type AcceptanceCheck = HttpAcceptanceCheck | PrometheusAcceptanceCheck;
 
 export type DeployState =
   | 'SUCCEEDED' | 'FAILED_INTERNAL_STATE' | 'CANCELING' | 'WAITING' | 'OVERDUE' | 'FAILED' | 'CANCELED';

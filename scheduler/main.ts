@@ -39,6 +39,8 @@ export interface SchedulerCliOptions {
   leaderGraceMs?: number;
   /** Seconds an endpoint in rotation is drained before its task is killed, unless its request or deploy says. */
   drainSeconds?: number;
+  /** Prometheus base URL for PROMETHEUS acceptance checks of deploys. */
+  prometheusUrl?: string;
 }
 
 /** A repeatable flag whose environment variable is a comma-separated list. */
@@ -95,12 +97,16 @@ export function parseArgs(argv: string[]): SchedulerCliOptions {
       .env('GRIDDLE_ZK_SESSION_TIMEOUT').default(DEFAULT_SESSION_TIMEOUT_MS).argParser(millis))
     .addOption(new Option('--leader-grace <ms>', 'resign the leadership when not leading (subscribed to Mesos) this long after election')
       .env('GRIDDLE_LEADER_GRACE').default(DEFAULT_LEADER_GRACE_MS).argParser(millis))
+    .addOption(new Option('--prometheus-url <url>', 'Prometheus for deploy acceptance checks of type PROMETHEUS, e.g. http://127.0.0.1:9090').env('GRIDDLE_PROMETHEUS_URL'))
     .exitOverride((err) => process.exit(err.exitCode));
   program.parse(argv);
   const o = program.opts<Omit<SchedulerCliOptions, 'insecureNoAuth' | 'zkSessionTimeoutMs' | 'leaderGraceMs'> & {
     insecureNoAuth: boolean | string; zkSessionTimeout: number; leaderGrace: number;
   }>();
   if (o.zk) parseZkUrl(o.zk);
+  if (o.prometheusUrl !== undefined && !/^https?:\/\/[^/]+/.test(o.prometheusUrl)) {
+    throw new InvalidArgumentError(`--prometheus-url: expected http://host:port, got '${o.prometheusUrl}'`);
+  }
   if (!o.master.startsWith('zk://') && !/^https?:\/\/[^/]+/.test(o.master)) {
     throw new InvalidArgumentError(`--master: expected http://host:port or zk://host:port/mesos, got '${o.master}'`);
   }
@@ -162,7 +168,7 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
     });
   });
   app.use(forwardWritesToLeader({ isLeader: () => scheduler.isLeader, leaderUrl: () => election?.leader?.apiUrl ?? null }));
-  const api = createApiRouter(scheduler, { log, tokens: options.apiTokensFile ? loadTokens(options.apiTokensFile) : undefined });
+  const api = createApiRouter(scheduler, { log, tokens: options.apiTokensFile ? loadTokens(options.apiTokensFile) : undefined, prometheusUrl: options.prometheusUrl });
   app.use(['/api', '/singularity/api'], api);
   app.get('/metrics', (req, res) => void api.metricsHandler(req, res));
 

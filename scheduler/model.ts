@@ -8,7 +8,7 @@ import type { TaskState, TaskStatusReason } from '../mesos-proto';
 import type { DeployResult, RequestState, SingularityDeploy, SingularityRequest } from '../contract';
 
 export type {
-  AgentPlacement, ContainerInfoSpec, DeployFailure, DeployFailureReason, DeployResult, DeployState, DockerPortMapping,
+  AcceptanceCheck, AcceptanceComparison, AgentPlacement, CanaryDeploySettings, ContainerInfoSpec, DeployAcceptanceMode, DeployFailure, DeployFailureReason, DeployResult, DeployState, DockerPortMapping,
   HealthcheckSpec, RequestState, RequestType, Resources, SingularityDeploy, SingularityRequest,
 } from '../contract';
 

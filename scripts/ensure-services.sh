@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes this machine ready for Griddle's demo and test suite, idempotently:
-# Debian's docker.io, zookeeperd, busybox-static, haproxy, docker-registry and apache2-utils
-# (htpasswd; both for the private-registry tests) installed; dockerd and ZooKeeper
-# running; the local images built with `docker import` (there is no registry here).
+# Debian's docker.io, zookeeperd, busybox-static, haproxy, docker-registry, apache2-utils
+# (htpasswd; both for the private-registry tests) and prometheus (the acceptance-check tests)
+# installed; dockerd and ZooKeeper running; the local images built with `docker import`
+# (there is no registry here).
 # It prints what it did, and nothing else changes when everything is already in place.
 set -euo pipefail
 
@@ -19,6 +20,9 @@ dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
 command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
+# The acceptance-check tests start their own Prometheus (a temp config, port and TSDB); the
+# package's system service is not used.
+[ -x /usr/bin/prometheus ] || missing+=(prometheus)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
   as_root apt-get update -qq

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { ContainerInfoSpec, HealthcheckSpec, SingularityDeploy, SingularityRequest } from '../model';
 import { deployIdSchema, requestIdSchema } from './ids';
 import { compact, singularityRequestSchema } from './request-schema';
+import { acceptanceChecksSchema, canaryDeploySettingsSchema, checkRollout } from './rollout-schema';
 
 const stringMap = z.record(z.string().min(1).max(1000), z.string().max(100_000));
 const port = z.number().int().min(0).max(65535);
@@ -117,6 +118,8 @@ export const singularityDeployInput = z.object({
   loadBalancerGroups: z.array(z.string().min(1).max(200)).max(100).optional(),
   loadBalancerPortIndex: z.number().int().min(0).max(99).optional(),
   drainSeconds: z.number().int().min(0).max(3600).optional(),
+  canaryDeploySettings: canaryDeploySettingsSchema.optional(),
+  acceptanceChecks: acceptanceChecksSchema.optional(),
 });
 
 export type SingularityDeployInput = z.input<typeof singularityDeployInput>;
@@ -246,8 +249,11 @@ export const singularityDeploySchema = singularityDeployInput.transform((v, ctx)
     loadBalancerGroups: v.loadBalancerGroups,
     loadBalancerPortIndex: v.loadBalancerPortIndex,
     drainSeconds: v.drainSeconds,
+    canaryDeploySettings: v.canaryDeploySettings && compact(v.canaryDeploySettings),
+    acceptanceChecks: v.acceptanceChecks?.map((c) => compact(c)),
   });
   checkDeploy(v, out, ctx);
+  checkRollout(out, ctx);
   return out;
 });
 

@@ -1,5 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from '../../common';
+import { acceptanceRunner } from '../acceptance';
 import { DeployEngine, type SchedulerPort } from '../deploys';
 import { ApiContext } from './api-context';
 import { type TokenTable, authMiddleware } from './auth';
@@ -53,6 +54,10 @@ export interface ApiOptions extends OperationsOptions {
   eventBufferSize?: number;
   sseMaxBufferedBytes?: number;
   now?: () => number;
+  /** Prometheus base URL for PROMETHEUS acceptance checks that name none (--prometheus-url). */
+  prometheusUrl?: string;
+  /** Pause before an inconclusive acceptance check is asked again (default 5 s). */
+  acceptancePollMs?: number;
 }
 
 export interface ApiRouter extends Router {
@@ -76,7 +81,9 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   const now = options.now ?? Date.now;
   const log = options.log;
   const bodyLimit = options.bodyLimit ?? '1mb';
-  const engine = options.engine ?? new DeployEngine(scheduler, { log, now });
+  const engine = options.engine ?? new DeployEngine(scheduler, {
+    log, now, acceptance: { run: acceptanceRunner({ prometheusUrl: options.prometheusUrl }), pollMs: options.acceptancePollMs },
+  });
   const ownsEngine = !options.engine;
   const hub = new EventHub(options.eventBufferSize ?? 10_000, now);
   const history = new TaskHistory(scheduler);

@@ -39,7 +39,7 @@ export class DeployEngine extends EventEmitter<{ event: [DeployEngineEvent] }> {
     super();
     this.now = options.now ?? Date.now;
     const emit = (event: DeployEngineEvent): void => void this.emit('event', event);
-    this.rollouts = new Rollouts(scheduler, emit, this.now, options.log);
+    this.rollouts = new Rollouts(scheduler, emit, this.now, options.log, options.acceptance);
     this.runs = new ScheduledRuns(scheduler, emit, this.now);
     this.cooldowns = new Cooldowns(scheduler, emit, this.now);
   }

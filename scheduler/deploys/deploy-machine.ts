@@ -3,29 +3,29 @@ import { isTerminalState } from '../../mesos-proto';
 import type {
   DeployFailure, DeployResult, DeployState, DesiredDeployment, SingularityDeploy, SingularityRequest, TaskRecord,
 } from '../model';
+import { stepPlanOf } from './canary-plan';
 import { stepBudgetMs, usesHealthchecks } from './deploy-budget';
+import { INFRASTRUCTURE_ENDS, isAlive, isHealthCheckFailure, isHealthy, newTasksOf, oldTasksOf } from './rollout-tasks';
+import { type StepAcceptance, acceptanceGate, failuresInStep } from './step-gates';
 
 /**
  * The rolling-deploy state machine, free of I/O and clocks: the driver feeds it the current
  * request, deploy definition and tasks with `now`, and applies what it decides (desired
  * instance counts, explicit kills of retired tasks, events, the final result).
  *
- * A deploy starts new tasks beside the old ones in steps of `deployInstanceCountPerStep`
- * (default: all). A step is complete when its new tasks are RUNNING and healthy; then as many
- * old tasks are retired (unhealthy ones first), so healthy capacity never drops below
- * `instances`. The next step starts `deployStepWaitTimeMs` later when `autoAdvanceDeploySteps`
+ * A deploy starts new tasks beside the old ones in the steps of its plan (`canary-plan.ts`:
+ * canaryDeploySettings' groups, else `deployInstanceCountPerStep`, default all). A step is
+ * complete when its new tasks are RUNNING and healthy and its acceptance checks pass; then as
+ * many old tasks are retired (unhealthy ones first), so healthy capacity never drops below
+ * `instances`. The next step starts the plan's wait later when `autoAdvanceDeploySteps`
  * (default true), or when an operator raises `targetActiveInstances`. A bounce is the same
  * walk within one deploy: "old" are the tasks that existed when the bounce began.
  */
 
 /** What the machine walks; the contract names it because the events carry it. */
 export type { DeployKind } from '../../contract';
+export { isHealthCheckFailure } from './rollout-tasks';
 
-/**
- * Ends that say an agent or the network failed, not the new version: the core replaces such a
- * task at once and the step keeps waiting (within its time budget) instead of failing.
- */
-const INFRASTRUCTURE_ENDS: ReadonlySet<string> = new Set(['TASK_LOST', 'TASK_GONE', 'TASK_DROPPED', 'TASK_GONE_BY_OPERATOR', 'TASK_UNKNOWN']);
 
 export interface DeployProgress {
   kind: DeployKind;
@@ -50,6 +50,10 @@ export interface DeployProgress {
   runningSince: Record<string, number>;
   /** A target raised by hand (`POST /api/deploys/update`) when steps do not auto-advance. */
   manualTarget?: number;
+  /** Since when the current step's new tasks have all been healthy (acceptance starts then). */
+  healthySince?: number;
+  /** Failed new task → the step it failed in (for allowedTasksFailuresPerGroup). */
+  failedInStep?: Record<string, number>;
 }
 
 export interface DeployContext {
@@ -60,6 +64,8 @@ export interface DeployContext {
   tasks: readonly TaskRecord[];
   /** Why the core still has tasks of this deploy pending, if it does. */
   pendingReason?: string;
+  /** The rollout's latest acceptance evaluation, if the deploy has acceptance checks. */
+  acceptance?: StepAcceptance;
   now: number;
 }
 
@@ -73,23 +79,22 @@ export interface DeployDecision {
   kills: { taskId: string; why: string }[];
   events: DeployMachineEvent[];
   result?: DeployResult;
+  /** The step waits for its acceptance checks: the driver evaluates them (not the machine). */
+  awaitingAcceptance?: { step: number; reason: string };
 }
 
 export function instancesOf(request: SingularityRequest): number {
   return request.instances ?? 1;
 }
 
-function stepSizeOf(deploy: SingularityDeploy, instances: number): number {
-  return Math.max(1, Math.min(deploy.deployInstanceCountPerStep ?? instances, instances || 1));
-}
-
 /**
- * The most tasks a request may have alive at once while it rolls: its instances plus one step
- * of the deploy being rolled out (old tasks are retired only once new ones are healthy).
+ * The most tasks a request may have alive at once while it rolls: its instances plus the
+ * largest step of the deploy being rolled out (old tasks are retired only once new ones are
+ * healthy).
  */
 export function liveTaskBound(request: SingularityRequest, deploy: SingularityDeploy): number {
   const instances = instancesOf(request);
-  return instances + stepSizeOf(deploy, instances);
+  return instances + stepPlanOf(deploy, instances).largestStep;
 }
 
 export function startDeploy(args: {
@@ -113,45 +118,14 @@ export function startDeploy(args: {
     oldInstances: args.oldInstances,
     startedAt: args.now,
     step: 1,
-    targetActiveInstances: Math.min(instances, stepSizeOf(args.deploy, instances)),
+    targetActiveInstances: stepPlanOf(args.deploy, instances).firstTarget,
     stepStartedAt: args.now,
     retired: 0,
     retiredTaskIds: [],
     bounceOldTaskIds: bounceOld,
     runningSince: {},
+    failedInStep: {},
   };
-}
-
-function isAlive(t: TaskRecord): boolean {
-  return !isTerminalState(t.state) && t.killRequestedAt === undefined;
-}
-
-export function isHealthCheckFailure(t: TaskRecord): boolean {
-  return t.state === 'TASK_FAILED'
-    && (t.reason === 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED' || (t.message ?? '').startsWith('health check failed'));
-}
-
-function newTasksOf(p: DeployProgress, tasks: readonly TaskRecord[]): TaskRecord[] {
-  if (p.kind === 'deploy') return tasks.filter((t) => t.deployId === p.deployId);
-  const old = new Set(p.bounceOldTaskIds);
-  return tasks.filter((t) => t.deployId === p.deployId && !old.has(t.taskId) && t.startedAt >= p.startedAt);
-}
-
-function oldTasksOf(p: DeployProgress, tasks: readonly TaskRecord[]): TaskRecord[] {
-  if (p.kind === 'bounce') {
-    const old = new Set(p.bounceOldTaskIds);
-    return tasks.filter((t) => old.has(t.taskId));
-  }
-  return p.previousDeployId ? tasks.filter((t) => t.deployId === p.previousDeployId) : [];
-}
-
-function isHealthy(t: TaskRecord, p: DeployProgress, ctx: DeployContext): boolean {
-  if (!isAlive(t) || t.state !== 'TASK_RUNNING') return false;
-  if (usesHealthchecks(ctx.deploy, ctx.request)) return t.healthy === true;
-  const after = ctx.deploy.considerHealthyAfterRunningForSeconds;
-  if (!after) return true;
-  const since = t.runningSince ?? p.runningSince[t.taskId];
-  return since !== undefined && ctx.now - since >= after * 1000;
 }
 
 /** What must run for this request while the deploy rolls. */
@@ -203,10 +177,13 @@ function pickRetirees(old: TaskRecord[], count: number): TaskRecord[] {
 
 /** One evaluation: called on every task change of the request and on a timer. */
 export function evaluateDeploy(progress: DeployProgress, ctx: DeployContext): DeployDecision {
-  const p: DeployProgress = { ...progress, runningSince: { ...progress.runningSince }, retiredTaskIds: [...progress.retiredTaskIds] };
+  const p: DeployProgress = {
+    ...progress, runningSince: { ...progress.runningSince }, retiredTaskIds: [...progress.retiredTaskIds], failedInStep: { ...progress.failedInStep },
+  };
   const events: DeployMachineEvent[] = [];
   const kills: { taskId: string; why: string }[] = [];
   const instances = instancesOf(ctx.request);
+  const plan = stepPlanOf(ctx.deploy, instances);
   const newTasks = newTasksOf(p, ctx.tasks);
   const alive = newTasks.filter(isAlive);
   for (const t of alive) if (t.state === 'TASK_RUNNING' && p.runningSince[t.taskId] === undefined) p.runningSince[t.taskId] = ctx.now;
@@ -214,14 +191,35 @@ export function evaluateDeploy(progress: DeployProgress, ctx: DeployContext): De
   const done = (r: DeployResult): DeployDecision => ({ progress: p, desired: desiredFor(p, ctx.request), kills, events, result: r });
 
   const failed = newTasks.filter((t) => isTerminalState(t.state) && t.killRequestedAt === undefined && !INFRASTRUCTURE_ENDS.has(t.state));
-  if (failed.length > 0) {
-    const failures = failed.map(failureOf);
+  // Failures within the step's allowance are replaced by the core like any ended task.
+  const failedNow = failuresInStep(p.failedInStep ?? {}, failed, p.step);
+  if (failedNow.length > plan.allowedFailuresPerStep) {
+    const failures = failedNow.map(failureOf);
     const first = failures[0];
-    return done(result('FAILED', `task ${first.taskId} failed: ${first.reason}${first.message ? ` (${first.message})` : ''}`, failures, ctx.now));
+    const why = `task ${first.taskId} failed: ${first.reason}${first.message ? ` (${first.message})` : ''}`;
+    const message = plan.allowedFailuresPerStep > 0
+      ? `step ${p.step}: ${failedNow.length} task(s) failed, more than allowedTasksFailuresPerGroup (${plan.allowedFailuresPerStep}); ${why}`
+      : why;
+    return done(result('FAILED', message, failures, ctx.now));
   }
 
   const target = Math.min(p.targetActiveInstances, instances);
   const healthy = alive.filter((t) => isHealthy(t, p, ctx)).length;
+
+  const overdue = ctx.now - p.stepStartedAt > stepBudgetMs(ctx.deploy, ctx.request);
+  if (p.stepCompletedAt === undefined && healthy < target) p.healthySince = undefined;
+  if (p.stepCompletedAt === undefined && healthy >= target) {
+    p.healthySince ??= ctx.now;
+    const gate = acceptanceGate(ctx.deploy, p.step, p.healthySince, ctx.acceptance);
+    if (gate.kind === 'fail') return done(result('FAILED', `step ${p.step}: acceptance check failed: ${gate.reason}`, [], ctx.now));
+    if (gate.kind === 'wait') {
+      if (overdue) {
+        const message = `step ${p.step}: acceptance checks inconclusive after ${Math.round((ctx.now - p.stepStartedAt) / 1000)}s: ${gate.reason}`;
+        return done(result('OVERDUE', message, [{ reason: 'DEPLOY_OVERDUE', message }], ctx.now));
+      }
+      return { progress: p, desired: desiredFor(p, ctx.request), kills, events, awaitingAcceptance: { step: p.step, reason: gate.reason } };
+    }
+  }
 
   if (p.stepCompletedAt === undefined) {
     if (healthy >= target) {
@@ -240,7 +238,7 @@ export function evaluateDeploy(progress: DeployProgress, ctx: DeployContext): De
       if (target >= instances) {
         return done(result('SUCCEEDED', `${healthy} of ${instances} instances healthy`, [], ctx.now));
       }
-    } else if (ctx.now - p.stepStartedAt > stepBudgetMs(ctx.deploy, ctx.request)) {
+    } else if (overdue) {
       const failures = overdueFailures(p, ctx, alive);
       return done(result('OVERDUE', `step ${p.step}: ${healthy} of ${target} new tasks healthy after ${Math.round((ctx.now - p.stepStartedAt) / 1000)}s`, failures, ctx.now));
     }
@@ -248,14 +246,15 @@ export function evaluateDeploy(progress: DeployProgress, ctx: DeployContext): De
 
   if (p.stepCompletedAt !== undefined && target < instances) {
     const auto = ctx.deploy.autoAdvanceDeploySteps ?? true;
-    const waited = ctx.now - p.stepCompletedAt >= (ctx.deploy.deployStepWaitTimeMs ?? 0);
+    const waited = ctx.now - p.stepCompletedAt >= plan.waitMs;
     const manual = p.manualTarget !== undefined && p.manualTarget > target;
     if (waited && (auto || manual)) {
-      const next = manual ? Math.min(instances, p.manualTarget ?? instances) : Math.min(instances, target + stepSizeOf(ctx.deploy, instances));
+      const next = manual ? Math.min(instances, p.manualTarget ?? instances) : plan.nextTarget(target);
       p.step += 1;
       p.targetActiveInstances = next;
       p.stepStartedAt = ctx.now;
       p.stepCompletedAt = undefined;
+      p.healthySince = undefined;
       events.push({ type: 'step', step: p.step, targetActiveInstances: next });
     }
   }
@@ -267,11 +266,12 @@ export function progressView(p: DeployProgress, ctx: DeployContext): Record<stri
   const alive = newTasksOf(p, ctx.tasks).filter(isAlive);
   const healthy = alive.filter((t) => isHealthy(t, p, ctx)).length;
   const budget = stepBudgetMs(ctx.deploy, ctx.request);
+  const plan = stepPlanOf(ctx.deploy, instancesOf(ctx.request));
   return {
     targetActiveInstances: Math.min(p.targetActiveInstances, instancesOf(ctx.request)),
     currentActiveInstances: healthy,
-    deployInstanceCountPerStep: stepSizeOf(ctx.deploy, instancesOf(ctx.request)),
-    deployStepWaitTimeMs: ctx.deploy.deployStepWaitTimeMs ?? 0,
+    deployInstanceCountPerStep: plan.largestStep,
+    deployStepWaitTimeMs: plan.waitMs,
     stepComplete: p.stepCompletedAt !== undefined,
     autoAdvanceDeploySteps: ctx.deploy.autoAdvanceDeploySteps ?? true,
     failedDeployTasks: [],
@@ -281,5 +281,7 @@ export function progressView(p: DeployProgress, ctx: DeployContext): Record<stri
     retiredInstances: p.retired,
     overdueAt: p.stepCompletedAt === undefined ? p.stepStartedAt + budget : undefined,
     pendingReason: ctx.pendingReason,
+    acceptanceMode: plan.acceptanceMode,
+    acceptance: ctx.acceptance && { step: ctx.acceptance.step, verdict: ctx.acceptance.verdict.kind, reason: ctx.acceptance.verdict.reason },
   };
 }

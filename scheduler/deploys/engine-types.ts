@@ -1,5 +1,6 @@
 import type { Logger } from '../../common';
 import type { DeployEvent } from '../../contract';
+import type { AcceptanceRunner } from '../acceptance/http-adapter';
 import type { SingularityDeploy, SingularityRequest } from '../model';
 
 /** Why the engine refused an operation; the API maps `kind` to 404/409/400. */
@@ -22,6 +23,8 @@ export interface DeployEngineOptions {
   /** How often timeouts, step waits and cron schedules are checked; 0 = never (tests call tick()). */
   tickMs?: number;
   log?: Logger;
+  /** Acceptance checks: how they run (default: over HTTP) and how often an inconclusive one is asked again. */
+  acceptance?: { run?: AcceptanceRunner; pollMs?: number };
 }
 
 export interface SubmitDeploy {

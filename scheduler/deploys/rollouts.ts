@@ -1,7 +1,9 @@
 import type { Logger } from '../../common';
 import { isTerminalState } from '../../mesos-proto';
+import { type AcceptanceRunner, acceptanceRunner } from '../acceptance/http-adapter';
 import type { DeployRecord, DeployResult, SingularityDeploy, SingularityRequest, TaskRecord } from '../model';
 import { type DeployDecision, type DeployProgress, evaluateDeploy, instancesOf, progressView, startDeploy } from './deploy-machine';
+import { AcceptanceRuns, DEFAULT_ACCEPTANCE_POLL_MS } from './acceptance-runs';
 import { GONE, type EmitEngineEvent } from './engine-types';
 import { deployKey, type SchedulerPort } from './scheduler-port';
 
@@ -17,18 +19,25 @@ export class Rollouts {
   private readonly ended = new Map<string, Map<string, TaskRecord>>();
   private readonly busy = new Set<string>();
   private readonly again = new Set<string>();
+  private readonly acceptance: AcceptanceRuns;
 
   constructor(
     private readonly scheduler: SchedulerPort,
     private readonly emit: EmitEngineEvent,
     private readonly now: () => number,
     private readonly log: Logger | undefined,
-  ) {}
+    acceptance: { run?: AcceptanceRunner; pollMs?: number } = {},
+  ) {
+    this.acceptance = new AcceptanceRuns(
+      acceptance.run ?? acceptanceRunner(), acceptance.pollMs ?? DEFAULT_ACCEPTANCE_POLL_MS, now, (requestId) => this.evaluate(requestId), log,
+    );
+  }
 
   /** A standby keeps no rollouts: the leader drives them and a new leader resumes them. */
   forget(): void {
     this.progress.clear();
     this.ended.clear();
+    this.acceptance.forget();
   }
 
   /** Pending deploys (not bounces) of every request. */
@@ -82,6 +91,7 @@ export class Rollouts {
   finish(p: DeployProgress, result: DeployResult): void {
     this.progress.delete(p.requestId);
     this.ended.delete(p.requestId);
+    this.acceptance.forget(p.requestId);
     const r = this.scheduler.requests.get(p.requestId);
     const now = this.now();
     const ok = result.deployState === 'SUCCEEDED';
@@ -154,6 +164,7 @@ export class Rollouts {
     return {
       request, deploy, tasks: this.tasksOf(p.requestId), now: this.now(),
       pendingReason: this.scheduler.pendingReasons.get(deployKey(p.requestId, p.deployId)),
+      acceptance: this.acceptance.latestFor(p.requestId, p.deployId),
     };
   }
 
@@ -169,6 +180,10 @@ export class Rollouts {
     }
     const decision = evaluateDeploy(p, this.context(p, r.request, record.deploy));
     this.apply(decision);
+    const waiting = decision.awaitingAcceptance;
+    if (!decision.result && waiting && decision.progress.healthySince !== undefined) {
+      this.acceptance.want(requestId, record.deploy, waiting.step, decision.progress.healthySince);
+    }
   }
 
   private apply(d: DeployDecision): void {
