@@ -29,6 +29,10 @@ import { registerInactive } from './resources/inactive';
 import { InactiveHosts } from './inactive-hosts';
 import { registerMachines } from './resources/machines';
 import { registerPriority } from './resources/priority';
+import { registerDisasters } from './resources/disasters';
+import { OfferLedger, registerUsage } from './resources/usage';
+import { type DisasterOptions, Disasters } from './disasters';
+import { disabledActionGate } from './disabled-action-gate';
 import { ApiExtras } from './api-extras';
 import { RequestGroups } from './request-groups';
 import { RequestHistoryLog } from './request-history';
@@ -58,6 +62,8 @@ export interface ApiOptions extends OperationsOptions {
   prometheusUrl?: string;
   /** Pause before an inconclusive acceptance check is asked again (default 5 s). */
   acceptancePollMs?: number;
+  /** Disaster detector thresholds and the actions detected disasters disable. */
+  disasters?: DisasterOptions;
 }
 
 export interface ApiRouter extends Router {
@@ -67,6 +73,7 @@ export interface ApiRouter extends Router {
   sandbox: SandboxReader;
   history: TaskHistory;
   webhooks: Webhooks;
+  disasters: Disasters;
   /** Serves `/metrics` (mount at the root beside `/healthz`). */
   metricsHandler: (req: Request, res: Response) => Promise<void>;
   close(): void;
@@ -101,6 +108,12 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   void requestHistory.start().catch((err: unknown) => log?.warn({ err }, 'could not load request history'));
   void groups.start().catch((err: unknown) => log?.warn({ err }, 'could not load request groups'));
 
+  const pendingForDetector = (): { count: number; since: number }[] => extras.pendingTasks().map((p) => ({ count: 1, since: p.pendingTaskId.nextRunAt }));
+  const disasters = new Disasters(scheduler, pendingForDetector, now, options.isWritable ?? (() => scheduler.isLeader), options.disasters, log);
+  void disasters.start().catch((err: unknown) => log?.warn({ err }, 'could not load disasters'));
+  const offerLedger = new OfferLedger(ctx);
+  offerLedger.start();
+
   const stopFeed = feedEvents(scheduler, engine, hub, () => cache.invalidate());
   sandbox.start();
   metrics.start();
@@ -116,6 +129,8 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   router.use(express.json({ limit: bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
   // Before every write route: the changes a call makes are recorded with its user and message.
   router.use(requestHistory.middleware);
+  // Disabled actions refuse the calls they name before any resource acts on them.
+  router.use(disabledActionGate(disasters, (id) => scheduler.requests.has(id)));
   registerRequests(router, ctx);
   registerDeploys(router, ctx);
   registerHistory(router, ctx);
@@ -134,6 +149,8 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   ops.register(router);
   registerMachines(router, ctx);
   registerPriority(router, ctx);
+  registerDisasters(router, ctx, disasters);
+  registerUsage(router, ctx, offerLedger);
   registerEvents(router, hub, { maxBufferedBytes: options.sseMaxBufferedBytes });
   registerOpenApi(router);
   router.use((req, _res, next) => next(notFound(`no such endpoint: ${req.method} ${req.baseUrl}${req.path.slice(0, 200)}`)));
@@ -145,6 +162,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   router.sandbox = sandbox;
   router.history = history;
   router.webhooks = ops.webhooks;
+  router.disasters = disasters;
   router.metricsHandler = (req, res) => metrics.handler(req, res);
   router.close = () => {
     stopFeed();
@@ -152,6 +170,8 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
     requestHistory.stop();
     groups.stop();
     inactiveHosts.stop();
+    disasters.stop();
+    offerLedger.stop();
     sandbox.stop();
     metrics.stop();
     history.stop();

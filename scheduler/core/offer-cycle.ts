@@ -29,6 +29,8 @@ export interface OfferCycleDeps extends CoreContext {
   inactiveHosts: () => ReadonlySet<string>;
   machines: MachineBook;
   priorityFreeze: () => SingularityPriorityFreezeParent | null;
+  /** Whether UNREACHABLE tasks keep their instance for now (disasters: lost agents). */
+  keepUnreachable?: () => boolean;
 }
 
 /**
@@ -131,7 +133,7 @@ export class OfferCycle {
       replaceOn: machines.decommissioningAgents(),
       isHealthy: (t: TaskRecord) => isHealthyReplacement(t, state.requests.get(t.requestId), state.deploys.get(deployKey(t.requestId, t.deployId)), now),
     };
-    const planned = planReconcile({ desired, tasks: state.tasks.values(), crash: state.crash, launchBackoff: state.launchBackoff, replacement, now });
+    const planned = planReconcile({ desired, tasks: state.tasks.values(), crash: state.crash, launchBackoff: state.launchBackoff, replacement, keepUnreachable: this.deps.keepUnreachable?.(), now });
     machines.advance(state.tasks.values());
     const frozen = applyPriorityFreeze(planned.launches, state.tasks.values(), state.requests, this.deps.priorityFreeze());
     const plan = { ...planned, launches: frozen.launches, kills: [...planned.kills, ...frozen.kills], waiting: new Map([...planned.waiting, ...frozen.held]) };

@@ -28,6 +28,8 @@ export function countsAsInstance(task: TaskRecord): boolean {
   return !isTerminalState(task.state) && task.killRequestedAt === undefined && task.state !== 'TASK_UNREACHABLE';
 }
 
+const countsWhileHeld = (task: TaskRecord): boolean => !isTerminalState(task.state) && task.killRequestedAt === undefined;
+
 /**
  * The level-triggered heart of the scheduler: desired instances vs. known tasks → the
  * launches and kills that close the gap. Pure: same input, same plan.
@@ -40,6 +42,11 @@ export function planReconcile(input: {
   launchBackoff?: ReadonlyMap<string, LaunchBackoff>;
   /** Agents being emptied: their tasks are replaced elsewhere first, then retired. */
   replacement?: Replacement;
+  /**
+   * UNREACHABLE tasks keep their instance (no replacement) while an operator or the disaster
+   * detector says agents were lost en masse: replacing them all would pile onto the survivors.
+   */
+  keepUnreachable?: boolean;
   now: number;
 }): ReconcilePlan {
   const byDeploy = new Map<string, TaskRecord[]>();
@@ -52,7 +59,7 @@ export function planReconcile(input: {
   }
   const tasks = [...input.tasks];
   for (const task of tasks) {
-    if (!countsAsInstance(task)) continue;
+    if (!(input.keepUnreachable ? countsWhileHeld(task) : countsAsInstance(task))) continue;
     const key = deployKey(task.requestId, task.deployId);
     if (!desiredKeys.has(key)) {
       kills.push({ taskId: task.taskId, reason: `deploy ${task.deployId} of request ${task.requestId} is not desired` });

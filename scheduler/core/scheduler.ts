@@ -57,6 +57,7 @@ export class Scheduler {
   /** Agents and racks with their maintenance states (freeze, decommission). */
   readonly machines: MachineBook;
   private freeze: SingularityPriorityFreezeParent | null = null;
+  private unreachableHold: () => boolean = () => false;
 
   constructor(options: SchedulerOptions) {
     this.store = options.store;
@@ -91,6 +92,7 @@ export class Scheduler {
       executorCmd: options.executorCmd ?? process.env.GRIDDLE_EXECUTOR_CMD ?? `node ${defaultExecutorPath()}`,
       machines: this.machines,
       priorityFreeze: () => this.freeze,
+      keepUnreachable: () => this.unreachableHold(),
     });
     this.statuses = new StatusHandler({ ...ctx, link, transitions, kills: this.kills, poke });
   }
@@ -162,6 +164,17 @@ export class Scheduler {
   /** What must run, from the installed provider. */
   desired(): DesiredDeployment[] {
     return this.provider(this);
+  }
+
+  /** Installs the disaster hold: while it answers true, UNREACHABLE tasks are not replaced. */
+  setUnreachableHold(fn: () => boolean): void {
+    this.unreachableHold = fn;
+    this.poke();
+  }
+
+  /** Whether UNREACHABLE tasks keep their instance now (the planner's `keepUnreachable`). */
+  holdsUnreachable(): boolean {
+    return this.unreachableHold();
   }
 
   setKillGate(fn: KillGate | null): void {

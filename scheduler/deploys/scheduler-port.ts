@@ -8,7 +8,7 @@ export type SchedulerPort = Pick<
   Scheduler,
   | 'requests' | 'deploys' | 'tasks' | 'pendingReasons' | 'events' | 'isLeader' | 'store'
   | 'putRequest' | 'putDeploy' | 'deleteRequest' | 'killTask' | 'setDesiredProvider' | 'poke' | 'mesosTaskInfo'
-  | 'agents' | 'machines' | 'priorityFreeze' | 'setPriorityFreeze'
+  | 'agents' | 'machines' | 'priorityFreeze' | 'setPriorityFreeze' | 'setUnreachableHold'
 >;
 
 export { deployKey } from '../core';

@@ -54,7 +54,7 @@ export class SimCluster {
         else this.update({ ...t, state: 'TASK_FAILED', healthy: false, reason: 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED', message: 'health check failed: 3 consecutive failures', updatedAt: now }, t);
       }
     }
-    const plan = planReconcile({ desired: this.scheduler.desired(), tasks: this.scheduler.tasks.values(), crash: new Map(), now });
+    const plan = planReconcile({ desired: this.scheduler.desired(), tasks: this.scheduler.tasks.values(), crash: new Map(), keepUnreachable: this.scheduler.holdsUnreachable(), now });
     for (const k of plan.kills) void this.scheduler.killTask(k.taskId, k.reason);
     this.scheduler.pendingReasons.clear();
     for (const l of plan.launches) {

@@ -1,0 +1,47 @@
+import type { Router } from 'express';
+import { type Offer, isTerminalState, scalarOf, type TaskInfo } from '../../../mesos-proto';
+import type { ApiContext } from '../api-context';
+import { type AgentOffer, type TaskReservation, clusterUtilization } from '../cluster-utilization';
+
+/** The latest offer of each agent, kept from the scheduler's 'offers' events. */
+export class OfferLedger {
+  readonly latest = new Map<string, AgentOffer>();
+
+  constructor(private readonly ctx: ApiContext) {}
+
+  start(): void {
+    this.ctx.scheduler.events.on('offers', this.onOffers);
+  }
+
+  stop(): void {
+    this.ctx.scheduler.events.off('offers', this.onOffers);
+  }
+
+  private readonly onOffers = (offers: Offer[]): void => {
+    for (const o of offers) {
+      this.latest.set(o.agent_id.value, { cpus: scalarOf(o.resources, 'cpus'), memoryMb: scalarOf(o.resources, 'mem'), diskMb: scalarOf(o.resources, 'disk') });
+    }
+  };
+
+  /** What each live task reserves: its TaskInfo's resources when sent, else its deploy's. */
+  reservations(): TaskReservation[] {
+    const out: TaskReservation[] = [];
+    for (const t of this.ctx.scheduler.tasks.values()) {
+      if (isTerminalState(t.state)) continue;
+      const info = t.taskInfo as TaskInfo | undefined;
+      const declared = this.ctx.deployOf(t.requestId, t.deployId)?.deploy.resources;
+      const cpus = scalarOf(info?.resources, 'cpus') || (declared?.cpus ?? 0);
+      const memoryMb = scalarOf(info?.resources, 'mem') || (declared?.memoryMb ?? 0);
+      const diskMb = scalarOf(info?.resources, 'disk') || (declared?.diskMb ?? 0);
+      out.push({ requestId: t.requestId, deployId: t.deployId, agentId: t.agentId, cpus, memoryMb, diskMb });
+    }
+    return out;
+  }
+}
+
+/** Singularity's UsageResource `/usage/cluster/utilization`, computed on each call. */
+export function registerUsage(router: Router, ctx: ApiContext, ledger: OfferLedger): void {
+  router.get('/usage/cluster/utilization', (_req, res) => {
+    res.json(clusterUtilization(ledger.reservations(), ledger.latest, ctx.now()));
+  });
+}
