@@ -29,11 +29,6 @@ const GATED: readonly [method: string, path: RegExp, action: Pick1][] = [
   ['POST', /^\/racks\/rack\/[^/]+\/decommission\/?$/, 'DECOMMISSION_RACK'],
 ];
 
-/** The actions this table gates (for the docs test and the operations guide). */
-export const GATED_ACTIONS: readonly SingularityAction[] = [
-  'CREATE_REQUEST', 'UPDATE_REQUEST', ...GATED.map(([, , a]) => a).filter((a): a is SingularityAction => typeof a === 'string'),
-];
-
 const isUpdate = (req: Request, exists: Exists): boolean => {
   const body: unknown = req.body;
   const id = body !== null && typeof body === 'object' && 'id' in body ? (body as { id: unknown }).id : undefined;

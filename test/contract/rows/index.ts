@@ -1,6 +1,7 @@
 import type { ContractRow } from '../contract-row';
 import { rows as configuration } from './configuration';
 import { rows as deploys } from './deploys';
+import { rows as disasters } from './disasters';
 import { rows as groups } from './groups';
 import { rows as historyAndState } from './history-and-state';
 import { rows as historyViews } from './history-views';
@@ -14,6 +15,7 @@ import { rows as stateViews } from './state-views';
 import { rows as taskTracking } from './task-tracking';
 import { rows as taskViews } from './task-views';
 import { rows as tasks } from './tasks';
+import { rows as usage } from './usage';
 
 /**
  * Every row file of this folder, by file name (without `.ts`). A new area adds its file here;
@@ -22,6 +24,7 @@ import { rows as tasks } from './tasks';
 export const ROW_FILES: Record<string, ContractRow[]> = {
   configuration,
   deploys,
+  disasters,
   groups,
   'history-and-state': historyAndState,
   'history-views': historyViews,
@@ -35,6 +38,7 @@ export const ROW_FILES: Record<string, ContractRow[]> = {
   'task-tracking': taskTracking,
   'task-views': taskViews,
   tasks,
+  usage,
 };
 
 export const allRows = (): ContractRow[] => Object.values(ROW_FILES).flat();
