@@ -13,3 +13,4 @@ export * from './singularity-keys';
 export * from './task-id';
 export * from './operations';
 export * from './singularity-machines';
+export * from './shell-command-messages';

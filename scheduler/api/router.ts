@@ -29,6 +29,9 @@ import { registerInactive } from './resources/inactive';
 import { InactiveHosts } from './inactive-hosts';
 import { registerMachines } from './resources/machines';
 import { registerPriority } from './resources/priority';
+import { registerShellCommands } from './resources/shell-commands';
+import type { ShellCommandAllowList } from './shell-command-config';
+import { ShellCommands } from './shell-commands';
 import { ApiExtras } from './api-extras';
 import { RequestGroups } from './request-groups';
 import { RequestHistoryLog } from './request-history';
@@ -58,6 +61,8 @@ export interface ApiOptions extends OperationsOptions {
   prometheusUrl?: string;
   /** Pause before an inconclusive acceptance check is asked again (default 5 s). */
   acceptancePollMs?: number;
+  /** The shell commands API callers may run in tasks (--shell-commands-file); none without it. */
+  shellCommands?: ShellCommandAllowList;
 }
 
 export interface ApiRouter extends Router {
@@ -67,6 +72,7 @@ export interface ApiRouter extends Router {
   sandbox: SandboxReader;
   history: TaskHistory;
   webhooks: Webhooks;
+  shellCommands: ShellCommands;
   /** Serves `/metrics` (mount at the root beside `/healthz`). */
   metricsHandler: (req: Request, res: Response) => Promise<void>;
   close(): void;
@@ -100,6 +106,9 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   const ops = startOperations(scheduler, engine, ctx, requestHistory, options.isWritable ?? (() => scheduler.isLeader), options);
   void requestHistory.start().catch((err: unknown) => log?.warn({ err }, 'could not load request history'));
   void groups.start().catch((err: unknown) => log?.warn({ err }, 'could not load request groups'));
+  const shellCommands = new ShellCommands(scheduler, options.shellCommands ?? new Map(), now, log);
+  ctx.shellCommands = shellCommands;
+  void shellCommands.start().catch((err: unknown) => log?.warn({ err }, 'could not load shell commands'));
 
   const stopFeed = feedEvents(scheduler, engine, hub, () => cache.invalidate());
   sandbox.start();
@@ -134,6 +143,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   ops.register(router);
   registerMachines(router, ctx);
   registerPriority(router, ctx);
+  registerShellCommands(router, ctx, shellCommands);
   registerEvents(router, hub, { maxBufferedBytes: options.sseMaxBufferedBytes });
   registerOpenApi(router);
   router.use((req, _res, next) => next(notFound(`no such endpoint: ${req.method} ${req.baseUrl}${req.path.slice(0, 200)}`)));
@@ -145,12 +155,14 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   router.sandbox = sandbox;
   router.history = history;
   router.webhooks = ops.webhooks;
+  router.shellCommands = shellCommands;
   router.metricsHandler = (req, res) => metrics.handler(req, res);
   router.close = () => {
     stopFeed();
     ops.stop();
     requestHistory.stop();
     groups.stop();
+    shellCommands.stop();
     inactiveHosts.stop();
     sandbox.stop();
     metrics.stop();

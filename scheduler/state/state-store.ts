@@ -8,6 +8,7 @@ export const COLLECTIONS = [
   'inactive-hosts',
   'webhooks', 'webhook-queue', 'expiring-actions',
   'machines',
+  'shell-commands',
 ] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 
