@@ -40,7 +40,7 @@ export function parseShellCommands(text: string, source: string): ShellCommandAl
   try {
     raw = parse(text) ?? {};
   } catch (err) {
-    throw new Error(`${source}: not JSON or YAML: ${(err as Error).message}`);
+    throw new Error(`${source}: not JSON or YAML: ${(err as Error).message}`, { cause: err });
   }
   const result = fileSchema.safeParse(raw);
   if (!result.success) {
