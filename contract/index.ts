@@ -14,3 +14,4 @@ export * from './task-id';
 export * from './operations';
 export * from './singularity-machines';
 export * from './singularity-disasters';
+export * from './shell-command-messages';

@@ -11,6 +11,7 @@ import type { ExecutorSettings, MesosEnvironment, VaultSettings } from './config
 import { connectDocker } from './docker-engine';
 import { collectGarbage } from './gc';
 import { OrphanSweeper } from './orphan-sweeper';
+import { ShellCommandRunner } from './shell-commands';
 import { TaskRunner, type StatusReport } from './task-runner';
 import { UpdateTracker, resubscribeDelayMs } from './update-tracker';
 
@@ -53,6 +54,7 @@ export class Executor {
   readonly finished = new Promise<number>((r) => (this.finishedResolve = r));
   private readonly log: Logger;
   private readonly sweeper: OrphanSweeper;
+  private readonly shellCommands: ShellCommandRunner;
   /** A half-open connection to a vanished agent never closes by itself; silence is the sign. */
   private readonly watchdog = new HeartbeatWatchdog(() =>
     this.subscription?.close(`nothing from the agent for ${MISSED_HEARTBEATS} heartbeat intervals (EXECUTOR_AGENT_HEARTBEAT_INTERVAL)`),
@@ -73,6 +75,16 @@ export class Executor {
         keepFailed: options.settings.keepFailedContainers,
         selfExecutorId: options.mesos.executorId,
       }),
+    });
+    this.shellCommands = new ShellCommandRunner({
+      docker: connectDocker,
+      runningTaskId: () => this.runner?.taskId ?? null,
+      sandbox: options.mesos.sandbox,
+      log: this.log,
+      send: async (data) => {
+        if (!this.connected) throw new Error('not connected to the agent');
+        await this.connection.call({ ...this.baseCall(), type: 'MESSAGE', message: { data } });
+      },
     });
   }
 
@@ -172,6 +184,9 @@ export class Executor {
         }
         return;
       }
+      case 'MESSAGE':
+        if (event.message) void this.shellCommands.onMessage(event.message.data);
+        return;
       case 'SHUTDOWN':
         this.log.info('SHUTDOWN from the agent');
         void this.shutdown();

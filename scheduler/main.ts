@@ -10,7 +10,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import express from 'express';
 import { createLogger } from '../common/logger';
 import { CONTENT_TYPE_JSON, CONTENT_TYPE_PROTOBUF } from '../mesos-proto';
-import { createApiRouter, loadTokens, singularityWireHeaders } from './api';
+import { createApiRouter, loadShellCommandsFile, loadTokens, singularityWireHeaders } from './api';
 import { Scheduler } from './core';
 import { createDiscovery, parseAdvertisedAddresses, type Discovery } from './discovery';
 import { DEFAULT_LEADER_GRACE_MS, DEFAULT_SESSION_TIMEOUT_MS, forwardWritesToLeader, LeaderElection, LeadershipWatchdog } from './ha';
@@ -41,6 +41,8 @@ export interface SchedulerCliOptions {
   drainSeconds?: number;
   /** Prometheus base URL for PROMETHEUS acceptance checks of deploys. */
   prometheusUrl?: string;
+  /** JSON or YAML allow-list of the shell commands API callers may run in tasks. */
+  shellCommandsFile?: string;
 }
 
 /** A repeatable flag whose environment variable is a comma-separated list. */
@@ -98,6 +100,7 @@ export function parseArgs(argv: string[]): SchedulerCliOptions {
     .addOption(new Option('--leader-grace <ms>', 'resign the leadership when not leading (subscribed to Mesos) this long after election')
       .env('GRIDDLE_LEADER_GRACE').default(DEFAULT_LEADER_GRACE_MS).argParser(millis))
     .addOption(new Option('--prometheus-url <url>', 'Prometheus for deploy acceptance checks of type PROMETHEUS, e.g. http://127.0.0.1:9090').env('GRIDDLE_PROMETHEUS_URL'))
+    .addOption(new Option('--shell-commands-file <file>', 'JSON or YAML allow-list of task shell commands (name → command, options)').env('GRIDDLE_SHELL_COMMANDS_FILE'))
     .exitOverride((err) => process.exit(err.exitCode));
   program.parse(argv);
   const o = program.opts<Omit<SchedulerCliOptions, 'insecureNoAuth' | 'zkSessionTimeoutMs' | 'leaderGraceMs'> & {
@@ -168,7 +171,10 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
     });
   });
   app.use(forwardWritesToLeader({ isLeader: () => scheduler.isLeader, leaderUrl: () => election?.leader?.apiUrl ?? null }));
-  const api = createApiRouter(scheduler, { log, tokens: options.apiTokensFile ? loadTokens(options.apiTokensFile) : undefined, prometheusUrl: options.prometheusUrl });
+  const api = createApiRouter(scheduler, {
+    log, tokens: options.apiTokensFile ? loadTokens(options.apiTokensFile) : undefined, prometheusUrl: options.prometheusUrl,
+    shellCommands: options.shellCommandsFile ? loadShellCommandsFile(options.shellCommandsFile) : undefined,
+  });
   app.use(['/api', '/singularity/api'], api);
   app.get('/metrics', (req, res) => void api.metricsHandler(req, res));
 

@@ -9,6 +9,7 @@ import type { ExpiringActions } from './expiring-actions';
 import { HttpError, badRequest, notFound } from './http-errors';
 import type { ResponseCache } from './response-cache';
 import type { SandboxReader } from './sandbox';
+import type { ShellCommands } from './shell-commands';
 import { deployMarker, isTaskHealthy, renderDeploy, renderRequest, taskIdObject } from './singularity-shapes';
 import type { TaskHistory } from './task-history';
 
@@ -20,6 +21,8 @@ export const LONG_RUNNING = new Set(['SERVICE', 'WORKER']);
 export class ApiContext {
   /** Set by the router once built: the expiring actions shown in parents and started by request actions. */
   expiring?: ExpiringActions;
+  /** Set by the router once built: the task shell command runs shown in task history. */
+  shellCommands?: Pick<ShellCommands, 'historyOf'>;
 
   constructor(
     readonly scheduler: SchedulerPort,

@@ -7,3 +7,4 @@ export { EventHub, type HubEvent } from './event-hub';
 export { HttpError, parseInput } from './http-errors';
 export { isRequestId, isDeployId, isTaskId } from './ids';
 export { singularityWireHeaders } from './wire-headers';
+export { loadShellCommandsFile, parseShellCommands, type ShellCommandAllowList } from './shell-command-config';

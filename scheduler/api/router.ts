@@ -33,6 +33,9 @@ import { registerDisasters } from './resources/disasters';
 import { OfferLedger, registerUsage } from './resources/usage';
 import { type DisasterOptions, Disasters } from './disasters';
 import { disabledActionGate } from './disabled-action-gate';
+import { registerShellCommands } from './resources/shell-commands';
+import type { ShellCommandAllowList } from './shell-command-config';
+import { ShellCommands } from './shell-commands';
 import { ApiExtras } from './api-extras';
 import { RequestGroups } from './request-groups';
 import { RequestHistoryLog } from './request-history';
@@ -64,6 +67,8 @@ export interface ApiOptions extends OperationsOptions {
   acceptancePollMs?: number;
   /** Disaster detector thresholds and the actions detected disasters disable. */
   disasters?: DisasterOptions;
+  /** The shell commands API callers may run in tasks (--shell-commands-file); none without it. */
+  shellCommands?: ShellCommandAllowList;
 }
 
 export interface ApiRouter extends Router {
@@ -74,6 +79,7 @@ export interface ApiRouter extends Router {
   history: TaskHistory;
   webhooks: Webhooks;
   disasters: Disasters;
+  shellCommands: ShellCommands;
   /** Serves `/metrics` (mount at the root beside `/healthz`). */
   metricsHandler: (req: Request, res: Response) => Promise<void>;
   close(): void;
@@ -107,6 +113,9 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   const ops = startOperations(scheduler, engine, ctx, requestHistory, options.isWritable ?? (() => scheduler.isLeader), options);
   void requestHistory.start().catch((err: unknown) => log?.warn({ err }, 'could not load request history'));
   void groups.start().catch((err: unknown) => log?.warn({ err }, 'could not load request groups'));
+  const shellCommands = new ShellCommands(scheduler, options.shellCommands ?? new Map(), now, log);
+  ctx.shellCommands = shellCommands;
+  void shellCommands.start().catch((err: unknown) => log?.warn({ err }, 'could not load shell commands'));
 
   const pendingForDetector = (): { count: number; since: number }[] => extras.pendingTasks().map((p) => ({ count: 1, since: p.pendingTaskId.nextRunAt }));
   const disasters = new Disasters(scheduler, pendingForDetector, now, options.isWritable ?? (() => scheduler.isLeader), options.disasters, log);
@@ -151,6 +160,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   registerPriority(router, ctx);
   registerDisasters(router, ctx, disasters);
   registerUsage(router, ctx, offerLedger);
+  registerShellCommands(router, ctx, shellCommands);
   registerEvents(router, hub, { maxBufferedBytes: options.sseMaxBufferedBytes });
   registerOpenApi(router);
   router.use((req, _res, next) => next(notFound(`no such endpoint: ${req.method} ${req.baseUrl}${req.path.slice(0, 200)}`)));
@@ -163,12 +173,14 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   router.history = history;
   router.webhooks = ops.webhooks;
   router.disasters = disasters;
+  router.shellCommands = shellCommands;
   router.metricsHandler = (req, res) => metrics.handler(req, res);
   router.close = () => {
     stopFeed();
     ops.stop();
     requestHistory.stop();
     groups.stop();
+    shellCommands.stop();
     inactiveHosts.stop();
     disasters.stop();
     offerLedger.stop();

@@ -14,6 +14,8 @@ export interface SchedulerEvents {
   status: [status: TaskStatus, receivedAt: number];
   subscribed: [frameworkId: string, masterUrl: string];
   disconnected: [why: string];
+  /** A framework message from an executor (Mesos MESSAGE event; `data` is base64). */
+  frameworkMessage: [agentId: string, executorId: string, data: string];
 }
 
 /** What every part of the core shares: the state, the scheduler's events, its log and clock. */

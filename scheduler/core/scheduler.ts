@@ -241,6 +241,13 @@ export class Scheduler {
   killTask(taskId: string, why: string): Promise<void> {
     return this.kills.kill(taskId, why);
   }
+
+  /** Sends a framework message (Mesos MESSAGE call) to an executor; `data` is base64. */
+  sendFrameworkMessage(agentId: string, executorId: string, data: string): Promise<void> {
+    const client = this.leadership.client;
+    if (!client) return Promise.reject(new Error('MESSAGE: not the leader'));
+    return client.call({ type: 'MESSAGE', message: { agent_id: { value: agentId }, executor_id: { value: executorId }, data } });
+  }
 }
 
 /** This install's executor: `dist/executor/main.js` beside the compiled scheduler. */

@@ -17,6 +17,8 @@ export interface SchedulerClientEvents {
   rescind: [offerId: string];
   update: [status: TaskStatus];
   failure: [event: NonNullable<SchedulerEvent['failure']>];
+  /** An executor's framework message (`data` base64, as Mesos's JSON mapping carries bytes). */
+  message: [agentId: string, executorId: string, data: string];
   error: [message: string];
   disconnected: [why: string];
 }
@@ -223,6 +225,9 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
         break;
       case 'FAILURE':
         if (event.failure) this.emit('failure', event.failure);
+        break;
+      case 'MESSAGE':
+        if (event.message) this.emit('message', event.message.agent_id.value, event.message.executor_id.value, event.message.data);
         break;
       case 'ERROR':
         // Mesos sends ERROR when it drops the framework (e.g. the failover timeout passed).

@@ -9,6 +9,7 @@ export const COLLECTIONS = [
   'webhooks', 'webhook-queue', 'expiring-actions',
   'machines',
   'disasters',
+  'shell-commands',
 ] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 

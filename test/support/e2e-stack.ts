@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../common';
 import { startMesosLocal, type MesosLocal } from '../../mesos-local';
-import { runScheduler, type RunningScheduler } from '../../scheduler/main';
+import { runScheduler, type RunningScheduler, type SchedulerCliOptions } from '../../scheduler/main';
 import { ensureBuilt } from './kit';
 
 /**
@@ -20,7 +20,7 @@ export interface E2eStack {
   stop(requestId: string): Promise<void>;
 }
 
-export async function startE2eStack(options: { agents: number; attributes?: string }): Promise<E2eStack> {
+export async function startE2eStack(options: { agents: number; attributes?: string; scheduler?: Partial<SchedulerCliOptions> }): Promise<E2eStack> {
   ensureBuilt();
   const quiet = createLogger('test', { destination: fs.createWriteStream('/dev/null') });
   const base = 21_000 + Math.floor(Math.random() * 90) * 100;
@@ -31,7 +31,7 @@ export async function startE2eStack(options: { agents: number; attributes?: stri
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'griddle-e2e-state-'));
   process.env.GRIDDLE_LOG_LEVEL = 'warn';
   const running = await runScheduler({
-    master: local.masterUrl, stateDir, port: 0, bind: '127.0.0.1', discoveryPort: 0, grpcPort: 0, contentType: 'json', insecureNoAuth: false,
+    master: local.masterUrl, stateDir, port: 0, bind: '127.0.0.1', discoveryPort: 0, grpcPort: 0, contentType: 'json', insecureNoAuth: false, ...options.scheduler,
   });
   const address = running.server.address();
   return {

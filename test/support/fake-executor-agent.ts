@@ -1,7 +1,8 @@
 /**
  * A small stand-in for a Mesos agent's executor endpoint (`POST /api/v1/executor`), built on
  * mesos-proto: SUBSCRIBE gets a RecordIO event stream (SUBSCRIBED, then queued events), UPDATE
- * gets 202 and, unless acks are held, an ACKNOWLEDGED event. It validates calls as an agent
+ * gets 202 and, unless acks are held, an ACKNOWLEDGED event; MESSAGE gets 202 and its data is kept
+ * (`message()` sends one the other way, as an agent passes on a framework message). It validates calls as an agent
  * does and records every call it received (raw bodies too) for assertions.
  */
 import http from 'node:http';
@@ -24,6 +25,8 @@ export class FakeExecutorAgent {
   port = 0;
   readonly subscribes: ExecutorCall[] = [];
   readonly updates: TaskStatus[] = [];
+  /** The base64 `data` of every MESSAGE call, in arrival order. */
+  readonly messages: string[] = [];
   readonly rawBodies: Buffer[] = [];
   readonly rejected: string[] = [];
   acknowledge: boolean;
@@ -71,6 +74,11 @@ export class FakeExecutorAgent {
 
   launch(task: TaskInfo): void {
     this.send({ type: 'LAUNCH', launch: { task } });
+  }
+
+  /** A framework message from the scheduler (base64 `data`). */
+  message(data: string): void {
+    this.send({ type: 'MESSAGE', message: { data } });
   }
 
   kill(taskId: string, gracePeriodMs?: number): void {
@@ -143,6 +151,10 @@ export class FakeExecutorAgent {
         res.writeHead(202).end();
         if (this.acknowledge) this.send({ type: 'ACKNOWLEDGED', acknowledged: { task_id: status.task_id, uuid: status.uuid as string } });
         return;
+      }
+      if (call.type === 'MESSAGE') {
+        if (!call.message?.data) return reject(400, "Expecting 'message' to be present");
+        this.messages.push(call.message.data);
       }
       res.writeHead(202).end();
     });

@@ -52,6 +52,7 @@ export function registerHistory(router: Router, ctx: ApiContext): void {
     const t = ctx.anyTask(taskId);
     if (!t) throw notFound(`task ${taskId} is unknown (never launched, or aged out of history)`);
     const directory = await ctx.sandbox.directoryOf(t);
-    res.json(renderTaskHistory(t, scheduler.requests.get(t.requestId), ctx.deployOf(t.requestId, t.deployId), directory));
+    const rendered = renderTaskHistory(t, scheduler.requests.get(t.requestId), ctx.deployOf(t.requestId, t.deployId), directory);
+    res.json({ ...rendered, shellCommandHistory: ctx.shellCommands?.historyOf(t.taskId) ?? [] });
   });
 }

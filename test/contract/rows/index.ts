@@ -11,6 +11,7 @@ import { rows as operations } from './operations';
 import { rows as machines } from './machines';
 import { rows as priority } from './priority';
 import { rows as requests } from './requests';
+import { rows as shellCommands } from './shell-commands';
 import { rows as stateViews } from './state-views';
 import { rows as taskTracking } from './task-tracking';
 import { rows as taskViews } from './task-views';
@@ -34,6 +35,7 @@ export const ROW_FILES: Record<string, ContractRow[]> = {
   machines,
   priority,
   requests,
+  'shell-commands': shellCommands,
   'state-views': stateViews,
   'task-tracking': taskTracking,
   'task-views': taskViews,
