@@ -51,7 +51,7 @@ describe('mesos-local scheduler API', () => {
   const url = (): string => `${local.masterUrl}/api/v1/scheduler`;
 
   beforeEach(async () => {
-    local = await startMesosLocal({ port: 0, agents: 2, allocationIntervalMs: 50, containerizer: 'simulated', log: quiet, statusUpdateRetryMs: 200 });
+    local = await startMesosLocal({ port: 0, agents: 2, allocationIntervalMs: 50, containerizer: 'simulated', log: quiet, statusUpdateRetryMs: 200, agentPingTimeoutMs: 300 });
   });
 
   afterEach(async () => {
@@ -386,6 +386,8 @@ describe('mesos-local scheduler API', () => {
       expect(answers.get('u3')!.update!.status.state).toBe('TASK_UNKNOWN');
 
       local.partitionAgent(agentId);
+      // A partition is noticed when the pings have failed for the ping timeout (300 ms here).
+      await stateUntil(local.masterUrl, (state) => (state as unknown as { unreachable_slaves: number }).unreachable_slaves === 1);
       await aware.call({ type: 'RECONCILE', reconcile: { tasks: [{ task_id: { value: 'u4' }, agent_id: { value: agentId } }] } });
       expect((await aware.waitFor((e) => e.type === 'UPDATE' && e.update!.status.task_id.value === 'u4')).update!.status.state).toBe('TASK_UNREACHABLE');
       await aware.call({ type: 'TEARDOWN' });
