@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { REPO_ROOT } from '../../support/repo-root';
 
-export const REPO = path.resolve(__dirname, '..', '..', '..');
+// From the sources or their compiled copy (bench/soak.ts runs from dist/).
+export const REPO = REPO_ROOT;
 
 function newestMtime(dir: string): number {
   let newest = 0;
