@@ -3,26 +3,17 @@
  * at once while a deploy rolls: the count that must never exceed instances + step. Tasks being
  * killed (TASK_KILLING) are on their way out and not counted.
  */
+import { BackgroundLoop } from './loop';
 import { clusterTasks } from './observe';
 import type { ChaosStack } from './stack';
 
 export interface Sample { at: number; count: number; ids: string[] }
 
-export class ConcurrencySampler {
+export class ConcurrencySampler extends BackgroundLoop {
   readonly samples: Sample[] = [];
-  private running = false;
-  private loop: Promise<void> = Promise.resolve();
 
-  constructor(private readonly stack: ChaosStack, private readonly requestId: string, private readonly intervalMs = 250) {}
-
-  start(): void {
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
+  constructor(private readonly stack: ChaosStack, private readonly requestId: string, intervalMs = 250) {
+    super(intervalMs);
   }
 
   /** The samples above `limit`, each with the tasks that made it up. */
@@ -34,15 +25,12 @@ export class ConcurrencySampler {
     return Math.max(0, ...this.samples.map((s) => s.count));
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        const tasks = (await clusterTasks(this.stack, this.requestId)).filter((t) => t.state !== 'TASK_KILLING');
-        this.samples.push({ at: Date.now(), count: tasks.length, ids: tasks.map((t) => t.id) });
-      } catch {
-        // No leading master for a moment (a master fault): nothing to sample.
-      }
-      await new Promise((r) => setTimeout(r, this.intervalMs));
+  protected async tick(): Promise<void> {
+    try {
+      const tasks = (await clusterTasks(this.stack, this.requestId)).filter((t) => t.state !== 'TASK_KILLING');
+      this.samples.push({ at: Date.now(), count: tasks.length, ids: tasks.map((t) => t.id) });
+    } catch {
+      // No leading master for a moment (a master fault): nothing to sample.
     }
   }
 }

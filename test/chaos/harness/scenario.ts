@@ -34,6 +34,8 @@ interface RequestParent { activeDeploy?: { id: string }; pendingDeploy?: { id: s
 export async function setUpService(stack: ChaosStack, requestId: string): Promise<string> {
   await write(stack, 'POST', '/api/requests', serviceRequest(requestId));
   await write(stack, 'POST', '/api/deploys', { deploy: serviceDeploy(requestId, 'v0', 1) });
+  const ended = await waitDeployEnded(stack, requestId, 'v0', 180_000);
+  if (ended !== 'SUCCEEDED') throw new Error(`the first deploy ended ${ended}`);
   const c = await waitConverged(stack, requestId, 'v0', 180_000);
   if (!c.ok) throw new Error(`the service never converged on v0: ${JSON.stringify(c.tasks)}`);
   return 'v0';

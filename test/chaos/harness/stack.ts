@@ -22,6 +22,15 @@ export interface SchedulerSlot {
 /** Short enough for a test, long enough that a busy 2-core machine does not trip it by itself. */
 const AGENT_PING_TIMEOUT_MS = 6000;
 
+/**
+ * Host ports of our own, below the kernel's ephemeral range: other tests on this machine run
+ * mesos-local with the default [31000-32000], and Docker refuses a host port already bound.
+ */
+function resourcesWithOwnPorts(): string {
+  const base = 20_000 + Math.floor(Math.random() * 10) * 1000;
+  return `cpus:4;mem:8192;disk:20000;ports:[${base}-${base + 299}]`;
+}
+
 export class ChaosStack {
   readonly slots: SchedulerSlot[] = [];
 
@@ -33,7 +42,7 @@ export class ChaosStack {
     let mesos: MesosLocal;
     try {
       mesos = await startMesosLocal({
-        port: 0, agents: options.agents ?? 3, masters: 2, zk: `zk://${zk.hosts}/mesos`, containerizer: 'process',
+        port: 0, agents: options.agents ?? 3, masters: 2, resources: resourcesWithOwnPorts(), zk: `zk://${zk.hosts}/mesos`, containerizer: 'process',
         allocationIntervalMs: 200, agentPingTimeoutMs: AGENT_PING_TIMEOUT_MS, executorReregistrationTimeoutMs: 5000,
         log: process.env.GRIDDLE_TEST_LOGS ? createLogger('mesos-local') : quietLogger('mesos-local'),
       });

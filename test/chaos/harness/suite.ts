@@ -3,8 +3,9 @@
  * everything it started stopped and every container of its request removed afterwards, even
  * when a round failed.
  */
+import type { FaultName } from './faults';
 import { removeContainers } from './observe';
-import { ChaosRounds, setUpService } from './scenario';
+import { ChaosRounds, PASSING_VERDICT, setUpService, verdict } from './scenario';
 import { ChaosStack } from './stack';
 
 export interface ChaosFile { stack: ChaosStack; rounds: ChaosRounds; requestId: string }
@@ -28,4 +29,11 @@ export function chaosFile(name: string): () => ChaosFile {
 }
 
 /** A round runs a deploy of 4 instances step by step plus a fault and the checks. */
-export const ROUND_TIMEOUT_MS = 420_000;
+const ROUND_TIMEOUT_MS = 420_000;
+
+/** One test: a round with `fault` during a deploy or a rollback, every invariant must hold. */
+export function faultRound(file: () => ChaosFile, title: string, fault: FaultName, kind: 'deploy' | 'rollback' = 'deploy'): void {
+  it(title, async () => {
+    expect(verdict(await file().rounds.round(fault, kind))).toEqual(PASSING_VERDICT);
+  }, ROUND_TIMEOUT_MS);
+}

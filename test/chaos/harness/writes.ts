@@ -4,24 +4,15 @@
  * be looked up. An acknowledged write that is missing later is a lost write.
  */
 import { call, readFromLeader } from './api';
+import { BackgroundLoop } from './loop';
 import type { ChaosStack } from './stack';
 
-export class AckedWrites {
+export class AckedWrites extends BackgroundLoop {
   readonly acked: string[] = [];
   attempted = 0;
-  private running = false;
-  private loop: Promise<void> = Promise.resolve();
 
-  constructor(private readonly stack: ChaosStack, private readonly prefix: string, private readonly intervalMs = 300) {}
-
-  start(): void {
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
+  constructor(private readonly stack: ChaosStack, private readonly prefix: string, intervalMs = 300) {
+    super(intervalMs);
   }
 
   /** The acknowledged writes the leader does not know (call once the cluster has converged). */
@@ -30,20 +21,16 @@ export class AckedWrites {
     return this.acked.filter((id) => !known.has(id));
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      const live = this.stack.slots.filter((s) => s.proc.alive);
-      const slot = live[this.attempted % Math.max(1, live.length)];
-      const id = `${this.prefix}-w${this.attempted++}`;
-      if (slot) {
-        try {
-          const answer = await call(slot.proc.url, 'POST', '/api/requests', { id, requestType: 'ON_DEMAND' }, 3000);
-          if (answer.status >= 200 && answer.status < 300) this.acked.push(id);
-        } catch {
-          // Refused or timed out: not acknowledged, so nothing is owed.
-        }
-      }
-      await new Promise((r) => setTimeout(r, this.intervalMs));
+  protected async tick(): Promise<void> {
+    const live = this.stack.slots.filter((s) => s.proc.alive);
+    const slot = live[this.attempted % Math.max(1, live.length)];
+    const id = `${this.prefix}-w${this.attempted++}`;
+    if (!slot) return;
+    try {
+      const answer = await call(slot.proc.url, 'POST', '/api/requests', { id, requestType: 'ON_DEMAND' }, 3000);
+      if (answer.status >= 200 && answer.status < 300) this.acked.push(id);
+    } catch {
+      // Refused or timed out: not acknowledged, so nothing is owed.
     }
   }
 }
