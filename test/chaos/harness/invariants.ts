@@ -59,16 +59,19 @@ export async function waitNoOrphans(stack: ChaosStack, requestId: string, timeou
   return { ok: r.ok, orphans: r.last };
 }
 
-export async function deployState(stack: ChaosStack, requestId: string, deployId: string): Promise<DeployState | undefined> {
+/** The deploy's terminal state, with the scheduler's message when it is not SUCCEEDED (the evidence). */
+export async function deployState(stack: ChaosStack, requestId: string, deployId: string): Promise<string | undefined> {
   const url = await leaderUrl(stack);
   if (!url) throw new Error('no subscribed leader');
-  const answer = await call<{ deployResult?: { deployState: DeployState } }>(url, 'GET', `/api/history/request/${requestId}/deploy/${deployId}`);
+  const answer = await call<{ deployResult?: { deployState: DeployState; message?: string } }>(url, 'GET', `/api/history/request/${requestId}/deploy/${deployId}`);
   if (answer.status !== 200) throw new Error(`deploy history: ${answer.status} ${JSON.stringify(answer.body)}`);
-  return answer.body.deployResult?.deployState;
+  const result = answer.body.deployResult;
+  if (!result) return undefined;
+  return result.deployState === 'SUCCEEDED' || !result.message ? result.deployState : `${result.deployState}: ${result.message}`;
 }
 
 /** Waits for the deploy to end (any terminal state) and answers it, or 'NOT FINISHED: <last seen>'. */
 export async function waitDeployEnded(stack: ChaosStack, requestId: string, deployId: string, timeoutMs = 240_000): Promise<string> {
-  const r = await poll(() => deployState(stack, requestId, deployId), (s) => s !== undefined && s !== 'WAITING' && s !== 'CANCELING', timeoutMs);
+  const r = await poll(() => deployState(stack, requestId, deployId), (s) => s !== undefined && !s.startsWith('WAITING') && !s.startsWith('CANCELING'), timeoutMs);
   return r.ok ? String(r.last) : `NOT FINISHED: ${String(r.last)}`;
 }

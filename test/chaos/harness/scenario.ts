@@ -65,6 +65,7 @@ export class ChaosRounds {
       deployId = `v${this.seq++}`;
       await write(stack, 'POST', '/api/deploys', { deploy: serviceDeploy(requestId, deployId, this.seq % 2 === 0 ? 2 : 1) });
     } else {
+      await this.ensureSomethingToRollBackTo(oldDeployId);
       const parent = await write<RequestParent>(stack, 'POST', `/api/requests/request/${requestId}/rollback`, {});
       if (!parent.pendingDeploy) throw new Error(`rollback answered without a pending deploy: ${JSON.stringify(parent)}`);
       deployId = parent.pendingDeploy.id;
@@ -91,6 +92,20 @@ export class ChaosRounds {
       fault, deployId, deployState, convergence, orphans, lostWrites, ackedWrites: writes.acked.length,
       overshoot: sampler.over(INSTANCES + STEP), duplicates: [...duplicates], faultError, convergedAfterFaultMs,
     };
+  }
+
+  /**
+   * A rollback needs a SUCCEEDED deploy before the active one; when an earlier round's deploy
+   * failed there is none, so a fault-free deploy comes first (the round stays independent of
+   * the rounds before it).
+   */
+  private async ensureSomethingToRollBackTo(activeId: string): Promise<void> {
+    const history = await readFromLeader<{ deploy: { id: string }; deployResult?: { deployState: string } }[]>(this.stack, `/api/history/request/${this.requestId}/deploys`);
+    if (history.some((d) => d.deploy.id !== activeId && d.deployResult?.deployState === 'SUCCEEDED')) return;
+    const deployId = `v${this.seq++}`;
+    await write(this.stack, 'POST', '/api/deploys', { deploy: serviceDeploy(this.requestId, deployId, this.seq % 2 === 0 ? 2 : 1) });
+    const ended = await waitDeployEnded(this.stack, this.requestId, deployId);
+    if (ended !== 'SUCCEEDED') throw new Error(`the deploy before the rollback ended ${ended}`);
   }
 
   private async firstNewTaskRunning(deployId: string): Promise<void> {
