@@ -55,6 +55,8 @@ export class ChaosRounds {
   /** A new version (`kind: 'deploy'`, alternating images) or a rollback to the previous deploy. */
   async round(fault: FaultName, kind: 'deploy' | 'rollback' = 'deploy'): Promise<RoundReport> {
     const { stack, requestId } = this;
+    if (kind === 'rollback') await this.ensureSomethingToRollBackTo(await this.activeDeploy());
+    // Read after that preparation: task faults hit the deploy being replaced now.
     const oldDeployId = await this.activeDeploy();
     const writes = new AckedWrites(stack, `${requestId}-${fault}`);
     const sampler = new ConcurrencySampler(stack, requestId);
@@ -65,7 +67,6 @@ export class ChaosRounds {
       deployId = `v${this.seq++}`;
       await write(stack, 'POST', '/api/deploys', { deploy: serviceDeploy(requestId, deployId, this.seq % 2 === 0 ? 2 : 1) });
     } else {
-      await this.ensureSomethingToRollBackTo(oldDeployId);
       const parent = await write<RequestParent>(stack, 'POST', `/api/requests/request/${requestId}/rollback`, {});
       if (!parent.pendingDeploy) throw new Error(`rollback answered without a pending deploy: ${JSON.stringify(parent)}`);
       deployId = parent.pendingDeploy.id;
