@@ -88,6 +88,8 @@ export class AgentState {
   readonly updates: StatusUpdateStreams;
   running = false;
   partitioned = false;
+  /** The leading master this agent is registered with; it changes when another master is elected. */
+  master: Master;
 
   constructor(readonly options: AgentOptions) {
     this.id = options.id;
@@ -98,17 +100,14 @@ export class AgentState {
     this.attributes = options.attributes;
     this.log = options.log.child({ agentId: options.id });
     this.timers = options.timers ?? systemClock;
+    this.master = options.master;
     this.updates = new StatusUpdateStreams({
       retryMinMs: options.statusUpdateRetryMs,
       timers: this.timers,
       forward: (frameworkId, status) => {
-        if (!this.partitioned && this.running) this.options.master.statusUpdate(this.id, frameworkId, status);
+        if (!this.partitioned && this.running) this.master.statusUpdate(this.id, frameworkId, status);
       },
     });
-  }
-
-  get master(): Master {
-    return this.options.master;
   }
 
   get simulated(): boolean {
