@@ -7,6 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { until } from '../../support/kit';
 import { leaderIndex, leaderIndices } from './api';
 import { clusterTasks } from './observe';
 import type { ChaosStack } from './stack';
@@ -26,18 +27,12 @@ export type FaultName =
   | 'leader-sigkill' | 'executor-sigkill' | 'container-kill' | 'zk-restart' | 'zk-session-expiry'
   | 'agent-partition' | 'agent-restart' | 'master-failover' | 'scheduler-zk-cut';
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`fault: timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
+/** Fault probes read a cluster in the middle of a fault: an error is "not yet". */
+const POLL = { intervalMs: 250, retryErrors: true };
 
 async function currentLeader(stack: ChaosStack): Promise<number> {
-  let index = -1;
-  await until(async () => (index = await leaderIndex(stack)) >= 0, 'a scheduler leader', 60_000);
-  return index;
+  // until settles on any number, 0 included: the index, or false while there is no leader.
+  return until(async () => { const i = await leaderIndex(stack); return i >= 0 && i; }, 'a scheduler leader', 60_000, POLL);
 }
 
 async function oldTask(t: FaultTarget): Promise<{ id: string; executorId: string; agentId: string }> {
@@ -57,7 +52,7 @@ export const FAULTS: Record<FaultName, (t: FaultTarget) => Promise<void>> = {
   'leader-sigkill': async ({ stack }) => {
     const i = await currentLeader(stack);
     await stack.slots[i].proc.kill('SIGKILL');
-    await until(async () => (await leaderIndex(stack)) >= 0, 'a new scheduler leader', 60_000);
+    await until(async () => (await leaderIndex(stack)) >= 0, 'a new scheduler leader', 60_000, POLL);
     await stack.restartScheduler(i);
   },
   'executor-sigkill': async (t) => {
@@ -87,7 +82,7 @@ export const FAULTS: Record<FaultName, (t: FaultTarget) => Promise<void>> = {
     await until(async () => {
       const res = await fetch(`${t.stack.mesos.masterUrls[0]}/master/state`);
       return ((await res.json()) as { unreachable_slaves: number }).unreachable_slaves > 0;
-    }, 'the partitioned agent to be marked unreachable', 60_000);
+    }, 'the partitioned agent to be marked unreachable', 60_000, POLL);
     t.stack.mesos.healAgent(agentId);
   },
   'agent-restart': async (t) => {
@@ -103,7 +98,7 @@ export const FAULTS: Record<FaultName, (t: FaultTarget) => Promise<void>> = {
     const i = await currentLeader(stack);
     stack.slots[i].proxy.cutOff();
     try {
-      await until(async () => (await leaderIndices(stack)).some((j) => j !== i), 'another scheduler to lead', 90_000);
+      await until(async () => (await leaderIndices(stack)).some((j) => j !== i), 'another scheduler to lead', 90_000, POLL);
     } finally {
       stack.slots[i].proxy.restore();
     }
