@@ -27,6 +27,18 @@ export type { DeployKind } from '../../contract';
  */
 const INFRASTRUCTURE_ENDS: ReadonlySet<string> = new Set(['TASK_LOST', 'TASK_GONE', 'TASK_DROPPED', 'TASK_GONE_BY_OPERATOR', 'TASK_UNKNOWN']);
 
+/**
+ * A container that could not start because its host port is taken: Mesos offered that port as
+ * free, so something outside the new version holds it (typically the container of an executor
+ * that was SIGKILLed, until the orphan sweep removes it). The core retries that instance with
+ * its launch backoff and the step keeps waiting within its time budget, rather than failing the
+ * deploy on the host's fault; a bad image or a crashing version still fails it at once.
+ */
+export function isHostPortConflict(t: TaskRecord): boolean {
+  return t.state === 'TASK_FAILED' && t.runningSince === undefined && t.reason === 'REASON_CONTAINER_LAUNCH_FAILED'
+    && /port is already allocated|address already in use/i.test(t.message ?? '');
+}
+
 export interface DeployProgress {
   kind: DeployKind;
   requestId: string;
@@ -213,7 +225,7 @@ export function evaluateDeploy(progress: DeployProgress, ctx: DeployContext): De
 
   const done = (r: DeployResult): DeployDecision => ({ progress: p, desired: desiredFor(p, ctx.request), kills, events, result: r });
 
-  const failed = newTasks.filter((t) => isTerminalState(t.state) && t.killRequestedAt === undefined && !INFRASTRUCTURE_ENDS.has(t.state));
+  const failed = newTasks.filter((t) => isTerminalState(t.state) && t.killRequestedAt === undefined && !INFRASTRUCTURE_ENDS.has(t.state) && !isHostPortConflict(t));
   if (failed.length > 0) {
     const failures = failed.map(failureOf);
     const first = failures[0];
