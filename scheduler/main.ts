@@ -13,7 +13,7 @@ import { CONTENT_TYPE_JSON, CONTENT_TYPE_PROTOBUF } from '../mesos-proto';
 import { createApiRouter, loadTokens, singularityWireHeaders } from './api';
 import { Scheduler } from './core';
 import { createDiscovery, parseAdvertisedAddresses, type Discovery } from './discovery';
-import { forwardWritesToLeader, LeaderElection } from './ha';
+import { DEFAULT_LEADER_GRACE_MS, DEFAULT_SESSION_TIMEOUT_MS, forwardWritesToLeader, LeaderElection, LeadershipWatchdog } from './ha';
 import { LocalDirStateStore, parseZkUrl, ZkStateStore, type StateStore } from './state';
 
 export interface SchedulerCliOptions {
@@ -33,6 +33,10 @@ export interface SchedulerCliOptions {
   discoveryListener?: string[];
   /** `ADDRESS` or `HOSTNAME=ADDRESS`: the IP endpoints are published with. */
   discoveryAdvertiseIp?: string[];
+  /** ZooKeeper session timeout asked for (the server clamps it to [2, 20] × tickTime). */
+  zkSessionTimeoutMs?: number;
+  /** How long a member may hold the election without leading before it resigns. */
+  leaderGraceMs?: number;
 }
 
 /** A repeatable flag whose environment variable is a comma-separated list. */
@@ -46,6 +50,12 @@ function listenerUrl(value: string, previous: string[] = []): string[] {
     if (!/^https?:\/\/[^/]+/.test(url)) throw new InvalidArgumentError(`expected an http(s) URL, got '${url}'`);
   }
   return [...previous, ...urls];
+}
+
+function millis(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 100) throw new InvalidArgumentError('must be a whole number of milliseconds, at least 100');
+  return n;
 }
 
 function port(value: string): number {
@@ -71,16 +81,23 @@ export function parseArgs(argv: string[]): SchedulerCliOptions {
     .addOption(new Option('--api-tokens-file <file>', 'file of API bearer tokens, one per line').env('GRIDDLE_API_TOKENS_FILE'))
     .addOption(new Option('--insecure-no-auth', 'allow binding a non-loopback address without API tokens').env('GRIDDLE_INSECURE_NO_AUTH').default(false))
     .addOption(new Option('--advertise-url <url>', 'API URL other instances forward writes to (default http://<bind>:<port>)').env('GRIDDLE_ADVERTISE_URL'))
+    .addOption(new Option('--zk-session-timeout <ms>', 'ZooKeeper session timeout: how long a dead leader keeps its leadership (see docs/reliability.md)')
+      .env('GRIDDLE_ZK_SESSION_TIMEOUT').default(DEFAULT_SESSION_TIMEOUT_MS).argParser(millis))
+    .addOption(new Option('--leader-grace <ms>', 'resign the leadership when not leading (subscribed to Mesos) this long after election')
+      .env('GRIDDLE_LEADER_GRACE').default(DEFAULT_LEADER_GRACE_MS).argParser(millis))
     .exitOverride((err) => process.exit(err.exitCode));
   program.parse(argv);
-  const o = program.opts<Omit<SchedulerCliOptions, 'insecureNoAuth'> & { insecureNoAuth: boolean | string }>();
+  const o = program.opts<Omit<SchedulerCliOptions, 'insecureNoAuth' | 'zkSessionTimeoutMs' | 'leaderGraceMs'> & {
+    insecureNoAuth: boolean | string; zkSessionTimeout: number; leaderGrace: number;
+  }>();
   if (o.zk) parseZkUrl(o.zk);
   if (!o.master.startsWith('zk://') && !/^https?:\/\/[^/]+/.test(o.master)) {
     throw new InvalidArgumentError(`--master: expected http://host:port or zk://host:port/mesos, got '${o.master}'`);
   }
   // An env value arrives as text: GRIDDLE_INSECURE_NO_AUTH=1 or true.
   const insecure = o.insecureNoAuth === true || o.insecureNoAuth === 'true' || o.insecureNoAuth === '1';
-  return { ...o, insecureNoAuth: insecure };
+  const { zkSessionTimeout, leaderGrace, ...rest } = o;
+  return { ...rest, insecureNoAuth: insecure, zkSessionTimeoutMs: zkSessionTimeout, leaderGraceMs: leaderGrace };
 }
 
 export interface RunningScheduler {
@@ -101,7 +118,8 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
     throw new Error(`--bind ${options.bind}: binding a non-loopback address needs --api-tokens-file (or --insecure-no-auth)`);
   }
   if (options.apiTokensFile && !fs.existsSync(options.apiTokensFile)) throw new Error(`--api-tokens-file: ${options.apiTokensFile} does not exist`);
-  const store: StateStore = options.zk ? await ZkStateStore.open(options.zk) : new LocalDirStateStore(options.stateDir);
+  const zkStore = options.zk ? await ZkStateStore.open(options.zk, { sessionTimeoutMs: options.zkSessionTimeoutMs }) : null;
+  const store: StateStore = zkStore ?? new LocalDirStateStore(options.stateDir);
   const scheduler = new Scheduler({
     store,
     master: options.master,
@@ -147,20 +165,37 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
   selfUrl = apiUrl;
 
   let refresh: NodeJS.Timeout | null = null;
+  let watchdog: LeadershipWatchdog | null = null;
   if (options.zk) {
     const { hosts, path } = parseZkUrl(options.zk);
-    election = new LeaderElection({ hosts, root: path || '/griddle', apiUrl, log });
-    election.on('leader', (isLeader) => {
+    const elected = new LeaderElection({ hosts, root: path || '/griddle', apiUrl, log, sessionTimeoutMs: options.zkSessionTimeoutMs });
+    election = elected;
+    elected.on('leader', (isLeader) => {
       if (isLeader) {
+        // becomeLeader loads the state first and leads only on what it read; when that fails
+        // it must not keep the election either, or no standby could take over.
         scheduler.becomeLeader().catch((err: Error) => {
-          log.error({ err: err.message }, 'could not take over as leader; stepping down');
+          log.error({ err: err.message }, 'could not take over as leader; resigning');
           scheduler.stepDown();
+          void elected.resign(`take-over failed: ${err.message}`);
         });
       } else {
         scheduler.stepDown();
       }
     });
-    await election.start();
+    watchdog = new LeadershipWatchdog({
+      holdsElection: () => elected.isLeader,
+      leading: () => scheduler.isLeader && scheduler.subscribed,
+      // Half the session timeout: the leader stops before the server can expire its session.
+      storeDown: zkStore ? () => ({ forMs: zkStore.unavailableForMs(), limitMs: zkStore.sessionTimeoutMs / 2 }) : undefined,
+      resign: (why) => {
+        scheduler.stepDown();
+        void elected.resign(why);
+      },
+      graceMs: options.leaderGraceMs,
+    });
+    watchdog.start();
+    await elected.start();
     // Standbys serve reads from the store: refresh what they show.
     refresh = setInterval(() => {
       if (!scheduler.isLeader) scheduler.refreshFromStore().catch((err: Error) => log.warn({ err: err.message }, 'standby refresh failed'));
@@ -177,6 +212,7 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       if (refresh) clearInterval(refresh);
+      watchdog?.stop();
       api.close();
       await discovery.close();
       scheduler.stepDown();

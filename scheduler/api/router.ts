@@ -4,6 +4,7 @@ import { DeployEngine, type SchedulerPort } from '../deploys';
 import { ApiContext } from './api-context';
 import { type TokenTable, authMiddleware } from './auth';
 import { EventHub } from './event-hub';
+import { durableWrites } from './durable-writes';
 import { feedEvents } from './event-feed';
 import { errorHandler, notFound } from './http-errors';
 import { ApiMetrics } from './metrics';
@@ -91,6 +92,8 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   router.use(singularityWireHeaders);
   router.use(metrics.timer());
   router.use(authMiddleware(options.tokens, options.protectReads));
+  // Before any resource: every acknowledged write is in the store before the answer leaves.
+  router.use(durableWrites(() => scheduler.store.flush()));
   router.use(express.json({ limit: bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
   // Before every write route: the changes a call makes are recorded with its user and message.
   router.use(requestHistory.middleware);

@@ -1,2 +1,3 @@
-export { LeaderElection, electionOrder, type LeaderInfo } from './leader-election';
+export { LeaderElection, electionOrder, DEFAULT_SESSION_TIMEOUT_MS, type LeaderInfo } from './leader-election';
 export { forwardWritesToLeader, type ForwardOptions } from './forward-writes';
+export { LeadershipWatchdog, DEFAULT_LEADER_GRACE_MS, type WatchdogOptions } from './leadership-watchdog';

@@ -19,6 +19,9 @@ const PREFIX = 'member-';
 const RECHECK_MS = 2000;
 /** A leaving member deletes its znode; if ZooKeeper can't be reached, its session's end will. */
 const LEAVE_TIMEOUT_MS = 2000;
+/** A member that resigned joins again after this, behind the standbys already waiting. */
+const REJOIN_AFTER_RESIGN_MS = 1000;
+export const DEFAULT_SESSION_TIMEOUT_MS = 2000;
 
 /** The lowest sequence number leads; the others each watch the one just before them. */
 export function electionOrder(children: readonly string[]): string[] {
@@ -73,17 +76,37 @@ export class LeaderElection extends EventEmitter<LeaderElectionEvents> {
     this.setLeading(false);
     const session = this.session;
     this.session = null;
-    if (session && this.myNode) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, LEAVE_TIMEOUT_MS); });
-      await Promise.race([session.remove(this.myNode).catch(() => {}), timeout]);
-      clearTimeout(timer);
-    }
+    if (session && this.myNode) await this.removeNode(session, this.myNode);
     session?.close();
   }
 
+  /**
+   * Gives the leadership up: deletes this member's znode (the next member is told at once),
+   * and joins again after a pause with a new znode, behind whoever is waiting.
+   */
+  async resign(why: string, rejoinAfterMs = REJOIN_AFTER_RESIGN_MS): Promise<void> {
+    const session = this.session;
+    const node = this.myNode;
+    if (!session || this.stopped) return;
+    this.options.log.warn({ why }, 'resigning the leadership');
+    this.setLeading(false);
+    this.session = null;
+    this.myNode = null;
+    if (node) await this.removeNode(session, node);
+    session.close();
+    await new Promise((r) => setTimeout(r, rejoinAfterMs));
+    if (!this.stopped && !this.session) await this.rejoin();
+  }
+
+  private async removeNode(session: ZkSession, node: string): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, LEAVE_TIMEOUT_MS); });
+    await Promise.race([session.remove(node).catch(() => {}), timeout]);
+    clearTimeout(timer);
+  }
+
   private async join(): Promise<void> {
-    const session = await ZkSession.connect(this.options.hosts, { sessionTimeoutMs: this.options.sessionTimeoutMs ?? 5000 });
+    const session = await ZkSession.connect(this.options.hosts, { sessionTimeoutMs: this.options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS });
     if (this.stopped) {
       session.close();
       return;

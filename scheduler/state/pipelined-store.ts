@@ -7,8 +7,13 @@ export interface QueuedWrite { collection: Collection; id: string; data: Buffer 
  * and one drain at a time hands everything queued to the backend as a single batch, which the
  * backend sends with many operations in flight. Drains run one after another, so a record is
  * never written out of order. A failed batch is queued again (unless newer values superseded
- * it) and `flush()` rejects with the error.
+ * it), `flush()` rejects with the error, and the store retries on its own with a bounded
+ * backoff: a write the scheduler queued and nobody flushes again (a task update, a deploy step)
+ * must still reach the backend once it is reachable.
  */
+const RETRY_MIN_MS = 100;
+const RETRY_MAX_MS = 5000;
+
 export abstract class PipelinedStore implements StateStore {
   abstract readonly description: string;
   writes = 0;
@@ -16,6 +21,9 @@ export abstract class PipelinedStore implements StateStore {
   private chain: Promise<void> = Promise.resolve();
   private scheduled: Promise<void> | null = null;
   private lastError: Error | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryDelayMs = RETRY_MIN_MS;
+  private closed = false;
 
   abstract load(collection: Collection): Promise<Map<string, unknown>>;
   protected abstract writeBatch(batch: QueuedWrite[]): Promise<void>;
@@ -44,8 +52,29 @@ export abstract class PipelinedStore implements StateStore {
     try {
       await this.flush();
     } finally {
+      this.closed = true;
+      if (this.retryTimer) clearTimeout(this.retryTimer);
+      this.retryTimer = null;
       await this.closeBackend();
     }
+  }
+
+  /** Writes again what is queued, now: the backend is back (a new session). */
+  protected retryNow(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.retryDelayMs = RETRY_MIN_MS;
+    if (this.queue.size > 0 && !this.closed) void this.schedule();
+  }
+
+  private retryLater(): void {
+    if (this.retryTimer || this.closed) return;
+    const delay = this.retryDelayMs;
+    this.retryDelayMs = Math.min(delay * 2, RETRY_MAX_MS);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.schedule();
+    }, delay);
   }
 
   /** Resolves once everything queued before the call is written (or failed). */
@@ -67,6 +96,7 @@ export abstract class PipelinedStore implements StateStore {
       try {
         await this.writeBatch(batch);
         this.writes += batch.length;
+        this.retryDelayMs = RETRY_MIN_MS;
       } catch (err) {
         this.lastError = err as Error;
         // Put back what newer writes have not replaced, so a later flush retries it.
@@ -74,6 +104,7 @@ export abstract class PipelinedStore implements StateStore {
         for (const w of batch) again.set(w.collection, w.id, w.data);
         for (const w of this.queue.drain()) again.set(w.collection, w.id, w.data);
         for (const w of again.drain()) this.queue.set(w.collection, w.id, w.data);
+        this.retryLater();
       }
     });
   }

@@ -21,9 +21,24 @@ export function isZkCode(err: unknown, code: number): boolean {
  */
 export class ZkSession {
   readonly client: zookeeper.Client;
+  /** When the connection last dropped; null while connected. */
+  private downSince: number | null = null;
 
   private constructor(readonly hosts: string, readonly sessionTimeoutMs: number) {
     this.client = zookeeper.createClient(hosts, { sessionTimeout: sessionTimeoutMs, spinDelay: 200, retries: 0 });
+    this.client.on('disconnected', () => { this.downSince ??= Date.now(); });
+    this.client.on('connected', () => { this.downSince = null; });
+    this.client.on('expired', () => { this.downSince ??= 0; });
+  }
+
+  /** The timeout the server granted (it clamps the request to [2, 20] × its tickTime by default). */
+  get negotiatedTimeoutMs(): number {
+    return this.client.getSessionTimeout() || this.sessionTimeoutMs;
+  }
+
+  /** How long the connection has been down (0 while connected); an expired session counts as down for ever. */
+  disconnectedForMs(now = Date.now()): number {
+    return this.downSince === null ? 0 : now - this.downSince;
   }
 
   /**

@@ -53,6 +53,15 @@ export class PrivateZooKeeper {
     await exited;
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open and nothing is answered, as in a long GC pause. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   async restart(downMs: number): Promise<void> {
     await this.stopServer();
     await new Promise((r) => setTimeout(r, downMs));

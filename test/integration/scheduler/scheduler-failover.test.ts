@@ -1,6 +1,6 @@
 import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
 import { ZkSession, ZkStateStore } from '../../../scheduler/state';
-import { ensureBuilt, until } from '../../support/kit';
+import { ensureBuilt, freePort, until } from '../../support/kit';
 import { quietLogger, serviceDeploy, serviceRequest } from './cluster-harness';
 import { SchedulerProcess } from './scheduler-process';
 import { removeTree, uniqueRoot, ZK_HOSTS } from '../../support/zookeeper';
@@ -10,6 +10,7 @@ type MasterState = { frameworks: { id: string; tasks: MasterTask[]; completed_ta
 
 describe('leader failover between griddle-scheduler processes (ZooKeeper state and election)', () => {
   const root = uniqueRoot('failover');
+  const watchdogRoot = uniqueRoot('watchdog');
   let local: MesosLocal;
   let admin: ZkSession;
   const processes: SchedulerProcess[] = [];
@@ -28,6 +29,7 @@ describe('leader failover between griddle-scheduler processes (ZooKeeper state a
     await Promise.all(processes.map((p) => p.kill('SIGTERM')));
     await local.stop();
     await removeTree(admin, root);
+    await removeTree(admin, watchdogRoot);
     admin.close();
   });
 
@@ -66,5 +68,26 @@ describe('leader failover between griddle-scheduler processes (ZooKeeper state a
     const state = await masterState();
     expect(state.frameworks.map((f) => f.id)).toEqual([frameworkId]);
     expect(state.frameworks.flatMap((f) => f.completed_tasks)).toEqual([]);
+  }, 180_000);
+
+  it('resigns when not subscribed within the grace period, and a standby that can subscribe takes over', async () => {
+    const zk = ['--zk', `zk://${ZK_HOSTS}${watchdogRoot}`, '--leader-grace', '2000'];
+    // Nothing listens on this port: the first member wins the election but never subscribes.
+    const stuck = await SchedulerProcess.start([...zk, '--master', `http://127.0.0.1:${await freePort()}`]);
+    processes.push(stuck);
+    await until(async () => (await stuck.healthz())?.role === 'leader', 'the first member to be elected', 30_000, { retryErrors: true });
+    const healthy = await SchedulerProcess.start([...zk, '--master', local.masterUrl]);
+    processes.push(healthy);
+
+    await until(async () => {
+      const h = await healthy.healthz();
+      return h?.role === 'leader' && h.subscribed;
+    }, 'the second member to lead and subscribe', 60_000, { retryErrors: true });
+    // The first one rejoined behind it and stays a standby.
+    await until(async () => {
+      const h = await stuck.healthz();
+      return h?.role === 'standby' && h.leader === healthy.url;
+    }, 'the first member to be a standby of the second', 10_000, { retryErrors: true });
+    expect((await healthy.healthz())?.role).toBe('leader');
   }, 180_000);
 });

@@ -1,5 +1,35 @@
-import { RecordTooLargeError, ZkSession, ZkStateStore } from '../../../scheduler/state';
+import { RecordTooLargeError, zookeeper, ZkSession, ZkStateStore } from '../../../scheduler/state';
 import { removeTree, uniqueRoot, ZK_HOSTS } from '../../support/zookeeper';
+import { until } from '../../support/kit';
+
+/**
+ * Expires `session` the usual way: a second client attaches to the same session id and
+ * password, then closes it. The server ends the session, and the first client learns it is
+ * expired when it reconnects. The first client reconnects at once when the twin takes its
+ * connection over, and may win the race against the twin's close: then try again.
+ */
+async function expire(session: ZkSession): Promise<void> {
+  let expired = false;
+  session.client.once('expired', () => { expired = true; });
+  for (let attempt = 0; !expired; attempt++) {
+    if (attempt === 10) throw new Error('could not expire the session in 10 attempts');
+    // The client accepts a session to attach to; its type definitions do not list these options.
+    const attach = { sessionTimeout: session.sessionTimeoutMs, sessionId: session.client.getSessionId(), sessionPassword: session.client.getSessionPassword() };
+    const twin = zookeeper.createClient(ZK_HOSTS, attach);
+    // 'expired' for the twin: an earlier attempt did end the session; the first client will hear.
+    const attached = await new Promise<boolean>((resolve) => {
+      twin.once('connected', () => resolve(true));
+      twin.once('expired', () => resolve(false));
+      twin.connect();
+    });
+    twin.close();
+    if (!attached) {
+      await until(() => expired, 'the first client to see its session expired', 20_000);
+      return;
+    }
+    await until(() => expired, 'the session to expire', 2000).catch(() => {});
+  }
+}
 
 describe('ZkStateStore against real ZooKeeper', () => {
   const root = uniqueRoot('store');
@@ -70,4 +100,36 @@ describe('ZkStateStore against real ZooKeeper', () => {
     expect(() => store.put('tasks', 'huge', { blob: 'x'.repeat(1024 * 1024) })).toThrow(/tasks\/huge is \d+ bytes/);
     await store.close();
   });
+
+  async function stored(id: string): Promise<unknown> {
+    try {
+      return JSON.parse((await admin.getData(`${root}/requests/${id}`)).toString('utf8'));
+    } catch {
+      return undefined;
+    }
+  }
+
+  it('gets a new session and stores what was written after the expiry, without another flush', async () => {
+    const session = await ZkSession.connect(ZK_HOSTS, { sessionTimeoutMs: 4000 });
+    const store = await ZkStateStore.open(url, { session });
+    store.put('requests', 'before', { v: 1 });
+    await store.flush();
+
+    await expire(session);
+    // Written on the dead session's watch: the first try may fail; the store must retry by itself.
+    store.put('requests', 'before', { v: 2 });
+    store.put('requests', 'after', { v: 1 });
+    let stored2: unknown;
+    await until(async () => (stored2 = await stored('after')) !== undefined, 'the write made after the expiry to reach ZooKeeper', 30_000);
+    expect(stored2).toEqual({ v: 1 });
+    await until(async () => ((await stored('before')) as { v: number }).v === 2, 'the update of a record known before the expiry', 30_000);
+
+    // And the new session serves flushes as usual.
+    store.put('requests', 'later', { v: 1 });
+    await store.flush();
+    expect(await stored('later')).toEqual({ v: 1 });
+    expect(store.unavailableForMs()).toBe(0);
+    await store.close();
+    session.close();
+  }, 60_000);
 });
