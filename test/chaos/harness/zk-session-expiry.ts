@@ -9,27 +9,49 @@ import type { ZkSessionCredentials } from './zk-proxy';
 const CLOSE_SESSION = -11;
 
 export async function expireSession(zkPort: number, session: ZkSessionCredentials, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  // The owner reconnects at once when the takeover closes its connection, and may take the
+  // session back before our close goes out (the server then drops our socket unanswered): try again.
+  while (Date.now() < deadline) {
+    if (await takeOverAndClose(zkPort, session, deadline - Date.now())) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('ZooKeeper did not answer the session takeover');
+}
+
+/** One takeover: true once the session is closed (or was already gone), false when the server dropped us first. */
+async function takeOverAndClose(zkPort: number, session: ZkSessionCredentials, timeoutMs: number): Promise<boolean> {
   const socket = net.connect(zkPort, '127.0.0.1');
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('ZooKeeper did not answer the session takeover')), timeoutMs);
-      socket.once('error', reject);
+    return await new Promise<boolean>((resolve) => {
+      let closing = false;
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      const done = (ok: boolean): void => {
+        clearTimeout(timer);
+        resolve(ok);
+      };
+      socket.once('error', () => done(false));
+      // Dropped before the close was answered: we lost the race (or the close was refused).
+      socket.once('close', () => done(false));
       socket.once('connect', () => socket.write(connectRequest(session)));
       let got = Buffer.alloc(0);
       socket.on('data', (chunk: Buffer) => {
         got = Buffer.concat([got, chunk]);
         if (got.length < 4 || got.length < 4 + got.readInt32BE(0)) return;
-        // The server answers a reconnect to a dead session with a zero session id.
-        if (got.length >= 20 && got.readBigInt64BE(12) === 0n) {
-          clearTimeout(timer);
-          resolve();
+        const frame = got.subarray(4, 4 + got.readInt32BE(0));
+        got = got.subarray(4 + frame.length);
+        if (closing) {
+          // ReplyHeader: xid int32, zxid int64, err int32 (0: the session is closed).
+          done(frame.length >= 16 && frame.readInt32BE(12) === 0);
           return;
         }
+        // The server answers a reconnect to a dead session with a zero session id.
+        if (frame.length >= 16 && frame.readBigInt64BE(8) === 0n) {
+          done(true);
+          return;
+        }
+        closing = true;
         socket.write(closeRequest());
-        socket.once('close', () => {
-          clearTimeout(timer);
-          resolve();
-        });
       });
     });
   } finally {
