@@ -122,7 +122,7 @@ export class AgentLifecycle {
     for (const task of this.state.tasks.values()) {
       const executor = this.state.executors.get(task.executorKey);
       out.push({
-        frameworkId: task.frameworkId, task: task.info, state: task.state, executor: executor && !executor.commandTask ? executor.info : undefined,
+        frameworkId: task.frameworkId, task: task.info, state: task.state, statuses: [...task.statuses], executor: executor && !executor.commandTask ? executor.info : undefined,
         framework: this.state.frameworks.get(task.frameworkId),
       });
     }

@@ -16,9 +16,12 @@ export function recoverReportedTasks(state: MasterState, agent: MasterAgent, rep
     if (!framework) continue;
     const taskId = r.task.task_id.value;
     if (framework.tasks.has(taskId)) continue;
+    const statuses = [...(r.statuses ?? [])];
+    // Health as the agent last saw it: a new master must not report a healthy task as unknown.
+    const healthy = [...statuses].reverse().find((s) => s.healthy !== undefined)?.healthy;
     framework.tasks.set(taskId, {
       info: r.task, frameworkId: framework.id, agentId: agent.id, executorId: r.executor?.executor_id.value,
-      state: r.state, statusUpdateState: r.state, statuses: [], resourcesRecovered: false,
+      state: r.state, statusUpdateState: r.state, statuses, resourcesRecovered: false, ...(healthy !== undefined ? { healthy } : {}),
     });
     agent.tasks.add(`${framework.id}/${taskId}`);
     if (r.executor) {

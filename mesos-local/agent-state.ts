@@ -5,7 +5,7 @@
 import { systemClock, type Clock, type Logger } from '../common';
 import {
   isTerminalState,
-  type AgentInfo, type Attribute, type ExecutorEvent, type ExecutorInfo, type FrameworkInfo, type Resource, type TaskInfo, type TaskState, type TaskStatusReason,
+  type AgentInfo, type Attribute, type ExecutorEvent, type ExecutorInfo, type FrameworkInfo, type Resource, type TaskInfo, type TaskState, type TaskStatus, type TaskStatusReason,
 } from '../mesos-proto';
 import { pushBounded } from './bounded-list';
 import type { EventStream } from './http-call';
@@ -46,6 +46,11 @@ export interface AgentTask {
   executorKey: string;
   state: TaskState;
   seenUuids: Set<string>;
+  /**
+   * The updates the agent keeps, as a Mesos agent does (the latest one per state in a row) and
+   * sends when it re-registers: a newly elected master knows a task's health from them.
+   */
+  statuses: TaskStatus[];
 }
 
 export interface RunningExecutor {

@@ -17,7 +17,7 @@ const quiet = createLogger('test', { destination: fs.createWriteStream('/dev/nul
 interface StateJson {
   id: string;
   unreachable_slaves: number;
-  frameworks: { id: string; connected: boolean; recovered: boolean; tasks: { id: string; state: string }[] }[];
+  frameworks: { id: string; connected: boolean; recovered: boolean; tasks: { id: string; state: string; statuses: { state: string }[] }[] }[];
 }
 
 async function until<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
@@ -86,6 +86,8 @@ describe('mesos-local with two masters sharing its agents', () => {
       return st.id !== before.id && st.frameworks[0]?.tasks.length === 1 ? st : undefined;
     }, 'the new master to learn the task from its agent');
     expect(after.frameworks[0]).toMatchObject({ id: s.frameworkId, connected: false, recovered: true, tasks: [{ id: 't1', state: 'TASK_RUNNING' }] });
+    // With the statuses the agent kept (a Mesos agent sends them): where health would be read.
+    expect(after.frameworks[0].tasks[0].statuses.map((st) => st.state)).toContain('TASK_RUNNING');
     // The killed master came back as a standby on its port: it redirects to the leader.
     expect((await fetch(`${first}/master/state`, { redirect: 'manual' })).status).toBe(307);
 
