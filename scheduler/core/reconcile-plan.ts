@@ -81,7 +81,9 @@ export function planReconcile(input: {
       continue;
     }
     const away = heldAway.get(key) ?? new Set<number>();
-    const numbers = launchNumbers(running, away, want);
+    // While a deploy rolls (a bound is set) the old deploy's numbers are whatever its retirements
+    // left, and it is going away: renumbering it would only churn its tasks.
+    const numbers = launchNumbers(running, away, want, d.maxLiveTasks === undefined);
     const missing = numbers.length;
     if (missing === 0) continue;
     const wait = remainingBackoffMs(input.crash.get(key), input.now);
@@ -128,9 +130,10 @@ function isAway(task: TaskRecord): boolean {
  * and no UNREACHABLE one may still hold (so a task that returns never meets its replacement
  * under the same number), one per missing instance. When a number within 1..want is free again
  * (its unreachable task ended for good) while a task runs under a number beyond want or a
- * duplicate one, that number is launched too, and the surplus rule then retires the misplaced one.
+ * duplicate one, that number is launched too (with `renumber`, i.e. not while rolling), and the
+ * surplus rule then retires the misplaced one.
  */
-export function launchNumbers(running: readonly TaskRecord[], away: ReadonlySet<number>, want: number): number[] {
+export function launchNumbers(running: readonly TaskRecord[], away: ReadonlySet<number>, want: number, renumber = true): number[] {
   const used = new Set<number>(away);
   let misplaced = 0;
   for (const t of running) {
@@ -145,7 +148,7 @@ export function launchNumbers(running: readonly TaskRecord[], away: ReadonlySet<
     used.add(n);
     out.push(n);
   }
-  for (let k = 1; k <= want && misplaced > 0; k++) {
+  for (let k = 1; renumber && k <= want && misplaced > 0; k++) {
     if (used.has(k)) continue;
     used.add(k);
     out.push(k);

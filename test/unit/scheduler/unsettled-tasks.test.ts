@@ -82,6 +82,14 @@ describe('planReconcile with tasks that were unreachable', () => {
     expect(plan([want(4)], [...tasks, task('t1', { state: 'TASK_STAGING', startedAt: 2000 })]).kills.map((k) => k.taskId)).toEqual(['t5']);
   });
 
+  it('does not renumber the old deploy while a deploy rolls (its numbers are what retirements left)', () => {
+    const old = [3, 4].map((n) => task(`v0-${n}`, { deployId: 'v0', instanceNo: n }));
+    const v1 = [1, 2].map((n) => task(`v1-${n}`, { deployId: 'v1', instanceNo: n }));
+    const p = plan([want(2, 'v1', 5), want(2, 'v0', 5)], [...old, ...v1]);
+    expect(p.launches).toEqual([]);
+    expect(p.kills).toEqual([]);
+  });
+
   it('counts an UNREACHABLE task against the rollout bound, so its replacement waits while a deploy rolls', () => {
     const tasks = [task('v0-1', { deployId: 'v0', state: 'TASK_UNREACHABLE' }), ...[1, 2, 3, 4].map((n) => task(`v1-${n}`, { deployId: 'v1', instanceNo: n }))];
     const p = plan([want(4, 'v1', 5), want(1, 'v0', 5)], tasks);
