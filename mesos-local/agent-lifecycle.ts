@@ -55,17 +55,34 @@ export class AgentLifecycle {
     state.log.info('agent stopped');
   }
 
-  /** The network between agent and master is cut: the master marks it unreachable. */
+  /**
+   * The network between agent and master is cut: nothing passes either way (the master's
+   * messages are dropped by the link guard, status updates wait), and the master marks the
+   * agent unreachable once its pings have failed for the ping timeout.
+   */
   partition(): void {
+    if (this.state.partitioned) return;
     this.state.partitioned = true;
     this.state.updates.pause();
-    this.state.master.markAgentUnreachable(this.state.id);
+    this.state.master.agentUnresponsive(this.state.id);
   }
 
+  /** The network is back: the agent re-registers, reporting its tasks (pending updates follow). */
   heal(): void {
     if (!this.state.partitioned) return;
     this.state.partitioned = false;
     if (this.state.running) this.registerWithMaster();
+  }
+
+  /**
+   * Another master was elected (the agent's detector saw it in ZooKeeper): the agent
+   * re-registers with it, reporting its tasks and their frameworks, as a Mesos agent does.
+   */
+  followMaster(master: AgentState['master']): void {
+    if (this.state.master === master) return;
+    this.state.master = master;
+    this.state.log.info({ masterId: master.id }, 'new leading master detected');
+    if (this.state.running && !this.state.partitioned) this.registerWithMaster();
   }
 
   /**
@@ -104,7 +121,10 @@ export class AgentLifecycle {
     const out: ReportedTask[] = [];
     for (const task of this.state.tasks.values()) {
       const executor = this.state.executors.get(task.executorKey);
-      out.push({ frameworkId: task.frameworkId, task: task.info, state: task.state, executor: executor && !executor.commandTask ? executor.info : undefined });
+      out.push({
+        frameworkId: task.frameworkId, task: task.info, state: task.state, statuses: [...task.statuses], executor: executor && !executor.commandTask ? executor.info : undefined,
+        framework: this.state.frameworks.get(task.frameworkId),
+      });
     }
     return out;
   }

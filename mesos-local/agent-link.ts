@@ -23,7 +23,7 @@ export class AgentLinkHandler implements AgentLink {
     state.frameworks.set(frameworkId, framework);
     const executorInfo = task.executor ?? commandExecutorInfo(task, frameworkId);
     const key = `${frameworkId}/${executorInfo.executor_id.value}`;
-    const agentTask: AgentTask = { info: task, frameworkId, executorKey: key, state: 'TASK_STAGING', seenUuids: new Set() };
+    const agentTask: AgentTask = { info: task, frameworkId, executorKey: key, state: 'TASK_STAGING', seenUuids: new Set(), statuses: [] };
     state.tasks.set(`${frameworkId}/${task.task_id.value}`, agentTask);
     let executor = state.executors.get(key);
     if (executor?.state === 'TERMINATING') {

@@ -4,6 +4,7 @@
  * lost), disconnection, and the unreachable mark after the ping timeout or a partition.
  */
 import { addResources, isTerminalState, type Resource, type TaskState } from '../mesos-proto';
+import { recoverReportedTasks } from './agent-recovery';
 import { pushBounded } from './bounded-list';
 import type { AgentRegistration, MasterAgent } from './master-model';
 import { MAX_COMPLETED_TASKS, masterStatus, splitKey, type MasterState } from './master-state';
@@ -28,8 +29,11 @@ export class AgentRegistry {
       standing: 'active', registeredTime: now, executors: new Map(), tasks: new Set(), offers: new Set(),
     };
     state.agents.set(reg.id, agent);
-    state.allocator.addAgent(reg.id, reg.resources);
-    state.log.info({ agentId: reg.id, agentHostname: reg.hostname, port: reg.port }, 'agent registered');
+    // An agent this master has never seen but that runs tasks: a newly elected master learns
+    // them (and their frameworks, as "recovered") from the agent's re-registration.
+    recoverReportedTasks(state, agent, reg.tasks ?? []);
+    state.allocator.addAgent(reg.id, reg.resources, this.usedOnAgent(agent));
+    state.log.info({ agentId: reg.id, agentHostname: reg.hostname, port: reg.port, tasks: agent.tasks.size }, reg.tasks?.length ? 'agent re-registered with a new master' : 'agent registered');
     this.offers.allocateSoon();
   }
 
@@ -37,6 +41,7 @@ export class AgentRegistry {
     const { state } = this;
     const now = state.timers.now();
     state.timers.clearTimeout(agent.pingTimer);
+    agent.pingTimer = undefined;
     const wasUnreachable = agent.standing === 'unreachable';
     agent.link = reg.link;
     agent.standing = 'active';
@@ -65,6 +70,7 @@ export class AgentRegistry {
       }
     }
     for (const frameworkId of nonAware) agent.link.shutdownFramework(frameworkId);
+    if (!wasUnreachable) this.dropTasksUnknownToAgent(agent, reg);
     if (wasUnreachable || !state.allocator.hasAgent(agent.id)) {
       state.allocator.addAgent(agent.id, agent.resources, this.usedOnAgent(agent));
     } else {
@@ -84,7 +90,48 @@ export class AgentRegistry {
     state.allocator.setAgentActive(agentId, false);
     this.offers.rescindAgentOffers(agent);
     state.log.info({ agentId }, 'agent disconnected');
+    state.timers.clearTimeout(agent.pingTimer);
     agent.pingTimer = state.timers.setTimeout(() => this.markUnreachable(agentId), this.pingTimeoutMs);
+  }
+
+  /**
+   * The master stopped hearing from the agent without its connection closing (a network
+   * partition): like Mesos, it keeps the agent active (offers and launches still go out and are
+   * lost) until the pings have failed for the ping timeout, then marks it unreachable.
+   */
+  unresponsive(agentId: string): void {
+    const { state } = this;
+    const agent = state.agents.get(agentId);
+    if (!agent || agent.standing !== 'active' || agent.pingTimer !== undefined) return;
+    state.log.info({ agentId, pingTimeoutMs: this.pingTimeoutMs }, 'agent stopped answering pings');
+    agent.pingTimer = state.timers.setTimeout(() => this.markUnreachable(agentId), this.pingTimeoutMs);
+  }
+
+  /**
+   * Tasks the master launched on the agent that the agent does not report (their launch was
+   * lost on the way) end as Mesos's reconcileKnownSlave ends them: TASK_DROPPED (TASK_LOST
+   * without PARTITION_AWARE), "Task is unknown to the agent".
+   */
+  private dropTasksUnknownToAgent(agent: MasterAgent, reg: AgentRegistration): void {
+    const { state } = this;
+    const reported = new Set((reg.tasks ?? []).map((t) => `${t.frameworkId}/${t.task.task_id.value}`));
+    const now = state.timers.now();
+    for (const key of [...agent.tasks]) {
+      if (reported.has(key)) continue;
+      const [frameworkId, taskId] = splitKey(key);
+      const framework = state.frameworks.get(frameworkId);
+      const task = framework?.tasks.get(taskId);
+      if (!framework || !task || isTerminalState(task.state)) continue;
+      const taskState: TaskState = framework.partitionAware ? 'TASK_DROPPED' : 'TASK_LOST';
+      task.state = taskState;
+      task.statusUpdateState = taskState;
+      if (!task.resourcesRecovered) {
+        task.resourcesRecovered = true;
+        state.allocator.recover(agent.id, frameworkId, task.info.resources ?? [], now);
+      }
+      state.completeTask(framework, task);
+      state.sendUpdate(framework, masterStatus(taskId, taskState, 'REASON_TASK_UNKNOWN', 'Task is unknown to the agent', agent.id, now));
+    }
   }
 
   /** The agent failed its health checks: its tasks become TASK_UNREACHABLE (TASK_LOST without PARTITION_AWARE). */
@@ -94,6 +141,7 @@ export class AgentRegistry {
     if (!agent || agent.standing === 'unreachable') return;
     const now = state.timers.now();
     state.timers.clearTimeout(agent.pingTimer);
+    agent.pingTimer = undefined;
     agent.standing = 'unreachable';
     agent.unreachableTime = now;
     this.offers.rescindAgentOffers(agent);

@@ -5,7 +5,7 @@
 import { systemClock, type Clock, type Logger } from '../common';
 import {
   isTerminalState,
-  type AgentInfo, type Attribute, type ExecutorEvent, type ExecutorInfo, type FrameworkInfo, type Resource, type TaskInfo, type TaskState, type TaskStatusReason,
+  type AgentInfo, type Attribute, type ExecutorEvent, type ExecutorInfo, type FrameworkInfo, type Resource, type TaskInfo, type TaskState, type TaskStatus, type TaskStatusReason,
 } from '../mesos-proto';
 import { pushBounded } from './bounded-list';
 import type { EventStream } from './http-call';
@@ -46,6 +46,11 @@ export interface AgentTask {
   executorKey: string;
   state: TaskState;
   seenUuids: Set<string>;
+  /**
+   * The updates the agent keeps, as a Mesos agent does (the latest one per state in a row) and
+   * sends when it re-registers: a newly elected master knows a task's health from them.
+   */
+  statuses: TaskStatus[];
 }
 
 export interface RunningExecutor {
@@ -88,6 +93,8 @@ export class AgentState {
   readonly updates: StatusUpdateStreams;
   running = false;
   partitioned = false;
+  /** The leading master this agent is registered with; it changes when another master is elected. */
+  master: Master;
 
   constructor(readonly options: AgentOptions) {
     this.id = options.id;
@@ -98,17 +105,14 @@ export class AgentState {
     this.attributes = options.attributes;
     this.log = options.log.child({ agentId: options.id });
     this.timers = options.timers ?? systemClock;
+    this.master = options.master;
     this.updates = new StatusUpdateStreams({
       retryMinMs: options.statusUpdateRetryMs,
       timers: this.timers,
       forward: (frameworkId, status) => {
-        if (!this.partitioned && this.running) this.options.master.statusUpdate(this.id, frameworkId, status);
+        if (!this.partitioned && this.running) this.master.statusUpdate(this.id, frameworkId, status);
       },
     });
-  }
-
-  get master(): Master {
-    return this.options.master;
   }
 
   get simulated(): boolean {

@@ -38,5 +38,7 @@ function fromExecutor(state: AgentState, executor: RunningExecutor, status: Task
 function record(state: AgentState, task: AgentTask, status: TaskStatus): void {
   if (status.uuid) task.seenUuids.add(status.uuid);
   task.state = status.state;
+  if (task.statuses[task.statuses.length - 1]?.state === status.state) task.statuses.pop();
+  task.statuses.push(status);
   state.updates.enqueue(task.frameworkId, status);
 }

@@ -9,6 +9,8 @@ import { agentRequestHandler } from './agent-http';
 import { AgentState, type AgentOptions } from './agent-state';
 import { ExecutorApi } from './executor-api';
 import { ExecutorProcesses } from './executor-processes';
+import type { Master } from './master';
+import type { AgentLink } from './master-model';
 
 export type { AgentOptions, ContainerizerKind } from './agent-state';
 
@@ -29,7 +31,7 @@ export class Agent {
   constructor(options: AgentOptions) {
     this.state = new AgentState(options);
     this.processes = new ExecutorProcesses(this.state);
-    const link = new AgentLinkHandler(this.state, this.processes);
+    const link = partitionGuard(this.state, new AgentLinkHandler(this.state, this.processes));
     const api = new ExecutorApi(this.state, this.processes);
     this.lifecycle = new AgentLifecycle(this.state, this.processes, link, agentRequestHandler(this.state, api));
   }
@@ -55,6 +57,10 @@ export class Agent {
     this.lifecycle.heal();
   }
 
+  followMaster(master: Master): void {
+    this.lifecycle.followMaster(master);
+  }
+
   destroy(): Promise<void> {
     return this.lifecycle.destroy();
   }
@@ -68,4 +74,18 @@ export class Agent {
   pids(): number[] {
     return this.processes.pids();
   }
+}
+
+/** While the agent is partitioned, what the master sends it is lost on the way, as on a cut network. */
+function partitionGuard(state: AgentState, link: AgentLink): AgentLink {
+  const open = (): boolean => !state.partitioned;
+  return {
+    runTask: (framework, task) => void (open() && link.runTask(framework, task)),
+    killTask: (frameworkId, taskId, killPolicy) => void (open() && link.killTask(frameworkId, taskId, killPolicy)),
+    shutdownExecutor: (frameworkId, executorId) => void (open() && link.shutdownExecutor(frameworkId, executorId)),
+    shutdownFramework: (frameworkId) => void (open() && link.shutdownFramework(frameworkId)),
+    acknowledge: (frameworkId, taskId, uuid) => void (open() && link.acknowledge(frameworkId, taskId, uuid)),
+    frameworkMessage: (frameworkId, executorId, data) => void (open() && link.frameworkMessage(frameworkId, executorId, data)),
+    frameworkSubscribed: (frameworkId) => void (open() && link.frameworkSubscribed(frameworkId)),
+  };
 }

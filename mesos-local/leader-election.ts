@@ -31,7 +31,11 @@ export class ZkLeaderElection implements Leadership {
     private readonly onChange: (leading: boolean) => void,
   ) {}
 
-  static async start(url: string, info: MasterInfo, log: Logger, onChange: (leading: boolean) => void): Promise<ZkLeaderElection> {
+  /**
+   * `onExpired`: the ZooKeeper session expired, so this master's znode is gone and another may
+   * lead; a Mesos master then exits ("lost candidacy") and is restarted by its supervisor.
+   */
+  static async start(url: string, info: MasterInfo, log: Logger, onChange: (leading: boolean) => void, onExpired?: () => void): Promise<ZkLeaderElection> {
     const { connect, path } = parseZkUrl(url);
     const client = zookeeper.createClient(connect, { sessionTimeout: 10_000, retries: 3 });
     await new Promise<void>((resolve, reject) => {
@@ -43,6 +47,12 @@ export class ZkLeaderElection implements Leadership {
       client.connect();
     });
     const election = new ZkLeaderElection(client, path, info, log, onChange);
+    client.on('expired', () => {
+      if (election.closed) return;
+      log.warn('ZooKeeper session expired: leaving the master group');
+      election.leading = false;
+      onExpired?.();
+    });
     await election.join();
     return election;
   }
@@ -58,7 +68,9 @@ export class ZkLeaderElection implements Leadership {
   async close(): Promise<void> {
     this.closed = true;
     const node = this.ourNode;
-    if (node) await new Promise<void>((resolve) => this.client.remove(node, () => resolve()));
+    // Bounded: after a session expiry or with ZooKeeper down the removal may never be answered
+    // (the znode goes with the session anyway).
+    if (node) await Promise.race([new Promise<void>((resolve) => this.client.remove(node, () => resolve())), new Promise<void>((r) => setTimeout(r, 2000).unref())]);
     this.client.close();
   }
 

@@ -23,13 +23,14 @@ const program = new Command('griddle-mesos-local')
   .option('--containerizer <kind>', 'process (executors run as processes) or simulated (no processes)', env('CONTAINERIZER') ?? 'process')
   .option('--work-dir <dir>', 'where agents keep sandboxes (default: a temporary directory)', env('WORK_DIR'))
   .option('--zk <url>', 'zk://host:port/path: elect the leading master in ZooKeeper', env('ZK'))
+  .option('--masters <n>', 'masters sharing the agents (more than 1 needs --zk); the agents follow the elected one', integer('--masters', 1), Number(env('MASTERS') ?? 1))
   .option('--hostname <name>', 'hostname the master and agents advertise', env('HOSTNAME') ?? '127.0.0.1')
   .option('--allocation-interval <ms>', 'offer allocation interval in milliseconds', integer('--allocation-interval', 1), Number(env('ALLOCATION_INTERVAL') ?? 1000));
 
 async function main(): Promise<void> {
   program.parse();
   const opts = program.opts<{
-    port: number; agents: number; resources: string; attributes: string; containerizer: string; workDir?: string; zk?: string;
+    port: number; agents: number; masters: number; resources: string; attributes: string; containerizer: string; workDir?: string; zk?: string;
     hostname: string; allocationInterval: number;
   }>();
   const log = createLogger('mesos-local');
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   let local;
   try {
     local = await startMesosLocal({
-      port: opts.port, agents: opts.agents, resources: opts.resources, attributes: opts.attributes,
+      port: opts.port, agents: opts.agents, masters: opts.masters, resources: opts.resources, attributes: opts.attributes,
       containerizer: opts.containerizer as 'process' | 'simulated', workDir: opts.workDir, zk: opts.zk, hostname: opts.hostname,
       allocationIntervalMs: opts.allocationInterval, log,
     });
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
     log.fatal({ err }, `cannot start mesos-local: ${(err as Error).message}`);
     process.exit(1);
   }
-  log.info({ masterUrl: local.masterUrl }, `master: ${local.masterUrl}`);
+  for (const url of local.masterUrls) log.info({ masterUrl: url }, `master: ${url}`);
   for (const agent of local.agents) log.info({ agentId: agent.id, endpoint: agent.endpoint }, `agent ${agent.id}: ${agent.endpoint}`);
   let stopping = false;
   const shutdown = (signal: string): void => {

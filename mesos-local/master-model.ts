@@ -32,6 +32,10 @@ export interface ReportedTask {
   task: TaskInfo;
   state: TaskState;
   executor?: ExecutorInfo;
+  /** The agent's latest update per state (Mesos's Task.statuses on re-registration). */
+  statuses?: TaskStatus[];
+  /** The framework's info, as a Mesos agent sends it on re-registration (a new master learns frameworks from it). */
+  framework?: FrameworkInfo;
 }
 
 export interface AgentRegistration {

@@ -110,6 +110,11 @@ export class Master {
     this.agentRegistry.disconnected(agentId);
   }
 
+  /** The agent stopped answering (partition): unreachable after the ping timeout unless it re-registers. */
+  agentUnresponsive(agentId: string): void {
+    this.agentRegistry.unresponsive(agentId);
+  }
+
   markAgentUnreachable(agentId: string): void {
     this.agentRegistry.markUnreachable(agentId);
   }

@@ -7,15 +7,14 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { isIP, type AddressInfo } from 'node:net';
+import { isIP } from 'node:net';
 import { createLogger, type Logger } from '../common';
 import { parseAttributes, parseResources } from '../mesos-proto';
 import { Agent, type AgentDescription, type ContainerizerKind } from './agent';
 import { agentResources } from './agent-resources';
 import { reply, replyJson } from './http-call';
-import { ZkLeaderElection } from './leader-election';
-import { Master } from './master';
-import { ALWAYS_LEADER, masterRequestHandler, type Leadership } from './master-http';
+import { MasterGroup } from './master-group';
+import { masterRequestHandler } from './master-http';
 
 export const DEFAULT_RESOURCES = 'cpus:4;mem:8192;disk:20000;ports:[31000-32000]';
 
@@ -30,6 +29,8 @@ export interface MesosLocalOptions {
   workDir?: string;
   /** zk://host:port/path: join a ZooKeeper master group; only the leader serves, others answer 307. */
   zk?: string;
+  /** Masters sharing the agents (more than one needs `zk`); the agents follow the elected one. */
+  masters?: number;
   hostname?: string;
   allocationIntervalMs?: number;
   heartbeatIntervalMs?: number;
@@ -43,7 +44,9 @@ export interface MesosLocalOptions {
 }
 
 export interface MesosLocal {
+  /** The first master's URL (with several masters, any of them redirects to the leader). */
   masterUrl: string;
+  masterUrls: string[];
   agents: AgentDescription[];
   isLeader(): boolean;
   stop(): Promise<void>;
@@ -51,7 +54,10 @@ export interface MesosLocal {
   startAgent(id: string): Promise<void>;
   partitionAgent(id: string): void;
   healAgent(id: string): void;
+  /** Simulated failover of the leading master in place (streams dropped, new master id). */
   failoverMaster(): void;
+  /** The leading master crashes (server and ZooKeeper session gone) and restarts as a standby; needs masters > 1. */
+  killLeadingMaster(): Promise<void>;
   /** SIGKILL to the executor's process; false when no agent runs it. */
   killExecutor(executorId: string): boolean;
   /** Pids of every executor process started (for leak checks). */
@@ -73,31 +79,26 @@ export async function startMesosLocal(options: MesosLocalOptions = {}): Promise<
   const workDir = path.resolve(options.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'griddle-mesos-local-')));
   fs.mkdirSync(workDir, { recursive: true });
 
-  const server = http.createServer();
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 5050, bind, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const master = new Master({
-    hostname, ip: isIP(hostname) === 4 ? hostname : '127.0.0.1', port, log: log.child({ component: 'master' }),
-    allocationIntervalMs: options.allocationIntervalMs, heartbeatIntervalMs: options.heartbeatIntervalMs, agentPingTimeoutMs: options.agentPingTimeoutMs,
-  });
-
-  let leadership: Leadership = ALWAYS_LEADER;
-  let election: ZkLeaderElection | null = null;
-  if (options.zk) {
-    election = await ZkLeaderElection.start(options.zk, master.masterInfo(), log.child({ component: 'zk' }), (leading) => {
-      if (leading) master.electedTime = Date.now();
-    });
-    leadership = election;
-  } else {
-    master.electedTime = Date.now();
-  }
-
+  const masterCount = options.masters ?? 1;
+  if (!Number.isInteger(masterCount) || masterCount < 1) throw new Error(`masters must be a positive integer, got ${masterCount}`);
   const agents = new Map<string, Agent>();
-  const agentIdPrefix = master.id;
+  let local: MesosLocal | null = null;
+  const flags: Record<string, string> = {};
+  const group = await MasterGroup.start({
+    count: masterCount, hostname, ip: isIP(hostname) === 4 ? hostname : '127.0.0.1', bind, port: options.port ?? 5050, portGap: agentCount, zk: options.zk,
+    master: { allocationIntervalMs: options.allocationIntervalMs, heartbeatIntervalMs: options.heartbeatIntervalMs, agentPingTimeoutMs: options.agentPingTimeoutMs },
+    log,
+    handler: (master, leadership) => masterRequestHandler(master, {
+      leadership, log: log.child({ component: 'master-http' }), flags,
+      extra: (req, res, p) => (local ? adminRoute(local, req, res, p) : false),
+    }),
+    onLeader: (master) => {
+      for (const agent of agents.values()) agent.followMaster(master);
+    },
+  });
+  const port = Number(new URL(group.urls[0]).port);
+  const master = group.leading() ?? group.first;
+  const agentIdPrefix = group.first.id;
   for (let i = 0; i < agentCount; i++) {
     const id = `${agentIdPrefix}-S${i}`;
     const agent = new Agent({
@@ -110,13 +111,8 @@ export async function startMesosLocal(options: MesosLocalOptions = {}): Promise<
     agents.set(id, agent);
   }
   const teardown = async (): Promise<void> => {
-    master.stop();
-    await election?.close();
+    await group.stop();
     await Promise.all([...agents.values()].map((a) => a.destroy()));
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
     if (ownWorkDir) fs.rmSync(workDir, { recursive: true, force: true });
   };
   try {
@@ -133,31 +129,27 @@ export async function startMesosLocal(options: MesosLocalOptions = {}): Promise<
     return agent;
   };
 
-  const local: MesosLocal = {
-    masterUrl: `http://${hostname}:${port}`,
+  local = {
+    masterUrl: group.urls[0],
+    masterUrls: group.urls,
     agents: [...agents.values()].map((a) => a.describe()),
-    isLeader: () => leadership.isLeader(),
+    isLeader: () => group.isLeader(),
     stop: teardown,
     stopAgent: (id) => agentOf(id).stop(),
     startAgent: (id) => agentOf(id).start(),
     partitionAgent: (id) => agentOf(id).partition(),
     healAgent: (id) => agentOf(id).heal(),
-    failoverMaster: () => master.failover(),
+    failoverMaster: () => group.failoverInPlace(),
+    killLeadingMaster: () => group.killLeader(),
     killExecutor: (executorId) => [...agents.values()].map((a) => a.killExecutor(executorId)).some(Boolean),
     pids: () => [...agents.values()].flatMap((a) => a.pids()),
   };
 
-  server.on('request', masterRequestHandler(master, {
-    leadership,
-    log: log.child({ component: 'master-http' }),
-    flags: {
-      port: String(port), agents: String(agentCount), resources: options.resources ?? DEFAULT_RESOURCES,
-      attributes: options.attributes ?? '', containerizer, work_dir: workDir, zk: options.zk ?? '',
-      allocation_interval: `${options.allocationIntervalMs ?? 1000}ms`,
-    },
-    extra: (req, res, p) => adminRoute(local, req, res, p),
-  }));
-
+  Object.assign(flags, {
+    port: String(port), agents: String(agentCount), masters: String(masterCount), resources: options.resources ?? DEFAULT_RESOURCES,
+    attributes: options.attributes ?? '', containerizer, work_dir: workDir, zk: options.zk ?? '',
+    allocation_interval: `${options.allocationIntervalMs ?? 1000}ms`,
+  });
   log.info({ masterUrl: local.masterUrl, agents: agentCount, containerizer, workDir }, 'mesos-local master started');
   return local;
 }
@@ -191,6 +183,16 @@ async function adminRoute(local: MesosLocal, req: http.IncomingMessage, res: htt
   if (p === '/__griddle/master/failover') {
     local.failoverMaster();
     replyJson(res, { action: 'failover' });
+    return true;
+  }
+  if (p === '/__griddle/master/kill') {
+    if (local.masterUrls.length < 2) {
+      reply(res, 409, 'killing the leading master needs more than one master (--masters 2 --zk ...)');
+      return true;
+    }
+    // Answered first: the kill closes this very server (when it leads) and every connection to it.
+    replyJson(res, { action: 'kill' });
+    res.once('finish', () => void local.killLeadingMaster().catch(() => undefined));
     return true;
   }
   const execMatch = EXECUTOR_KILL.exec(p);

@@ -2,8 +2,9 @@ import os from 'node:os';
 import { CONTENT_TYPE_JSON, type ContentType, type FrameworkInfo, type Offer, type TaskStatus } from '../../mesos-proto';
 import { SchedulerClient, createMasterDetector, type MasterDetector } from '../mesos-client';
 import type { CoreContext } from './core-context';
-import { Reconciler } from './reconciliation';
+import { Reconciler, type ReconcileTarget } from './reconciliation';
 import { endsTask } from './status-policy';
+import { UnsettledTaskWatch } from './unsettled-tasks';
 
 /** What the acting parts of the core read about the current Mesos session. */
 export interface MesosLink {
@@ -47,6 +48,8 @@ export interface SessionHooks {
 export class Leadership implements MesosLink {
   client: SchedulerClient | null = null;
   reconciler: Reconciler | null = null;
+  /** Explicit reconciliation, for as long as it lasts, of tasks whose real state is unknown (UNREACHABLE, kills not ended). */
+  private unsettled: UnsettledTaskWatch | null = null;
   subscribedAt = 0;
   private leader = false;
   /** Bumped by every step-down, so a take-over still loading state knows it is stale. */
@@ -74,11 +77,16 @@ export class Leadership implements MesosLink {
     });
     this.client = client;
     this.reconciler = new Reconciler(
-      (tasks) => client.call({ type: 'RECONCILE', reconcile: { tasks: tasks.map((t) => ({ task_id: { value: t.taskId }, agent_id: t.agentId ? { value: t.agentId } : undefined })) } }),
+      (tasks) => reconcile(client, tasks),
       // Only tasks launched before this subscription: a newer one may not have reached the
       // master yet, and it would answer that it does not know it.
       () => [...this.ctx.state.tasks.values()].filter((t) => !endsTask(t.state) && t.startedAt < this.subscribedAt).map((t) => ({ taskId: t.taskId, agentId: t.agentId })),
       (phase) => this.ctx.log.debug({ phase }, 'reconciliation round sent'),
+      this.ctx.now,
+    );
+    this.unsettled = new UnsettledTaskWatch(
+      (tasks) => reconcile(client, tasks),
+      () => this.ctx.state.tasks.values(),
       this.ctx.now,
     );
     client.on('subscribed', (id, master) => {
@@ -97,6 +105,7 @@ export class Leadership implements MesosLink {
     client.on('disconnected', (why) => {
       this.hooks.disconnected();
       this.reconciler?.stop();
+      this.unsettled?.stop();
       this.ctx.events.emit('disconnected', why);
     });
     client.start();
@@ -114,6 +123,8 @@ export class Leadership implements MesosLink {
     this.client = null;
     this.reconciler?.stop();
     this.reconciler = null;
+    this.unsettled?.stop();
+    this.unsettled = null;
     this.hooks.stopped();
     this.ctx.events.emit('leader', false);
   }
@@ -147,6 +158,7 @@ export class Leadership implements MesosLink {
     this.ctx.log.info({ frameworkId, master }, 'subscribed to Mesos');
     this.ctx.events.emit('subscribed', frameworkId, master);
     this.reconciler?.start();
+    this.unsettled?.start();
     this.hooks.subscribed();
   }
 }
@@ -169,6 +181,10 @@ export async function saveUntilDurable(
     }
   }
   return false;
+}
+
+function reconcile(client: SchedulerClient, tasks: ReconcileTarget[]): Promise<void> {
+  return client.call({ type: 'RECONCILE', reconcile: { tasks: tasks.map((t) => ({ task_id: { value: t.taskId }, agent_id: t.agentId ? { value: t.agentId } : undefined })) } }).then(() => undefined);
 }
 
 function safeUser(): string {

@@ -28,8 +28,6 @@ export function countsAsInstance(task: TaskRecord): boolean {
   return !isTerminalState(task.state) && task.killRequestedAt === undefined && task.state !== 'TASK_UNREACHABLE';
 }
 
-const countsWhileHeld = (task: TaskRecord): boolean => !isTerminalState(task.state) && task.killRequestedAt === undefined;
-
 /**
  * The level-triggered heart of the scheduler: desired instances vs. known tasks → the
  * launches and kills that close the gap. Pure: same input, same plan.
@@ -58,9 +56,23 @@ export function planReconcile(input: {
     desiredKeys.set(key, prev ? { ...d, instances: Math.max(prev.instances, d.instances) } : d);
   }
   const tasks = [...input.tasks];
+  /** Per deploy: instance numbers an UNREACHABLE task still holds (it may come back). */
+  const heldAway = new Map<string, Set<number>>();
   for (const task of tasks) {
-    if (!(input.keepUnreachable ? countsWhileHeld(task) : countsAsInstance(task))) continue;
     const key = deployKey(task.requestId, task.deployId);
+    if (isAway(task)) {
+      // Decided now, so the kill goes out again the moment reconciliation finds it running.
+      if (!desiredKeys.has(key)) {
+        kills.push({ taskId: task.taskId, reason: `deploy ${task.deployId} of request ${task.requestId} is not desired` });
+        continue;
+      }
+      // Unless a lost-agents disaster holds them (keepUnreachable), away tasks only keep their
+      // numbers and get replacements; held, they still count as their instance.
+      if (!input.keepUnreachable) {
+        heldAway.set(key, (heldAway.get(key) ?? new Set()).add(task.instanceNo));
+        continue;
+      }
+    } else if (!countsAsInstance(task)) continue;
     if (!desiredKeys.has(key)) {
       kills.push({ taskId: task.taskId, reason: `deploy ${task.deployId} of request ${task.requestId} is not desired` });
       continue;
@@ -82,13 +94,16 @@ export function planReconcile(input: {
       kills.push(...split.retire);
     }
     if (running.length > want) {
-      const youngestFirst = [...running].sort((a, b) => b.startedAt - a.startedAt || b.instanceNo - a.instanceNo);
-      for (const t of youngestFirst.slice(0, running.length - want)) {
+      for (const t of surplusFirst(running, want).slice(0, running.length - want)) {
         kills.push({ taskId: t.taskId, reason: `scaling ${d.requestId} down to ${want} instances` });
       }
       continue;
     }
-    const missing = want - running.length;
+    const away = heldAway.get(key) ?? new Set<number>();
+    // While a deploy rolls (a bound is set) the old deploy's numbers are whatever its retirements
+    // left, and it is going away: renumbering it would only churn its tasks.
+    const numbers = launchNumbers(running, away, want, d.maxLiveTasks === undefined);
+    const missing = numbers.length;
     if (missing === 0) continue;
     const wait = remainingBackoffMs(input.crash.get(key), input.now);
     if (wait > 0) {
@@ -97,13 +112,9 @@ export function planReconcile(input: {
       nextDueAt = nextDueAt === null ? due : Math.min(nextDueAt, due);
       continue;
     }
-    const used = new Set(running.map((t) => t.instanceNo));
     const backingOff: string[] = [];
     let held = 0;
-    let instanceNo = 1;
-    for (let i = 0; i < missing; i++) {
-      while (used.has(instanceNo)) instanceNo++;
-      used.add(instanceNo);
+    for (const instanceNo of numbers) {
       // One missing slot is one instance number, so a waiting instance is not launched under another number.
       const backoff = input.launchBackoff?.get(instanceKey(d.requestId, d.deployId, instanceNo));
       if (backoff && backoff.nextLaunchAt > input.now) {
@@ -126,6 +137,60 @@ export function planReconcile(input: {
     if (backingOff.length > 0) waiting.set(key, backingOff.join('; '));
   }
   return { launches, kills, waiting, nextDueAt };
+}
+
+/** An UNREACHABLE task Griddle has not decided to kill: its agent may return with it running. */
+function isAway(task: TaskRecord): boolean {
+  return task.state === 'TASK_UNREACHABLE' && task.killRequestedAt === undefined;
+}
+
+/**
+ * The instance numbers to launch for a deploy: the lowest numbers that no counting task holds
+ * and no UNREACHABLE one may still hold (so a task that returns never meets its replacement
+ * under the same number), one per missing instance. When a number within 1..want is free again
+ * (its unreachable task ended for good) while a task runs under a number beyond want or a
+ * duplicate one, that number is launched too (with `renumber`, i.e. not while rolling), and the
+ * surplus rule then retires the misplaced one.
+ */
+export function launchNumbers(running: readonly TaskRecord[], away: ReadonlySet<number>, want: number, renumber = true): number[] {
+  const used = new Set<number>(away);
+  let misplaced = 0;
+  for (const t of running) {
+    if (used.has(t.instanceNo) && !away.has(t.instanceNo)) misplaced++;
+    else if (t.instanceNo > want) misplaced++;
+    used.add(t.instanceNo);
+  }
+  const out: number[] = [];
+  let n = 1;
+  for (let i = running.length; i < want; i++) {
+    while (used.has(n)) n++;
+    used.add(n);
+    out.push(n);
+  }
+  for (let k = 1; renumber && k <= want && misplaced > 0; k++) {
+    if (used.has(k)) continue;
+    used.add(k);
+    out.push(k);
+    misplaced--;
+  }
+  return out;
+}
+
+/**
+ * Which tasks a scale-down retires first: numbers beyond the instance count, then the second
+ * holder of a number held twice (a task that came back beside its replacement), then the youngest.
+ */
+export function surplusFirst(running: readonly TaskRecord[], want: number): TaskRecord[] {
+  const byAge = [...running].sort((a, b) => a.startedAt - b.startedAt || a.instanceNo - b.instanceNo);
+  const firstHolder = new Set<string>();
+  const seen = new Set<number>();
+  for (const t of byAge) {
+    if (seen.has(t.instanceNo)) continue;
+    seen.add(t.instanceNo);
+    firstHolder.add(t.taskId);
+  }
+  const rank = (t: TaskRecord): number => (t.instanceNo > want ? 0 : firstHolder.has(t.taskId) ? 2 : 1);
+  return [...running].sort((a, b) => rank(a) - rank(b) || b.startedAt - a.startedAt || b.instanceNo - a.instanceNo);
 }
 
 /**

@@ -48,11 +48,13 @@ export class StatusHandler {
     if (!outcome.ignored) {
       if (outcome.finished) transitions.ended(task, outcome.task, outcome.crashed);
       else transitions.changed(outcome.task, task);
-      // A reconciliation answer that the task is still running, while Griddle wants it gone.
-      if (!outcome.finished && outcome.task.killRequestedAt !== undefined && status.reason === 'REASON_RECONCILIATION') {
-        void this.deps.kills.send(outcome.task);
-      }
       this.deps.poke();
+    }
+    // A reconciliation answer that the task still lives while Griddle wants it gone: the KILL
+    // was lost (sent while its agent was cut off), so it goes again, even when the answer says
+    // nothing new (the periodic chase of unsettled tasks asks exactly to learn this).
+    if (!outcome.finished && task.killRequestedAt !== undefined && status.reason === 'REASON_RECONCILIATION' && status.state !== 'TASK_UNREACHABLE') {
+      void this.deps.kills.send(outcome.task);
     }
     try {
       await state.flush();

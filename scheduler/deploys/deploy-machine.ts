@@ -27,6 +27,18 @@ export type { DeployKind } from '../../contract';
 export { isHealthCheckFailure } from './rollout-tasks';
 
 
+/**
+ * A container that could not start because its host port is taken: Mesos offered that port as
+ * free, so something outside the new version holds it (typically the container of an executor
+ * that was SIGKILLed, until the orphan sweep removes it). The core retries that instance with
+ * its launch backoff and the step keeps waiting within its time budget, rather than failing the
+ * deploy on the host's fault; a bad image or a crashing version still fails it at once.
+ */
+export function isHostPortConflict(t: TaskRecord): boolean {
+  return t.state === 'TASK_FAILED' && t.runningSince === undefined && t.reason === 'REASON_CONTAINER_LAUNCH_FAILED'
+    && /port is already allocated|address already in use/i.test(t.message ?? '');
+}
+
 export interface DeployProgress {
   kind: DeployKind;
   requestId: string;
@@ -190,7 +202,7 @@ export function evaluateDeploy(progress: DeployProgress, ctx: DeployContext): De
 
   const done = (r: DeployResult): DeployDecision => ({ progress: p, desired: desiredFor(p, ctx.request), kills, events, result: r });
 
-  const failed = newTasks.filter((t) => isTerminalState(t.state) && t.killRequestedAt === undefined && !INFRASTRUCTURE_ENDS.has(t.state));
+  const failed = newTasks.filter((t) => isTerminalState(t.state) && t.killRequestedAt === undefined && !INFRASTRUCTURE_ENDS.has(t.state) && !isHostPortConflict(t));
   // Failures within the step's allowance are replaced by the core like any ended task.
   const failedNow = failuresInStep(p.failedInStep ?? {}, failed, p.step);
   if (failedNow.length > plan.allowedFailuresPerStep) {

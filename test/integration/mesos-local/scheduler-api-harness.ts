@@ -56,7 +56,7 @@ export function useMesosLocal(): MesosLocalFixture {
     url: () => `${fixture.local.masterUrl}/api/v1/scheduler`,
   };
   beforeEach(async () => {
-    fixture.local = await startMesosLocal({ port: 0, agents: 2, allocationIntervalMs: 50, containerizer: 'simulated', log: quiet, statusUpdateRetryMs: 200 });
+    fixture.local = await startMesosLocal({ port: 0, agents: 2, allocationIntervalMs: 50, containerizer: 'simulated', log: quiet, statusUpdateRetryMs: 200, agentPingTimeoutMs: 300 });
   });
   afterEach(async () => {
     for (const s of open.splice(0)) s.close();

@@ -5,7 +5,7 @@
 import type { SchedulerEvent, TaskInfo } from '../../../mesos-proto';
 import { frameworkInfo, rawRequest, type TestScheduler } from '../../support/mesos-test-scheduler';
 import { until } from '../../support/kit';
-import { allocationRuns, commandTask, useMesosLocal } from './scheduler-api-harness';
+import { allocationRuns, commandTask, stateUntil, useMesosLocal } from './scheduler-api-harness';
 
 const m = useMesosLocal();
 const subscribe = m.subscribe;
@@ -144,6 +144,8 @@ describe('reconciliation', () => {
     expect(answers.get('u3')!.update!.status.state).toBe('TASK_UNKNOWN');
 
     m.local.partitionAgent(agentId);
+    // A partition is noticed when the pings have failed for the ping timeout (300 ms here).
+    await stateUntil(m.local.masterUrl, (state) => (state as unknown as { unreachable_slaves: number }).unreachable_slaves === 1);
     await aware.call({ type: 'RECONCILE', reconcile: { tasks: [{ task_id: { value: 'u4' }, agent_id: { value: agentId } }] } });
     expect((await aware.waitFor((e) => e.type === 'UPDATE' && e.update!.status.task_id.value === 'u4')).update!.status.state).toBe('TASK_UNREACHABLE');
     await aware.call({ type: 'TEARDOWN' });

@@ -1,7 +1,6 @@
 import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
-import { ensureBuilt } from '../../support/kit';
+import { ensureBuilt, until } from '../../support/kit';
 import { quietLogger } from './cluster-harness';
-import { until } from '../../support/kit';
 import { PrivateZooKeeper } from './private-zookeeper';
 import { SchedulerProcess } from './scheduler-process';
 

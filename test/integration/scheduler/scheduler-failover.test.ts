@@ -75,19 +75,19 @@ describe('leader failover between griddle-scheduler processes (ZooKeeper state a
     // Nothing listens on this port: the first member wins the election but never subscribes.
     const stuck = await SchedulerProcess.start([...zk, '--master', `http://127.0.0.1:${await freePort()}`]);
     processes.push(stuck);
-    await until(async () => (await stuck.healthz())?.role === 'leader', 'the first member to be elected', 30_000);
+    await until(async () => (await stuck.healthz())?.role === 'leader', 'the first member to be elected', 30_000, { retryErrors: true });
     const healthy = await SchedulerProcess.start([...zk, '--master', local.masterUrl]);
     processes.push(healthy);
 
     await until(async () => {
       const h = await healthy.healthz();
       return h?.role === 'leader' && h.subscribed;
-    }, 'the second member to lead and subscribe', 60_000);
+    }, 'the second member to lead and subscribe', 60_000, { retryErrors: true });
     // The first one rejoined behind it and stays a standby.
     await until(async () => {
       const h = await stuck.healthz();
       return h?.role === 'standby' && h.leader === healthy.url;
-    }, 'the first member to be a standby of the second', 10_000);
+    }, 'the first member to be a standby of the second', 10_000, { retryErrors: true });
     expect((await healthy.healthz())?.role).toBe('leader');
   }, 180_000);
 });

@@ -21,7 +21,7 @@ describe('planReconcile', () => {
     ['scale to 0 kills all', [want(0)], [task('t1'), task('t2', { instanceNo: 2 })], [], ['t1', 't2']],
     ['tasks of an undesired deploy are killed', [want(1, 'd2')], [task('t1')], [1], ['t1']],
     ['a task being killed does not count', [want(1)], [task('t1', { killRequestedAt: 5 })], [1], []],
-    ['an UNREACHABLE task is replaced, not killed', [want(1)], [task('t1', { state: 'TASK_UNREACHABLE' })], [1], []],
+    ['an UNREACHABLE task is replaced under a number it does not hold, not killed', [want(1)], [task('t1', { state: 'TASK_UNREACHABLE' })], [2], []],
     ['terminal tasks are ignored', [want(1)], [task('t1', { state: 'TASK_FAILED' })], [1], []],
     ['STAGING counts as an instance', [want(1)], [task('t1', { state: 'TASK_STAGING' })], [], []],
   ])('%s', (_name, desired, tasks, launched, killed) => {

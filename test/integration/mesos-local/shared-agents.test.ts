@@ -1,0 +1,118 @@
+/**
+ * Two masters of one mesos-local sharing its agents, as real Mesos masters do: the agents
+ * re-register with whichever master ZooKeeper elects, the new master learns their tasks (and
+ * their frameworks, as recovered) from them, the framework re-subscribes with its id and its
+ * tasks are still running. Also the partition timing: unreachable only after the ping timeout.
+ */
+import fs from 'node:fs';
+import { createLogger } from '../../../common';
+import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
+import type { Offer, TaskInfo } from '../../../mesos-proto';
+import { ZkSession } from '../../../scheduler/state';
+import { removeTree, uniqueRoot, ZK_HOSTS } from '../../support/zookeeper';
+import { frameworkInfo, TestScheduler } from '../../support/mesos-test-scheduler';
+
+const quiet = createLogger('test', { destination: fs.createWriteStream('/dev/null') });
+
+interface StateJson {
+  id: string;
+  unreachable_slaves: number;
+  frameworks: { id: string; connected: boolean; recovered: boolean; tasks: { id: string; state: string; statuses: { state: string }[] }[] }[];
+}
+
+async function until<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** /master/state through any master (a standby redirects to the leader). */
+async function state(url: string): Promise<StateJson> {
+  const res = await fetch(`${url}/master/state`);
+  if (res.status !== 200) throw new Error(`status ${res.status}`);
+  return await res.json() as StateJson;
+}
+
+function sleepTask(offer: Offer, id: string): TaskInfo {
+  return { name: id, task_id: { value: id }, agent_id: offer.agent_id, resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 0.1 } }], command: { value: 'sleep 60' } };
+}
+
+async function launch(s: TestScheduler, id: string): Promise<Offer> {
+  const offer = (await s.takeOffers()).offers!.offers![0];
+  await s.call({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [sleepTask(offer, id)] } }] } });
+  await s.acknowledge(await s.waitForUpdate(id, 'TASK_STARTING'));
+  await s.acknowledge(await s.waitForUpdate(id, 'TASK_RUNNING'));
+  return offer;
+}
+
+describe('mesos-local with two masters sharing its agents', () => {
+  const root = uniqueRoot('shared-agents');
+  let admin: ZkSession;
+  let local: MesosLocal | null = null;
+  const open: TestScheduler[] = [];
+
+  beforeAll(async () => {
+    admin = await ZkSession.connect(ZK_HOSTS);
+  });
+
+  afterEach(async () => {
+    for (const s of open.splice(0)) s.close();
+    await local?.stop();
+    local = null;
+  });
+
+  afterAll(async () => {
+    await removeTree(admin, root);
+    admin.close();
+  });
+
+  it('the agents re-register with the newly elected master and the tasks survive the failover', async () => {
+    local = await startMesosLocal({ port: 0, agents: 2, masters: 2, zk: `zk://${ZK_HOSTS}${root}/mesos`, containerizer: 'simulated', allocationIntervalMs: 50, log: quiet });
+    const [first, second] = local.masterUrls;
+    const s = await TestScheduler.subscribe(first);
+    open.push(s);
+    await s.waitFor((e) => e.type === 'SUBSCRIBED');
+    await launch(s, 't1');
+    const before = await state(first);
+
+    await local.killLeadingMaster();
+    // The second master leads, knows t1 from the agent, and the framework as recovered.
+    const after = await until(async () => {
+      const st = await state(second);
+      return st.id !== before.id && st.frameworks[0]?.tasks.length === 1 ? st : undefined;
+    }, 'the new master to learn the task from its agent');
+    expect(after.frameworks[0]).toMatchObject({ id: s.frameworkId, connected: false, recovered: true, tasks: [{ id: 't1', state: 'TASK_RUNNING' }] });
+    // With the statuses the agent kept (a Mesos agent sends them): where health would be read.
+    expect(after.frameworks[0].tasks[0].statuses.map((st) => st.state)).toContain('TASK_RUNNING');
+    // The killed master came back as a standby on its port: it redirects to the leader.
+    expect((await fetch(`${first}/master/state`, { redirect: 'manual' })).status).toBe(307);
+
+    const again = await TestScheduler.subscribe(second, { info: frameworkInfo({ id: { value: s.frameworkId } }) });
+    open.push(again);
+    expect((await again.waitFor((e) => e.type === 'SUBSCRIBED')).subscribed!.framework_id.value).toBe(s.frameworkId);
+    await again.call({ type: 'RECONCILE', reconcile: { tasks: [{ task_id: { value: 't1' } }] } });
+    expect((await again.waitFor((e) => e.type === 'UPDATE' && e.update!.status.task_id.value === 't1')).update!.status.state).toBe('TASK_RUNNING');
+    // And it can be killed through the new master (the agent follows it).
+    await again.call({ type: 'KILL', kill: { task_id: { value: 't1' } } });
+    await again.waitForUpdate('t1', 'TASK_KILLED');
+  }, 60_000);
+
+  it('a partitioned agent stays registered until the ping timeout, then its tasks are unreachable', async () => {
+    local = await startMesosLocal({ port: 0, agents: 1, containerizer: 'simulated', allocationIntervalMs: 50, agentPingTimeoutMs: 1500, log: quiet });
+    const s = await TestScheduler.subscribe(local.masterUrl);
+    open.push(s);
+    await s.waitFor((e) => e.type === 'SUBSCRIBED');
+    const offer = await launch(s, 'p1');
+    const partitionedAt = Date.now();
+    local.partitionAgent(offer.agent_id.value);
+    const unreachable = await s.waitForUpdate('p1', 'TASK_UNREACHABLE', 10_000);
+    expect(Date.now() - partitionedAt).toBeGreaterThanOrEqual(1400);
+    expect(unreachable.update!.status.reason).toBe('REASON_AGENT_REMOVED');
+    local.healAgent(offer.agent_id.value);
+    await until(async () => ((await state(local!.masterUrl)).unreachable_slaves === 0 ? true : undefined), 'the agent to re-register');
+  }, 30_000);
+});
