@@ -65,15 +65,16 @@ test('decommissioning an agent with 3 tasks keeps 3 healthy instances throughout
   expect((await call('POST', `/api/agents/agent/${other}/activate`, {})).status).toBe(200);
   expect((await call('POST', `/api/agents/agent/${target}/decommission`, { message: 'e2e: hardware swap' })).status).toBe(200);
   let lowest = 3;
-  let samples = 0;
+  // Samples taken while tasks were still on the agent: the move itself was watched, not only its end.
+  let samplesDuringMove = 0;
   await until(async () => {
     const tasks = await mine();
     lowest = Math.min(lowest, healthy(tasks).length);
-    samples++;
+    if (tasks.some((t) => agentOf(t) === target)) samplesDuringMove++;
     const state = ((await call('GET', `/api/agents/agent/${target}/details`)).json as Json).currentState as Json;
     return state.state === 'DECOMMISSIONED' && tasks.every((t) => agentOf(t) !== target) ? true : undefined;
   }, 'the agent DECOMMISSIONED and empty', 180_000, { intervalMs: 250 });
-  expect(samples).toBeGreaterThan(5);
+  expect(samplesDuringMove).toBeGreaterThan(0);
   expect(lowest).toBe(3);
   const after = healthy(await mine());
   expect(after).toHaveLength(3);
