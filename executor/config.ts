@@ -176,6 +176,10 @@ function positiveInt(name: string, value: string): number {
 }
 
 export function readExecutorSettings(env: Env): ExecutorSettings {
+  // Each reader names the variable once: the same name both reads it and labels its error.
+  const duration = (name: keyof typeof EXECUTOR_DEFAULTS): number => parseSettingDuration(name, setting(env, name));
+  const bool = (name: keyof typeof EXECUTOR_DEFAULTS): boolean => parseBool(name, setting(env, name));
+  const count = (name: keyof typeof EXECUTOR_DEFAULTS): number => positiveInt(name, setting(env, name));
   const type = setting(env, 'EXECUTOR_CONTENT_TYPE').toLowerCase();
   let contentType: ContentType;
   if (type === 'json' || type === CONTENT_TYPE_JSON) contentType = CONTENT_TYPE_JSON;
@@ -183,24 +187,24 @@ export function readExecutorSettings(env: Env): ExecutorSettings {
   else throw new ConfigError(`EXECUTOR_CONTENT_TYPE='${type}' must be json or protobuf`);
   return {
     contentType,
-    killTaskTimeoutMs: parseSettingDuration('EXECUTOR_KILL_TASK_TIMEOUT', setting(env, 'EXECUTOR_KILL_TASK_TIMEOUT')),
-    keepFailedContainers: parseBool('EXECUTOR_KEEP_FAILED_CONTAINERS', setting(env, 'EXECUTOR_KEEP_FAILED_CONTAINERS')),
-    cpuLimit: parseBool('EXECUTOR_CPU_LIMIT', setting(env, 'EXECUTOR_CPU_LIMIT')),
-    memoryLimit: parseBool('EXECUTOR_MEMORY_LIMIT', setting(env, 'EXECUTOR_MEMORY_LIMIT')),
-    pullAttempts: positiveInt('EXECUTOR_PULL_ATTEMPTS', setting(env, 'EXECUTOR_PULL_ATTEMPTS')),
-    pullRetryDelayMs: parseSettingDuration('EXECUTOR_PULL_RETRY_DELAY', setting(env, 'EXECUTOR_PULL_RETRY_DELAY')),
+    killTaskTimeoutMs: duration('EXECUTOR_KILL_TASK_TIMEOUT'),
+    keepFailedContainers: bool('EXECUTOR_KEEP_FAILED_CONTAINERS'),
+    cpuLimit: bool('EXECUTOR_CPU_LIMIT'),
+    memoryLimit: bool('EXECUTOR_MEMORY_LIMIT'),
+    pullAttempts: count('EXECUTOR_PULL_ATTEMPTS'),
+    pullRetryDelayMs: duration('EXECUTOR_PULL_RETRY_DELAY'),
     vaultAllowedPaths: setting(env, 'EXECUTOR_VAULT_ALLOWED_PATHS'),
-    logTailBytes: positiveInt('EXECUTOR_LOG_TAIL_BYTES', setting(env, 'EXECUTOR_LOG_TAIL_BYTES')),
-    terminalAckTimeoutMs: parseSettingDuration('EXECUTOR_TERMINAL_ACK_TIMEOUT', setting(env, 'EXECUTOR_TERMINAL_ACK_TIMEOUT')),
-    agentHeartbeatIntervalMs: parseSettingDuration('EXECUTOR_AGENT_HEARTBEAT_INTERVAL', setting(env, 'EXECUTOR_AGENT_HEARTBEAT_INTERVAL')),
-    sidecarBackoffMs: parseSettingDuration('EXECUTOR_SIDECAR_BACKOFF', setting(env, 'EXECUTOR_SIDECAR_BACKOFF')),
-    sidecarPollIntervalMs: parseSettingDuration('EXECUTOR_SIDECAR_POLL_INTERVAL', setting(env, 'EXECUTOR_SIDECAR_POLL_INTERVAL')),
-    sidecarMaxFails: positiveInt('EXECUTOR_SIDECAR_MAX_FAILS', setting(env, 'EXECUTOR_SIDECAR_MAX_FAILS')),
+    logTailBytes: count('EXECUTOR_LOG_TAIL_BYTES'),
+    terminalAckTimeoutMs: duration('EXECUTOR_TERMINAL_ACK_TIMEOUT'),
+    agentHeartbeatIntervalMs: duration('EXECUTOR_AGENT_HEARTBEAT_INTERVAL'),
+    sidecarBackoffMs: duration('EXECUTOR_SIDECAR_BACKOFF'),
+    sidecarPollIntervalMs: duration('EXECUTOR_SIDECAR_POLL_INTERVAL'),
+    sidecarMaxFails: count('EXECUTOR_SIDECAR_MAX_FAILS'),
     drainMs: env.EXECUTOR_SIDECAR_DRAINING_DURATION === undefined
       ? undefined
       : parseSettingDuration('EXECUTOR_SIDECAR_DRAINING_DURATION', env.EXECUTOR_SIDECAR_DRAINING_DURATION),
     sidecarDiscover: env.EXECUTOR_SIDECAR_DISCOVER,
-    strictDockerParameters: parseBool('EXECUTOR_STRICT_DOCKER_PARAMETERS', setting(env, 'EXECUTOR_STRICT_DOCKER_PARAMETERS')),
+    strictDockerParameters: bool('EXECUTOR_STRICT_DOCKER_PARAMETERS'),
     registryAuth: env.EXECUTOR_REGISTRY_AUTH || undefined,
     dockerConfigDir: env.DOCKER_CONFIG || undefined,
   };
