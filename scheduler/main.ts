@@ -137,6 +137,8 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
     throw new Error(`--bind ${options.bind}: binding a non-loopback address needs --api-tokens-file (or --insecure-no-auth)`);
   }
   if (options.apiTokensFile && !fs.existsSync(options.apiTokensFile)) throw new Error(`--api-tokens-file: ${options.apiTokensFile} does not exist`);
+  // Read once: the API and discovery's drain endpoint check the same tokens.
+  const tokens = options.apiTokensFile ? loadTokens(options.apiTokensFile) : undefined;
   const zkStore = options.zk ? await ZkStateStore.open(options.zk, { sessionTimeoutMs: options.zkSessionTimeoutMs }) : null;
   const store: StateStore = zkStore ?? new LocalDirStateStore(options.stateDir);
   const scheduler = new Scheduler({
@@ -152,7 +154,7 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
     sidecarPort: options.discoveryPort, grpcPort: options.grpcPort, bind: options.bind, log,
     listeners: options.discoveryListener ?? [],
     advertise: parseAdvertisedAddresses(options.discoveryAdvertiseIp ?? []),
-    tokens: options.apiTokensFile ? loadTokens(options.apiTokensFile) : undefined,
+    tokens,
     defaultDrainSeconds: options.drainSeconds,
   });
 
@@ -172,7 +174,7 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
   });
   app.use(forwardWritesToLeader({ isLeader: () => scheduler.isLeader, leaderUrl: () => election?.leader?.apiUrl ?? null }));
   const api = createApiRouter(scheduler, {
-    log, tokens: options.apiTokensFile ? loadTokens(options.apiTokensFile) : undefined, prometheusUrl: options.prometheusUrl,
+    log, tokens, prometheusUrl: options.prometheusUrl,
     shellCommands: options.shellCommandsFile ? loadShellCommandsFile(options.shellCommandsFile) : undefined,
   });
   app.use(['/api', '/singularity/api'], api);

@@ -10,6 +10,7 @@ import { startMesosLocal, type MesosLocal } from '../../../mesos-local';
 import type { Offer, TaskInfo } from '../../../mesos-proto';
 import { ZkSession } from '../../../scheduler/state';
 import { removeTree, uniqueRoot, ZK_HOSTS } from '../../support/zookeeper';
+import { until } from '../../support/kit';
 import { frameworkInfo, TestScheduler } from '../../support/mesos-test-scheduler';
 
 const quiet = createLogger('test', { destination: fs.createWriteStream('/dev/null') });
@@ -20,15 +21,8 @@ interface StateJson {
   frameworks: { id: string; connected: boolean; recovered: boolean; tasks: { id: string; state: string; statuses: { state: string }[] }[] }[];
 }
 
-async function until<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Polls through refused connections while a master restarts. */
+const WAIT = { retryErrors: true, intervalMs: 50 } as const;
 
 /** /master/state through any master (a standby redirects to the leader). */
 async function state(url: string): Promise<StateJson> {
@@ -84,7 +78,7 @@ describe('mesos-local with two masters sharing its agents', () => {
     const after = await until(async () => {
       const st = await state(second);
       return st.id !== before.id && st.frameworks[0]?.tasks.length === 1 ? st : undefined;
-    }, 'the new master to learn the task from its agent');
+    }, 'the new master to learn the task from its agent', 20_000, WAIT);
     expect(after.frameworks[0]).toMatchObject({ id: s.frameworkId, connected: false, recovered: true, tasks: [{ id: 't1', state: 'TASK_RUNNING' }] });
     // With the statuses the agent kept (a Mesos agent sends them): where health would be read.
     expect(after.frameworks[0].tasks[0].statuses.map((st) => st.state)).toContain('TASK_RUNNING');
@@ -113,6 +107,6 @@ describe('mesos-local with two masters sharing its agents', () => {
     expect(Date.now() - partitionedAt).toBeGreaterThanOrEqual(1400);
     expect(unreachable.update!.status.reason).toBe('REASON_AGENT_REMOVED');
     local.healAgent(offer.agent_id.value);
-    await until(async () => ((await state(local!.masterUrl)).unreachable_slaves === 0 ? true : undefined), 'the agent to re-register');
+    await until(async () => ((await state(local!.masterUrl)).unreachable_slaves === 0 ? true : undefined), 'the agent to re-register', 20_000, WAIT);
   }, 30_000);
 });
