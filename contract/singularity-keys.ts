@@ -8,7 +8,7 @@ import type {
 import { SINGULARITY_STATE_KEYS } from './singularity-state';
 import type {
   ApiErrorBody, SingularityDeployHistory, SingularityRequestParent, SingularityTask, SingularityTaskCleanup, SingularityTaskHistory,
-  SingularityTaskHistoryItem, SingularityTaskHistoryUpdate, SingularityTaskId,
+  SingularityTaskHealthcheckResult, SingularityTaskHistoryItem, SingularityTaskHistoryUpdate, SingularityTaskId,
 } from './singularity-views';
 
 /**
@@ -26,6 +26,7 @@ export const SHAPE_KEYS = {
     'task', 'taskUpdates', 'healthcheckResults', 'loadBalancerUpdates', 'shellCommandHistory', 'taskMetadata', 'directory', 'containerId',
   ] as const satisfies readonly (keyof SingularityTaskHistory)[],
   SingularityTaskHistoryUpdate: ['taskId', 'timestamp', 'taskState', 'previous'] as const satisfies readonly (keyof SingularityTaskHistoryUpdate)[],
+  SingularityTaskHealthcheckResult: ['taskId', 'timestamp', 'startup'] as const satisfies readonly (keyof SingularityTaskHealthcheckResult)[],
   SingularityTaskIdHistory: ['taskId', 'updatedAt', 'lastTaskState'] as const satisfies readonly (keyof SingularityTaskHistoryItem)[],
   SingularityDeployHistory: ['deploy', 'deployMarker'] as const satisfies readonly (keyof SingularityDeployHistory)[],
   SingularityState: SINGULARITY_STATE_KEYS,

@@ -135,11 +135,26 @@ export interface SingularityTaskHistoryUpdate {
   previous: SingularityTaskHistoryUpdate[];
 }
 
+/**
+ * A health check result. Griddle's executor reports health changes (TaskStatus.healthy with its
+ * message), not every probe: `statusCode` is there when the message names one.
+ */
+export interface SingularityTaskHealthcheckResult {
+  taskId: SingularityTaskId;
+  timestamp: number;
+  statusCode?: number;
+  durationMillis?: number;
+  responseBody?: string;
+  errorMessage?: string;
+  /** Before the task was first healthy. */
+  startup: boolean;
+}
+
 /** `GET /history/task/{id}`. Lists Griddle has no source for yet are served empty. */
 export interface SingularityTaskHistory {
   task: SingularityTask;
   taskUpdates: SingularityTaskHistoryUpdate[];
-  healthcheckResults: unknown[];
+  healthcheckResults: SingularityTaskHealthcheckResult[];
   loadBalancerUpdates: unknown[];
   shellCommandHistory: unknown[];
   taskMetadata: unknown[];

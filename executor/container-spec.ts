@@ -4,12 +4,15 @@
  * already resolved, so this is unit-tested without Docker or Vault.
  */
 import type { ContainerCreateOptions, HostConfig } from 'dockerode';
+import { containerName } from '../contract/container-name';
 import { MesosDecodeError, messageType, objectFromJson, type CommandInfo, type Labels, type Resource, type TaskInfo } from '../mesos-proto';
 import { applyDockerParameters, push, type ParameterTarget } from './docker-parameters';
 import { effectiveLabels, labelEnvironment, shellCommand } from './sidecar-labels';
 import { buildContainerEnv, hostPortsOf, type EnvSources } from './task-environment';
 import { TaskSpecError } from './task-spec-error';
 import { isVaultRef } from './vault-paths';
+
+export { containerName };
 
 export { TaskSpecError };
 
@@ -70,10 +73,6 @@ export function taskIdentity(task: TaskInfo): TaskIdentityInfo {
     instanceNo: count(labels.get('griddle.instance_no')) ?? instanceFromTaskId(task.task_id.value),
     instanceCount: count(labels.get('griddle.instances')),
   };
-}
-
-export function containerName(taskId: string): string {
-  return `griddle-${taskId.replace(/[^a-zA-Z0-9_.-]/g, '_')}`;
 }
 
 /**

@@ -61,6 +61,26 @@ export interface TaskRecord {
   runningSince?: number;
   /** The TaskInfo as launched (Mesos JSON mapping), for the API's mesosTask and for discovery. */
   taskInfo?: unknown;
+  /** The status updates that changed the task, oldest first; only the last few (status-notes.ts). */
+  updates?: TaskUpdateNote[];
+  /** The health changes the executor reported, oldest first; only the last few (status-notes.ts). */
+  healthResults?: HealthResultNote[];
+}
+
+/** One status update as the task's history shows it: Singularity's `SingularityTaskHistoryUpdate`. */
+export interface TaskUpdateNote {
+  state: TaskState;
+  /** Epoch ms: the update's own Mesos timestamp, else when it arrived. */
+  at: number;
+  message?: string;
+  reason?: TaskStatusReason;
+}
+
+/** A health change reported by the executor (TaskStatus.healthy): Singularity's health check result. */
+export interface HealthResultNote {
+  at: number;
+  healthy: boolean;
+  message?: string;
 }
 
 /** What the scheduler core keeps running: per request and deploy, this many instances. */

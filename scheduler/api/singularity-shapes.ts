@@ -1,8 +1,8 @@
 import {
   DEFAULT_RACK_ID, sanitizeIdPart,
   type SingularityDeployHistory, type SingularityDeployMarker, type SingularityDeployResult, type SingularityDeployView,
-  type SingularityRequestView, type SingularityTask, type SingularityTaskCleanup, type SingularityTaskHistory,
-  type SingularityTaskHistoryItem, type SingularityTaskHistoryUpdate, type SingularityTaskId, type TaskCleanupType,
+  type SingularityRequestView, type SingularityTask, type SingularityTaskCleanup,
+  type SingularityTaskHistoryItem, type SingularityTaskId, type TaskCleanupType,
 } from '../../contract';
 import { parseTaskId } from '../core';
 import type {
@@ -138,35 +138,6 @@ export function renderTaskHistoryItem(t: TaskRecord): SingularityTaskHistoryItem
 /** Singularity's answer to a kill: the cleanup it queued (Griddle kills at once, with a drain). */
 export function renderTaskCleanup(t: TaskRecord, cleanupType: TaskCleanupType, timestamp: number, extra: { user?: string; message?: string; actionId?: string }): SingularityTaskCleanup {
   return { user: extra.user, cleanupType, timestamp, taskId: taskIdObject(t.taskId, t), message: extra.message, actionId: extra.actionId };
-}
-
-/**
- * The updates a task went through, rebuilt from its record: Griddle keeps when a task was
- * launched, first ran, was asked to stop and its last state, not every update.
- */
-export function taskUpdates(t: TaskRecord): SingularityTaskHistoryUpdate[] {
-  const taskId = taskIdObject(t.taskId, t);
-  const updates: SingularityTaskHistoryUpdate[] = [{ taskId, timestamp: t.startedAt, taskState: 'TASK_STAGING', previous: [] }];
-  if (t.runningSince !== undefined) updates.push({ taskId, timestamp: t.runningSince, taskState: 'TASK_RUNNING', previous: [] });
-  if (t.killRequestedAt !== undefined) updates.push({ taskId, timestamp: t.killRequestedAt, taskState: 'TASK_CLEANING', statusMessage: t.killReason, previous: [] });
-  if (t.state !== 'TASK_STAGING' && (t.state !== 'TASK_RUNNING' || t.runningSince === undefined)) {
-    updates.push({ taskId, timestamp: t.updatedAt, taskState: t.state, statusMessage: t.message, statusReason: t.reason, previous: [] });
-  }
-  return updates.sort((a, b) => a.timestamp - b.timestamp);
-}
-
-export function renderTaskHistory(t: TaskRecord, request: RequestRecord | undefined, deploy: DeployRecord | undefined, directory: string | null): SingularityTaskHistory {
-  return {
-    task: renderTask(t, request, deploy),
-    taskUpdates: taskUpdates(t),
-    healthcheckResults: [],
-    loadBalancerUpdates: [],
-    shellCommandHistory: [],
-    taskMetadata: [],
-    directory,
-    containerId: null,
-    lastTaskState: t.state,
-  };
 }
 
 export function deployMarker(d: DeployRecord, user?: string): SingularityDeployMarker {

@@ -1,17 +1,22 @@
-import type {
-  ExtendedTaskState, RequestCleanupType, SingularityRequestCleanup, SingularityTaskHistoryUpdate, SingularityTaskIdHistory,
-  TaskCleanupType,
+import {
+  containerName,
+  type ExtendedTaskState, type RequestCleanupType, type SingularityRequestCleanup, type SingularityTaskHealthcheckResult,
+  type SingularityTaskHistory, type SingularityTaskHistoryUpdate, type SingularityTaskIdHistory, type TaskCleanupType,
 } from '../../contract';
 import { isTerminalState } from '../../mesos-proto';
 import type { DeployRecord, RequestRecord, TaskRecord } from '../model';
-import { taskIdObject } from './singularity-shapes';
+import { renderTask, taskIdObject } from './singularity-shapes';
 
 /**
  * Views of tasks that Singularity keeps as records of their own (cleanups, kill records, status
  * update lists) and Griddle derives from its task records. Pure.
  */
 
-/** A task's status updates as Singularity lists them, rebuilt from what the record keeps. */
+/**
+ * A task's status updates as Singularity lists them: TASK_LAUNCHED when Griddle launched it,
+ * the updates its record kept (the last 20), and TASK_CLEANING when Griddle decided to kill it.
+ * Records from before updates were kept get them rebuilt from what they hold.
+ */
 export function taskUpdates(t: TaskRecord): SingularityTaskHistoryUpdate[] {
   const taskId = taskIdObject(t.taskId, t);
   const out: SingularityTaskHistoryUpdate[] = [];
@@ -19,11 +24,59 @@ export function taskUpdates(t: TaskRecord): SingularityTaskHistoryUpdate[] {
     out.push({ taskId, timestamp, taskState, ...(statusMessage ? { statusMessage } : {}), ...(statusReason ? { statusReason } : {}), previous: [] });
   };
   push(t.startedAt, 'TASK_LAUNCHED');
+  if (t.updates) {
+    for (const u of t.updates) push(u.at, u.state, u.message, u.reason);
+    if (t.killRequestedAt !== undefined) push(t.killRequestedAt, 'TASK_CLEANING', t.killReason);
+    // Stable: an update in the same millisecond as the launch stays after it.
+    return out.sort((a, b) => a.timestamp - b.timestamp);
+  }
   if (t.runningSince !== undefined) push(t.runningSince, 'TASK_RUNNING');
   if (t.killRequestedAt !== undefined) push(t.killRequestedAt, 'TASK_CLEANING', t.killReason);
   const last = out[out.length - 1];
   if (t.state !== last.taskState && !(t.state === 'TASK_RUNNING' && t.runningSince !== undefined)) push(Math.max(t.updatedAt, last.timestamp), t.state, t.message, t.reason);
   return out.sort((a, b) => a.timestamp - b.timestamp);
+}
+
+const HEALTH_FAILING = /^health check failing: /;
+const STATUS_CODE = /\breturned (\d{3})\b/;
+
+/** The health changes the executor reported, as Singularity's results: a failing one carries its error (and HTTP status). */
+export function healthcheckResults(t: TaskRecord): SingularityTaskHealthcheckResult[] {
+  const taskId = taskIdObject(t.taskId, t);
+  let everHealthy = false;
+  return (t.healthResults ?? []).map((h) => {
+    const result: SingularityTaskHealthcheckResult = { taskId, timestamp: h.at, startup: !everHealthy && !h.healthy };
+    if (!h.healthy) {
+      const error = (h.message ?? 'health check failing').replace(HEALTH_FAILING, '');
+      result.errorMessage = error;
+      const code = STATUS_CODE.exec(error);
+      if (code) result.statusCode = Number(code[1]);
+    }
+    everHealthy ||= h.healthy;
+    return result;
+  });
+}
+
+/** `GET /history/task/{id}`: the task, its updates and health results, its sandbox and container. */
+export function renderTaskHistory(t: TaskRecord, request: RequestRecord | undefined, deploy: DeployRecord | undefined, directory: string | null): SingularityTaskHistory {
+  return {
+    task: renderTask(t, request, deploy),
+    taskUpdates: taskUpdates(t),
+    healthcheckResults: healthcheckResults(t),
+    loadBalancerUpdates: [],
+    shellCommandHistory: [],
+    taskMetadata: [],
+    directory,
+    // The executor names the container after the task; Docker's id is never reported back.
+    containerId: usesGriddleExecutor(t) ? containerName(t.taskId) : null,
+    lastTaskState: t.state,
+  };
+}
+
+/** A task run by griddle-executor (Docker): Mesos's CommandInfo-only tasks have no container to name. */
+function usesGriddleExecutor(t: TaskRecord): boolean {
+  const info = t.taskInfo as { executor?: unknown; container?: { type?: string } } | undefined;
+  return info === undefined || info.executor !== undefined || info.container?.type === 'DOCKER';
 }
 
 export function taskIdHistory(t: TaskRecord, runId: string | undefined): SingularityTaskIdHistory {

@@ -1,5 +1,6 @@
 import { isTerminalState, type TaskState, type TaskStatus } from '../../mesos-proto';
 import type { RequestType, TaskRecord } from '../model';
+import { noteStatus } from './status-notes';
 
 export interface StatusOutcome {
   task: TaskRecord;
@@ -29,13 +30,14 @@ export function endsTask(state: TaskState): boolean {
  */
 export function applyStatus(task: TaskRecord, status: TaskStatus, requestType: RequestType | undefined, now: number): StatusOutcome {
   if (endsTask(task.state)) return { task, finished: false, crashed: false, ignored: true };
-  const next: TaskRecord = { ...task, state: status.state, updatedAt: now };
-  if (status.reason !== undefined) next.reason = status.reason;
-  else delete next.reason;
-  if (status.message !== undefined) next.message = status.message;
-  if (status.healthy !== undefined) next.healthy = status.healthy;
-  if (status.state === 'TASK_RUNNING' && next.runningSince === undefined) next.runningSince = now;
-  const unchanged = task.state === next.state && task.healthy === next.healthy && task.message === next.message;
+  const changed: TaskRecord = { ...task, state: status.state, updatedAt: now };
+  if (status.reason !== undefined) changed.reason = status.reason;
+  else delete changed.reason;
+  if (status.message !== undefined) changed.message = status.message;
+  if (status.healthy !== undefined) changed.healthy = status.healthy;
+  if (status.state === 'TASK_RUNNING' && changed.runningSince === undefined) changed.runningSince = now;
+  const unchanged = task.state === changed.state && task.healthy === changed.healthy && task.message === changed.message;
+  const next = unchanged ? changed : noteStatus(task, changed, status, now);
   if (!endsTask(status.state)) return { task: next, finished: false, crashed: false, ignored: unchanged };
   const requested = task.killRequestedAt !== undefined;
   let crashed = false;

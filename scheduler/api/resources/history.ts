@@ -4,7 +4,8 @@ import { type ApiContext, idParam } from '../api-context';
 import { notFound, parseInput } from '../http-errors';
 import { deployIdSchema, isDeployId, isRequestId, isTaskId, requestIdSchema } from '../ids';
 import { paginate, paginationSchema } from '../params';
-import { renderDeployHistory, renderTaskHistory, renderTaskHistoryItem } from '../singularity-shapes';
+import { renderDeployHistory, renderTaskHistoryItem } from '../singularity-shapes';
+import { renderTaskHistory } from '../task-views';
 
 export const taskHistoryQuerySchema = paginationSchema.extend({
   requestId: requestIdSchema.optional(),
