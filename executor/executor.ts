@@ -6,12 +6,14 @@ import { HeartbeatWatchdog, MISSED_HEARTBEATS, type Logger } from '../common';
 import {
   isTerminalState, newUuidBase64, type ExecutorCall, type ExecutorEvent, type TaskInfo, type TaskStatus,
 } from '../mesos-proto';
+import { decodeStatisticsMessage } from '../contract/task-statistics';
 import { AgentConnection, type Subscription } from './agent-connection';
 import type { ExecutorSettings, MesosEnvironment, VaultSettings } from './config';
 import { connectDocker } from './docker-engine';
 import { collectGarbage } from './gc';
 import { OrphanSweeper } from './orphan-sweeper';
 import { ShellCommandRunner } from './shell-commands';
+import { StatisticsResponder } from './statistics-responder';
 import { TaskRunner, type StatusReport } from './task-runner';
 import { UpdateTracker, resubscribeDelayMs } from './update-tracker';
 
@@ -55,6 +57,7 @@ export class Executor {
   private readonly log: Logger;
   private readonly sweeper: OrphanSweeper;
   private readonly shellCommands: ShellCommandRunner;
+  private readonly statistics: StatisticsResponder;
   /** A half-open connection to a vanished agent never closes by itself; silence is the sign. */
   private readonly watchdog = new HeartbeatWatchdog(() =>
     this.subscription?.close(`nothing from the agent for ${MISSED_HEARTBEATS} heartbeat intervals (EXECUTOR_AGENT_HEARTBEAT_INTERVAL)`),
@@ -76,16 +79,13 @@ export class Executor {
         selfExecutorId: options.mesos.executorId,
       }),
     });
-    this.shellCommands = new ShellCommandRunner({
-      docker: connectDocker,
-      runningTaskId: () => this.runner?.taskId ?? null,
-      sandbox: options.mesos.sandbox,
-      log: this.log,
-      send: async (data) => {
-        if (!this.connected) throw new Error('not connected to the agent');
-        await this.connection.call({ ...this.baseCall(), type: 'MESSAGE', message: { data } });
-      },
-    });
+    const send = async (data: string): Promise<void> => {
+      if (!this.connected) throw new Error('not connected to the agent');
+      await this.connection.call({ ...this.baseCall(), type: 'MESSAGE', message: { data } });
+    };
+    const runningTaskId = (): string | null => this.runner?.taskId ?? null;
+    this.shellCommands = new ShellCommandRunner({ docker: connectDocker, runningTaskId, sandbox: options.mesos.sandbox, log: this.log, send });
+    this.statistics = new StatisticsResponder({ docker: connectDocker, runningTaskId, log: this.log, send });
   }
 
   private baseCall(): Pick<ExecutorCall, 'executor_id' | 'framework_id'> {
@@ -184,9 +184,13 @@ export class Executor {
         }
         return;
       }
-      case 'MESSAGE':
-        if (event.message) void this.shellCommands.onMessage(event.message.data);
+      case 'MESSAGE': {
+        const data = event.message?.data ?? '';
+        const ask = decodeStatisticsMessage(data);
+        if (ask?.kind === 'griddle.statistics.ask') void this.statistics.onAsk(ask);
+        else if (event.message) void this.shellCommands.onMessage(data);
         return;
+      }
       case 'SHUTDOWN':
         this.log.info('SHUTDOWN from the agent');
         void this.shutdown();

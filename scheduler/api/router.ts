@@ -41,6 +41,8 @@ import { RequestGroups } from './request-groups';
 import { RequestHistoryLog } from './request-history';
 import { ResponseCache } from './response-cache';
 import { SandboxReader } from './sandbox';
+import { TaskStatistics } from './task-statistics';
+import { registerTaskStatistics } from './resources/task-statistics';
 import { TaskHistory } from './task-history';
 import { singularityWireHeaders } from './wire-headers';
 import { type OperationsOptions, startOperations } from './operations';
@@ -80,6 +82,7 @@ export interface ApiRouter extends Router {
   webhooks: Webhooks;
   disasters: Disasters;
   shellCommands: ShellCommands;
+  statistics: TaskStatistics;
   /** Serves `/metrics` (mount at the root beside `/healthz`). */
   metricsHandler: (req: Request, res: Response) => Promise<void>;
   close(): void;
@@ -116,6 +119,8 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   const shellCommands = new ShellCommands(scheduler, options.shellCommands ?? new Map(), now, log);
   ctx.shellCommands = shellCommands;
   void shellCommands.start().catch((err: unknown) => log?.warn({ err }, 'could not load shell commands'));
+  const statistics = new TaskStatistics(scheduler);
+  statistics.start();
 
   const pendingForDetector = (): { count: number; since: number }[] => extras.pendingTasks().map((p) => ({ count: 1, since: p.pendingTaskId.nextRunAt }));
   const disasters = new Disasters(scheduler, pendingForDetector, now, options.isWritable ?? (() => scheduler.isLeader), options.disasters, log);
@@ -161,6 +166,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   registerDisasters(router, ctx, disasters);
   registerUsage(router, ctx, offerLedger);
   registerShellCommands(router, ctx, shellCommands);
+  registerTaskStatistics(router, ctx, statistics);
   registerEvents(router, hub, { maxBufferedBytes: options.sseMaxBufferedBytes });
   registerOpenApi(router);
   router.use((req, _res, next) => next(notFound(`no such endpoint: ${req.method} ${req.baseUrl}${req.path.slice(0, 200)}`)));
@@ -174,6 +180,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   router.webhooks = ops.webhooks;
   router.disasters = disasters;
   router.shellCommands = shellCommands;
+  router.statistics = statistics;
   router.metricsHandler = (req, res) => metrics.handler(req, res);
   router.close = () => {
     stopFeed();
@@ -181,6 +188,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
     requestHistory.stop();
     groups.stop();
     shellCommands.stop();
+    statistics.stop();
     inactiveHosts.stop();
     disasters.stop();
     offerLedger.stop();

@@ -3,6 +3,9 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const FORWARDED = 'x-griddle-forwarded';
+// Reads only the leader can answer: statistics come back from executors as framework messages,
+// which Mesos delivers to the subscribed (leading) scheduler alone.
+const LEADER_READS = /\/tasks\/task\/[^/]+\/statistics\/?$/;
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host', 'content-length']);
 
 export interface ForwardOptions {
@@ -13,13 +16,13 @@ export interface ForwardOptions {
 }
 
 /**
- * Express middleware for standbys: reads are served locally, mutating requests are proxied to
+ * Express middleware for standbys: reads are served locally (but LEADER_READS), mutating requests are proxied to
  * the leader unchanged (path, query, headers, body) and its answer is passed back. Mount it
  * before any body parser; a body already parsed into JSON is re-serialized.
  */
 export function forwardWritesToLeader(options: ForwardOptions): RequestHandler {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (SAFE_METHODS.has(req.method) || options.isLeader()) {
+    if ((SAFE_METHODS.has(req.method) && !LEADER_READS.test(req.path)) || options.isLeader()) {
       next();
       return;
     }
