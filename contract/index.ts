@@ -17,3 +17,4 @@ export * from './singularity-disasters';
 export * from './shell-command-messages';
 export * from './container-name';
 export * from './task-statistics';
+export * from './singularity-logs';

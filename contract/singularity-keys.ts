@@ -5,6 +5,7 @@ import type {
   SingularityScheduledTasksInfo, SingularityTaskCounts, SingularityTaskIdsByStatus, SingularityTaskReconciliationStatistics,
   SingularityTaskRequest, SingularityTaskState, SingularitySandbox, SingularityUserHolder, SingularityLimits,
 } from './singularity-more';
+import type { SingularityS3Log, SingularityS3LogMetadata, SingularityS3SearchResult } from './singularity-logs';
 import { SINGULARITY_STATE_KEYS } from './singularity-state';
 import type {
   ApiErrorBody, SingularityDeployHistory, SingularityRequestParent, SingularityTask, SingularityTaskCleanup, SingularityTaskHistory,
@@ -33,6 +34,9 @@ export const SHAPE_KEYS = {
   SingularitySandbox: ['files', 'fullPathToRoot', 'currentDirectory', 'agentHostname', 'slaveHostname'] as const satisfies readonly (keyof SingularitySandbox)[],
   SingularityUserHolder: ['authenticated', 'authEnabled'] as const satisfies readonly (keyof SingularityUserHolder)[],
   SingularityLimits: ['maxDecommissioningAgents'] as const satisfies readonly (keyof SingularityLimits)[],
+  SingularityS3LogMetadata: ['key', 'lastModified', 'size'] as const satisfies readonly (keyof SingularityS3LogMetadata)[],
+  SingularityS3Log: ['key', 'lastModified', 'size', 'getUrl', 'downloadUrl'] as const satisfies readonly (keyof SingularityS3Log)[],
+  SingularityS3SearchResult: ['continuationTokens', 'lastPage', 'results'] as const satisfies readonly (keyof SingularityS3SearchResult)[],
   ApiErrorBody: ['message'] as const satisfies readonly (keyof ApiErrorBody)[],
   SingularityRequestBatch: ['requests', 'notFound'] as const satisfies readonly (keyof SingularityRequestBatch)[],
   SingularityRequestWithState: ['request', 'state', 'timestamp'] as const satisfies readonly (keyof SingularityRequestWithState)[],

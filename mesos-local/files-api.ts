@@ -1,7 +1,8 @@
 /**
- * The agent's sandbox file endpoints, `/files/read` and `/files/browse`, in Mesos's shapes.
+ * The agent's sandbox file endpoints, `/files/read`, `/files/browse` and `/files/download`, in Mesos's shapes.
  * Only paths under the agent's work directory are served.
  */
+import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type http from 'node:http';
@@ -11,7 +12,7 @@ const DEFAULT_READ_LENGTH = 4 * 1024 * 1024;
 
 export async function serveFiles(root: string, url: URL, res: http.ServerResponse): Promise<boolean> {
   const route = url.pathname.replace(/^\/files/, '');
-  if (route !== '/read' && route !== '/read.json' && route !== '/browse' && route !== '/browse.json') return false;
+  if (!['/read', '/read.json', '/browse', '/browse.json', '/download', '/download.json'].includes(route)) return false;
   const requested = url.searchParams.get('path');
   if (!requested) {
     reply(res, 400, "Expecting 'path=value' in query");
@@ -46,6 +47,10 @@ export async function serveFiles(root: string, url: URL, res: http.ServerRespons
     replyJson(res, entries.filter((e) => e !== null));
     return true;
   }
+  if (route.startsWith('/download')) {
+    await download(resolved, res);
+    return true;
+  }
   const offsetText = url.searchParams.get('offset');
   const lengthText = url.searchParams.get('length');
   const offset = offsetText === null ? 0 : Number(offsetText);
@@ -77,6 +82,29 @@ export async function serveFiles(root: string, url: URL, res: http.ServerRespons
     await handle.close();
   }
   return true;
+}
+
+/** The whole file as an attachment, as Mesos's `/files/download` sends it. */
+async function download(file: string, res: http.ServerResponse): Promise<void> {
+  const stat = await fs.stat(file);
+  if (stat.isDirectory()) {
+    reply(res, 400, 'Cannot download a directory');
+    return;
+  }
+  res.writeHead(200, {
+    'content-type': 'application/octet-stream',
+    'content-length': stat.size,
+    'content-disposition': `attachment; filename=${path.basename(file)}`,
+  });
+  if (stat.size === 0) {
+    res.end();
+    return;
+  }
+  // A file still being written is sent up to the size it had: the length promised above.
+  await new Promise<void>((resolve, reject) => {
+    createReadStream(file, { start: 0, end: stat.size - 1 })
+      .on('error', reject).on('end', resolve).pipe(res);
+  });
 }
 
 async function resolveUnder(root: string, requested: string): Promise<string | null> {

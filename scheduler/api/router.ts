@@ -43,6 +43,7 @@ import { ResponseCache } from './response-cache';
 import { SandboxReader } from './sandbox';
 import { TaskStatistics } from './task-statistics';
 import { registerTaskStatistics } from './resources/task-statistics';
+import { registerLogs } from './resources/logs';
 import { TaskHistory } from './task-history';
 import { singularityWireHeaders } from './wire-headers';
 import { type OperationsOptions, startOperations } from './operations';
@@ -150,6 +151,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   registerHistory(router, ctx);
   registerTasks(router, ctx);
   registerSandbox(router, ctx);
+  registerLogs(router, ctx);
   registerState(router, ctx);
   registerRequestViews(router, ctx, extras);
   registerHistoryViews(router, ctx, extras);

@@ -86,6 +86,22 @@ export class SandboxReader {
     return { data, offset: at, nextOffset: at + Buffer.byteLength(data) };
   }
 
+  /** The whole file, streamed from the agent's `/files/download` (Mesos sends it as an attachment). */
+  async download(task: SandboxTask, path: string): Promise<globalThis.Response> {
+    const { base, directory } = await this.lookUp(task, this.timeoutMs);
+    const url = `${base}/files/download?${new URLSearchParams({ path: `${directory}/${path}` })}`;
+    let res: globalThis.Response;
+    try {
+      // A large file may take a while: minutes, not the few seconds a read gets.
+      res = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs * 60) });
+    } catch (err) {
+      throw new HttpError(502, `agent unreachable: ${(err as Error).message}`);
+    }
+    if (res.status === 404) throw notFound(`the agent has no file ${path} in the sandbox of task ${task.taskId}`);
+    if (!res.ok || !res.body) throw new HttpError(502, `agent answered ${res.status} for /files/download`);
+    return res;
+  }
+
   /** Lists `path` (relative, '' for the root) of the task's sandbox through the agent's `/files/browse`. */
   async browse(task: SandboxTask, path: string): Promise<SingularitySandbox> {
     const { base, directory } = await this.lookUp(task, this.timeoutMs);

@@ -72,5 +72,20 @@ test('a running task reports its container’s real usage, its status updates, h
   expect(health.at(-1)).toMatchObject({ taskId: { id: taskId }, startup: false });
   expect(health.at(-1)).not.toHaveProperty('errorMessage');
 
+  // Singularity's S3 log listing, served from the sandbox: the container's output, downloadable.
+  const logs = await call('GET', `/api/logs/task/${taskId}`);
+  expect(logs.status).toBe(200);
+  const files = logs.json as unknown as Json[];
+  expect(files.map((f) => f.key)).toEqual(expect.arrayContaining([`${REQUEST_ID}/${taskId}/stdout`, `${REQUEST_ID}/${taskId}/stderr`]));
+  const stdout = files.find((f) => String(f.key).endsWith('/stdout')) as Json;
+  const viewed = await fetch(stdout.getUrl as string);
+  expect(viewed.status).toBe(200);
+  expect(viewed.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+  const text = await viewed.text();
+  expect(text.length).toBeGreaterThanOrEqual(stdout.size as number);
+  const downloaded = await fetch(stdout.downloadUrl as string);
+  expect(downloaded.headers.get('content-disposition')).toBe('attachment; filename="stdout"');
+  expect((await downloaded.text()).startsWith(text.slice(0, stdout.size as number))).toBe(true);
+
   expect((await call('GET', '/api/tasks/task/no-such-task-1-1-h-DEFAULT/statistics')).status).toBe(404);
 });

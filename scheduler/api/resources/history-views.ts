@@ -6,11 +6,10 @@ import { type ApiContext, idParam } from '../api-context';
 import type { ApiExtras } from '../api-extras';
 import { badRequest, notFound, parseInput } from '../http-errors';
 import { deployIdSchema, isRequestId, requestIdSchema } from '../ids';
-import { intString } from '../params';
+import { intString, millis } from '../params';
 import { queryHistory } from '../request-history-rules';
 import { pageCount, searchTasks, taskIdHistory } from '../task-views';
 
-const millis = z.string().regex(/^\d{1,15}$/, 'must be a time in epoch milliseconds').transform(Number);
 const orderDirection = z.enum(['ASC', 'DESC']).optional();
 const runId = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be 1-100 characters of A-Z, a-z, 0-9, "_" and "-"');
 // Singularity clamps count to 1000 rather than refusing it.

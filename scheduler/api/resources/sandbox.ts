@@ -1,9 +1,11 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Router } from 'express';
 import * as z from 'zod';
 import { type ApiContext, idParam } from '../api-context';
 import { notFound, parseInput } from '../http-errors';
 import { isTaskId } from '../ids';
-import { intString } from '../params';
+import { boolString, intString } from '../params';
 
 const sandboxPath = z.string().min(1).max(1000)
   .regex(/^[A-Za-z0-9_.\-/]+$/, 'must be a file name inside the sandbox such as "stdout" or "stderr"')
@@ -15,12 +17,18 @@ export const sandboxQuerySchema = z.object({
   length: intString(0, 10_000_000).optional(),
 });
 
+export const downloadQuerySchema = z.object({ path: sandboxPath, view: boolString.optional() });
+
 // Singularity strips trailing slashes; no path (or '') is the sandbox root.
 export const browseQuerySchema = z.object({
   path: z.string().max(1000).transform((p) => p.replace(/\/+$/, '')).pipe(z.union([z.literal(''), sandboxPath])).optional(),
 });
 
-/** `/sandbox`: Singularity's SandboxResource, through the agent's `/files/read` and `/files/browse`. */
+/**
+ * `/sandbox`: Singularity's SandboxResource, through the agent's `/files/read` and `/files/browse`;
+ * and Griddle's `download` (the whole file, through `/files/download`), where the `/logs`
+ * listings' URLs point: `view=true` shows it as text, else it is an attachment.
+ */
 export function registerSandbox(router: Router, ctx: ApiContext): void {
   router.get('/sandbox/:taskId/read', async (req, res) => {
     const taskId = idParam(req, 'taskId', isTaskId, 'task');
@@ -35,5 +43,21 @@ export function registerSandbox(router: Router, ctx: ApiContext): void {
     const t = ctx.anyTask(taskId);
     if (!t) throw notFound(`task ${taskId} is unknown`);
     res.json(await ctx.sandbox.browse(t, q.path ?? ''));
+  });
+  router.get('/sandbox/:taskId/download', async (req, res) => {
+    const taskId = idParam(req, 'taskId', isTaskId, 'task');
+    const q = parseInput(downloadQuerySchema, req.query);
+    const t = ctx.anyTask(taskId);
+    if (!t) throw notFound(`task ${taskId} is unknown`);
+    const upstream = await ctx.sandbox.download(t, q.path);
+    const name = q.path.slice(q.path.lastIndexOf('/') + 1);
+    res.status(200);
+    res.setHeader('content-type', q.view ? 'text/plain; charset=utf-8' : 'application/octet-stream');
+    res.setHeader('content-disposition', `${q.view ? 'inline' : 'attachment'}; filename="${name}"`);
+    const length = upstream.headers.get('content-length');
+    if (length) res.setHeader('content-length', length);
+    const stream = Readable.fromWeb(upstream.body as WebReadableStream<Uint8Array>);
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
   });
 }

@@ -6,6 +6,7 @@ import { rows as groups } from './groups';
 import { rows as historyAndState } from './history-and-state';
 import { rows as historyViews } from './history-views';
 import { rows as inactive } from './inactive';
+import { rows as logs } from './logs';
 import { rows as requestViews } from './request-views';
 import { rows as operations } from './operations';
 import { rows as machines } from './machines';
@@ -30,6 +31,7 @@ export const ROW_FILES: Record<string, ContractRow[]> = {
   'history-and-state': historyAndState,
   'history-views': historyViews,
   inactive,
+  logs,
   'request-views': requestViews,
   operations,
   machines,

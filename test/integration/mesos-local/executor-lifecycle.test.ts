@@ -83,6 +83,12 @@ describe('mesos-local process containerizer with a custom executor', () => {
     expect(JSON.parse(size.body)).toEqual({ data: '', offset: Buffer.byteLength(data.data) });
     const outside = await rawRequest(`${agent.url}/files/read?path=${encodeURIComponent('/etc/passwd')}`, { method: 'GET' });
     expect(outside.status).toBe(404);
+    // /files/download sends the whole file as an attachment, and nothing outside the work directory.
+    const whole = await rawRequest(`${agent.url}/files/download?path=${encodeURIComponent(path.join(sandbox, 'stdout'))}`, { method: 'GET' });
+    expect(whole.status).toBe(200);
+    expect(whole.body).toBe(data.data);
+    expect(whole.headers['content-disposition']).toBe('attachment; filename=stdout');
+    expect((await rawRequest(`${agent.url}/files/download?path=${encodeURIComponent('/etc/passwd')}`, { method: 'GET' })).status).toBe(404);
     // The finished executor stays in the agent's /state (completed) with its sandbox directory.
     const agentState = JSON.parse((await rawRequest(`${agent.url}/state`, { method: 'GET' })).body) as {
       completed_frameworks: { id: string; completed_executors: { id: string; directory: string; completed_tasks: { id: string; state: string }[] }[] }[];
