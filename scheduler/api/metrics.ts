@@ -4,6 +4,9 @@ import type { Offer, TaskStatus } from '../../mesos-proto';
 import type { TaskRecord } from '../model';
 import type { DeployEngine, DeployEngineEvent, SchedulerPort } from '../deploys';
 
+/** Singularity averages the delays of its recent status updates; this many here. */
+const STATUS_DELAYS_KEPT = 100;
+
 /** A gauge labelled by `state`, reset and set to how many records are in each state. */
 function setByState(gauge: Gauge<'state'>, records: Iterable<{ state: string }>): void {
   gauge.reset();
@@ -53,11 +56,29 @@ export class ApiMetrics {
     }
   };
 
+  /** The last STATUS_DELAYS_KEPT update delays (ms), for SingularityState's avgStatusUpdateDelayMs. */
+  private readonly delays: number[] = [];
+  private delaysAt = 0;
+  /** When the leading master's last HEARTBEAT arrived (0: none yet). */
+  lastHeartbeatAt = 0;
+
   /** Update timestamps come from the agent's or executor's clock: a skewed clock reads as lag 0. */
   private readonly onStatus = (status: TaskStatus, receivedAt: number): void => {
     if (status.timestamp === undefined) return;
-    this.statusLag.observe({ source: status.source ?? 'SOURCE_MASTER' }, Math.max(0, receivedAt / 1000 - status.timestamp));
+    const lag = Math.max(0, receivedAt / 1000 - status.timestamp);
+    this.statusLag.observe({ source: status.source ?? 'SOURCE_MASTER' }, lag);
+    this.delays[this.delaysAt] = lag * 1000;
+    this.delaysAt = (this.delaysAt + 1) % STATUS_DELAYS_KEPT;
   };
+
+  private readonly onHeartbeat = (at: number): void => {
+    this.lastHeartbeatAt = at;
+  };
+
+  /** The mean delay of the recent status updates, whole milliseconds (0 before any). */
+  avgStatusUpdateDelayMs(): number {
+    return this.delays.length === 0 ? 0 : Math.round(this.delays.reduce((a, b) => a + b, 0) / this.delays.length);
+  }
 
   private readonly onDeploy = (e: DeployEngineEvent): void => {
     if (e.type === 'deploy.finished') this.deploys.inc({ kind: e.kind, result: e.deployResult.deployState });
@@ -90,6 +111,7 @@ export class ApiMetrics {
     this.scheduler.events.on('offers', this.onOffers);
     this.scheduler.events.on('task', this.onTask);
     this.scheduler.events.on('status', this.onStatus);
+    this.scheduler.events.on('heartbeat', this.onHeartbeat);
     this.engine.on('event', this.onDeploy);
   }
 
@@ -97,6 +119,7 @@ export class ApiMetrics {
     this.scheduler.events.off('offers', this.onOffers);
     this.scheduler.events.off('task', this.onTask);
     this.scheduler.events.off('status', this.onStatus);
+    this.scheduler.events.off('heartbeat', this.onHeartbeat);
     this.engine.off('event', this.onDeploy);
   }
 

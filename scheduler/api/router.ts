@@ -152,7 +152,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   registerTasks(router, ctx);
   registerSandbox(router, ctx);
   registerLogs(router, ctx);
-  registerState(router, ctx);
+  registerState(router, ctx, extras, metrics);
   registerRequestViews(router, ctx, extras);
   registerHistoryViews(router, ctx, extras);
   registerGroups(router, ctx, extras);

@@ -16,6 +16,8 @@ export interface SchedulerEvents {
   disconnected: [why: string];
   /** A framework message from an executor (Mesos MESSAGE event; `data` is base64). */
   frameworkMessage: [agentId: string, executorId: string, data: string];
+  /** A HEARTBEAT from the leading master, when it arrived (SingularityState's lastHeartbeatAt). */
+  heartbeat: [at: number];
 }
 
 /** What every part of the core shares: the state, the scheduler's events, its log and clock. */

@@ -96,6 +96,7 @@ export class Leadership implements MesosLink {
     client.on('rescind', (id) => this.hooks.rescind(id));
     client.on('update', (status) => this.hooks.update(status));
     client.on('message', (agentId, executorId, data) => this.ctx.events.emit('frameworkMessage', agentId, executorId, data));
+    client.on('heartbeat', () => this.ctx.events.emit('heartbeat', this.ctx.now()));
     client.on('failure', (f) => {
       // A FAILURE without an executor id is the loss of a whole agent.
       if (f.agent_id && !f.executor_id) this.ctx.state.agents.delete(f.agent_id.value);

@@ -19,6 +19,8 @@ export interface SchedulerClientEvents {
   failure: [event: NonNullable<SchedulerEvent['failure']>];
   /** An executor's framework message (`data` base64, as Mesos's JSON mapping carries bytes). */
   message: [agentId: string, executorId: string, data: string];
+  /** The master's HEARTBEAT event (also after SUBSCRIBED, as Mesos sends one at once). */
+  heartbeat: [];
   error: [message: string];
   disconnected: [why: string];
 }
@@ -228,6 +230,9 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
         break;
       case 'MESSAGE':
         if (event.message) this.emit('message', event.message.agent_id.value, event.message.executor_id.value, event.message.data);
+        break;
+      case 'HEARTBEAT':
+        this.emit('heartbeat');
         break;
       case 'ERROR':
         // Mesos sends ERROR when it drops the framework (e.g. the failover timeout passed).

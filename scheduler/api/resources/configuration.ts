@@ -5,9 +5,9 @@ import type { SingularityLimits } from '../../../contract';
 export const DEFAULT_MAX_DECOMMISSIONING_AGENTS = 2;
 
 /**
- * Singularity's SingularityConfigurationResource limits and NotificationsResource allowlist.
- * Griddle decommissions no agents and sends no e-mail, so both answer what is true of it: Singularity's
- * default limit (nothing enforces it yet) and an empty allowlist (no address gets mail).
+ * Singularity's SingularityConfigurationResource limits (enforced on agent decommissions, in
+ * machines.ts) and NotificationsResource allowlist: Griddle sends no e-mail, so no address gets
+ * mail and the list is empty.
  */
 export function registerConfiguration(router: Router): void {
   router.get('/configuration/singularity-limits', (_req, res) => {

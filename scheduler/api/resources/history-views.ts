@@ -8,6 +8,7 @@ import { badRequest, notFound, parseInput } from '../http-errors';
 import { deployIdSchema, isRequestId, requestIdSchema } from '../ids';
 import { intString, millis } from '../params';
 import { queryHistory } from '../request-history-rules';
+import { renderTaskHistoryItem } from '../singularity-shapes';
 import { pageCount, searchTasks, taskIdHistory } from '../task-views';
 
 const orderDirection = z.enum(['ASC', 'DESC']).optional();
@@ -57,6 +58,15 @@ export function registerHistoryViews(router: Router, ctx: ApiContext, extras: Ap
     const q = parseInput(requestHistoryQuerySchema, req.query);
     known(id);
     res.json(queryHistory([...extras.requestHistory.of(id)], q));
+  });
+
+  // A request's ended tasks, with every filter of the task search (Singularity's
+  // getInactiveTaskHistoryForRequest), each with Griddle's last message and reason beside it.
+  router.get('/history/request/:requestId/tasks', (req, res) => {
+    const id = requestId(req);
+    const q = parseInput(taskSearchSchema.omit({ requestId: true }), req.query);
+    known(id);
+    res.json(searchTasks([...history.of(id)], q, extras.runIdOf).page.map(renderTaskHistoryItem));
   });
 
   router.get('/history/request/:requestId/tasks/active', (req, res) => {

@@ -2,15 +2,10 @@ import type { Router } from 'express';
 import type { DeployRecord } from '../../model';
 import { type ApiContext, idParam } from '../api-context';
 import { notFound, parseInput } from '../http-errors';
-import { deployIdSchema, isDeployId, isRequestId, isTaskId, requestIdSchema } from '../ids';
+import { isDeployId, isRequestId, isTaskId } from '../ids';
 import { paginate, paginationSchema } from '../params';
-import { renderDeployHistory, renderTaskHistoryItem } from '../singularity-shapes';
+import { renderDeployHistory } from '../singularity-shapes';
 import { renderTaskHistory } from '../task-views';
-
-export const taskHistoryQuerySchema = paginationSchema.extend({
-  requestId: requestIdSchema.optional(),
-  deployId: deployIdSchema.optional(),
-});
 
 /** `/history`: Singularity's HistoryResource, from deploy records and the task history. */
 export function registerHistory(router: Router, ctx: ApiContext): void {
@@ -38,14 +33,6 @@ export function registerHistory(router: Router, ctx: ApiContext): void {
     if (!d) throw notFound(`deploy ${deployId} of request ${id} does not exist`);
     const progress = engine.pending().find((p) => p.record === d || (p.progress.requestId === id && p.progress.deployId === deployId));
     res.json({ ...renderDeployHistory(d), deployProgress: progress?.view });
-  });
-
-  router.get('/history/request/:requestId/tasks', (req, res) => {
-    const id = idParam(req, 'requestId', isRequestId, 'request');
-    const q = parseInput(taskHistoryQuerySchema, req.query);
-    knownRequest(id);
-    const items = history.of(id).filter((t) => !q.deployId || t.deployId === q.deployId);
-    res.json(paginate(items, q.count, q.page).map(renderTaskHistoryItem));
   });
 
   router.get('/history/task/:taskId', async (req, res) => {

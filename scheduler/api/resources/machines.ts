@@ -7,6 +7,7 @@ import type { MachineKind, MachineRecord } from '../../core';
 import { type ApiContext, body } from '../api-context';
 import { HttpError, badRequest, notFound, parseInput } from '../http-errors';
 import { message } from '../params';
+import { DEFAULT_MAX_DECOMMISSIONING_AGENTS } from './configuration';
 
 /** SingularityMachineChangeRequest. Expiring changes (durationMillis, revertToState) are accepted but not kept. */
 const changeSchema = z.object({
@@ -61,6 +62,15 @@ export function registerMachines(router: Router, ctx: ApiContext): void {
     ? { id: m.id, slaveId: m.id, host: m.host ?? '', rackId: m.rackId ?? 'DEFAULT', attributes: m.attributes ?? {}, firstSeenAt: m.firstSeenAt, currentState: m.current }
     : { id: m.id, rackId: m.id, firstSeenAt: m.firstSeenAt, currentState: m.current });
 
+  // Singularity's maxDecommissioningAgents (GET /configuration/singularity-limits): each agent
+  // decommissioning moves all its tasks, so only a few at once keep enough capacity.
+  const checkDecommissionLimit = (id: string): void => {
+    const busy = [...book.agents.values()].filter((a) => a.id !== id && (a.current.state === 'STARTING_DECOMMISSION' || a.current.state === 'DECOMMISSIONING'));
+    if (busy.length >= DEFAULT_MAX_DECOMMISSIONING_AGENTS) {
+      throw badRequest(`${busy.length} agents are already decommissioning (${busy.map((a) => a.id).join(', ')}); at most ${DEFAULT_MAX_DECOMMISSIONING_AGENTS} may at once (maxDecommissioningAgents): wait for one to be DECOMMISSIONED`);
+    }
+  };
+
   const stateFilter = (req: Request): MachineState | undefined => {
     const s = req.query.state;
     if (s === undefined) return undefined;
@@ -77,6 +87,7 @@ export function registerMachines(router: Router, ctx: ApiContext): void {
     if (seen.kind === 'agent' && !book.agents.has(id)) book.observeAgent(id, seen.host ?? '', seen.rackId ?? 'DEFAULT', seen.attributes);
     if (seen.kind === 'rack' && !book.racks.has(id)) book.racks.set(id, seen);
     const state = ACTIONS[action];
+    if (kind === 'agent' && state === 'STARTING_DECOMMISSION') checkDecommissionLimit(id);
     const user = typeof res.locals.user === 'string' ? res.locals.user : undefined;
     const result = book.change(kind, id, state, { user, message: input.message });
     if (result === 'already' || result === 'illegal') {

@@ -3,7 +3,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Router } from 'express';
 import * as z from 'zod';
 import { type ApiContext, idParam } from '../api-context';
-import { notFound, parseInput } from '../http-errors';
+import { badRequest, notFound, parseInput } from '../http-errors';
 import { isTaskId } from '../ids';
 import { boolString, intString } from '../params';
 
@@ -13,6 +13,7 @@ const sandboxPath = z.string().min(1).max(1000)
 
 export const sandboxQuerySchema = z.object({
   path: sandboxPath,
+  grep: z.string().max(200).optional(),
   offset: intString(0, 1e9).optional(),
   length: intString(0, 10_000_000).optional(),
 });
@@ -23,6 +24,23 @@ export const downloadQuerySchema = z.object({ path: sandboxPath, view: boolStrin
 export const browseQuerySchema = z.object({
   path: z.string().max(1000).transform((p) => p.replace(/\/+$/, '')).pipe(z.union([z.literal(''), sandboxPath])).optional(),
 });
+
+/** The `grep` of a read, a regular expression as in Singularity (JavaScript's syntax here). */
+function grepPattern(grep: string): RegExp {
+  try {
+    return new RegExp(grep);
+  } catch (err) {
+    throw badRequest(`grep: not a regular expression: ${(err as Error).message}`, [{ field: 'grep', message: 'not a regular expression' }]);
+  }
+}
+
+/**
+ * The chunk's lines that match, each ending in a newline, as Singularity filters them; the
+ * offsets stay the chunk's, so the next read continues after the whole chunk.
+ */
+export function grepLines(data: string, pattern: RegExp): string {
+  return data.split('\n').filter((line) => pattern.test(line)).map((line) => `${line}\n`).join('');
+}
 
 /**
  * `/sandbox`: Singularity's SandboxResource, through the agent's `/files/read` and `/files/browse`;
@@ -35,7 +53,9 @@ export function registerSandbox(router: Router, ctx: ApiContext): void {
     const q = parseInput(sandboxQuerySchema, req.query);
     const t = ctx.anyTask(taskId);
     if (!t) throw notFound(`task ${taskId} is unknown`);
-    res.json(await ctx.sandbox.read(t, q.path, q.offset ?? 0, q.length ?? 50_000));
+    const pattern = q.grep ? grepPattern(q.grep) : undefined;
+    const chunk = await ctx.sandbox.read(t, q.path, q.offset ?? 0, q.length ?? 50_000);
+    res.json(pattern ? { ...chunk, data: grepLines(chunk.data, pattern) } : chunk);
   });
   router.get('/sandbox/:taskId/browse', async (req, res) => {
     const taskId = idParam(req, 'taskId', isTaskId, 'task');

@@ -4,6 +4,9 @@ import { DEFAULT_RACK_ID, RACK_ATTRIBUTES, type GriddleStateExtras, type Singula
 import { countsAsInstance, type Scheduler } from '../../core';
 import { deployKey, type SchedulerPort } from '../../deploys';
 import type { ApiContext } from '../api-context';
+import type { ApiExtras } from '../api-extras';
+import type { ApiMetrics } from '../metrics';
+import { scheduledTasksInfo } from '../pending-tasks';
 import { deployMarker } from '../singularity-shapes';
 
 /** What a full Scheduler adds to the port: the agents it has seen and its Mesos connection. */
@@ -29,12 +32,15 @@ function hostState(source: StateSource, req: Request, now: number): SingularityH
   };
 }
 
+const DECOMMISSION_STATES: ReadonlySet<string> = new Set(['STARTING_DECOMMISSION', 'DECOMMISSIONING', 'DECOMMISSIONED']);
+
 /**
  * `/state`: Singularity's StateResource. Every SingularityState field is there; those for
- * concepts Griddle does not have (load balancer cleanup, dead or decommissioning agents and
- * racks, late tasks, priority, fire alarms) are 0, [] or null (docs/api.md lists them).
+ * concepts Griddle does not have (load balancer cleanup, dead agents, fire alarms, an auth
+ * datastore) are 0, [] or null, as Singularity answers them when they are not configured
+ * (docs/api.md lists them).
  */
-export function registerState(router: Router, ctx: ApiContext): void {
+export function registerState(router: Router, ctx: ApiContext, extras: ApiExtras, metrics: Pick<ApiMetrics, 'avgStatusUpdateDelayMs' | 'lastHeartbeatAt'>): void {
   const { engine } = ctx;
   const source = ctx.scheduler as StateSource;
   router.get('/state', (req, res) => {
@@ -63,6 +69,16 @@ export function registerState(router: Router, ctx: ApiContext): void {
     const agents = [...(source.agents?.values() ?? [])];
     const racks = new Set(agents.map((a) => rackOfAttributes(a.attributes)));
     const now = ctx.now();
+    const late = scheduledTasksInfo(extras.pendingTasks(), source.requests, now);
+    // Maintenance states: an agent or rack decommissioning (or done) stops counting as active.
+    const machines = ctx.scheduler.machines;
+    const retiring = (kind: 'agents' | 'racks'): Set<string> =>
+      new Set([...(machines?.[kind].values() ?? [])].filter((m) => DECOMMISSION_STATES.has(m.current.state)).map((m) => m.id));
+    const retiringAgents = retiring('agents');
+    const retiringRacks = retiring('racks');
+    const activeAgents = agents.filter((a) => !retiringAgents.has(a.agentId)).length;
+    const activeRacks = [...racks].filter((r) => !retiringRacks.has(r)).length;
+    const oldestStep = pending.reduce((m, p) => Math.min(m, p.progress.stepStartedAt), Number.POSITIVE_INFINITY);
     const state: SingularityState & GriddleStateExtras = {
       activeTasks: tasks.filter((t) => t.state === 'TASK_RUNNING' && t.killRequestedAt === undefined).length,
       launchingTasks: tasks.filter((t) => ['TASK_STAGING', 'TASK_STARTING'].includes(t.state)).length,
@@ -75,24 +91,25 @@ export function registerState(router: Router, ctx: ApiContext): void {
       cleaningRequests: countRequests('DELETING'),
       pendingRequests: under.size,
       scheduledTasks: pendingTasks.reduce((n, p) => n + p.missing, 0),
-      lateTasks: 0, listLateTasks: [], onDemandLateTasks: 0, onDemandListLateTasks: [], futureTasks: 0, maxTaskLag: 0,
+      lateTasks: late.lateTasks.length, listLateTasks: late.lateTasks, onDemandLateTasks: late.onDemandLateTasks.length,
+      onDemandListLateTasks: late.onDemandLateTasks, futureTasks: late.numFutureTasks, maxTaskLag: late.maxTaskLag,
       lbCleanupTasks: 0, lbCleanupRequests: 0,
       numDeploys: pending.length,
       oldestDeploy: oldest === Number.POSITIVE_INFINITY ? 0 : oldest,
-      oldestDeployStep: 0,
+      oldestDeployStep: oldestStep === Number.POSITIVE_INFINITY ? 0 : oldestStep,
       activeDeploys: pending.map((p) => deployMarker(p.record)),
       underProvisionedRequestIds: [...under],
       overProvisionedRequestIds: [...over],
       underProvisionedRequests: under.size,
       overProvisionedRequests: over.size,
-      activeAgents: agents.length, deadAgents: 0, decommissioningAgents: 0, unknownAgents: 0,
-      activeSlaves: agents.length, deadSlaves: 0, decommissioningSlaves: 0, decomissioningSlaves: 0, unknownSlaves: 0,
-      activeRacks: racks.size, deadRacks: 0, decommissioningRacks: 0, decomissioningRacks: 0, unknownRacks: 0,
+      activeAgents, deadAgents: 0, decommissioningAgents: retiringAgents.size, unknownAgents: 0,
+      activeSlaves: activeAgents, deadSlaves: 0, decommissioningSlaves: retiringAgents.size, decomissioningSlaves: retiringAgents.size, unknownSlaves: 0,
+      activeRacks, deadRacks: 0, decommissioningRacks: retiringRacks.size, decomissioningRacks: retiringRacks.size, unknownRacks: 0,
       hostStates: [hostState(source, req, now)],
       authDatastoreHealthy: null,
       minimumPriorityLevel: ctx.scheduler.priorityFreeze?.priorityFreeze.minimumPriorityLevel ?? null,
-      avgStatusUpdateDelayMs: 0,
-      lastHeartbeatAt: 0,
+      avgStatusUpdateDelayMs: metrics.avgStatusUpdateDelayMs(),
+      lastHeartbeatAt: metrics.lastHeartbeatAt,
       fireAlarm: null,
       generatedAt: now,
       pendingTasks,

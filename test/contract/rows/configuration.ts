@@ -10,7 +10,6 @@ export const rows: ContractRow[] = [
     status: 200,
     shape: 'SingularityLimits',
     check: (res) => expect(obj(res.json).maxDecommissioningAgents).toBe(2),
-    partial: "Singularity's default `maxDecommissioningAgents` (2): Griddle decommissions no agents, so nothing enforces it",
   },
   {
     endpoint: 'GET /api/notifications/allowlist',

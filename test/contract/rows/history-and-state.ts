@@ -1,5 +1,5 @@
 import { SINGULARITY_STATE_KEYS } from '../../../contract';
-import { obj } from '../../support/api-harness';
+import { arr, obj } from '../../support/api-harness';
 import type { ContractRow } from '../contract-row';
 
 /** HistoryResource and StateResource. */
@@ -26,10 +26,26 @@ export const rows: ContractRow[] = [
       await c.endedTaskId(requestId);
       return { requestId };
     },
-    query: { count: '100', page: '1' },
+    query: { count: '100', page: '1', lastTaskStatus: 'TASK_KILLED', host: '127.0.0.1', startedAfter: '0', orderDirection: 'ASC' },
     status: 200,
     shape: { list: 'SingularityTaskIdHistory' },
-    partial: 'filters beyond `count`, `page` and `deployId` (host, runId, lastTaskStatus, started/updated before/after, orderDirection) are ignored',
+    check: (res) => {
+      expect(arr(res.json).length).toBeGreaterThan(0);
+      expect(arr(res.json).every((t) => t.lastTaskState === 'TASK_KILLED')).toBe(true);
+    },
+  },
+  {
+    endpoint: 'GET /api/history/request/{requestId}/tasks',
+    name: 'every filter applies: a host no task ran on',
+    params: async (c) => {
+      const requestId = await c.request('c_history');
+      await c.endedTaskId(requestId);
+      return { requestId };
+    },
+    query: { host: 'elsewhere' },
+    status: 200,
+    shape: { list: 'SingularityTaskIdHistory' },
+    check: (res) => expect(res.json).toEqual([]),
   },
   {
     endpoint: 'GET /api/history/request/{requestId}/deploy/{deployId}',
@@ -48,7 +64,21 @@ export const rows: ContractRow[] = [
     endpoint: 'GET /api/state',
     status: 200,
     shape: 'SingularityState',
-    check: (res) => expect(Object.keys(obj(res.json))).toEqual(expect.arrayContaining([...SINGULARITY_STATE_KEYS])),
-    partial: 'every field is there; those for concepts Griddle lacks are 0, [] or null (see GET /api/state above)',
+    params: async (c) => {
+      await c.queuedRun('c_queued', 'qrun_1');
+      c.h.scheduler.machines.observeAgent('c-state-decom', 'c-state-decom.example', 'rack-s', {});
+      c.h.scheduler.machines.change('agent', 'c-state-decom', 'STARTING_DECOMMISSION', { message: 'x' });
+      return {};
+    },
+    check: (res) => {
+      const state = obj(res.json);
+      expect(Object.keys(state)).toEqual(expect.arrayContaining([...SINGULARITY_STATE_KEYS]));
+      // The queued run is due and waits: its lag counts, as in /state/scheduled-tasks-info.
+      expect(state.maxTaskLag).toBeGreaterThan(0);
+      expect(arr(state.listLateTasks)).toHaveLength(state.lateTasks as number);
+      expect(state.decommissioningAgents).toBeGreaterThan(0);
+    },
+    after: (c) => void c.h.scheduler.machines.change('agent', 'c-state-decom', 'ACTIVE', { message: 'undo' }),
+    partial: 'dead and unknown agents and racks are always 0: Griddle forgets a lost agent until it offers again instead of marking it DEAD',
   },
 ];

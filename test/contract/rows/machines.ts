@@ -50,6 +50,22 @@ export const rows: ContractRow[] = [
     shape: 'empty',
   },
   {
+    endpoint: 'POST /api/agents/agent/{agentId}/decommission',
+    name: 'a third at once is over maxDecommissioningAgents (2)',
+    params: async (c) => {
+      for (const id of ['c-agent-decom-2', 'c-agent-decom-3', 'c-agent-decom-4']) c.h.scheduler.machines.observeAgent(id, `${id}.example`, 'rack-d', {});
+      for (const id of ['c-agent-decom-2', 'c-agent-decom-3']) c.h.scheduler.machines.change('agent', id, 'STARTING_DECOMMISSION', { message: 'x' });
+      return { agentId: 'c-agent-decom-4' };
+    },
+    body: {},
+    status: 400,
+    shape: 'ApiErrorBody',
+    check: (res) => expect(obj(res.json).message).toContain('at most 2 may at once (maxDecommissioningAgents)'),
+    after: (c) => {
+      for (const id of ['c-agent-decom-2', 'c-agent-decom-3']) c.h.scheduler.machines.change('agent', id, 'ACTIVE', { message: 'undo' });
+    },
+  },
+  {
     endpoint: 'POST /api/agents/agent/{agentId}/decommission/update',
     params: agentNamed('c-agent-decom-update'),
     body: { message: 'later', durationMillis: 60000 },

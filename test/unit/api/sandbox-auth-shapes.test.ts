@@ -1,6 +1,7 @@
 import { grantOf, parseTokens, userHolder } from '../../../scheduler/api/auth';
 import { storedHosts } from '../../../scheduler/api/inactive-hosts';
 import { toSandbox } from '../../../scheduler/api/sandbox';
+import { grepLines } from '../../../scheduler/api/resources/sandbox';
 
 /** Pure shapes behind /sandbox/{taskId}/browse, /auth/user and /inactive. */
 
@@ -23,6 +24,14 @@ describe('toSandbox (the agent\'s /files/browse → SingularitySandbox)', () => 
 
   it('fills what an agent leaves out', () => {
     expect(toSandbox([{ path: `${root}/x` }], root, '', 'h').files).toEqual([{ name: 'x', mtime: 0, size: 0, mode: '' }]);
+  });
+});
+
+describe('grepLines (/sandbox/{taskId}/read?grep=)', () => {
+  it('keeps the matching lines, each with its newline, a partial last line included', () => {
+    expect(grepLines('GET /a 200\nGET /b 500\nPOST /c 500\nGET /d 5', /500$/)).toBe('GET /b 500\nPOST /c 500\n');
+    expect(grepLines('GET /a 200\nGET /d 5', /^GET \/d/)).toBe('GET /d 5\n');
+    expect(grepLines('nothing\n', /x/)).toBe('');
   });
 });
 
