@@ -96,7 +96,7 @@ export interface GriddleRequestReservation {
   cpuReserved: number;
   memBytesReserved: number;
   diskBytesReserved: number;
-  /** Measured use, or null: Griddle's executor reports none yet. */
+  /** Measured use of the tasks measured so far (cpus: a rate, from two samples), or null before any measurement; disk is never measured (Docker reports none). */
   cpuUsed: number | null;
   memBytesUsed: number | null;
   diskBytesUsed: number | null;

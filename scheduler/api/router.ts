@@ -42,6 +42,7 @@ import { RequestHistoryLog } from './request-history';
 import { ResponseCache } from './response-cache';
 import { SandboxReader } from './sandbox';
 import { TaskStatistics } from './task-statistics';
+import { DEFAULT_USAGE_POLL_MS, UsagePoller } from './usage-poller';
 import { registerTaskStatistics } from './resources/task-statistics';
 import { registerLogs } from './resources/logs';
 import { TaskHistory } from './task-history';
@@ -72,6 +73,8 @@ export interface ApiOptions extends OperationsOptions {
   disasters?: DisasterOptions;
   /** The shell commands API callers may run in tasks (--shell-commands-file); none without it. */
   shellCommands?: ShellCommandAllowList;
+  /** How often the leader asks every running task's executor for its usage (default 60 s; 0: never). */
+  usagePollMs?: number;
 }
 
 export interface ApiRouter extends Router {
@@ -84,6 +87,7 @@ export interface ApiRouter extends Router {
   disasters: Disasters;
   shellCommands: ShellCommands;
   statistics: TaskStatistics;
+  usage: UsagePoller;
   /** Serves `/metrics` (mount at the root beside `/healthz`). */
   metricsHandler: (req: Request, res: Response) => Promise<void>;
   close(): void;
@@ -126,7 +130,9 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   const pendingForDetector = (): { count: number; since: number }[] => extras.pendingTasks().map((p) => ({ count: 1, since: p.pendingTaskId.nextRunAt }));
   const disasters = new Disasters(scheduler, pendingForDetector, now, options.isWritable ?? (() => scheduler.isLeader), options.disasters, log);
   void disasters.start().catch((err: unknown) => log?.warn({ err }, 'could not load disasters'));
-  const offerLedger = new OfferLedger(ctx);
+  const usage = new UsagePoller(scheduler, (t) => statistics.ask(t), options.usagePollMs ?? DEFAULT_USAGE_POLL_MS, log);
+  usage.start();
+  const offerLedger = new OfferLedger(ctx, (taskId) => usage.usageOf(taskId));
   offerLedger.start();
 
   const stopFeed = feedEvents(scheduler, engine, hub, () => cache.invalidate());
@@ -183,6 +189,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   router.disasters = disasters;
   router.shellCommands = shellCommands;
   router.statistics = statistics;
+  router.usage = usage;
   router.metricsHandler = (req, res) => metrics.handler(req, res);
   router.close = () => {
     stopFeed();
@@ -194,6 +201,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
     inactiveHosts.stop();
     disasters.stop();
     offerLedger.stop();
+    usage.stop();
     sandbox.stop();
     metrics.stop();
     history.stop();

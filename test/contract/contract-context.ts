@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { formatTaskId, type SingularityTaskId } from '../../contract';
+import { decodeStatisticsMessage, encodeStatisticsMessage, formatTaskId, type SingularityTaskId } from '../../contract';
 import { type Behaviour, arr, call, deployAndWait, demoDeploy, serviceRequest, type Harness } from '../support/api-harness';
 import { until } from '../support/kit';
 import type { ContractContext, ContractResponse } from './contract-row';
@@ -92,6 +92,21 @@ export function contractContext(h: Harness): ContractContext & { close(): Promis
       await new Promise<void>((r) => agent?.listen(0, '127.0.0.1', r));
       const url = `http://127.0.0.1:${(agent.address() as AddressInfo).port}`;
       for (const t of h.scheduler.tasks.values()) h.router.sandbox.setAgentUrl(t.agentId, url);
+    }),
+    measuredUsage: () => once('usage', async () => {
+      let clock = 1_700_000_000;
+      const executors = async (_agentId: string, _executorId: string, data: string): Promise<void> => {
+        const ask = decodeStatisticsMessage(data);
+        if (ask?.kind !== 'griddle.statistics.ask') return;
+        // Each poll is 10 s after the last and the task used 0.5 cpu seconds in between.
+        const at = clock;
+        const report = { kind: 'griddle.statistics.report' as const, taskId: ask.taskId, nonce: ask.nonce, statistics: { timestamp: at, cpus_user_time_secs: (at - 1_700_000_000) * 0.05, cpus_system_time_secs: 0, mem_rss_bytes: 16 * 1024 * 1024 } };
+        setImmediate(() => h.scheduler.events.emit('frameworkMessage', 'agent-1', ask.taskId, encodeStatisticsMessage(report)));
+      };
+      Object.assign(h.scheduler, { sendFrameworkMessage: executors });
+      await h.router.usage.poll();
+      clock += 10;
+      await h.router.usage.poll();
     }),
     close: async (): Promise<void> => {
       agent?.closeAllConnections();

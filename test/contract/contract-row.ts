@@ -57,6 +57,11 @@ export interface ContractContext {
   cooldownRequest(id: string): Promise<{ requestId: string; deployId: string }>;
   /** Serves the agents' `/state`, `/files/read` and `/files/browse` for every task, as a Mesos agent would. */
   fakeAgent(): Promise<void>;
+  /**
+   * Executors that answer statistics asks (each running task uses 0.05 cpus and 16 MiB, of the harness
+   * deploys' 0.1 cpus and 32 MiB), and two usage polls over them.
+   */
+  measuredUsage(): Promise<void>;
 }
 
 export interface ContractRow {

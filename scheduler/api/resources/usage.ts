@@ -1,13 +1,13 @@
 import type { Router } from 'express';
 import { type Offer, isTerminalState, scalarOf, type TaskInfo } from '../../../mesos-proto';
 import type { ApiContext } from '../api-context';
-import { type AgentOffer, type TaskReservation, clusterUtilization } from '../cluster-utilization';
+import { type AgentOffer, type TaskReservation, type TaskUsage, clusterUtilization } from '../cluster-utilization';
 
-/** The latest offer of each agent, kept from the scheduler's 'offers' events. */
+/** The latest offer of each agent, kept from the scheduler's 'offers' events, and what each live task reserves and uses. */
 export class OfferLedger {
   readonly latest = new Map<string, AgentOffer>();
 
-  constructor(private readonly ctx: ApiContext) {}
+  constructor(private readonly ctx: ApiContext, private readonly usageOf: (taskId: string) => TaskUsage | undefined = () => undefined) {}
 
   start(): void {
     this.ctx.scheduler.events.on('offers', this.onOffers);
@@ -33,7 +33,8 @@ export class OfferLedger {
       const cpus = scalarOf(info?.resources, 'cpus') || (declared?.cpus ?? 0);
       const memoryMb = scalarOf(info?.resources, 'mem') || (declared?.memoryMb ?? 0);
       const diskMb = scalarOf(info?.resources, 'disk') || (declared?.diskMb ?? 0);
-      out.push({ requestId: t.requestId, deployId: t.deployId, agentId: t.agentId, cpus, memoryMb, diskMb });
+      const usage = this.usageOf(t.taskId);
+      out.push({ requestId: t.requestId, deployId: t.deployId, agentId: t.agentId, cpus, memoryMb, diskMb, ...(usage ? { usage } : {}) });
     }
     return out;
   }

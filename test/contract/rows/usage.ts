@@ -1,5 +1,8 @@
 import * as z from 'zod';
+import { arr, obj } from '../../support/api-harness';
 import type { ContractRow } from '../contract-row';
+
+const MB = 1024 * 1024;
 
 const utilization = z.object({
   numRequestsWithUnderUtilizedCpu: z.number(), numRequestsWithOverUtilizedCpu: z.number(), totalCpuUsed: z.number(), totalCpuAvailable: z.number(),
@@ -7,13 +10,27 @@ const utilization = z.object({
   maxUnderUtilizedCpuRequestId: z.string().nullable(), timestamp: z.number(),
 });
 
-/** UsageResource's cluster summary. */
+/** UsageResource's cluster summary, from the executors' measurements (usage-poller.ts). */
 export const rows: ContractRow[] = [
   {
     endpoint: 'GET /api/usage/cluster/utilization',
-    name: 'getClusterUtilization',
+    name: 'getClusterUtilization: measured use against reservations',
+    params: async (c) => {
+      await c.request('c_web');
+      await c.measuredUsage();
+      return {};
+    },
     status: 200,
     shape: utilization,
-    partial: 'the *Used totals are reservations (Griddle measures no container usage), so every under/over-utilization figure is 0',
+    check: (res) => {
+      const u = obj(res.json);
+      const web = arr(u.requestUtilizations).find((r) => r.requestId === 'c_web');
+      expect(web).toMatchObject({ numTasks: 2, cpuReserved: 0.2, cpuUsed: 0.1, memBytesUsed: 32 * MB });
+      // Every measured request uses half its CPU and memory: under-utilized, none over.
+      expect(u.numRequestsWithUnderUtilizedCpu).toBeGreaterThan(0);
+      expect(u.numRequestsWithOverUtilizedCpu).toBe(0);
+      expect(u.maxUnderUtilizedCpu).toBeCloseTo(0.05, 3);
+      expect(u.maxUnderUtilizedMemBytes).toBe(16 * MB);
+    },
   },
 ];

@@ -1,0 +1,84 @@
+/**
+ * Measured use of every running task, for `/usage/cluster/utilization`: on the leader, every
+ * interval, each running task's executor is asked for its container's statistics (as
+ * Singularity's usage poller asks every agent's `/monitor/statistics`). CPU use is a rate, so it
+ * takes two samples of a task; memory is the last sample's RSS. Kept per live task only.
+ */
+import type { MesosTaskStatisticsObject } from '../../contract';
+import type { Logger } from '../../common';
+import type { SchedulerPort } from '../deploys';
+import type { TaskRecord } from '../model';
+import type { TaskUsage } from './cluster-utilization';
+
+/** Singularity polls usage every minute by default. */
+export const DEFAULT_USAGE_POLL_MS = 60_000;
+/** Asks in flight at once, so a large cluster is polled as a trickle, not a burst. */
+const CONCURRENCY = 16;
+
+interface Sample { cpuSecs: number; at: number; memBytes: number; cpus?: number }
+
+/** The next sample from a measurement and the previous sample: CPU seconds over wall seconds. Pure. */
+export function nextSample(previous: Sample | undefined, s: MesosTaskStatisticsObject): Sample {
+  const cpuSecs = s.cpusUserTimeSecs + s.cpusSystemTimeSecs;
+  const next: Sample = { cpuSecs, at: s.timestamp, memBytes: s.memRssBytes };
+  if (previous && s.timestamp > previous.at && cpuSecs >= previous.cpuSecs) next.cpus = (cpuSecs - previous.cpuSecs) / (s.timestamp - previous.at);
+  else if (previous?.cpus !== undefined && s.timestamp === previous.at) next.cpus = previous.cpus;
+  return next;
+}
+
+export class UsagePoller {
+  private readonly samples = new Map<string, Sample>();
+  private timer: NodeJS.Timeout | undefined;
+  private polling = false;
+
+  constructor(
+    private readonly scheduler: SchedulerPort,
+    private readonly ask: (task: TaskRecord) => Promise<MesosTaskStatisticsObject>,
+    private readonly intervalMs = DEFAULT_USAGE_POLL_MS,
+    private readonly log?: Logger,
+  ) {}
+
+  start(): void {
+    if (this.intervalMs <= 0) return;
+    // Executors answer only the leader (framework messages go to the subscribed scheduler).
+    this.timer = setInterval(() => void (this.scheduler.isLeader && this.poll()), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** The measured use of a task, once there is one. */
+  usageOf(taskId: string): TaskUsage | undefined {
+    const s = this.samples.get(taskId);
+    return s && { memBytes: s.memBytes, ...(s.cpus !== undefined ? { cpus: s.cpus } : {}) };
+  }
+
+  /** One round over the running tasks. */
+  async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      const running = [...this.scheduler.tasks.values()].filter((t) => t.state === 'TASK_RUNNING');
+      const live = new Set(running.map((t) => t.taskId));
+      for (const id of this.samples.keys()) if (!live.has(id)) this.samples.delete(id);
+      let next = 0;
+      let failed = 0;
+      const worker = async (): Promise<void> => {
+        while (next < running.length) {
+          const t = running[next++];
+          try {
+            this.samples.set(t.taskId, nextSample(this.samples.get(t.taskId), await this.ask(t)));
+          } catch {
+            failed++;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, running.length) }, worker));
+      if (failed > 0) this.log?.debug({ failed, tasks: running.length }, 'usage poll: some executors did not report');
+    } finally {
+      this.polling = false;
+    }
+  }
+}
