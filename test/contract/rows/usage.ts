@@ -10,8 +10,32 @@ const utilization = z.object({
   maxUnderUtilizedCpuRequestId: z.string().nullable(), timestamp: z.number(),
 });
 
-/** UsageResource's cluster summary, from the executors' measurements (usage-poller.ts). */
+const statistics = z.object({
+  cpusLimit: z.number(), cpusSystemTimeSecs: z.number(), cpusUserTimeSecs: z.number(), memLimitBytes: z.number(), memRssBytes: z.number(),
+  memTotalBytes: z.number(), memAnonBytes: z.number(), memFileBytes: z.number(), diskUsedBytes: z.number(), timestamp: z.number(),
+});
+
+/** TaskResource's statistics and UsageResource's cluster summary, from the executors' measurements (usage-poller.ts). */
 export const rows: ContractRow[] = [
+  {
+    endpoint: 'GET /api/tasks/task/{taskId}/statistics',
+    name: 'getTaskStatistics (the web UI’s task page): MesosTaskStatisticsObject from the executor',
+    params: async (c) => {
+      const taskId = await c.activeTaskId('c_web');
+      await c.measuredUsage();
+      return { taskId };
+    },
+    status: 200,
+    shape: statistics,
+    check: (res) => expect(obj(res.json)).toMatchObject({ memRssBytes: 16 * MB, cpusLimit: 0 }),
+  },
+  {
+    endpoint: 'GET /api/tasks/task/{taskId}/statistics',
+    name: 'an ended task has no container to measure',
+    params: async (c) => ({ taskId: await c.endedTaskId('c_history') }),
+    status: 404,
+    shape: 'ApiErrorBody',
+  },
   {
     endpoint: 'GET /api/usage/cluster/utilization',
     name: 'getClusterUtilization: measured use against reservations',
