@@ -17,7 +17,7 @@ const logQuerySchema = z.object({
 });
 
 /** SingularityS3SearchRequest. */
-const searchSchema = z.object({
+export const searchSchema = z.object({
   requestId: requestIdSchema.optional(),
   deployId: deployIdSchema.optional(),
   taskId: taskIdSchema.optional(),

@@ -1,11 +1,13 @@
 import { requestGroupSchema, updateGroupsSchema } from '../request-groups';
+import { searchSchema } from './logs';
 import { exitCooldownSchema } from './request-views';
 
-/** Bodies of the routes in request-views, groups, history-views, task-views, task-tracking, state-views, sandbox browse, inactive, auth-user and configuration. */
+/** Bodies of the routes in request-views, groups, history-views, task-views, task-tracking, state-views, sandbox browse and download, logs, task statistics, usage, inactive, auth-user and configuration. */
 export const moreBodies = {
   SingularityRequestGroup: requestGroupSchema,
   SingularityUpdateGroupsRequest: updateGroupsSchema,
   SingularityExitCooldownRequest: exitCooldownSchema,
+  SingularityS3SearchRequest: searchSchema,
 } as const;
 
 type Op = { summary: string; body?: keyof typeof moreBodies; params?: string[]; query?: string[] };
@@ -56,12 +58,19 @@ export const moreOps: Record<string, Partial<Record<'get' | 'post' | 'put' | 'de
   '/state/task-reconciliation': { get: { summary: 'SingularityTaskReconciliationStatistics (404 before the first reconciliation)' } },
   '/state/scheduled-tasks-info': { get: { summary: 'SingularityScheduledTasksInfo: late tasks, future tasks, max lag' } },
   '/sandbox/{taskId}/browse': { get: { summary: "SingularitySandbox: a directory of the task's sandbox ('' or no path: its root)", params: ['taskId'], query: ['path'] } },
+  '/sandbox/{taskId}/download': { get: { summary: "Griddle's: the whole sandbox file through the agent's /files/download (view=true: as text/plain inline)", params: ['taskId'], query: ['path', 'view'] } },
+  '/tasks/task/{taskId}/statistics': { get: { summary: "MesosTaskStatisticsObject of a running task's container, measured by its executor (504 when it does not answer)", params: ['taskId'] } },
+  '/logs/task/{taskId}': { get: { summary: "SingularityS3Log[]: the files of the task's sandbox (no S3), URLs to /sandbox/{taskId}/download", params: ['taskId'], query: ['start', 'end', 'excludeMetadata', 'list'] } },
+  '/logs/request/{requestId}': { get: { summary: "SingularityS3Log[] of the request's tasks' sandboxes, newest tasks first", params: r, query: ['start', 'end', 'excludeMetadata', 'list', 'maxPerPage'] } },
+  '/logs/request/{requestId}/deploy/{deployId}': { get: { summary: "SingularityS3Log[] of one deploy's tasks' sandboxes", params: [...r, 'deployId'], query: ['start', 'end', 'excludeMetadata', 'list', 'maxPerPage'] } },
+  '/logs/search': { post: { summary: 'SingularityS3SearchResult: sandbox files, a page of tasks at a time (continuation token `sandbox`)', body: 'SingularityS3SearchRequest' } },
+  '/usage/cluster/utilization': { get: { summary: 'SingularityClusterUtilization: measured use against reservations, per request and for the cluster' } },
   '/inactive': {
     get: { summary: 'Hosts marked inactive (string[]): they get no new task' },
     post: { summary: 'Mark a host inactive (204)', query: ['host'] },
     delete: { summary: 'Take a host off the inactive list (204)', query: ['host'] },
   },
   '/auth/user': { get: { summary: 'SingularityUserHolder of the presented bearer token' } },
-  '/configuration/singularity-limits': { get: { summary: "SingularityLimits (Singularity's default; Griddle decommissions no agents)" } },
+  '/configuration/singularity-limits': { get: { summary: 'SingularityLimits: maxDecommissioningAgents, enforced on agent decommissions' } },
   '/notifications/allowlist': { get: { summary: 'E-mail notification allowlist: always [] (Griddle sends no e-mail)' } },
 };
