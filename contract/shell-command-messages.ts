@@ -4,6 +4,7 @@
  * passes `data` through untouched, so both sides agree here and nowhere else. The executor
  * imports this file alone (not `contract/index`), to stay light.
  */
+import { decodeMessageJson, encodeMessageJson } from './framework-message-json';
 import type { ShellCommandUpdateType } from './singularity-machines';
 
 /** Scheduler → executor: run `argv` in the task's container, output to `outputFilename` in the sandbox. */
@@ -33,19 +34,13 @@ export type ShellCommandMessage = ShellCommandRun | ShellCommandProgress;
 const UPDATE_TYPES: readonly string[] = ['INVALID', 'ACKED', 'STARTED', 'FINISHED', 'FAILED'];
 
 export function encodeShellMessage(message: ShellCommandMessage): string {
-  return Buffer.from(JSON.stringify(message)).toString('base64');
+  return encodeMessageJson(message);
 }
 
 /** The message in a MESSAGE's base64 `data`, or null when it is not one of these (other frameworks' data, garbage). */
 export function decodeShellMessage(data: string): ShellCommandMessage | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(data, 'base64').toString('utf8'));
-  } catch {
-    return null;
-  }
-  if (value === null || typeof value !== 'object') return null;
-  const m = value as Record<string, unknown>;
+  const m = decodeMessageJson(data);
+  if (m === null) return null;
   if (typeof m.taskId !== 'string' || typeof m.name !== 'string' || typeof m.timestamp !== 'number') return null;
   if (m.kind === 'griddle.shell-command.run') {
     const ok = Array.isArray(m.argv) && m.argv.length > 0 && m.argv.every((a) => typeof a === 'string') && typeof m.outputFilename === 'string';

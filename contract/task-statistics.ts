@@ -5,6 +5,7 @@
  * Singularity's `MesosTaskStatisticsObject` (camelCase) that the API serves. The executor
  * imports this file alone (not `contract/index`), to stay light.
  */
+import { decodeMessageJson, encodeMessageJson } from './framework-message-json';
 
 /** The members of Mesos's ResourceStatistics that a Docker container's cgroups give. */
 export interface MesosResourceStatistics {
@@ -60,19 +61,13 @@ export interface StatisticsReport {
 export type StatisticsMessage = StatisticsAsk | StatisticsReport;
 
 export function encodeStatisticsMessage(message: StatisticsMessage): string {
-  return Buffer.from(JSON.stringify(message)).toString('base64');
+  return encodeMessageJson(message);
 }
 
 /** The message in a MESSAGE's base64 `data`, or null when it is not one of these. */
 export function decodeStatisticsMessage(data: string): StatisticsMessage | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(data, 'base64').toString('utf8'));
-  } catch {
-    return null;
-  }
-  if (value === null || typeof value !== 'object') return null;
-  const m = value as Record<string, unknown>;
+  const m = decodeMessageJson(data);
+  if (m === null) return null;
   if (typeof m.taskId !== 'string' || typeof m.nonce !== 'string') return null;
   if (m.kind === 'griddle.statistics.ask') return m as unknown as StatisticsAsk;
   if (m.kind !== 'griddle.statistics.report') return null;
