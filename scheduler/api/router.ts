@@ -43,6 +43,7 @@ import { ResponseCache } from './response-cache';
 import { SandboxReader } from './sandbox';
 import { TaskStatistics } from './task-statistics';
 import { DEFAULT_USAGE_POLL_MS, UsagePoller } from './usage-poller';
+import { AgentLiveness } from './agent-liveness';
 import { registerTaskStatistics } from './resources/task-statistics';
 import { registerLogs } from './resources/logs';
 import { TaskHistory } from './task-history';
@@ -134,6 +135,8 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   usage.start();
   const offerLedger = new OfferLedger(ctx, (taskId) => usage.usageOf(taskId));
   offerLedger.start();
+  const liveness = new AgentLiveness(scheduler);
+  liveness.start();
 
   const stopFeed = feedEvents(scheduler, engine, hub, () => cache.invalidate());
   sandbox.start();
@@ -158,7 +161,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   registerTasks(router, ctx);
   registerSandbox(router, ctx);
   registerLogs(router, ctx);
-  registerState(router, ctx, extras, metrics);
+  registerState(router, ctx, { extras, metrics, liveness });
   registerRequestViews(router, ctx, extras);
   registerHistoryViews(router, ctx, extras);
   registerGroups(router, ctx, extras);
@@ -202,6 +205,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
     disasters.stop();
     offerLedger.stop();
     usage.stop();
+    liveness.stop();
     sandbox.stop();
     metrics.stop();
     history.stop();

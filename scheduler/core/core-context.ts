@@ -16,6 +16,8 @@ export interface SchedulerEvents {
   disconnected: [why: string];
   /** A framework message from an executor (Mesos MESSAGE event; `data` is base64). */
   frameworkMessage: [agentId: string, executorId: string, data: string];
+  /** Mesos says an agent is gone (a FAILURE without an executor, or a task update saying so); it is DEAD until it offers again. */
+  agentLost: [agentId: string];
   /** A HEARTBEAT from the leading master, when it arrived (SingularityState's lastHeartbeatAt). */
   heartbeat: [at: number];
 }

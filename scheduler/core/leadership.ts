@@ -99,7 +99,10 @@ export class Leadership implements MesosLink {
     client.on('heartbeat', () => this.ctx.events.emit('heartbeat', this.ctx.now()));
     client.on('failure', (f) => {
       // A FAILURE without an executor id is the loss of a whole agent.
-      if (f.agent_id && !f.executor_id) this.ctx.state.agents.delete(f.agent_id.value);
+      if (f.agent_id && !f.executor_id) {
+        this.ctx.state.agents.delete(f.agent_id.value);
+        this.ctx.events.emit('agentLost', f.agent_id.value);
+      }
     });
     client.on('failure', (f) => this.ctx.log.warn({ agentId: f.agent_id?.value, executorId: f.executor_id?.value, status: f.status }, 'executor or agent failure'));
     client.on('error', (message) => this.ctx.log.error({ message }, 'Mesos master sent ERROR'));

@@ -42,7 +42,10 @@ export class StatusHandler {
       log.debug({ taskId, state: status.state }, 'ignoring a stale reconciliation answer');
       return;
     }
-    if (status.reason !== undefined && AGENT_GONE_REASONS.has(status.reason)) state.agents.delete(task.agentId);
+    if (status.reason !== undefined && AGENT_GONE_REASONS.has(status.reason)) {
+      state.agents.delete(task.agentId);
+      this.deps.events.emit('agentLost', task.agentId);
+    }
     const request = state.requests.get(task.requestId);
     const outcome = applyStatus(task, status, request?.request.requestType, this.deps.now());
     if (!outcome.ignored) {

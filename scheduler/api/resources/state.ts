@@ -4,6 +4,7 @@ import { DEFAULT_RACK_ID, RACK_ATTRIBUTES, type GriddleStateExtras, type Singula
 import { countsAsInstance, type Scheduler } from '../../core';
 import { deployKey, type SchedulerPort } from '../../deploys';
 import type { ApiContext } from '../api-context';
+import type { AgentLiveness } from '../agent-liveness';
 import type { ApiExtras } from '../api-extras';
 import type { ApiMetrics } from '../metrics';
 import { scheduledTasksInfo } from '../pending-tasks';
@@ -36,11 +37,18 @@ const DECOMMISSION_STATES: ReadonlySet<string> = new Set(['STARTING_DECOMMISSION
 
 /**
  * `/state`: Singularity's StateResource. Every SingularityState field is there; those for
- * concepts Griddle does not have (load balancer cleanup, dead agents, fire alarms, an auth
- * datastore) are 0, [] or null, as Singularity answers them when they are not configured
+ * features Griddle does not have (load balancer cleanup, fire alarms, an auth datastore, an
+ * offer cache) are 0 or null, as Singularity answers them when they are not configured
  * (docs/api.md lists them).
  */
-export function registerState(router: Router, ctx: ApiContext, extras: ApiExtras, metrics: Pick<ApiMetrics, 'avgStatusUpdateDelayMs' | 'lastHeartbeatAt'>): void {
+/** What `/state` reads beside the scheduler: pending tasks, status update delays, agent liveness. */
+export interface StateSources {
+  extras: ApiExtras;
+  metrics: Pick<ApiMetrics, 'avgStatusUpdateDelayMs' | 'lastHeartbeatAt'>;
+  liveness: AgentLiveness;
+}
+
+export function registerState(router: Router, ctx: ApiContext, { extras, metrics, liveness }: StateSources): void {
   const { engine } = ctx;
   const source = ctx.scheduler as StateSource;
   router.get('/state', (req, res) => {
@@ -73,11 +81,12 @@ export function registerState(router: Router, ctx: ApiContext, extras: ApiExtras
     // Maintenance states: an agent or rack decommissioning (or done) stops counting as active.
     const machines = ctx.scheduler.machines;
     const retiring = (kind: 'agents' | 'racks'): Set<string> =>
-      new Set([...(machines?.[kind].values() ?? [])].filter((m) => DECOMMISSION_STATES.has(m.current.state)).map((m) => m.id));
+      new Set([...machines[kind].values()].filter((m) => DECOMMISSION_STATES.has(m.current.state)).map((m) => m.id));
     const retiringAgents = retiring('agents');
     const retiringRacks = retiring('racks');
     const activeAgents = agents.filter((a) => !retiringAgents.has(a.agentId)).length;
     const activeRacks = [...racks].filter((r) => !retiringRacks.has(r)).length;
+    const { deadAgents, unknownAgents, deadRacks, unknownRacks } = liveness.now(new Set(agents.map((a) => a.agentId)));
     const oldestStep = pending.reduce((m, p) => Math.min(m, p.progress.stepStartedAt), Number.POSITIVE_INFINITY);
     const state: SingularityState & GriddleStateExtras = {
       activeTasks: tasks.filter((t) => t.state === 'TASK_RUNNING' && t.killRequestedAt === undefined).length,
@@ -102,9 +111,9 @@ export function registerState(router: Router, ctx: ApiContext, extras: ApiExtras
       overProvisionedRequestIds: [...over],
       underProvisionedRequests: under.size,
       overProvisionedRequests: over.size,
-      activeAgents, deadAgents: 0, decommissioningAgents: retiringAgents.size, unknownAgents: 0,
-      activeSlaves: activeAgents, deadSlaves: 0, decommissioningSlaves: retiringAgents.size, decomissioningSlaves: retiringAgents.size, unknownSlaves: 0,
-      activeRacks, deadRacks: 0, decommissioningRacks: retiringRacks.size, decomissioningRacks: retiringRacks.size, unknownRacks: 0,
+      activeAgents, deadAgents, decommissioningAgents: retiringAgents.size, unknownAgents,
+      activeSlaves: activeAgents, deadSlaves: deadAgents, decommissioningSlaves: retiringAgents.size, decomissioningSlaves: retiringAgents.size, unknownSlaves: unknownAgents,
+      activeRacks, deadRacks, decommissioningRacks: retiringRacks.size, decomissioningRacks: retiringRacks.size, unknownRacks,
       hostStates: [hostState(source, req, now)],
       authDatastoreHealthy: null,
       minimumPriorityLevel: ctx.scheduler.priorityFreeze?.priorityFreeze.minimumPriorityLevel ?? null,

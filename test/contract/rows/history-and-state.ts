@@ -68,6 +68,9 @@ export const rows: ContractRow[] = [
       await c.queuedRun('c_queued', 'qrun_1');
       c.h.scheduler.machines.observeAgent('c-state-decom', 'c-state-decom.example', 'rack-s', {});
       c.h.scheduler.machines.change('agent', 'c-state-decom', 'STARTING_DECOMMISSION', { message: 'x' });
+      // Known to the machine book, no offer since: unknown (MISSING_ON_STARTUP); reported lost: DEAD.
+      c.h.scheduler.machines.observeAgent('c-state-dead', 'c-state-dead.example', 'rack-dead', {});
+      c.h.scheduler.events.emit('agentLost', 'c-state-dead');
       return {};
     },
     check: (res) => {
@@ -77,8 +80,9 @@ export const rows: ContractRow[] = [
       expect(state.maxTaskLag).toBeGreaterThan(0);
       expect(arr(state.listLateTasks)).toHaveLength(state.lateTasks as number);
       expect(state.decommissioningAgents).toBeGreaterThan(0);
+      expect(state).toMatchObject({ deadAgents: 1, deadSlaves: 1, deadRacks: 1 });
+      expect(state.unknownAgents).toBeGreaterThan(0);
     },
     after: (c) => void c.h.scheduler.machines.change('agent', 'c-state-decom', 'ACTIVE', { message: 'undo' }),
-    partial: 'dead and unknown agents and racks are always 0: Griddle forgets a lost agent until it offers again instead of marking it DEAD',
   },
 ];
