@@ -4,7 +4,8 @@ import type { NextFunction, Request, Response } from 'express';
 import type { SingularityUserHolder } from '../../contract';
 
 export type Scope = 'read' | 'deploy';
-export interface ApiToken { name: string; scope: Scope }
+/** `groups`: the Singularity groups the token's user is in; absent: not restricted by groups (`*` in the file). */
+export interface ApiToken { name: string; scope: Scope; groups?: string[] }
 
 /** Token → grant, keyed by the token's SHA-256 so a lookup does not leak timing about the secret. */
 export type TokenTable = Map<string, ApiToken>;
@@ -12,18 +13,22 @@ export type TokenTable = Map<string, ApiToken>;
 const digest = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 /**
- * Reads `GRIDDLE_API_TOKENS_FILE`: one token a line, `<token> <read|deploy> [name]`, `#`
- * comments and blank lines ignored. A `deploy` token may also read.
+ * Reads `GRIDDLE_API_TOKENS_FILE`: one token a line, `<token> <read|deploy> [name] [groups]`,
+ * `#` comments and blank lines ignored. A `deploy` token may also read. `groups` (comma-separated)
+ * are the token user's groups: it may change only requests of those groups (request-group-gate.ts);
+ * without them, or with `*`, it is not restricted by groups, as tokens were before groups.
  */
 export function parseTokens(text: string, source = 'tokens file'): TokenTable {
   const table: TokenTable = new Map();
   text.split('\n').forEach((raw, i) => {
     const line = raw.trim();
     if (!line || line.startsWith('#')) return;
-    const [token, scope, name] = line.split(/\s+/);
+    const [token, scope, name, groupList, extra] = line.split(/\s+/);
     if (!token || token.length < 16) throw new Error(`${source} line ${i + 1}: the token must be at least 16 characters`);
     if (scope !== 'read' && scope !== 'deploy') throw new Error(`${source} line ${i + 1}: scope must be "read" or "deploy", got "${scope ?? ''}"`);
-    table.set(digest(token), { name: name ?? `token-line-${i + 1}`, scope });
+    if (extra !== undefined) throw new Error(`${source} line ${i + 1}: expected <token> <read|deploy> [name] [groups], got more fields; separate groups with commas, no spaces`);
+    const groups = groupList === undefined || groupList === '*' ? undefined : groupList.split(',').filter(Boolean);
+    table.set(digest(token), { name: name ?? `token-line-${i + 1}`, scope, ...(groups ? { groups } : {}) });
   });
   return table;
 }
@@ -40,14 +45,14 @@ export function grantOf(tokens: TokenTable | undefined, header: string | undefin
 
 /**
  * Singularity's SingularityUserHolder for a caller: the token's name as the user id, its scope
- * as Singularity's authorization scopes (a deploy token may also read). Griddle keeps no users,
- * groups, e-mails or settings, so those stay empty.
+ * as Singularity's authorization scopes (a deploy token may also read), its groups. Griddle
+ * keeps no e-mails or settings.
  */
 export function userHolder(tokens: TokenTable | undefined, grant: ApiToken | undefined): SingularityUserHolder {
   const authEnabled = (tokens?.size ?? 0) > 0;
   if (!grant) return { authenticated: false, authEnabled };
   const scopes = grant.scope === 'deploy' ? ['READ', 'WRITE'] : ['READ'];
-  return { user: { id: grant.name, name: grant.name, groups: [], scopes, authenticated: true }, authenticated: true, authEnabled };
+  return { user: { id: grant.name, name: grant.name, groups: grant.groups ?? [], scopes, authenticated: true }, authenticated: true, authEnabled };
 }
 
 /**
@@ -69,6 +74,7 @@ export function authMiddleware(tokens: TokenTable | undefined, protectReads = fa
       return;
     }
     res.locals.user = grant.name;
+    res.locals.grant = grant;
     next();
   };
 }

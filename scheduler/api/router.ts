@@ -44,6 +44,7 @@ import { SandboxReader } from './sandbox';
 import { TaskStatistics } from './task-statistics';
 import { DEFAULT_USAGE_POLL_MS, UsagePoller } from './usage-poller';
 import { AgentLiveness } from './agent-liveness';
+import { requestGroupGate } from './request-group-gate';
 import { registerTaskStatistics } from './resources/task-statistics';
 import { registerLogs } from './resources/logs';
 import { TaskHistory } from './task-history';
@@ -155,6 +156,8 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   router.use(requestHistory.middleware);
   // Disabled actions refuse the calls they name before any resource acts on them.
   router.use(disabledActionGate(disasters, (id) => scheduler.requests.has(id)));
+  // A token held to groups changes only the requests of its groups.
+  router.use(requestGroupGate((id) => scheduler.requests.get(id)?.request, (taskId) => ctx.anyTask(taskId)?.requestId));
   registerRequests(router, ctx);
   registerDeploys(router, ctx);
   registerHistory(router, ctx);

@@ -1,8 +1,10 @@
-import type { Request, Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import { type ApiContext, idParam, requireBody } from '../api-context';
 import type { ApiExtras } from '../api-extras';
 import { badRequest, notFound, parseInput } from '../http-errors';
 import { isRequestId } from '../ids';
+import type { ApiToken } from '../auth';
+import { forbidden, mayWrite } from '../request-group-gate';
 import { groupsUpdateProblems, normalizeGroup, requestGroupSchema, updateGroupsSchema, withGroups } from '../request-groups';
 
 /**
@@ -40,18 +42,24 @@ export function registerGroups(router: Router, ctx: ApiContext, extras: ApiExtra
     if (problems.length) throw badRequest(problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
     return u;
   };
-  router.post('/requests/request/:requestId/groups', w, (req, res) => {
+  // The caller may change the request now (request-group-gate.ts checked that) and must still be
+  // able to once the groups change: no one locks themselves out.
+  const updated = (req: Request, res: Response) => {
     const id = idParam(req, 'requestId', isRequestId, 'request');
-    const u = parseUpdate(req);
-    const next = withGroups(ctx.requestOr404(id), u, now());
+    const next = withGroups(ctx.requestOr404(id), parseUpdate(req), now());
+    const grant = res.locals.grant as ApiToken | undefined;
+    if (grant && !mayWrite(grant, next.request)) throw forbidden(grant, next.request);
+    return next;
+  };
+  router.post('/requests/request/:requestId/groups', w, (req, res) => {
+    const next = updated(req, res);
     scheduler.putRequest(next);
     res.json(ctx.parent(next));
   });
-  // Singularity checks the change without making it: 200 when this caller may make it. Griddle's
-  // write permission is the deploy token the auth middleware already required for this POST.
+  // Singularity checks the change without making it: 200 when this caller may make it (a deploy
+  // token, in the request's write groups before and after), 403 otherwise.
   router.post('/requests/request/:requestId/groups/auth-check', w, (req, res) => {
-    idParam(req, 'requestId', isRequestId, 'request');
-    parseUpdate(req);
+    updated(req, res);
     res.status(200).end();
   });
 }

@@ -41,7 +41,6 @@ export const rows: ContractRow[] = [
     status: 200,
     shape: 'SingularityRequestParent',
     check: (res) => expect(obj(obj(res.json).request)).toMatchObject({ group: 'edge', readWriteGroups: ['sre'], readOnlyGroups: ['dev'] }),
-    partial: 'the groups are stored and served, not enforced: access is by token scope (read / deploy), not group membership',
   },
   {
     endpoint: 'POST /api/requests/request/{requestId}/groups/auth-check',
@@ -50,6 +49,5 @@ export const rows: ContractRow[] = [
     body: { group: 'edge', readWriteGroups: [], readOnlyGroups: ['dev'] },
     status: 200,
     shape: 'empty',
-    partial: 'checks the change and the deploy token, not group membership (Griddle has no users in groups)',
   },
 ];

@@ -45,6 +45,7 @@ describe('token file', () => {
     ['short secret', 'abc deploy', 'line 1: the token must be at least 16 characters'],
     ['unknown scope', `${DEPLOY} admin`, 'line 1: scope must be "read" or "deploy", got "admin"'],
     ['missing scope', `# c\n${DEPLOY}`, 'line 2: scope must be "read" or "deploy"'],
+    ['groups with spaces', `${DEPLOY} deploy ci edge, web`, 'line 1: expected <token> <read|deploy> [name] [groups], got more fields'],
   ])('%s is refused', (_name, text, message) => {
     expect(() => parseTokens(text, 'tokens.txt')).toThrow(`tokens.txt ${message}`);
   });
