@@ -10,7 +10,7 @@ import type { SchedulerPort } from '../deploys';
 import type { TaskRecord } from '../model';
 import type { TaskUsage } from './cluster-utilization';
 
-/** Singularity polls usage every minute by default. */
+/** Often enough for a utilization view, rare enough that a large cluster's executors barely notice. */
 export const DEFAULT_USAGE_POLL_MS = 60_000;
 /** Asks in flight at once, so a large cluster is polled as a trickle, not a burst. */
 const CONCURRENCY = 16;
