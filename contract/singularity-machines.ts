@@ -48,6 +48,17 @@ export interface SingularityMachineChangeRequest {
   killTasksOnDecommissionTimeout?: boolean;
 }
 
+/** A machine state change with a duration: when it is up, the machine goes to `revertToState`. */
+export interface SingularityExpiringMachineState {
+  machineId: string;
+  user?: string;
+  startMillis: number;
+  actionId: string;
+  expiringAPIRequestObject: SingularityMachineChangeRequest;
+  revertToState: MachineState;
+  killTasksOnDecommissionTimeout: boolean;
+}
+
 export interface SingularityPriorityFreeze {
   minimumPriorityLevel: number;
   killTasks: boolean;

@@ -3,6 +3,7 @@ import type { DeployEngine, SchedulerPort } from '../deploys';
 import { Webhooks, type WebhooksOptions } from '../webhooks';
 import type { ApiContext } from './api-context';
 import { ExpiringActions } from './expiring-actions';
+import { ExpiringMachineStates } from './expiring-machines';
 import type { RequestHistoryLog } from './request-history';
 import { registerExpiring } from './resources/expiring';
 import { registerWebhooks } from './resources/webhooks';
@@ -17,13 +18,14 @@ export interface OperationsOptions {
 export interface Operations {
   webhooks: Webhooks;
   expiring: ExpiringActions;
+  machineExpiry: ExpiringMachineStates;
   register(router: Router): void;
   stop(): void;
 }
 
 /**
  * The operations parts of the API: webhooks (fed by the scheduler's changes and the request
- * history) and expiring actions (applied by the leader's tick). Both write through the state
+ * history) and expiring actions and machine states (applied by the leader's tick). Both write through the state
  * store and load from it, so a new leader carries on with what the old one left.
  */
 export function startOperations(scheduler: SchedulerPort, engine: DeployEngine, ctx: ApiContext, history: RequestHistoryLog, writable: () => boolean, options: OperationsOptions): Operations {
@@ -36,16 +38,25 @@ export function startOperations(scheduler: SchedulerPort, engine: DeployEngine, 
   const expiring = new ExpiringActions(scheduler, engine, (actor, fn) => history.runAs(actor, fn), log);
   ctx.expiring = expiring;
   void expiring.start().catch((err: unknown) => log?.warn({ err }, 'could not load expiring actions'));
+  const machineExpiry = new ExpiringMachineStates(scheduler, log);
+  const loadMachineExpiry = (): void => void machineExpiry.reload().catch((err: unknown) => log?.warn({ err }, 'could not load expiring machine states'));
+  loadMachineExpiry();
   const onLeader = (leader: boolean): void => {
-    if (leader) void expiring.reload().catch((err: unknown) => log?.warn({ err }, 'could not load expiring actions'));
+    if (!leader) return;
+    void expiring.reload().catch((err: unknown) => log?.warn({ err }, 'could not load expiring actions'));
+    loadMachineExpiry();
   };
   scheduler.events.on('leader', onLeader);
-  const tick = setInterval(() => expiring.tick(ctx.now(), writable()), options.expiringTickMs ?? 1000);
+  const tick = setInterval(() => {
+    expiring.tick(ctx.now(), writable());
+    machineExpiry.tick(ctx.now(), writable());
+  }, options.expiringTickMs ?? 1000);
   tick.unref();
 
   return {
     webhooks,
     expiring,
+    machineExpiry,
     register(router) {
       registerWebhooks(router, ctx, webhooks);
       registerExpiring(router, ctx);

@@ -175,7 +175,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   registerAuthUser(router, options.tokens);
   registerConfiguration(router);
   ops.register(router);
-  registerMachines(router, ctx);
+  registerMachines(router, ctx, ops.machineExpiry);
   registerPriority(router, ctx);
   registerDisasters(router, ctx, disasters);
   registerUsage(router, ctx, offerLedger);

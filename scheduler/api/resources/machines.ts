@@ -1,21 +1,29 @@
+import { randomUUID } from 'node:crypto';
 import type { Request, Response, Router } from 'express';
 import * as z from 'zod';
 import {
-  MACHINE_STATES, type MachineState, type SingularityAgent, type SingularityMachineStateHistoryUpdate, type SingularityRack,
+  MACHINE_STATES, type MachineState, type SingularityAgent, type SingularityExpiringMachineState, type SingularityMachineStateHistoryUpdate,
+  type SingularityRack,
 } from '../../../contract';
 import type { MachineKind, MachineRecord } from '../../core';
 import { type ApiContext, body } from '../api-context';
 import { HttpError, badRequest, notFound, parseInput } from '../http-errors';
 import { message } from '../params';
+import type { ExpiringMachineStates } from '../expiring-machines';
 import { DEFAULT_MAX_DECOMMISSIONING_AGENTS } from './configuration';
 
-/** SingularityMachineChangeRequest. Expiring changes (durationMillis, revertToState) are accepted but not kept. */
+/** SingularityMachineChangeRequest; with `durationMillis` the change expires (expiring-machines.ts). */
 const changeSchema = z.object({
   message,
   actionId: z.string().max(200).optional(),
   durationMillis: z.number().int().min(0).optional(),
   revertToState: z.enum(MACHINE_STATES as [MachineState, ...MachineState[]]).optional(),
   killTasksOnDecommissionTimeout: z.boolean().optional(),
+});
+
+const expiringOf = (machineId: string, input: z.output<typeof changeSchema>, revertToState: MachineState, now: number, user: string | undefined): SingularityExpiringMachineState => ({
+  machineId, startMillis: now, actionId: input.actionId ?? randomUUID(), expiringAPIRequestObject: input, revertToState,
+  killTasksOnDecommissionTimeout: input.killTasksOnDecommissionTimeout ?? false, ...(user ? { user } : {}),
 });
 
 const idOf = (req: Request, name: string): string => String((req.params as Record<string, string>)[name]);
@@ -28,7 +36,7 @@ const ACTIONS: Record<string, MachineState> = { freeze: 'FROZEN', decommission: 
  * each task is replaced elsewhere, retired once its replacement is healthy, then the machine is
  * DECOMMISSIONED (the core's reconcile plan does this). Activate: back to normal.
  */
-export function registerMachines(router: Router, ctx: ApiContext): void {
+export function registerMachines(router: Router, ctx: ApiContext, expiring: ExpiringMachineStates): void {
   const { scheduler, writeGuard: w } = ctx;
   const book = scheduler.machines;
 
@@ -89,11 +97,15 @@ export function registerMachines(router: Router, ctx: ApiContext): void {
     const state = ACTIONS[action];
     if (kind === 'agent' && state === 'STARTING_DECOMMISSION') checkDecommissionLimit(id);
     const user = typeof res.locals.user === 'string' ? res.locals.user : undefined;
+    const before = book.book(kind).get(id)?.current.state ?? 'ACTIVE';
     const result = book.change(kind, id, state, { user, message: input.message });
     if (result === 'already' || result === 'illegal') {
       const code = result === 'already' ? 'FAILURE_ALREADY_AT_STATE' : 'FAILURE_ILLEGAL_TRANSITION';
       throw new HttpError(409, `${code} - ${kind} ${id} is in ${book.book(kind).get(id)?.current.state} state`);
     }
+    // A change with a duration expires back (to revertToState, else where it was); one without ends any expiry.
+    if (input.durationMillis !== undefined) expiring.save(kind, expiringOf(id, input, input.revertToState ?? before, ctx.now(), user));
+    else expiring.drop(kind, id);
     scheduler.poke();
     res.status(200).end();
   };
@@ -115,13 +127,28 @@ export function registerMachines(router: Router, ctx: ApiContext): void {
         if (!m) throw notFound(`agent ${idOf(req, param)} is not known`);
         res.json(render(m));
       });
-      // Expiring machine states are not kept, so there is nothing to update beyond checking the agent.
+      // Only Singularity's Java client names this route; Griddle reads it as changing the expiry of
+      // a decommission under way: a new duration (and revertToState) from now, or none.
       router.post(`${base}/${item}/:${param}/decommission/update`, w, (req, res) => {
-        parseInput(changeSchema, body(req));
-        if (!find(kind, idOf(req, param))) throw notFound(`agent ${idOf(req, param)} is not known`);
+        const id = idOf(req, param);
+        const input = parseInput(changeSchema, body(req));
+        const m = find(kind, id);
+        if (!m) throw notFound(`agent ${id} is not known`);
+        if (!['STARTING_DECOMMISSION', 'DECOMMISSIONING'].includes(m.current.state)) throw new HttpError(409, `agent ${id} is not decommissioning (it is ${m.current.state})`);
+        const user = typeof res.locals.user === 'string' ? res.locals.user : undefined;
+        const previous = expiring.get(kind, id);
+        if (input.durationMillis === undefined) expiring.drop(kind, id);
+        else expiring.save(kind, expiringOf(id, input, input.revertToState ?? previous?.revertToState ?? 'ACTIVE', ctx.now(), user));
         res.status(200).end();
       });
     }
+    router.get(`${base}/expiring`, (_req, res) => {
+      res.json(expiring.list(kind));
+    });
+    router.delete(`${base}/${item}/:${param}/expiring`, w, (req, res) => {
+      expiring.drop(kind, idOf(req, param));
+      res.status(200).end();
+    });
     router.delete(`${base}/${item}/:${param}`, w, (req, res) => {
       const id = idOf(req, param);
       if (!book.remove(kind, id)) throw notFound(`Couldn't find dead ${kind} with id ${id}`);

@@ -67,11 +67,36 @@ export const rows: ContractRow[] = [
   },
   {
     endpoint: 'POST /api/agents/agent/{agentId}/decommission/update',
-    params: agentNamed('c-agent-decom-update'),
-    body: { message: 'later', durationMillis: 60000 },
+    params: async (c) => {
+      const p = await agentNamed('c-agent-decom-update')(c);
+      c.h.scheduler.machines.change('agent', p.agentId, 'STARTING_DECOMMISSION', { message: 'x' });
+      return p;
+    },
+    body: { message: 'later', durationMillis: 60000, revertToState: 'ACTIVE' },
     status: 200,
     shape: 'empty',
-    partial: 'expiring machine states (durationMillis, revertToState) are not kept: the call only checks the agent',
+    after: (c) => void c.h.scheduler.machines.change('agent', 'c-agent-decom-update', 'ACTIVE', { message: 'undo' }),
+    partial: "Singularity's own resources have no such route (only its Java client names it): Griddle reads it as setting the expiry (durationMillis, revertToState) of the decommission under way",
+  },
+  {
+    endpoint: 'GET /api/agents/expiring',
+    name: 'a freeze with durationMillis expires (not in the Java client)',
+    params: async (c) => {
+      await agentNamed('c-agent-expiring')(c);
+      const res = await c.call('POST', '/api/agents/agent/c-agent-expiring/freeze', { message: 'an hour', durationMillis: 3_600_000, actionId: 'freeze-1' });
+      if (res.status !== 200) throw new Error(`freeze: ${res.text}`);
+      return {};
+    },
+    status: 200,
+    shape: z.array(z.object({ machineId: z.string(), startMillis: z.number(), actionId: z.string(), revertToState: z.string(), expiringAPIRequestObject: z.object({ durationMillis: z.number() }) })),
+    check: (res) => expect(arr(res.json)).toContainEqual(expect.objectContaining({ machineId: 'c-agent-expiring', actionId: 'freeze-1', revertToState: 'ACTIVE' })),
+  },
+  {
+    endpoint: 'DELETE /api/agents/agent/{agentId}/expiring',
+    name: 'cancels the expiry; the freeze stays (not in the Java client)',
+    params: async () => ({ agentId: 'c-agent-expiring' }),
+    status: 200,
+    shape: 'empty',
   },
   {
     endpoint: 'POST /api/agents/agent/{agentId}/activate',
