@@ -26,7 +26,7 @@ const quiet = createLogger('test', { destination: fs.createWriteStream('/dev/nul
 interface StateJson {
   id: string;
   unreachable_slaves: number;
-  frameworks: { id: string; connected: boolean; recovered: boolean; tasks: { id: string; state: string; statuses: { state: string }[] }[] }[];
+  frameworks: { id: string; connected: boolean; recovered: boolean; tasks: { id: string; state: string; statuses: { state: string }[] }[]; completed_tasks: { id: string; state: string }[] }[];
 }
 
 /** Polls through refused connections while a master restarts. */
@@ -162,11 +162,18 @@ describe('mesos-local with two masters sharing its agents', () => {
     else await m.startAgent(agentId);
     const resent = await again.waitFor((e) => e.type === 'UPDATE' && e.update!.status.task_id.value === 't1', 20_000, 't1 re-sent by the agent', since);
     expect(resent.update!.status).toMatchObject({ state: 'TASK_KILLED', uuid: killed.update!.status.uuid, source: killed.update!.status.source });
+    // The new master learnt the ended task from the agent and keeps it until the acknowledgement.
+    const tasksOfT1 = async (): Promise<{ active: string[]; completed: string[] }> => {
+      const fw = (await state(m.masterUrls[1])).frameworks[0];
+      return { active: fw.tasks.filter((t) => t.id === 't1').map((t) => t.state), completed: fw.completed_tasks.filter((t) => t.id === 't1').map((t) => t.state) };
+    };
+    expect(await tasksOfT1()).toEqual({ active: ['TASK_KILLED'], completed: [] });
 
     // Acknowledged through the new master, the stream is done: the next re-registration sends
     // nothing of t1 (its re-sending is synchronous with the heal, so before the answer to a
     // RECONCILE asked after it).
     await again.acknowledge(resent);
+    expect(await tasksOfT1()).toEqual({ active: [], completed: ['TASK_KILLED'] });
     const afterAck = again.mark();
     m.partitionAgent(agentId);
     m.healAgent(agentId);
