@@ -33,8 +33,7 @@ export class AgentLifecycle {
     this.server = server;
     const restarting = state.executors.size > 0 || this.processes.hasExitsWhileDown;
     state.running = true;
-    // Registering makes the master call frameworkSubscribed for every connected framework,
-    // which re-sends their pending updates.
+    // Registering re-sends every pending update (registerWithMaster).
     this.registerWithMaster();
     if (restarting) this.processes.recover();
   }
@@ -82,6 +81,9 @@ export class AgentLifecycle {
     if (this.state.master === master) return;
     this.state.master = master;
     this.state.log.info({ masterId: master.id }, 'new leading master detected');
+    // As Mesos's agent (Slave::detected): nothing goes out until it is registered with the new
+    // master, however long that takes (it may be down or cut off now); the updates stay queued.
+    this.state.updates.pause();
     if (this.state.running && !this.state.partitioned) this.registerWithMaster();
   }
 
@@ -110,11 +112,19 @@ export class AgentLifecycle {
     await this.closeServer();
   }
 
+  /**
+   * Registers (or re-registers) with the leading master, then, as Mesos's agent does on
+   * (re-)registration, resumes its status update streams: the head of every stream goes out
+   * again at once, to this master, with the retry interval back at its minimum. Not only for
+   * the frameworks the master has connected now: one that subscribed to a new master before the
+   * agent came back would otherwise wait on a stopped stream.
+   */
   private registerWithMaster(): void {
     const { state } = this;
     state.master.registerAgent({
       id: state.id, hostname: state.hostname, port: state.port, resources: state.resources, attributes: state.attributes, link: this.link, tasks: this.reportTasks(),
     });
+    state.updates.resume();
   }
 
   private reportTasks(): ReportedTask[] {

@@ -118,6 +118,6 @@ export class AgentLinkHandler implements AgentLink {
   }
 
   frameworkSubscribed(frameworkId: string): void {
-    if (!this.state.partitioned && this.state.running) this.state.updates.resume(frameworkId);
+    if (!this.state.partitioned && this.state.running) this.state.updates.resend(frameworkId);
   }
 }

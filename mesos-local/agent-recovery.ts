@@ -1,6 +1,6 @@
 /**
  * What a newly elected master learns from an agent that re-registers with it: the tasks the
- * agent runs and their frameworks. As in Mesos, those frameworks are "recovered" (known, not
+ * agent runs (and those ended whose terminal update is not acknowledged yet) and their frameworks. As in Mesos, those frameworks are "recovered" (known, not
  * connected) until they re-subscribe with their ids; their tasks keep running meanwhile.
  */
 import { isTerminalState } from '../mesos-proto';
@@ -11,7 +11,8 @@ import type { MasterState } from './master-state';
 export function recoverReportedTasks(state: MasterState, agent: MasterAgent, reported: readonly ReportedTask[]): void {
   const now = state.timers.now();
   for (const r of reported) {
-    if (isTerminalState(r.state)) continue;
+    // A terminal task is still reported while its terminal update waits for the framework's
+    // acknowledgement (Mesos's agent reports it too); the master keeps it until then.
     const framework = recoveredFramework(state, r, now);
     if (!framework) continue;
     const taskId = r.task.task_id.value;
@@ -21,7 +22,7 @@ export function recoverReportedTasks(state: MasterState, agent: MasterAgent, rep
     const healthy = [...statuses].reverse().find((s) => s.healthy !== undefined)?.healthy;
     framework.tasks.set(taskId, {
       info: r.task, frameworkId: framework.id, agentId: agent.id, executorId: r.executor?.executor_id.value,
-      state: r.state, statusUpdateState: r.state, statuses, resourcesRecovered: false, ...(healthy !== undefined ? { healthy } : {}),
+      state: r.state, statusUpdateState: r.state, statuses, resourcesRecovered: isTerminalState(r.state), ...(healthy !== undefined ? { healthy } : {}),
     });
     agent.tasks.add(`${framework.id}/${taskId}`);
     if (r.executor) {

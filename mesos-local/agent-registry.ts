@@ -76,8 +76,8 @@ export class AgentRegistry {
     } else {
       state.allocator.setAgentActive(agent.id, true);
     }
+    // The agent re-sends its pending status updates itself once re-registered (agent-lifecycle.ts).
     state.log.info({ agentId: agent.id, wasUnreachable }, 'agent re-registered');
-    for (const fw of state.frameworks.values()) if (fw.connection) agent.link.frameworkSubscribed(fw.id);
     this.offers.allocateSoon();
   }
 

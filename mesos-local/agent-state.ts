@@ -110,7 +110,9 @@ export class AgentState {
       retryMinMs: options.statusUpdateRetryMs,
       timers: this.timers,
       forward: (frameworkId, status) => {
-        if (!this.partitioned && this.running) this.master.statusUpdate(this.id, frameworkId, status);
+        // With the task's latest state, as Mesos's agent sends StatusUpdate.latest_state.
+        const latest = this.tasks.get(`${frameworkId}/${status.task_id.value}`)?.state ?? status.state;
+        if (!this.partitioned && this.running) this.master.statusUpdate(this.id, frameworkId, status, latest);
       },
     });
   }

@@ -22,6 +22,8 @@ export class ZkLeaderElection implements Leadership {
   private leading = false;
   private leaderInfo: MasterInfo | null = null;
   private closed = false;
+  private lost = false;
+  private downTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly client: zookeeper.Client,
@@ -32,14 +34,24 @@ export class ZkLeaderElection implements Leadership {
   ) {}
 
   /**
-   * `onExpired`: the ZooKeeper session expired, so this master's znode is gone and another may
-   * lead; a Mesos master then exits ("lost candidacy") and is restarted by its supervisor.
+   * `onExpired`: the ZooKeeper session is over, so this master's znode is gone (or about to be)
+   * and another may lead; a Mesos master then exits ("lost candidacy") and is restarted by its
+   * supervisor. Over means 'expired', or disconnected for longer than the session timeout: the
+   * server has expired the session by then, and node-zookeeper-client may stay disconnected
+   * for good after a server restart without ever reporting 'expired'. Mesos's ZooKeeper group
+   * does the same ("Timed out waiting to reconnect to ZooKeeper. Forcing ZooKeeper session
+   * expiration"); without it a master cut off from ZooKeeper would go on leading beside the
+   * newly elected one, and frameworks still subscribed to it would hear nothing from agents
+   * that followed the new one.
    */
-  static async start(url: string, info: MasterInfo, log: Logger, onChange: (leading: boolean) => void, onExpired?: () => void): Promise<ZkLeaderElection> {
+  static async start(url: string, info: MasterInfo, log: Logger, onChange: (leading: boolean) => void, onExpired?: () => void, sessionTimeoutMs = 10_000): Promise<ZkLeaderElection> {
     const { connect, path } = parseZkUrl(url);
-    const client = zookeeper.createClient(connect, { sessionTimeout: 10_000, retries: 3 });
+    const client = zookeeper.createClient(connect, { sessionTimeout: sessionTimeoutMs, retries: 3 });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`--zk: cannot connect to ZooKeeper at ${connect}`)), 15_000);
+      const timer = setTimeout(() => {
+        client.close();
+        reject(new Error(`--zk: cannot connect to ZooKeeper at ${connect}`));
+      }, 15_000);
       client.once('connected', () => {
         clearTimeout(timer);
         resolve();
@@ -47,12 +59,23 @@ export class ZkLeaderElection implements Leadership {
       client.connect();
     });
     const election = new ZkLeaderElection(client, path, info, log, onChange);
-    client.on('expired', () => {
-      if (election.closed) return;
-      log.warn('ZooKeeper session expired: leaving the master group');
+    const lose = (why: string): void => {
+      if (election.closed || election.lost) return;
+      election.lost = true;
       election.leading = false;
+      clearTimeout(election.downTimer);
+      log.warn(`${why}: leaving the master group`);
       onExpired?.();
+    };
+    client.on('disconnected', () => {
+      // The timeout the server granted (it clamps the requested one).
+      election.downTimer ??= setTimeout(() => lose('ZooKeeper unreachable for longer than the session timeout'), client.getSessionTimeout());
     });
+    client.on('connected', () => {
+      clearTimeout(election.downTimer);
+      election.downTimer = undefined;
+    });
+    client.on('expired', () => lose('ZooKeeper session expired'));
     await election.join();
     return election;
   }
@@ -67,6 +90,7 @@ export class ZkLeaderElection implements Leadership {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.downTimer);
     const node = this.ourNode;
     // Bounded: after a session expiry or with ZooKeeper down the removal may never be answered
     // (the znode goes with the session anyway).

@@ -98,8 +98,19 @@ export class MasterGroup {
     const node = this.nodes[index];
     this.options.log.warn({ masterId: node.master.id, port: node.port }, 'master killed');
     await this.stopNode(node);
-    if (this.stopped) return;
-    this.nodes[index] = await this.startNode(node.port);
+    // As a supervisor restarting a crashed mesos-master: again and again while ZooKeeper (which
+    // a new master must join) cannot be reached.
+    for (let attempt = 1; !this.stopped; attempt++) {
+      try {
+        const fresh = await this.startNode(node.port);
+        if (this.stopped) await this.stopNode(fresh);
+        else this.nodes[index] = fresh;
+        return;
+      } catch (err) {
+        this.options.log.error({ err, attempt, port: node.port }, 'could not restart a master; trying again');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
   }
 
   private async startNode(port: number): Promise<MasterNode> {
@@ -115,11 +126,17 @@ export class MasterGroup {
     let election: ZkLeaderElection | null = null;
     let leadership: Leadership = ALWAYS_LEADER;
     if (options.zk) {
-      election = await ZkLeaderElection.start(options.zk, master.masterInfo(), options.log.child({ component: 'zk', port: bound }), (leading) => {
-        if (!leading) return;
-        master.electedTime = Date.now();
-        options.onLeader(master);
-      }, () => void this.restartExpired(master));
+      try {
+        election = await ZkLeaderElection.start(options.zk, master.masterInfo(), options.log.child({ component: 'zk', port: bound }), (leading) => {
+          if (!leading) return;
+          master.electedTime = Date.now();
+          options.onLeader(master);
+        }, () => void this.restartExpired(master));
+      } catch (err) {
+        master.stop();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        throw err;
+      }
       leadership = election;
     } else {
       master.electedTime = Date.now();
@@ -131,7 +148,7 @@ export class MasterGroup {
   private async restartExpired(master: Master): Promise<void> {
     const index = this.nodes.findIndex((n) => n.master === master);
     if (index < 0 || this.stopped) return;
-    await this.restart(index).catch((err: unknown) => this.options.log.error({ err }, 'could not restart a master after its ZooKeeper session expired'));
+    await this.restart(index);
   }
 
   private async stopNode(node: MasterNode): Promise<void> {

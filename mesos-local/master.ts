@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock, type Logger } from '../common';
-import type { MasterInfo, Offer, Resource, SchedulerCall, TaskStatus } from '../mesos-proto';
+import type { MasterInfo, Offer, Resource, SchedulerCall, TaskState, TaskStatus } from '../mesos-proto';
 import { AgentRegistry } from './agent-registry';
 import { executorExited, executorMessage, forwardStatusUpdate } from './agent-reports';
 import { Allocator } from './allocator';
@@ -119,8 +119,9 @@ export class Master {
     this.agentRegistry.markUnreachable(agentId);
   }
 
-  statusUpdate(agentId: string, frameworkId: string, status: TaskStatus): void {
-    forwardStatusUpdate(this.state, agentId, frameworkId, status);
+  /** `latestState`: the task's state on the agent now, which may be past the forwarded update's. */
+  statusUpdate(agentId: string, frameworkId: string, status: TaskStatus, latestState?: TaskState): void {
+    forwardStatusUpdate(this.state, agentId, frameworkId, status, latestState);
   }
 
   executorExited(agentId: string, frameworkId: string, executorId: string, waitStatus: number): void {

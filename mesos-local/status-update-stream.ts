@@ -80,15 +80,22 @@ export class StatusUpdateStreams {
     for (const stream of this.streams.values()) this.timers.clearTimeout(stream.timer);
   }
 
-  /** Sends every update in flight again now (agent back, or its framework re-subscribed). */
-  resume(frameworkId?: string): void {
+  /**
+   * Sending starts again and every update in flight goes out now, the retry interval back at its
+   * minimum: the agent (re-)registered with a master (Mesos's TaskStatusUpdateManager::resume).
+   */
+  resume(): void {
     this.paused = false;
-    for (const [key, stream] of this.streams) {
-      if (frameworkId !== undefined && stream.frameworkId !== frameworkId) continue;
-      this.timers.clearTimeout(stream.timer);
-      stream.delayMs = this.retryMinMs;
-      this.send(key, stream);
-    }
+    for (const [key, stream] of this.streams) this.resendNow(key, stream);
+  }
+
+  /**
+   * The framework's updates in flight go out now rather than on their retry timer, unless paused:
+   * mesos-local's shortcut when a framework subscribes (Mesos leaves them to the timer).
+   */
+  resend(frameworkId: string): void {
+    if (this.paused) return;
+    for (const [key, stream] of this.streams) if (stream.frameworkId === frameworkId) this.resendNow(key, stream);
   }
 
   /** Forgets the framework's updates (the framework was removed). */
@@ -103,6 +110,12 @@ export class StatusUpdateStreams {
   stop(): void {
     this.pause();
     this.streams.clear();
+  }
+
+  private resendNow(key: string, stream: TaskStream): void {
+    this.timers.clearTimeout(stream.timer);
+    stream.delayMs = this.retryMinMs;
+    this.send(key, stream);
   }
 
   private send(key: string, stream: TaskStream): void {

@@ -8,6 +8,7 @@ import type { MesosLink } from './leadership';
 import { isHealthyReplacement } from './decommission-plan';
 import { agentLoads, demandFor, launchRecord } from './launch-builder';
 import type { MachineBook } from './machines';
+import { OfferAppetite } from './offer-appetite';
 import { applyPriorityFreeze } from './priority-freeze';
 import { deployKey, planReconcile } from './reconcile-plan';
 import { rackOf } from './task-id';
@@ -40,7 +41,7 @@ export interface OfferCycleDeps extends CoreContext {
  */
 export class OfferCycle {
   private readonly offers = new Map<string, Offer>();
-  private suppressed = false;
+  private readonly appetite = new OfferAppetite();
   private running = false;
   private again = false;
   private scheduled = false;
@@ -71,9 +72,9 @@ export class OfferCycle {
     this.dueTimer = null;
   }
 
-  /** A new subscription starts unsuppressed. */
+  /** A new subscription starts unsuppressed and unfiltered. */
   subscribed(): void {
-    this.suppressed = false;
+    this.appetite.reset();
   }
 
   /** Offers of a lost connection are void. */
@@ -163,14 +164,12 @@ export class OfferCycle {
     if (demands.length === 0) {
       this.setReasons(reasons, plan.waiting);
       if (offers.length > 0) void this.decline(offers, REFUSE_WHEN_IDLE_S);
-      if (plan.waiting.size === 0 && !this.suppressed) {
-        this.suppressed = true;
+      if (this.appetite.idle(offers.length > 0, plan.waiting.size === 0) === 'SUPPRESS') {
         void client.call({ type: 'SUPPRESS', suppress: {} }).catch((err: Error) => log.warn({ err: err.message }, 'SUPPRESS failed'));
       }
       return;
     }
-    if (this.suppressed) {
-      this.suppressed = false;
+    if (this.appetite.hungry() === 'REVIVE') {
       void client.call({ type: 'REVIVE', revive: {} }).catch((err: Error) => log.warn({ err: err.message }, 'REVIVE failed'));
     }
     if (offers.length === 0) {

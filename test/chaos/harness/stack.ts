@@ -12,7 +12,7 @@ import { ensureBuilt } from '../../support/kit';
 import { quietLogger } from '../../integration/scheduler/cluster-harness';
 import { PrivateZooKeeper } from '../../integration/scheduler/private-zookeeper';
 import { SchedulerProcess } from '../../integration/scheduler/scheduler-process';
-import { ZkProxy } from './zk-proxy';
+import { ZkProxy } from '../../support/zk-proxy';
 
 export interface SchedulerSlot {
   proc: SchedulerProcess;

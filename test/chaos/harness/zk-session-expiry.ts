@@ -4,7 +4,7 @@
  * closes it; the original client's next reconnect is told SESSION_EXPIRED.
  */
 import net from 'node:net';
-import type { ZkSessionCredentials } from './zk-proxy';
+import type { ZkSessionCredentials } from '../../support/zk-proxy';
 
 const CLOSE_SESSION = -11;
 

@@ -127,6 +127,23 @@ describe('Master core', () => {
     master.stop();
   });
 
+  it('shows a task\'s latest state while an older update waits for its acknowledgement, and answers reconciliation with the forwarded one', () => {
+    const { timers, master } = setup(1);
+    const stream = new Stream();
+    master.subscribe({ framework_info: info() }, stream);
+    timers.advance(0);
+    const { framework } = launch(master, stream, 't1');
+    const uuid = newUuidBase64();
+    // The agent forwards TASK_RUNNING (not acknowledged yet) while the task was killed since.
+    master.statusUpdate('s0', framework.id, { task_id: { value: 't1' }, state: 'TASK_RUNNING', uuid, source: 'SOURCE_EXECUTOR' }, 'TASK_KILLED');
+    const task = framework.tasks.get('t1')!;
+    expect({ state: task.state, statusUpdateState: task.statusUpdateState, recovered: task.resourcesRecovered }).toEqual({ state: 'TASK_KILLED', statusUpdateState: 'TASK_RUNNING', recovered: true });
+    expect(stream.of('UPDATE').map((e) => e.update!.status.state)).toEqual(['TASK_RUNNING']);
+    master.handleCall(framework, { type: 'RECONCILE', reconcile: { tasks: [{ task_id: { value: 't1' } }] } });
+    expect(stream.of('UPDATE')[1].update!.status).toMatchObject({ state: 'TASK_RUNNING', reason: 'REASON_RECONCILIATION' });
+    master.stop();
+  });
+
   it('failover drops every stream and changes the master id; the framework keeps its tasks', () => {
     const { timers, master } = setup(1);
     const stream = new Stream();

@@ -48,16 +48,28 @@ describe('StatusUpdateStreams', () => {
     expect(sent.map((s) => s.status.task_id.value)).toEqual(['a', 'b']);
   });
 
-  it('pause stops sending; resume re-sends what is in flight at once', () => {
+  it('pause stops sending, even a framework\'s resend; resume re-sends what is in flight at once, for every framework', () => {
     const { timers, sent, streams } = setup();
     streams.enqueue('f', status('t', 'TASK_RUNNING'));
+    streams.enqueue('g', status('u', 'TASK_RUNNING'));
     streams.pause();
     timers.advance(60_000);
-    expect(sent).toHaveLength(1);
-    streams.resume('other-framework');
-    expect(sent).toHaveLength(1);
-    streams.resume('f');
     expect(sent).toHaveLength(2);
+    streams.resend('f');
+    expect(sent).toHaveLength(2);
+    streams.resume();
+    expect(sent.slice(2).map((s) => s.status.task_id.value)).toEqual(['t', 'u']);
+    // And the retry interval starts over at its minimum.
+    timers.advance(10_000);
+    expect(sent).toHaveLength(6);
+  });
+
+  it('resend sends the framework\'s updates in flight now, and only its own', () => {
+    const { sent, streams } = setup();
+    streams.enqueue('f', status('t', 'TASK_RUNNING'));
+    streams.enqueue('g', status('u', 'TASK_RUNNING'));
+    streams.resend('f');
+    expect(sent.map((s) => s.status.task_id.value)).toEqual(['t', 'u', 't']);
   });
 
   it('dropping a framework forgets its updates', () => {

@@ -1,6 +1,6 @@
 /**
- * A TCP proxy in front of ZooKeeper for one scheduler, so a test can cut that scheduler off
- * from ZooKeeper (every connection dropped, new ones refused) while it still reaches Mesos.
+ * A TCP proxy in front of ZooKeeper for one client (a scheduler, a master), so a test can cut it off
+ * from ZooKeeper (every connection dropped, new ones refused) while it still reaches the rest.
  * It also reads each session's id and password off the server's ConnectResponse, which is what
  * forcing that session to expire takes (zk-session-expiry.ts).
  */
