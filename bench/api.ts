@@ -1,11 +1,13 @@
 /**
  * REST API benchmark, printed as JSON: p50/p99 latency and requests per second of
- * `GET /api/tasks/active` and `GET /api/requests` with 10,000 running tasks, measured with
+ * `GET /api/tasks/active` and `GET /api/requests` with `--tasks` running tasks (default 10,000), measured with
  * autocannon against a real griddle-scheduler (its own process) whose tasks run on mesos-local
  * agents with the simulated containerizer (no processes). Baselines from the same run, in a
  * third process: a bare express endpoint answering `{"ok":true}`, and a bare express endpoint
  * sending a prebuilt body the size of the tasks list (the cost of moving those bytes at all).
- * Run: `npm run build && node dist/bench/api.js` (env BENCH_TASKS, BENCH_SECONDS to change).
+ * Also the list's render after a change: a task is killed, and the first GET after its end
+ * (the cached list is stale) is timed, one request at a time, against one GET of the same bytes.
+ * Run: `npm run build && node dist/bench/api.js [--tasks 10000] [--seconds 10]`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,11 +15,14 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { until } from '../test/support/kit';
+import { machineLoad, nowMs, numberFlag, summary } from './bench-kit';
 
-const TASKS = Number(process.env.BENCH_TASKS ?? 10_000);
+const argv = process.argv.slice(2);
+const TASKS = numberFlag(argv, 'tasks', Number(process.env.BENCH_TASKS ?? 10_000));
 const REQUESTS = 100;
 const PER_REQUEST = Math.ceil(TASKS / REQUESTS);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = numberFlag(argv, 'seconds', Number(process.env.BENCH_SECONDS ?? 10));
+const CHANGES = 30;
 const CONNECTIONS = 10;
 const DIST = path.resolve(__dirname, '..');
 const GZIP = { 'accept-encoding': 'gzip' };
@@ -44,6 +49,32 @@ async function load(url: string, headers: Record<string, string> = {}): Promise<
     p50Ms: r.latency.p50, p99Ms: r.latency.p99, rps: Math.round(r.requests.average),
     bytesPerResponse: Math.round(r.throughput.total / Math.max(1, r.requests.total)), errors: r.errors, non2xx: r.non2xx,
   };
+}
+
+/** One GET on its own, read to the end: its milliseconds. */
+async function timedGet(url: string): Promise<number> {
+  const start = nowMs();
+  const res = await fetch(url);
+  await res.arrayBuffer();
+  if (!res.ok) throw new Error(`GET ${url} → ${res.status}`);
+  return nowMs() - start;
+}
+
+/**
+ * Kills one task at a time and times the first GET of the list once the kill has landed (the
+ * task's own URL answers 404): every one of these GETs renders the list after a change.
+ */
+async function renderAfterChange(api: string): Promise<number[]> {
+  const samples: number[] = [];
+  const tasks = (await (await fetch(`${api}/api/tasks/active`)).json()) as { taskId: { id: string } }[];
+  for (let k = 0; k < CHANGES; k++) {
+    const id = tasks[(k * 7919) % tasks.length]!.taskId.id;
+    const res = await fetch(`${api}/api/tasks/task/${encodeURIComponent(id)}`, { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: '{}' });
+    if (!res.ok) throw new Error(`DELETE task ${id} → ${res.status} ${await res.text()}`);
+    await until(async () => (await fetch(`${api}/api/tasks/task/${encodeURIComponent(id)}`)).status === 404, `task ${id} killed`, 60_000, POLL);
+    samples.push(await timedGet(`${api}/api/tasks/active`));
+  }
+  return samples;
 }
 
 async function main(): Promise<void> {
@@ -93,6 +124,10 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${basePort}`;
   await until(async () => (await fetch(`${base}/bare`)).ok, 'baseline server', 30_000, POLL);
 
+  const afterChange = summary(await renderAfterChange(api));
+  const sameBytesOnce: number[] = [];
+  for (let k = 0; k < CHANGES; k++) sameBytesOnce.push(await timedGet(`${base}/same-size`));
+  const sameBytesOnceSummary = summary(sameBytesOnce);
   const bare = await load(`${base}/bare`);
   const sameSize = await load(`${base}/same-size`);
   const sameSizeGzip = await load(`${base}/same-size-gzip`, GZIP);
@@ -102,12 +137,17 @@ async function main(): Promise<void> {
   const requestsGzip = await load(`${api}/api/requests`, GZIP);
   const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
   process.stdout.write(`${JSON.stringify({
-    benchmark: 'griddle REST API',
+    benchmark: 'griddle REST API', ...machineLoad(),
     tasks: running, requests: REQUESTS, agents, connections: CONNECTIONS, secondsPerRun: SECONDS, rampToAllRunningSeconds: rampSeconds,
     'GET /api/tasks/active': { ...tasksActive, p99VsSameSizeBaseline: ratio(tasksActive.p99Ms, sameSize.p99Ms), rpsVsSameSizeBaseline: ratio(tasksActive.rps, sameSize.rps) },
     'GET /api/tasks/active (Accept-Encoding: gzip)': { ...tasksActiveGzip, p99VsSameSizeGzipBaseline: ratio(tasksActiveGzip.p99Ms, sameSizeGzip.p99Ms), rpsVsSameSizeGzipBaseline: ratio(tasksActiveGzip.rps, sameSizeGzip.rps) },
     'GET /api/requests': { ...requests, p99VsBareBaseline: ratio(requests.p99Ms, bare.p99Ms), rpsVsBareBaseline: ratio(requests.rps, bare.rps) },
     'GET /api/requests (Accept-Encoding: gzip)': { ...requestsGzip, p99VsBareBaseline: ratio(requestsGzip.p99Ms, bare.p99Ms), rpsVsBareBaseline: ratio(requestsGzip.rps, bare.rps) },
+    'GET /api/tasks/active, first GET after a task changed': {
+      ...afterChange, bytes: sample.length,
+      baseline: { 'one GET of the same bytes from bare express': sameBytesOnceSummary },
+      p50VsBaseline: ratio(afterChange.p50Ms, sameBytesOnceSummary.p50Ms), p99VsBaseline: ratio(afterChange.p99Ms, sameBytesOnceSummary.p99Ms),
+    },
     baselines: { 'bare express {"ok":true}': bare, 'bare express, body the size of /api/tasks/active': sameSize, 'bare express, that body gzipped': sameSizeGzip },
     targetP99Ms: 50,
     meetsTargetUncompressed: tasksActive.p99Ms <= 50 && requests.p99Ms <= 50,

@@ -40,6 +40,7 @@ import { ApiExtras } from './api-extras';
 import { RequestGroups } from './request-groups';
 import { RequestHistoryLog } from './request-history';
 import { ResponseCache } from './response-cache';
+import type { TaskJsonCache } from './task-json';
 import { SandboxReader } from './sandbox';
 import { TaskHistory } from './task-history';
 import { singularityWireHeaders } from './wire-headers';
@@ -77,6 +78,8 @@ export interface ApiRouter extends Router {
   metrics: ApiMetrics;
   sandbox: SandboxReader;
   history: TaskHistory;
+  /** Active tasks' JSON; `serialized` counts the tasks rendered (one per change). */
+  taskJson: TaskJsonCache;
   webhooks: Webhooks;
   disasters: Disasters;
   shellCommands: ShellCommands;
@@ -171,6 +174,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   router.metrics = metrics;
   router.sandbox = sandbox;
   router.history = history;
+  router.taskJson = ctx.taskJson;
   router.webhooks = ops.webhooks;
   router.disasters = disasters;
   router.shellCommands = shellCommands;
