@@ -15,3 +15,4 @@ export * from './operations';
 export * from './singularity-machines';
 export * from './singularity-disasters';
 export * from './shell-command-messages';
+export * from './console';

@@ -174,7 +174,7 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
   });
   app.use(forwardWritesToLeader({ isLeader: () => scheduler.isLeader, leaderUrl: () => election?.leader?.apiUrl ?? null }));
   const api = createApiRouter(scheduler, {
-    log, tokens, prometheusUrl: options.prometheusUrl,
+    log, tokens, prometheusUrl: options.prometheusUrl, discoveryPort: discovery.sidecarPort,
     shellCommands: options.shellCommandsFile ? loadShellCommandsFile(options.shellCommandsFile) : undefined,
   });
   app.use(['/api', '/singularity/api'], api);
