@@ -16,3 +16,4 @@ export * from './singularity-machines';
 export * from './singularity-disasters';
 export * from './shell-command-messages';
 export * from './console';
+export * from './sse-parser';

@@ -1,6 +1,6 @@
 import type { SlimOverview, SlimPage, SlimRequest, SlimSession, SlimTask } from '../../../contract';
 import { parseTokens } from '../../../scheduler/api';
-import { call, deployAndWait, healthyOf, serviceRequest, startHarness, type Harness } from '../../support/api-harness';
+import { call, healthyOf, serviceRequest, startHarness, type Harness } from '../../support/api-harness';
 
 /** The console's slim lists on the simulated cluster: rows, pagination, filters, the session's scope. */
 const DEPLOY = 'deploy-token-0123456789abcdef';
