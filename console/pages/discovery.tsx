@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import { ENDPOINT_STATUSES, type SidecarService, type SidecarServices } from '../../contract/sidecar';
+import { ENDPOINT_STATUSES, SIDECAR_STATUS_CODE, type SidecarService, type SidecarServices } from '../../contract/sidecar';
 import { ActionButton, ErrorNote } from '../ui/action';
 import { ApiError, authHeaders } from '../ui/api';
 import { useLive } from '../ui/live';
@@ -15,7 +15,7 @@ async function discoveryCall<T>(port: number, path: string, method = 'GET'): Pro
   return JSON.parse(text) as T;
 }
 
-const statusName = (code: number): string => ENDPOINT_STATUSES.find((_s, i) => i === code) ?? `status ${code}`;
+const statusName = (code: number): string => ENDPOINT_STATUSES.find((s) => SIDECAR_STATUS_CODE[s] === code) ?? `status ${code}`;
 
 function Instance(props: { s: SidecarService; port: number; write: boolean; onDrained: () => void }): JSX.Element {
   const s = props.s;

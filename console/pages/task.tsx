@@ -55,7 +55,7 @@ function SandboxTail(props: { taskId: string; path: 'stdout' | 'stderr'; follow:
       <h2 id={`${props.path}-h`}>{props.path} {props.follow ? '(following)' : ''}</h2>
       <ErrorNote error={error} />
       {tail?.truncated && <p class="hint">Showing the end of the file.</p>}
-      <pre class="log" ref={pre} tabIndex={0} aria-label={`${props.path} of the task`} data-log={props.path}>{tail?.text || (tail ? '(empty)' : 'Loading…')}</pre>
+      <pre class="log" ref={pre} tabIndex={0} aria-label={`${props.path} of the task`} data-log={props.path}>{tail?.text || (tail ? '(empty)' : error ? '(not readable now)' : 'Loading…')}</pre>
     </section>
   );
 }

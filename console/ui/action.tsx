@@ -72,7 +72,7 @@ export function ErrorNote(props: { error?: string }): JSX.Element | null {
 export function Health(props: { healthy?: boolean; state?: string }): JSX.Element {
   if (props.healthy === true) return <span class="badge good">✓ healthy</span>;
   if (props.healthy === false) return <span class="badge bad">✗ unhealthy</span>;
-  return <span class="badge neutral">… {props.state === 'TASK_RUNNING' ? 'checking' : 'unknown'}</span>;
+  return <span class="badge neutral">– {props.state === 'TASK_RUNNING' ? 'no check result' : 'unknown'}</span>;
 }
 
 export function DeployState(props: { state?: string }): JSX.Element {
