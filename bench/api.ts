@@ -7,34 +7,21 @@
  * sending a prebuilt body the size of the tasks list (the cost of moving those bytes at all).
  * Run: `npm run build && node dist/bench/api.js` (env BENCH_TASKS, BENCH_SECONDS to change).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { until } from '../test/support/kit';
+import { type SimulatedCluster, startSimulatedCluster } from './simulated-cluster';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 10_000);
 const REQUESTS = 100;
-const PER_REQUEST = Math.ceil(TASKS / REQUESTS);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 10;
-const DIST = path.resolve(__dirname, '..');
 const GZIP = { 'accept-encoding': 'gzip' };
 /** Servers still starting refuse connections: those probes are retried. */
 const POLL = { intervalMs: 250, retryErrors: true };
-
-const children: ChildProcess[] = [];
-function start(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  const child = spawn(process.execPath, args, { env: { ...process.env, GRIDDLE_LOG_LEVEL: 'error', GRIDDLE_LOG_JSON: '1', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  children.push(child);
-  return child;
-}
-
-async function post(url: string, body: unknown): Promise<void> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`POST ${url} → ${res.status} ${await res.text()}`);
-}
 
 interface Result { p50Ms: number; p99Ms: number; rps: number; bytesPerResponse: number; errors: number; non2xx: number }
 
@@ -46,33 +33,13 @@ async function load(url: string, headers: Record<string, string> = {}): Promise<
   };
 }
 
-async function main(): Promise<void> {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'griddle-bench-api-'));
-  const masterPort = 42_000 + Math.floor(Math.random() * 3000);
-  const apiPort = masterPort + 4000;
-  const basePort = apiPort + 1;
-  const agents = Math.max(10, Math.ceil(TASKS / 100));
-  start([path.join(DIST, 'mesos-local', 'main.js'), '--port', String(masterPort), '--agents', String(agents), '--containerizer', 'simulated',
-    '--resources', 'cpus:64;mem:65536;disk:100000;ports:[31000-31100]', '--allocation-interval', '100', '--work-dir', path.join(work, 'agents')]);
-  const master = `http://127.0.0.1:${masterPort}`;
-  await until(async () => (await fetch(`${master}/master/state`)).ok, 'mesos-local', 60_000, POLL);
-  start([path.join(DIST, 'scheduler', 'main.js'), '--master', master, '--state-dir', path.join(work, 'state'), '--port', String(apiPort), '--discovery-port', '0', '--grpc-port', '0']);
-  const api = `http://127.0.0.1:${apiPort}`;
-  await until(async () => (await fetch(`${api}/healthz`)).ok, 'griddle-scheduler', 60_000, POLL);
+let cluster: SimulatedCluster | undefined;
 
-  const startedAt = Date.now();
-  for (let i = 0; i < REQUESTS; i++) {
-    const id = `bench_${String(i).padStart(3, '0')}`;
-    await post(`${api}/api/requests`, { id, requestType: 'SERVICE', instances: PER_REQUEST });
-    await post(`${api}/api/deploys`, {
-      deploy: { requestId: id, id: 'v1', resources: { cpus: 0.01, memoryMb: 1, numPorts: 0 }, containerInfo: { type: 'DOCKER', docker: { image: `bench/${id}:1` } } },
-    });
-  }
-  const running = await until(async () => {
-    const state = (await (await fetch(`${api}/api/state`)).json()) as { activeTasks: number };
-    return state.activeTasks >= REQUESTS * PER_REQUEST ? state.activeTasks : undefined;
-  }, 'all tasks running', 600_000, POLL);
-  const rampSeconds = (Date.now() - startedAt) / 1000;
+async function main(): Promise<void> {
+  cluster = await startSimulatedCluster({ tasks: TASKS, requests: REQUESTS, idPrefix: 'bench_', portBase: 42_000 });
+  const { api, agents, running, rampToAllRunningSeconds: rampSeconds } = cluster;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'griddle-bench-api-'));
+  const basePort = Number(new URL(api).port) + 1;
 
   // Baselines in their own process, like the scheduler: a tiny answer, and the same bytes as the task list.
   const sample = Buffer.from(await (await fetch(`${api}/api/tasks/active`)).arrayBuffer());
@@ -88,8 +55,7 @@ async function main(): Promise<void> {
     app.get('/bare', (_req, res) => { res.json({ ok: true }); });
     app.get('/same-size', (_req, res) => { res.type('application/json').send(body); });
     app.listen(${basePort}, '127.0.0.1');`;
-  const baselineChild = spawn(process.execPath, ['-e', baselineScript], { stdio: ['ignore', 'ignore', 'inherit'] });
-  children.push(baselineChild);
+  cluster.adopt(spawn(process.execPath, ['-e', baselineScript], { stdio: ['ignore', 'ignore', 'inherit'] }));
   const base = `http://127.0.0.1:${basePort}`;
   await until(async () => (await fetch(`${base}/bare`)).ok, 'baseline server', 30_000, POLL);
 
@@ -113,13 +79,12 @@ async function main(): Promise<void> {
     meetsTargetUncompressed: tasksActive.p99Ms <= 50 && requests.p99Ms <= 50,
     meetsTargetGzip: tasksActiveGzip.p99Ms <= 50 && requestsGzip.p99Ms <= 50,
   }, null, 2)}\n`);
-  for (const c of children) c.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 1000));
+  await cluster.stop();
   fs.rmSync(work, { recursive: true, force: true });
 }
 
 main().catch((err: Error) => {
-  for (const c of children) c.kill('SIGKILL');
+  cluster?.kill();
   process.stderr.write(`bench/api: ${err.message}\n`);
   process.exit(1);
 });

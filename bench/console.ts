@@ -7,35 +7,17 @@
  * table is virtualized) and frame times while scrolling it top to bottom.
  * Run: `npm run build && node dist/bench/console.js` (env BENCH_REQUESTS, BENCH_TASKS, BENCH_RUNS).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../test/support/browser';
-import { ensureConsoleBuilt, until } from '../test/support/kit';
+import { ensureConsoleBuilt } from '../test/support/kit';
+import { type SimulatedCluster, startSimulatedCluster } from './simulated-cluster';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const TASKS = Number(process.env.BENCH_TASKS ?? 10_000);
-const PER_REQUEST = Math.ceil(TASKS / REQUESTS);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const DIST = path.resolve(__dirname, '..');
-const POLL = { intervalMs: 500, retryErrors: true };
 const FIRST_ROW = 'table.grid tbody tr[aria-rowindex="2"] a';
-
-const children: ChildProcess[] = [];
-function start(args: string[]): ChildProcess {
-  const child = spawn(process.execPath, args, { env: { ...process.env, GRIDDLE_LOG_LEVEL: 'error', GRIDDLE_LOG_JSON: '1' }, stdio: ['ignore', 'ignore', 'inherit'] });
-  children.push(child);
-  return child;
-}
-
-async function post(url: string, body: unknown): Promise<void> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`POST ${url} → ${res.status} ${await res.text()}`);
-}
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const percentile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
@@ -79,33 +61,12 @@ async function scrollFrames(browser: Browser, url: string): Promise<{ domRows: n
   return { domRows, frameMsP50: round(median(frames)), frameMsP95: round(percentile(frames, 0.95)) };
 }
 
+let cluster: SimulatedCluster | undefined;
+
 async function main(): Promise<void> {
   ensureConsoleBuilt();
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'griddle-bench-console-'));
-  const masterPort = 45_000 + Math.floor(Math.random() * 3000);
-  const apiPort = masterPort + 4000;
-  const agents = Math.max(10, Math.ceil(TASKS / 100));
-  start([path.join(DIST, 'mesos-local', 'main.js'), '--port', String(masterPort), '--agents', String(agents), '--containerizer', 'simulated',
-    '--resources', 'cpus:64;mem:65536;disk:100000;ports:[31000-31100]', '--allocation-interval', '100', '--work-dir', path.join(work, 'agents')]);
-  const master = `http://127.0.0.1:${masterPort}`;
-  await until(async () => (await fetch(`${master}/master/state`)).ok, 'mesos-local', 60_000, POLL);
-  start([path.join(DIST, 'scheduler', 'main.js'), '--master', master, '--state-dir', path.join(work, 'state'), '--port', String(apiPort), '--discovery-port', '0', '--grpc-port', '0']);
-  const api = `http://127.0.0.1:${apiPort}`;
-  await until(async () => (await fetch(`${api}/healthz`)).ok, 'griddle-scheduler', 60_000, POLL);
-
-  const startedAt = Date.now();
-  for (let i = 0; i < REQUESTS; i++) {
-    const id = `svc_${String(i).padStart(4, '0')}`;
-    await post(`${api}/api/requests`, { id, requestType: 'SERVICE', instances: PER_REQUEST });
-    await post(`${api}/api/deploys`, {
-      deploy: { requestId: id, id: 'v1', resources: { cpus: 0.01, memoryMb: 1, numPorts: 0 }, containerInfo: { type: 'DOCKER', docker: { image: `bench/${id}:1` } } },
-    });
-  }
-  const running = await until(async () => {
-    const state = (await (await fetch(`${api}/api/state`)).json()) as { activeTasks: number };
-    return state.activeTasks >= REQUESTS * PER_REQUEST ? state.activeTasks : undefined;
-  }, 'all tasks running', 900_000, POLL);
-  const rampSeconds = (Date.now() - startedAt) / 1000;
+  cluster = await startSimulatedCluster({ tasks: TASKS, requests: REQUESTS, idPrefix: 'svc_', portBase: 45_000 });
+  const { api, agents, running, rampToAllRunningSeconds: rampSeconds } = cluster;
 
   const blank = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>blank</title><p id="blank">blank</p>'));
   await new Promise<void>((resolve) => blank.listen(0, '127.0.0.1', resolve));
@@ -113,7 +74,7 @@ async function main(): Promise<void> {
 
   const browser = await launchChromium();
   try {
-    // One warm-up of each, so neither pays for the browser's own first start.
+    // A warm-up, so the first measured run does not pay for the browser's own start.
     await timeToSelector(browser, blankUrl, '#blank');
     const blankMs = await timeToSelector(browser, blankUrl, '#blank');
     const overviewMs = await timeToSelector(browser, `${api}/ui/`, FIRST_ROW);
@@ -134,14 +95,12 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     blank.close();
-    for (const c of children) c.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 1000));
-    fs.rmSync(work, { recursive: true, force: true });
+    await cluster.stop();
   }
 }
 
 main().catch((err: Error) => {
-  for (const c of children) c.kill('SIGKILL');
+  cluster?.kill();
   process.stderr.write(`bench/console: ${err.message}\n`);
   process.exit(1);
 });
