@@ -15,3 +15,5 @@ export * from './operations';
 export * from './singularity-machines';
 export * from './singularity-disasters';
 export * from './shell-command-messages';
+export * from './console';
+export * from './sse-parser';

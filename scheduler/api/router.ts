@@ -34,6 +34,8 @@ import { OfferLedger, registerUsage } from './resources/usage';
 import { type DisasterOptions, Disasters } from './disasters';
 import { disabledActionGate } from './disabled-action-gate';
 import { registerShellCommands } from './resources/shell-commands';
+import { registerSlim } from './resources/slim';
+import { SlimViews } from './slim-views';
 import type { ShellCommandAllowList } from './shell-command-config';
 import { ShellCommands } from './shell-commands';
 import { ApiExtras } from './api-extras';
@@ -70,6 +72,8 @@ export interface ApiOptions extends OperationsOptions {
   disasters?: DisasterOptions;
   /** The shell commands API callers may run in tasks (--shell-commands-file); none without it. */
   shellCommands?: ShellCommandAllowList;
+  /** The Sidecar discovery listener's port, told to the console (`/slim/session`). */
+  discoveryPort?: number;
 }
 
 export interface ApiRouter extends Router {
@@ -164,6 +168,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   registerDisasters(router, ctx, disasters);
   registerUsage(router, ctx, offerLedger);
   registerShellCommands(router, ctx, shellCommands);
+  registerSlim(router, new SlimViews(ctx, extras, offerLedger), { tokens: options.tokens, protectReads: options.protectReads, discoveryPort: options.discoveryPort });
   registerEvents(router, hub, { maxBufferedBytes: options.sseMaxBufferedBytes });
   registerOpenApi(router);
   router.use((req, _res, next) => next(notFound(`no such endpoint: ${req.method} ${req.baseUrl}${req.path.slice(0, 200)}`)));
