@@ -134,6 +134,6 @@ async function main(): Promise<void> {
 
 main().catch((err: Error) => {
   cluster?.kill();
-  process.stderr.write(`bench/api: ${err.message}\n`);
+  process.stderr.write(`bench/api: ${err.stack ?? err.message}${err.cause ? ` (cause: ${String((err.cause as Error).message ?? err.cause)})` : ""}\n`);
   process.exit(1);
 });
