@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { until } from '../test/support/kit';
+import { freePort, until } from '../test/support/kit';
 import { machineLoad, nowMs, numberFlag, summary } from './bench-kit';
 import { type SimulatedCluster, startSimulatedCluster } from './simulated-cluster';
 
@@ -68,10 +68,10 @@ async function renderAfterChange(api: string): Promise<number[]> {
 }
 
 async function main(): Promise<void> {
-  cluster = await startSimulatedCluster({ tasks: TASKS, requests: REQUESTS, idPrefix: 'bench_', portBase: 42_000 });
+  cluster = await startSimulatedCluster({ tasks: TASKS, requests: REQUESTS, idPrefix: 'bench_' });
   const { api, agents, running, rampToAllRunningSeconds: rampSeconds } = cluster;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'griddle-bench-api-'));
-  const basePort = Number(new URL(api).port) + 1;
+  const basePort = await freePort();
 
   // Baselines in their own process, like the scheduler: a tiny answer, and the same bytes as the task list.
   const sample = Buffer.from(await (await fetch(`${api}/api/tasks/active`)).arrayBuffer());

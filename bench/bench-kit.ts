@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { performance } from 'node:perf_hooks';
 
 /**
  * What the benchmarks share: their command-line flags and latency summaries. Pure.
@@ -36,4 +37,9 @@ export function nowMs(): number {
 /** The 1-minute load average and core count, printed beside every figure: the machine is shared. */
 export function machineLoad(): { loadAverage1m: number; cpus: number } {
   return { loadAverage1m: Math.round(os.loadavg()[0] * 100) / 100, cpus: os.cpus().length };
+}
+
+/** Milliseconds on the wall clock with sub-millisecond precision: comparable across processes on one host. */
+export function wallMs(): number {
+  return performance.timeOrigin + performance.now();
 }

@@ -65,7 +65,7 @@ let cluster: SimulatedCluster | undefined;
 
 async function main(): Promise<void> {
   ensureConsoleBuilt();
-  cluster = await startSimulatedCluster({ tasks: TASKS, requests: REQUESTS, idPrefix: 'svc_', portBase: 45_000 });
+  cluster = await startSimulatedCluster({ tasks: TASKS, requests: REQUESTS, idPrefix: 'svc_' });
   const { api, agents, running, rampToAllRunningSeconds: rampSeconds } = cluster;
 
   const blank = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>blank</title><p id="blank">blank</p>'));

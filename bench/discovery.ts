@@ -8,17 +8,18 @@
  * - the cost of the Sidecar /api/watch document per change, against stringifying the catalog.
  * Run: `npm run build && node dist/bench/discovery.js [--endpoints 100000] [--burst 10000]`.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import pino from 'pino';
 import protobuf from 'protobufjs';
 import { renderHaproxyConfig } from '../cli/haproxy';
-import { machineLoad, nowMs, numberFlag, round3 as round, summary, type LatencySummary } from './bench-kit';
+import { machineLoad, nowMs, numberFlag, round3 as round, summary, wallMs, type LatencySummary } from './bench-kit';
 import { Scheduler } from '../scheduler/core';
 import {
-  createDiscovery, createDiscoveryClient, discoveryProtoPath, servicesByName, ServicesDocument, toChangeMessage, type WatchEvent,
+  createDiscovery, discoveryProtoPath, servicesByName, ServicesDocument, toChangeMessage,
 } from '../scheduler/discovery';
 import type { TaskRecord } from '../scheduler/model';
 import { MemoryStateStore } from '../scheduler/state';
@@ -59,7 +60,9 @@ async function main(): Promise<void> {
   for (let i = 0; i < ENDPOINTS; i++) publish(task(i, true));
   const fillMs = now() - fillStart;
 
-  const client = createDiscoveryClient(`127.0.0.1:${discovery.grpcPort}`);
+  // The watcher runs in its own process, as a real one does; clocks compare across processes
+  // on the wall clock (sub-millisecond).
+  const watcher = spawn(process.execPath, [path.join(__dirname, 'watch-client.js'), `127.0.0.1:${discovery.grpcPort}`], { stdio: ['ignore', 'pipe', 'inherit'] });
   const sentAt = new Map<number, number>();
   const latencies: number[] = [];
   let waiting: { revision: number; resolve: () => void } | undefined;
@@ -67,20 +70,20 @@ async function main(): Promise<void> {
   let snapshotPages = 0;
   const snapshotStart = now();
   let snapshotMs = 0;
-  const stream = client.watch({});
-  const gotSnapshot = new Promise<void>((resolve) => {
-    stream.on('data', (e: WatchEvent) => {
-      if (e.snapshot) {
-        snapshotSize += e.snapshot.endpoints.length;
-        snapshotPages++;
-        if (e.snapshot.more) return;
+  const gotSnapshot = new Promise<void>((resolve, reject) => {
+    watcher.once('exit', (code) => reject(new Error(`the watch client exited (code ${code})`)));
+    readline.createInterface({ input: watcher.stdout }).on('line', (line) => {
+      const [first, second, third] = line.split(' ');
+      if (first === 'snapshot') {
+        snapshotSize = Number(second);
+        snapshotPages = Number(third);
         snapshotMs = now() - snapshotStart;
         resolve();
         return;
       }
-      const revision = e.change?.revision ?? -1;
+      const revision = Number(first);
       const start = sentAt.get(revision);
-      if (start !== undefined) latencies.push(now() - start);
+      if (start !== undefined) latencies.push(Number(second) - start);
       if (waiting && revision >= waiting.revision) {
         const w = waiting;
         waiting = undefined;
@@ -88,14 +91,13 @@ async function main(): Promise<void> {
       }
     });
   });
-  stream.on('error', () => undefined);
   await gotSnapshot;
 
   // Each update turns an endpoint's health verdict around, so every one is a catalog change.
   const flip = (i: number): number => {
     const revision = discovery.catalog.revision + 1;
     const t = task(i, scheduler.tasks.get(task(i, true).taskId)?.healthy === false);
-    sentAt.set(revision, now());
+    sentAt.set(revision, wallMs());
     publish(t);
     return revision;
   };
@@ -114,7 +116,7 @@ async function main(): Promise<void> {
   // writes go out between reads. Latency counts from the change's application, and also from
   // the moment the whole burst arrived (what the last watcher of the burst waited in all).
   const burstRun = async (perRead: number): Promise<{ fromApplied: LatencySummary; fromBurstStart: LatencySummary; applyAllMs: number }> => {
-    const burstStart = now();
+    const burstStart = wallMs();
     const delivered: number[] = [];
     let applyMs = 0;
     await new Promise<void>((resolve) => {
@@ -164,7 +166,7 @@ async function main(): Promise<void> {
   const sidecarWatchDocument = { ...summary(docSamples), bytes: document.render().length, baselineFullStringifyMs: Math.round(fullDocMs * 1000) / 1000 };
   document.close();
 
-  client.close();
+  watcher.kill();
   await discovery.close();
 
   // HAProxy: render and validate the configuration for the whole catalog.
@@ -212,7 +214,7 @@ async function main(): Promise<void> {
     watchSnapshot: { endpoints: snapshotSize, pages: snapshotPages, ms: round(snapshotMs) },
     updateToWatchLatency: {
       from: "scheduler.events 'task' (status update applied by the core)",
-      to: 'gRPC Watch client receives the change (same host, loopback)',
+      to: 'gRPC Watch client, in its own process, receives the change (same host, loopback)',
       sequential,
       burst: { updates: BURST_UPDATES, updatesPerRead: 50, ...burst },
       burstAllInOneTick: { updates: BURST_UPDATES, ...burstOneTick },

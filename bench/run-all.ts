@@ -24,14 +24,21 @@ function runOne(run: BenchRun, scale: Scale): Promise<RunResult> {
   const startedAt = new Date();
   const before = load1m();
   const child = spawn(process.execPath, [path.join(DIST_BENCH, `${run.name}.js`), ...run.args], {
-    cwd: REPO, env: { ...process.env, ...run.env }, stdio: ['ignore', 'pipe', 'inherit'],
+    // A group of its own: a benchmark stopped at its time limit takes the processes it started with it.
+    cwd: REPO, env: { ...process.env, ...run.env }, stdio: ['ignore', 'pipe', 'inherit'], detached: true,
   });
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   const ticker = setInterval(() => {
     process.stderr.write(`[bench] ${run.name}: ${Math.round((Date.now() - startedAt.getTime()) / 1000)} s…\n`);
   }, 30_000);
-  const timeout = setTimeout(() => child.kill('SIGTERM'), run.timeoutMinutes * 60_000);
+  const timeout = setTimeout(() => {
+    try {
+      process.kill(-(child.pid as number), 'SIGTERM');
+    } catch {
+      child.kill('SIGTERM');
+    }
+  }, run.timeoutMinutes * 60_000);
   return new Promise((resolve) => {
     child.on('close', (code, signal) => {
       clearInterval(ticker);

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { until } from '../test/support/kit';
+import { freePort, until } from '../test/support/kit';
 
 /**
  * The benchmarks' cluster: griddle-mesos-local with the simulated containerizer (no process
@@ -29,7 +29,7 @@ async function post(url: string, body: unknown): Promise<void> {
   if (!res.ok) throw new Error(`POST ${url} → ${res.status} ${await res.text()}`);
 }
 
-export async function startSimulatedCluster(options: { tasks: number; requests: number; idPrefix: string; portBase: number }): Promise<SimulatedCluster> {
+export async function startSimulatedCluster(options: { tasks: number; requests: number; idPrefix: string }): Promise<SimulatedCluster> {
   const children: ChildProcess[] = [];
   const start = (args: string[]): void => {
     children.push(spawn(process.execPath, args, { env: { ...process.env, GRIDDLE_LOG_LEVEL: 'error', GRIDDLE_LOG_JSON: '1' }, stdio: ['ignore', 'ignore', 'inherit'] }));
@@ -38,8 +38,9 @@ export async function startSimulatedCluster(options: { tasks: number; requests: 
   const kill = (): void => children.forEach((c) => c.kill('SIGKILL'));
   try {
     const perRequest = Math.ceil(options.tasks / options.requests);
-    const masterPort = options.portBase + Math.floor(Math.random() * 3000);
-    const apiPort = masterPort + 4000;
+    // Free ports, not a random pick in a range: other worktrees run these benchmarks on this host too.
+    const masterPort = await freePort();
+    const apiPort = await freePort();
     const agents = Math.max(10, Math.ceil(options.tasks / 100));
     start([path.join(DIST, 'mesos-local', 'main.js'), '--port', String(masterPort), '--agents', String(agents), '--containerizer', 'simulated',
       '--resources', 'cpus:64;mem:65536;disk:100000;ports:[31000-31100]', '--allocation-interval', '100', '--work-dir', path.join(work, 'agents')]);
