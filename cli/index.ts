@@ -3,7 +3,7 @@ export { loadSpec, parseSpec, SpecError, formatProblem, NMESOS_FORMAT_VERSION, t
 export { parsePortSpec, type PortSpec } from './spec/port-spec';
 export { convert, requestIdFor, deployIdFor, normalizeId, type Conversion } from './convert/to-singularity';
 export { ApiClient, ApiError, apiBase } from './api/api-client';
-export { SseParser, type SseEvent } from './api/sse-parser';
+export { SseParser, type SseEvent } from '../contract';
 export { EXIT } from './commands/context';
 export { runNmesos } from './nmesos/run';
 export { parseNmesosArgv, toGriddleArgv, type NmesosCommand } from './nmesos/argv';

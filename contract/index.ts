@@ -18,3 +18,5 @@ export * from './shell-command-messages';
 export * from './container-name';
 export * from './task-statistics';
 export * from './singularity-logs';
+export * from './console';
+export * from './sse-parser';

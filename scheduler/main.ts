@@ -11,6 +11,7 @@ import express from 'express';
 import { createLogger } from '../common/logger';
 import { CONTENT_TYPE_JSON, CONTENT_TYPE_PROTOBUF } from '../mesos-proto';
 import { createApiRouter, loadShellCommandsFile, loadTokens, singularityWireHeaders } from './api';
+import { consoleAssets } from './ui';
 import { Scheduler } from './core';
 import { createDiscovery, parseAdvertisedAddresses, type Discovery } from './discovery';
 import { DEFAULT_LEADER_GRACE_MS, DEFAULT_SESSION_TIMEOUT_MS, forwardWritesToLeader, LeaderElection, LeadershipWatchdog } from './ha';
@@ -174,11 +175,13 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
   });
   app.use(forwardWritesToLeader({ isLeader: () => scheduler.isLeader, leaderUrl: () => election?.leader?.apiUrl ?? null }));
   const api = createApiRouter(scheduler, {
-    log, tokens, prometheusUrl: options.prometheusUrl,
+    log, tokens, prometheusUrl: options.prometheusUrl, discoveryPort: discovery.sidecarPort,
     shellCommands: options.shellCommandsFile ? loadShellCommandsFile(options.shellCommandsFile) : undefined,
   });
   app.use(['/api', '/singularity/api'], api);
   app.get('/metrics', (req, res) => void api.metricsHandler(req, res));
+  app.use('/ui', consoleAssets());
+  app.get('/', (_req, res) => res.redirect(302, '/ui/'));
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(options.port, options.bind, () => resolve(s));

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes this machine ready for Griddle's demo and test suite, idempotently:
 # Debian's docker.io, zookeeperd, busybox-static, haproxy, docker-registry, apache2-utils
-# (htpasswd; both for the private-registry tests) and prometheus (the acceptance-check tests)
+# (htpasswd; both for the private-registry tests), prometheus (the acceptance-check tests) and
+# chromium (the console's browser tests drive it with playwright-core; never a browser download)
 # installed; dockerd and ZooKeeper running; the local images built with `docker import`
 # (there is no registry here).
 # It prints what it did, and nothing else changes when everything is already in place.
@@ -23,6 +24,7 @@ command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
 # The acceptance-check tests start their own Prometheus (a temp config, port and TSDB); the
 # package's system service is not used.
 [ -x /usr/bin/prometheus ] || missing+=(prometheus)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
   as_root apt-get update -qq

@@ -1,4 +1,4 @@
-import { SseParser, type SseEvent } from './sse-parser';
+import { SseParser, type SseEvent } from '../../contract';
 
 /** Why a call failed, which decides the exit code: unreachable or refused → 3. */
 export type ApiErrorKind = 'unreachable' | 'auth' | 'client' | 'conflict' | 'not-found' | 'server';

@@ -23,8 +23,11 @@ export interface RenderedConfig {
   warnings: string[];
 }
 
+const SAFE = /^[A-Za-z0-9_.:-]*$/;
+
 function sanitize(name: string): string {
-  return name.replace(/[^A-Za-z0-9_.:-]/g, '_');
+  // Most names are already safe: testing is cheaper than replacing, 100,000 times per render.
+  return SAFE.test(name) ? name : name.replace(/[^A-Za-z0-9_.:-]/g, '_');
 }
 
 interface Listener { name: string; servicePort: number; mode: string; services: SidecarService[] }
@@ -50,8 +53,8 @@ function listenersOf(byName: SidecarServicesByName, warnings: string[]): Listene
   return listeners;
 }
 
-function serverLines(listener: Listener): string[] {
-  const lines: string[] = [];
+/** Appends the listener's server lines to `lines` (no per-backend array: 100,000 servers render in one pass). */
+function pushServerLines(listener: Listener, lines: string[]): void {
   const sorted = [...listener.services].sort((a, b) => (a.ID < b.ID ? -1 : a.ID > b.ID ? 1 : 0));
   for (const svc of sorted) {
     const weight = svc.Status === SIDECAR_STATUS_CODE.ALIVE ? 1 : svc.Status === SIDECAR_STATUS_CODE.DRAINING ? 0 : undefined;
@@ -61,7 +64,6 @@ function serverLines(listener: Listener): string[] {
     const address = port.IP || svc.Hostname;
     lines.push(`\tserver ${sanitize(`${svc.Hostname}-${svc.ID}`)} ${address}:${port.Port} weight ${weight}`);
   }
-  return lines;
 }
 
 export function renderHaproxyConfig(services: SidecarServicesByName, options: HaproxyConfigOptions = {}): RenderedConfig {
@@ -105,7 +107,7 @@ export function renderHaproxyConfig(services: SidecarServicesByName, options: Ha
       `\tmode ${listener.mode}`,
     );
     if (listener.mode === 'http') out.push('\tretry-on conn-failure empty-response response-timeout');
-    out.push(...serverLines(listener));
+    pushServerLines(listener, out);
   }
   return { config: out.join('\n') + '\n', warnings };
 }

@@ -10,7 +10,8 @@ import { HttpError, badRequest, notFound } from './http-errors';
 import type { ResponseCache } from './response-cache';
 import type { SandboxReader } from './sandbox';
 import type { ShellCommands } from './shell-commands';
-import { deployMarker, isTaskHealthy, renderDeploy, renderRequest, taskIdObject } from './singularity-shapes';
+import { deployMarker, isTaskHealthy, renderDeploy, renderRequest, renderTask, taskIdObject } from './singularity-shapes';
+import { TaskJsonCache } from './task-json';
 import type { TaskHistory } from './task-history';
 
 type PendingDeploy = ReturnType<DeployEngine['pending']>[number];
@@ -23,6 +24,10 @@ export class ApiContext {
   expiring?: ExpiringActions;
   /** Set by the router once built: the task shell command runs shown in task history. */
   shellCommands?: Pick<ShellCommands, 'historyOf'>;
+  /** Every active task's JSON, serialized once per change of the task. */
+  readonly taskJson = new TaskJsonCache(
+    (t) => ({ request: this.scheduler.requests.get(t.requestId), deploy: this.deployOf(t.requestId, t.deployId) }), renderTask,
+  );
 
   constructor(
     readonly scheduler: SchedulerPort,

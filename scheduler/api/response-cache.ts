@@ -25,7 +25,8 @@ export class ResponseCache {
       let hit = this.entries.get(key);
       if (!hit || hit.version !== this.version || !this.trusted()) {
         const built = build();
-        hit = { version: this.version, body: Buffer.from(typeof built === 'string' ? built : JSON.stringify(built)) };
+        const body = Buffer.isBuffer(built) ? built : Buffer.from(typeof built === 'string' ? built : JSON.stringify(built));
+        hit = { version: this.version, body };
         this.entries.set(key, hit);
       }
       res.type('application/json').vary('Accept-Encoding');

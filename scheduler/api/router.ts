@@ -34,12 +34,15 @@ import { OfferLedger, registerUsage } from './resources/usage';
 import { type DisasterOptions, Disasters } from './disasters';
 import { disabledActionGate } from './disabled-action-gate';
 import { registerShellCommands } from './resources/shell-commands';
+import { registerSlim } from './resources/slim';
+import { SlimViews } from './slim-views';
 import type { ShellCommandAllowList } from './shell-command-config';
 import { ShellCommands } from './shell-commands';
 import { ApiExtras } from './api-extras';
 import { RequestGroups } from './request-groups';
 import { RequestHistoryLog } from './request-history';
 import { ResponseCache } from './response-cache';
+import type { TaskJsonCache } from './task-json';
 import { SandboxReader } from './sandbox';
 import { TaskStatistics } from './task-statistics';
 import { DEFAULT_USAGE_POLL_MS, UsagePoller } from './usage-poller';
@@ -77,6 +80,8 @@ export interface ApiOptions extends OperationsOptions {
   shellCommands?: ShellCommandAllowList;
   /** How often the leader asks every running task's executor for its usage (default 60 s; 0: never). */
   usagePollMs?: number;
+  /** The Sidecar discovery listener's port, told to the console (`/slim/session`). */
+  discoveryPort?: number;
 }
 
 export interface ApiRouter extends Router {
@@ -85,6 +90,8 @@ export interface ApiRouter extends Router {
   metrics: ApiMetrics;
   sandbox: SandboxReader;
   history: TaskHistory;
+  /** Active tasks' JSON; `serialized` counts the tasks rendered (one per change). */
+  taskJson: TaskJsonCache;
   webhooks: Webhooks;
   disasters: Disasters;
   shellCommands: ShellCommands;
@@ -181,6 +188,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   registerUsage(router, ctx, offerLedger);
   registerShellCommands(router, ctx, shellCommands);
   registerTaskStatistics(router, ctx, statistics);
+  registerSlim(router, new SlimViews(ctx, extras, offerLedger), { tokens: options.tokens, protectReads: options.protectReads, discoveryPort: options.discoveryPort });
   registerEvents(router, hub, { maxBufferedBytes: options.sseMaxBufferedBytes });
   registerOpenApi(router);
   router.use((req, _res, next) => next(notFound(`no such endpoint: ${req.method} ${req.baseUrl}${req.path.slice(0, 200)}`)));
@@ -191,6 +199,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   router.metrics = metrics;
   router.sandbox = sandbox;
   router.history = history;
+  router.taskJson = ctx.taskJson;
   router.webhooks = ops.webhooks;
   router.disasters = disasters;
   router.shellCommands = shellCommands;

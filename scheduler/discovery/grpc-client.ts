@@ -14,7 +14,8 @@ function method<Req, Res>(name: 'List' | 'Watch'): MethodDefinition<Req, Res> {
 }
 
 export function createDiscoveryClient(address: string): DiscoveryClient {
-  const client = new grpc.Client(address, grpc.credentials.createInsecure());
+  // List answers the whole catalog in one message: at 100,000 endpoints that is over gRPC's 4 MB default.
+  const client = new grpc.Client(address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 256 * 1024 * 1024 });
   const listMethod = method<ListRequest, ListResponse>('List');
   const watchMethod = method<WatchRequest, WatchEvent>('Watch');
   return {

@@ -8,7 +8,7 @@ import type { Logger } from '../../common';
 import type { Catalog } from './catalog';
 import type { CatalogChange } from './endpoint';
 import {
-  DISCOVERY_SERVICE, discoveryServiceDefinition, toChangeMessage, toEndpointMessage,
+  DISCOVERY_SERVICE, discoveryServiceDefinition, snapshotPages, toChangeMessage, toEndpointMessage,
   type ListRequest, type ListResponse, type WatchEvent, type WatchRequest,
 } from './grpc-protocol';
 
@@ -42,6 +42,10 @@ export async function startGrpcListener(options: GrpcListenerOptions): Promise<G
     callback(null, { revision: catalog.revision, endpoints: endpoints.map(toEndpointMessage) });
   };
 
+  const sendSnapshot = (call: grpc.ServerWritableStream<WatchRequest, WatchEvent>, serviceName: string | undefined): void => {
+    for (const snapshot of snapshotPages(catalog.revision, catalog.list(serviceName))) call.write({ snapshot });
+  };
+
   const watch: grpc.handleServerStreamingCall<WatchRequest, WatchEvent> = (call) => {
     const serviceName = call.request.serviceName || undefined;
     const fromRevision = call.request.fromRevision ?? 0;
@@ -51,7 +55,7 @@ export async function startGrpcListener(options: GrpcListenerOptions): Promise<G
     if (replay) {
       for (const change of replay) if (wanted(change)) call.write({ change: toChangeMessage(change) });
     } else {
-      call.write({ snapshot: { revision: catalog.revision, endpoints: catalog.list(serviceName).map(toEndpointMessage) } });
+      sendSnapshot(call, serviceName);
     }
     let last = catalog.revision;
     const unsubscribe = catalog.subscribe((change) => {
@@ -68,7 +72,7 @@ export async function startGrpcListener(options: GrpcListenerOptions): Promise<G
     // replaces everything the watcher held.
     const unsubscribeReset = catalog.onReset(() => {
       last = catalog.revision;
-      call.write({ snapshot: { revision: catalog.revision, endpoints: catalog.list(serviceName).map(toEndpointMessage) } });
+      sendSnapshot(call, serviceName);
     });
     watchers.add(call);
     const done = (): void => {

@@ -29,7 +29,7 @@ export interface EndpointMessage {
 export interface ListRequest { serviceName?: string }
 export interface ListResponse { revision: number; endpoints: EndpointMessage[] }
 export interface WatchRequest { fromRevision?: number; serviceName?: string }
-export interface SnapshotMessage { revision: number; endpoints: EndpointMessage[] }
+export interface SnapshotMessage { revision: number; endpoints: EndpointMessage[]; more?: boolean }
 export interface ChangeMessage {
   revision: number;
   endpoint: EndpointMessage;
@@ -95,4 +95,20 @@ export function toChangeMessage(change: CatalogChange): ChangeMessage {
     hasPreviousStatus: change.previousStatus !== undefined,
     removed: change.removed === true,
   };
+}
+
+/**
+ * Endpoints per Snapshot event: at a few hundred bytes each, a page stays far below gRPC's
+ * default 4 MB receive limit, which a 100,000-endpoint snapshot in one message exceeds.
+ */
+export const SNAPSHOT_PAGE_SIZE = 2000;
+
+/** A snapshot as the events that carry it: one per page, `more` on all but the last. */
+export function snapshotPages(revision: number, endpoints: readonly Endpoint[], pageSize = SNAPSHOT_PAGE_SIZE): SnapshotMessage[] {
+  const pages: SnapshotMessage[] = [];
+  for (let start = 0; start === 0 || start < endpoints.length; start += pageSize) {
+    const more = start + pageSize < endpoints.length;
+    pages.push({ revision, endpoints: endpoints.slice(start, start + pageSize).map(toEndpointMessage), ...(more ? { more } : {}) });
+  }
+  return pages;
 }

@@ -140,6 +140,8 @@ export function startStatePush(
   };
   const pushes = urls.map((url) => new ListenerPush(url, renderState, options));
   const unsubscribe = catalog.subscribe((change) => {
+    // Without listener URLs (the default) a change costs nothing here.
+    if (pushes.length === 0) return;
     const event = sidecarChangeEvent(change, catalog.lastChanged);
     for (const push of pushes) push.offer(event);
   });

@@ -181,6 +181,36 @@ export function ensureBuilt(): void {
   }
 }
 
+const CONSOLE_SRC = path.join(REPO_ROOT, 'console');
+const CONSOLE_INDEX = path.join(DIST, 'ui', 'index.html');
+
+function newestUnder(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestUnder(file) : mtime(file) ?? 0);
+  }
+  return newest;
+}
+
+/**
+ * Builds the web console (`vite build`, as `npm run build` does) into dist/ui when any file
+ * under console/ or contract/ is newer than its index.html; the browser tests load it from
+ * the scheduler.
+ */
+export function ensureConsoleBuilt(): void {
+  const built = (): boolean => (mtime(CONSOLE_INDEX) ?? 0) >= Math.max(newestUnder(CONSOLE_SRC), newestUnder(path.join(REPO_ROOT, 'contract')));
+  if (built()) return;
+  lock();
+  try {
+    if (built()) return;
+    const vite = path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+    execFileSync(process.execPath, [vite, 'build', '--config', path.join(CONSOLE_SRC, 'vite.config.ts')], { cwd: REPO_ROOT, stdio: 'pipe' });
+  } finally {
+    fs.rmSync(LOCK, { force: true });
+  }
+}
+
 /** The path of a compiled file under dist/ (e.g. `executor/main.js`), after making sure dist/ is current. */
 export function built(relative: string): string {
   ensureBuilt();

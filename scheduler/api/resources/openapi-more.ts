@@ -73,4 +73,9 @@ export const moreOps: Record<string, Partial<Record<'get' | 'post' | 'put' | 'de
   '/auth/user': { get: { summary: 'SingularityUserHolder of the presented bearer token' } },
   '/configuration/singularity-limits': { get: { summary: 'SingularityLimits: maxDecommissioningAgents, enforced on agent decommissions' } },
   '/notifications/allowlist': { get: { summary: 'E-mail notification allowlist: always [] (Griddle sends no e-mail)' } },
+  '/slim/requests': { get: { summary: "Griddle's: one slim row per request (instances, deploys, pending reasons), paginated", query: ['offset', 'limit', 'q', 'state', 'type', 'underProvisioned'] } },
+  '/slim/tasks': { get: { summary: "Griddle's: one slim row per active task, paginated", query: ['offset', 'limit', 'requestId', 'agentId'] } },
+  '/slim/agents': { get: { summary: "Griddle's: agents with attributes, resources used/total and task counts" } },
+  '/slim/overview': { get: { summary: "Griddle's: leader, agents, resources used/total, tasks by state, the newest event id" } },
+  '/slim/session': { get: { summary: "Griddle's: the presented token's scope (open, read, deploy or none)" } },
 };

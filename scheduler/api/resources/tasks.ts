@@ -1,12 +1,12 @@
 import type { Router } from 'express';
 import * as z from 'zod';
 import { countsAsInstance } from '../../core';
-import type { DeployRecord, RequestRecord, TaskRecord } from '../../model';
 import { type ApiContext, body, idParam } from '../api-context';
 import { badRequest, notFound, parseInput } from '../http-errors';
 import { isTaskId } from '../ids';
 import { message } from '../params';
-import { renderTask, renderTaskCleanup } from '../singularity-shapes';
+import { renderTaskCleanup } from '../singularity-shapes';
+import { jsonArray } from '../task-json';
 
 /** SingularityKillTaskRequest. */
 export const killTaskSchema = z.object({
@@ -21,32 +21,21 @@ const API_KILL = 'killed through the API';
 /** `/tasks`: Singularity's TaskResource (active tasks; finished ones are under `/history`). */
 export function registerTasks(router: Router, ctx: ApiContext): void {
   const { scheduler, log, writeGuard: w } = ctx;
-  // One JSON fragment per task record, reused until the record (or its request/deploy) is
-  // replaced, so a change to one task re-renders one task.
-  const taskCache = new WeakMap<TaskRecord, { request?: RequestRecord; deploy?: DeployRecord; json: string }>();
-  const taskJson = (t: TaskRecord): string => {
-    const request = scheduler.requests.get(t.requestId);
-    const deploy = ctx.deployOf(t.requestId, t.deployId);
-    const hit = taskCache.get(t);
-    if (hit && hit.request === request && hit.deploy === deploy) return hit.json;
-    const json = JSON.stringify(renderTask(t, request, deploy));
-    taskCache.set(t, { request, deploy, json });
-    return json;
-  };
+  const { taskJson } = ctx;
   router.get('/tasks/active', ctx.cache.handler('tasks-active', () => {
-    const out: string[] = [];
+    const out: Buffer[] = [];
     for (const t of scheduler.tasks.values()) {
       if (!countsAsInstance(t) && t.killRequestedAt === undefined) continue;
-      out.push(taskJson(t));
+      out.push(taskJson.get(t));
     }
-    return `[${out.join(',')}]`;
+    return jsonArray(out);
   }));
 
   router.get('/tasks/task/:taskId', (req, res) => {
     const taskId = idParam(req, 'taskId', isTaskId, 'task');
     const t = ctx.activeTask(taskId);
     if (!t) throw notFound(`task ${taskId} is not active (see /api/history/task/${taskId})`);
-    res.type('application/json').send(taskJson(t));
+    res.type('application/json').send(taskJson.get(t));
   });
 
   // Answers Singularity's SingularityTaskCleanup; a second kill while one from the API is under

@@ -139,4 +139,23 @@ describe('discovery listeners (Sidecar HTTP and gRPC)', () => {
     expect([...status]).toEqual([0x08, 0x01]);
     healthClient.close();
   });
+
+  it('sends a large catalog as snapshot pages under the 4 MB message limit, then changes', async () => {
+    for (let i = 0; i < 4500; i++) catalog.applyTask(taskRecord(`t${String(i).padStart(4, '0')}`, { state: 'TASK_RUNNING', healthy: true, ports: [31000 + (i % 1000)] }));
+    const client = createDiscoveryClient(`127.0.0.1:${grpcListener.port}`);
+    const events: WatchEvent[] = [];
+    const stream = client.watch({});
+    stream.on('data', (e: WatchEvent) => events.push(e));
+    stream.on('error', () => undefined);
+    await until(() => events.length === 3, 'three snapshot pages');
+    catalog.drain('t0001');
+    await until(() => events.length === 4, 'the change after the pages');
+    expect(events.slice(0, 3).map((e) => [e.snapshot?.revision, e.snapshot?.endpoints.length, e.snapshot?.more])).toEqual([
+      [catalog.revision - 1, 2000, true], [catalog.revision - 1, 2000, true], [catalog.revision - 1, 500, false],
+    ]);
+    expect(new Set(events.slice(0, 3).flatMap((e) => e.snapshot!.endpoints.map((ep) => ep.taskId))).size).toBe(4500);
+    expect(events[3]!.change).toMatchObject({ revision: catalog.revision, endpoint: { taskId: 't0001', status: 'DRAINING' } });
+    stream.cancel();
+    client.close();
+  });
 });

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { SseParser } from '../../../cli/api/sse-parser';
+import { SseParser } from '../../../contract';
 import { apiBase } from '../../../cli/api/api-client';
 import { deployProgress, progressText, withEarlyLogs } from '../../../cli/commands/follow-deploy';
 import { diffTasks, describeChange } from '../../../cli/commands/inspect';

@@ -174,6 +174,25 @@ describe('Catalog change log', () => {
     expect(catalog.changesSince(9)).toBeUndefined();
   });
 
+  it('keeps exactly the last changeLogSize changes however many pass through it', () => {
+    const catalog = new Catalog({ changeLogSize: 3 });
+    for (let n = 1; n <= 20; n++) {
+      catalog.applyTask(taskRecord(`t${n}`));
+      expect(catalog.changesSince(Math.max(0, n - 3))?.map((c) => c.revision)).toEqual([n - 2, n - 1, n].filter((r) => r > 0));
+      if (n > 3) expect(catalog.changesSince(n - 4)).toBeUndefined();
+    }
+  });
+
+  it('lists one service from its own index, also after an endpoint moves to another service', () => {
+    const catalog = new Catalog();
+    catalog.restore([{ ...new Catalog().applyTask(taskRecord('a1', { state: 'TASK_RUNNING', healthy: true }))!.endpoint, serviceName: 'old', revision: 1 }]);
+    expect(catalog.list('old').map((e) => e.taskId)).toEqual(['a1']);
+    catalog.applyTask(taskRecord('a1', { state: 'TASK_RUNNING', healthy: false }));
+    expect(catalog.serviceNames()).toEqual([catalog.get('a1')!.serviceName]);
+    expect(catalog.list('old')).toEqual([]);
+    expect(catalog.list(catalog.get('a1')!.serviceName).map((e) => e.taskId)).toEqual(['a1']);
+  });
+
   it('restores persisted endpoints and continues the revision above them', () => {
     const first = new Catalog();
     first.applyTask(taskRecord('t1', { state: 'TASK_RUNNING', healthy: true }));

@@ -32,4 +32,23 @@ describe('ServicesDocument', () => {
     same();
     doc.close();
   });
+
+  it('serializes only the endpoint that changed, not its service nor the catalog', () => {
+    const catalog = new Catalog({ now: () => 1 });
+    const doc = new ServicesDocument(catalog);
+    for (let i = 0; i < 300; i++) catalog.applyTask(task(`t${i}`, `svc-${i % 3}`, true));
+    doc.render();
+    expect(doc.serializedEndpoints).toBe(300);
+    catalog.applyTask(task('t7', 'svc-1', false));
+    expect(doc.render()).toBe(JSON.stringify(servicesByName(catalog.list())));
+    expect(doc.serializedEndpoints).toBe(301);
+    catalog.drain('t8');
+    catalog.applyTask(task('t9', 'svc-0', false));
+    expect(doc.render()).toBe(JSON.stringify(servicesByName(catalog.list())));
+    expect(doc.serializedEndpoints).toBe(303);
+    // A render with nothing changed serializes nothing.
+    doc.render();
+    expect(doc.serializedEndpoints).toBe(303);
+    doc.close();
+  });
 });

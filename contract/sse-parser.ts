@@ -1,4 +1,4 @@
-/** One server-sent event (WHATWG "text/event-stream"). */
+/** One server-sent event (WHATWG "text/event-stream"), as `/api/events` frames them; parsed by the CLI, the console and the tests. */
 export interface SseEvent { event: string; data: string; id?: string }
 
 /**

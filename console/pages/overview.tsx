@@ -1,0 +1,118 @@
+import type { JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { SlimOverview, SlimPage, SlimRequest } from '../../contract/console';
+import { type OverviewState, emptyOverview, loaded, reduceOverview, rowsReloaded, visibleRows } from '../state';
+import { DeployState, ErrorNote } from '../ui/action';
+import { api, enc } from '../ui/api';
+import { num, shortState } from '../ui/format';
+import { useEvents } from '../ui/live';
+import { Link, href } from '../ui/router';
+import { type Column, VirtualTable } from '../ui/virtual-table';
+
+const PAGE = 1000;
+
+async function allRequests(q?: string): Promise<SlimRequest[]> {
+  const rows: SlimRequest[] = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await api<SlimPage<SlimRequest>>(`/slim/requests?limit=${PAGE}&offset=${offset}${q ? `&q=${enc(q)}` : ''}`);
+    rows.push(...page.items);
+    if (offset + PAGE >= page.total) return rows;
+  }
+}
+
+const columns: Column<SlimRequest>[] = [
+  { title: 'Request', cell: (r) => <Link to={href.request(r.id)}>{r.id}</Link> },
+  { title: 'Type', cell: (r) => r.type.toLowerCase() },
+  { title: 'State', cell: (r) => r.state.toLowerCase() },
+  {
+    title: 'Running / healthy / desired',
+    cell: (r) => <span>{r.running} / {r.healthy} / {r.desired}{r.underProvisioned && <strong class="warn-text"> ⚠ under-provisioned</strong>}</span>,
+  },
+  { title: 'Active deploy', cell: (r) => r.activeDeployId ?? '–' },
+  { title: 'Last deploy', cell: (r) => (r.lastDeploy ? <span title={r.lastDeploy.message}>{r.lastDeploy.deployId} <DeployState state={r.lastDeploy.state} /></span> : '–') },
+  { title: 'Pending', cell: (r) => (r.pendingDeployId ? `deploy ${r.pendingDeployId}${r.pendingReasons.length ? `; ${r.pendingReasons.join('; ')}` : ''}` : r.pendingReasons.join('; ') || '–'), class: 'wrap' },
+];
+
+function Summary(props: { s?: SlimOverview }): JSX.Element | null {
+  const s = props.s;
+  if (!s) return null;
+  const states = Object.entries(s.tasksByState).sort();
+  return (
+    <dl class="cards">
+      <div><dt>Scheduler</dt><dd>{s.isLeader ? 'Leader' : 'Standby (writes go to the leader)'}</dd></div>
+      <div><dt>Agents</dt><dd>{s.agents}</dd></div>
+      <div><dt>CPUs used / total</dt><dd>{num(s.resources.cpus.used)} / {num(s.resources.cpus.total)}</dd></div>
+      <div><dt>Memory used / total</dt><dd>{num(s.resources.memoryMb.used, 0)} / {num(s.resources.memoryMb.total, 0)} MB</dd></div>
+      <div><dt>Requests</dt><dd>{s.requests}{s.underProvisioned > 0 && <strong class="warn-text"> (⚠ {s.underProvisioned} under-provisioned)</strong>}</dd></div>
+      <div><dt>Pending tasks</dt><dd>{s.pendingTasks}</dd></div>
+      <div><dt>Tasks by state</dt><dd>{states.length === 0 ? 'none' : states.map(([k, v]) => `${shortState(k)} ${v}`).join(', ')}</dd></div>
+    </dl>
+  );
+}
+
+/** Leader, agents, resources, tasks by state, and every request in one virtualized table. */
+export function OverviewPage(): JSX.Element {
+  const [state, setState] = useState<OverviewState>(emptyOverview);
+  const [error, setError] = useState<string | undefined>();
+  const [q, setQ] = useState('');
+  const [stateFilter, setStateFilter] = useState('');
+  const [underOnly, setUnderOnly] = useState(false);
+  const busy = useRef(false);
+
+  const loadAll = async (): Promise<void> => {
+    busy.current = true;
+    try {
+      const [summary, rows] = await Promise.all([api<SlimOverview>('/slim/overview'), allRequests()]);
+      setState(loaded(summary, rows));
+      setError(undefined);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      busy.current = false;
+    }
+  };
+  const loadDirty = async (ids: string[]): Promise<void> => {
+    busy.current = true;
+    try {
+      const [summary, ...pages] = await Promise.all([api<SlimOverview>('/slim/overview'), ...ids.map((id) => allRequests(id))]);
+      setState((s) => ({ ...rowsReloaded(s, ids, pages.flat().filter((r) => ids.includes(r.id) || s.requests.has(r.id))), summary }));
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      busy.current = false;
+    }
+  };
+
+  useEffect(() => void loadAll(), []);
+  useEvents((f) => setState((s) => reduceOverview(s, f)), () => setState((s) => ({ ...s, stale: true })));
+  // Re-read what the events could not tell, coalesced: at most one read in flight.
+  useEffect(() => {
+    if (busy.current || (!state.stale && state.dirty.size === 0) || !state.summary) return;
+    const t = window.setTimeout(() => {
+      if (state.stale || state.dirty.size > 20) void loadAll();
+      else void loadDirty([...state.dirty]);
+    }, 150);
+    return () => window.clearTimeout(t);
+  }, [state]);
+
+  const rows = visibleRows(state, { q, state: stateFilter || undefined, underOnly });
+  return (
+    <section>
+      <h1>Overview</h1>
+      <ErrorNote error={error} />
+      {!state.summary && !error && <p role="status">Loading…</p>}
+      <Summary s={state.summary} />
+      <h2>Requests</h2>
+      <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+        <label>Search <input type="search" value={q} onInput={(e) => setQ((e.target as HTMLInputElement).value)} placeholder="request id" /></label>
+        <label>State <select value={stateFilter} onChange={(e) => setStateFilter((e.target as HTMLSelectElement).value)}>
+          <option value="">any</option>
+          {['ACTIVE', 'PAUSED', 'DEPLOYING_TO_UNPAUSE', 'SYSTEM_COOLDOWN', 'FINISHED'].map((s) => <option value={s}>{s.toLowerCase()}</option>)}
+        </select></label>
+        <label><input type="checkbox" checked={underOnly} onChange={(e) => setUnderOnly((e.target as HTMLInputElement).checked)} /> Under-provisioned only</label>
+        <span class="hint" aria-live="polite">{rows.length} of {state.requests.size} requests</span>
+      </form>
+      <VirtualTable label="Requests" rows={rows} columns={columns} rowKey={(r) => r.id} rowClass={(r) => (r.underProvisioned ? 'under' : undefined)} />
+    </section>
+  );
+}

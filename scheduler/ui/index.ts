@@ -1,0 +1,1 @@
+export { CONSOLE_DIR, consoleAssets } from './console-assets';
