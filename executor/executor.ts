@@ -80,6 +80,7 @@ export class Executor {
       docker: connectDocker,
       runningTaskId: () => this.runner?.taskId ?? null,
       sandbox: options.mesos.sandbox,
+      secrets: () => this.runner?.secretValues ?? [],
       log: this.log,
       send: async (data) => {
         if (!this.connected) throw new Error('not connected to the agent');
