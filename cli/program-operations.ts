@@ -78,10 +78,11 @@ export function registerOperations(program: Command, kit: ProgramKit): void {
 
   service('priority', 'set the service\'s taskPriorityLevel: when resources are short, higher ones are placed first')
     .argument('<level>', 'from 0 to 1 (default of a request: 0.3)', unitInterval('<level>'))
+    .addOption(durationOption('back to the level before it after this long'))
     .addOption(messageOption())
     .action(run(async (svc: string, level: number, o: CommonOptions & Expiring) => {
       const { ctx, requestId } = forService(o, svc);
-      return priority(ctx, requestId, level, o.message);
+      return priority(ctx, requestId, level, { durationMillis: o.duration, message: o.message });
     }));
 
   service('command', 'run a shell command from the scheduler\'s allow-list in a task, show its progress, then its output')

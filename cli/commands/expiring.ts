@@ -2,7 +2,7 @@ import type { SingularityRequestParent } from '../../contract';
 import { CliError, EXIT, type CommandContext } from './context';
 import { liveRequest } from './release';
 
-export const EXPIRING_PATHS = { scale: 'scale', pause: 'pause', bounce: 'bounce', 'skip-healthchecks': 'skip-healthchecks' } as const;
+export const EXPIRING_PATHS = { scale: 'scale', pause: 'pause', bounce: 'bounce', 'skip-healthchecks': 'skip-healthchecks', priority: 'priority' } as const;
 export type ExpiringKindArg = keyof typeof EXPIRING_PATHS;
 
 const path = (requestId: string, action: string): string => `/requests/request/${encodeURIComponent(requestId)}/${action}`;
@@ -17,7 +17,7 @@ export async function expiring(ctx: CommandContext, requestId: string, cancel?: 
   }
   if (!(await liveRequest(ctx, requestId))) throw new CliError(`no request ${requestId} on ${ctx.api.base}`, EXIT.usage);
   const parent = (await ctx.api.get(`/requests/request/${encodeURIComponent(requestId)}`)) as SingularityRequestParent;
-  const rows = ([['scale', parent.expiringScale], ['pause', parent.expiringPause], ['bounce', parent.expiringBounce], ['skip-healthchecks', parent.expiringSkipHealthchecks]] as const)
+  const rows = ([['scale', parent.expiringScale], ['pause', parent.expiringPause], ['bounce', parent.expiringBounce], ['skip-healthchecks', parent.expiringSkipHealthchecks], ['priority', parent.expiringPriority]] as const)
     .filter(([, a]) => a !== undefined)
     .map(([kind, a]) => ({ kind, actionId: a?.actionId, user: a?.user, endsAt: (a?.startMillis ?? 0) + (a?.expiringAPIRequestObject.durationMillis ?? 0), message: a?.expiringAPIRequestObject.message }));
   if (rows.length === 0) ctx.term.line(`${requestId} has no expiring actions`);

@@ -57,10 +57,14 @@ export async function skipHealthchecks(ctx: CommandContext, requestId: string, s
   return EXIT.ok;
 }
 
-/** Sets the request's `taskPriorityLevel` (0..1): under short resources, higher ones are placed first. */
-export async function priority(ctx: CommandContext, requestId: string, level: number, message?: string): Promise<number> {
-  const parent = readRequestParent(await ctx.api.put(path(requestId, 'priority'), { priority: level, message }));
-  ctx.term.line(`${requestId}: taskPriorityLevel ${parent.request.taskPriorityLevel ?? level}`);
-  ctx.term.document({ requestId, taskPriorityLevel: parent.request.taskPriorityLevel ?? level });
+/**
+ * Sets the request's `taskPriorityLevel` (0..1): under short resources, higher ones are placed
+ * first. With `durationMillis` it is back to the level before it then.
+ */
+export async function priority(ctx: CommandContext, requestId: string, level: number, options: ExpiringOptions): Promise<number> {
+  const parent = readRequestParent(await ctx.api.put(path(requestId, 'priority'), { priority: level, durationMillis: options.durationMillis, message: options.message }));
+  const until = options.durationMillis ? ` for ${seconds(options.durationMillis)}, then back as it was` : '';
+  ctx.term.line(`${requestId}: taskPriorityLevel ${parent.request.taskPriorityLevel ?? level}${until}`);
+  ctx.term.document({ requestId, taskPriorityLevel: parent.request.taskPriorityLevel ?? level, durationMillis: options.durationMillis });
   return EXIT.ok;
 }

@@ -65,6 +65,12 @@ test('pause, unpause, skip-healthchecks and bounce; expiring lists and cancels',
 test('priority sets taskPriorityLevel; out of range is a usage error naming the argument', async () => {
   expect((await svc('priority', '0.8')).code).toBe(0);
   expect(requestOf()?.request.taskPriorityLevel).toBe(0.8);
+  const expiring = await svc('priority', '0.95', '--duration', '2h');
+  expect(expiring.stdout).toContain('taskPriorityLevel 0.95 for 7200 s, then back as it was');
+  expect((await svc('expiring')).stdout).toMatch(/^priority +ends /m);
+  expect(obj((await call(h, 'GET', `/api/requests/request/${REQUEST}`)).json).expiringPriority).toMatchObject({ revertToPriority: 0.8 });
+  expect((await svc('expiring', '--cancel', 'priority')).code).toBe(0);
+  expect(requestOf()?.request.taskPriorityLevel).toBe(0.95);
   const bad = await svc('priority', '2');
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain("<level> must be a number from 0 up to 1 (0.3 is the default priority), got '2'");
