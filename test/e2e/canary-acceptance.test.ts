@@ -26,15 +26,11 @@ const METRICS_PORT_OFFSET: Record<string, number> = { v1: 90, bad: 91, good: 92,
 let stack: E2eStack | undefined;
 let prom: TestPrometheus | undefined;
 let hook: AcceptanceHook | undefined;
-let api: string;
 
-async function call(method: string, p: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const init: RequestInit = { method };
-  if (body !== undefined) Object.assign(init, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const res = await fetch(api + p, init);
-  const text = await res.text();
-  return { status: res.status, json: text === '' ? undefined : JSON.parse(text) };
-}
+const call = (method: string, p: string, body?: unknown): Promise<{ status: number; json: unknown }> => {
+  if (!stack) throw new Error('the stack did not start');
+  return stack.call(method, p, body);
+};
 
 const healthcheck = { uri: '/health', portIndex: 0, startupTimeoutSeconds: 5, intervalSeconds: 1, responseTimeoutSeconds: 1, maxRetries: 2 };
 function deploy(requestId: string, id: string, extra: Json = {}, mappings: Json[] = []): Json {
@@ -71,7 +67,6 @@ beforeAll(async () => {
   prom = await startPrometheus(Object.values(METRICS_PORT_OFFSET).map((o) => `127.0.0.1:${portBase + o}`), { metricsPath: '/metrics.txt' });
   hook = await startAcceptanceHook();
   stack = await startE2eStack({ agents: 1, portBase, scheduler: { prometheusUrl: prom.url } });
-  api = stack.api;
 });
 
 afterAll(async () => {

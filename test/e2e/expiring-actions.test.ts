@@ -22,13 +22,10 @@ const specs = fs.mkdtempSync(path.join(os.tmpdir(), 'griddle-exp-specs-'));
 let stack: E2eStack | undefined;
 let api: string;
 
-async function call(method: string, p: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const init: RequestInit = { method };
-  if (body !== undefined) Object.assign(init, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const res = await fetch(api + p, init);
-  const text = await res.text();
-  return { status: res.status, json: text === '' ? undefined : JSON.parse(text) };
-}
+const call = (method: string, p: string, body?: unknown): Promise<{ status: number; json: unknown }> => {
+  if (!stack) throw new Error('the stack did not start');
+  return stack.call(method, p, body);
+};
 
 const griddle = (...args: string[]): Promise<CliRun> =>
   runGriddle([...args, '-e', ENV], { GRIDDLE_URL: api, GRIDDLE_CONFIG_REPOSITORY: specs }, { pollMs: 250 });

@@ -15,15 +15,11 @@ const REQUEST_ID = `e2e-hooks_${process.pid}_${Date.now().toString(36)}`;
 const TYPES = ['REQUEST', 'DEPLOY', 'TASK'] as const;
 const rx = new WebhookReceiver();
 let stack: E2eStack | undefined;
-let api: string;
 
-async function call(method: string, p: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const init: RequestInit = { method };
-  if (body !== undefined) Object.assign(init, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const res = await fetch(api + p, init);
-  const text = await res.text();
-  return { status: res.status, json: text === '' ? undefined : JSON.parse(text) };
-}
+const call = (method: string, p: string, body?: unknown): Promise<{ status: number; json: unknown }> => {
+  if (!stack) throw new Error('the stack did not start');
+  return stack.call(method, p, body);
+};
 
 const summaries = async (): Promise<Json[]> => (await call('GET', '/api/webhooks/summary')).json as Json[];
 const summaryOf = async (type: string): Promise<Json | undefined> => (await summaries()).find((s) => (s.webhook as Json).type === type);
@@ -59,7 +55,6 @@ function deliveredStates(): Map<string, string[]> {
 beforeAll(async () => {
   await rx.start();
   stack = await startE2eStack({ agents: 1 });
-  api = stack.api;
 });
 
 afterAll(async () => {

@@ -18,6 +18,8 @@ export interface E2eStack {
   api: string;
   /** The first of the 100 ports each agent offers (a test may map LITERAL host ports in it). */
   portBase: number;
+  /** One API call (`path` from `/api`); the body parsed when there is one. */
+  call(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }>;
   /** Stops both and removes the state directory and any container left of the requests. */
   stop(...requestIds: string[]): Promise<void>;
 }
@@ -36,9 +38,16 @@ export async function startE2eStack(options: { agents: number; attributes?: stri
     master: local.masterUrl, stateDir, port: 0, bind: '127.0.0.1', discoveryPort: 0, grpcPort: 0, contentType: 'json', insecureNoAuth: false, ...options.scheduler,
   });
   const address = running.server.address();
+  const api = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {
-    local, running, portBase: base,
-    api: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+    local, running, portBase: base, api,
+    async call(method, p, body) {
+      const init: RequestInit = { method };
+      if (body !== undefined) Object.assign(init, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(api + p, init);
+      const text = await res.text();
+      return { status: res.status, json: text === '' ? undefined : JSON.parse(text) };
+    },
     async stop(...requestIds: string[]) {
       await running.stop();
       await local.stop();
