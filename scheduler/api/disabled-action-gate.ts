@@ -16,6 +16,8 @@ const GATED: readonly [method: string, path: RegExp, action: Pick1][] = [
   ['DELETE', /^\/requests\/request\/[^/]+\/?$/, 'REMOVE_REQUEST'],
   ['PUT', /^\/requests\/request\/[^/]+\/scale\/?$/, 'SCALE_REQUEST'],
   ['POST', /^\/requests\/request\/[^/]+\/bounce\/?$/, 'BOUNCE_REQUEST'],
+  ['PUT', /^\/requests\/request\/[^/]+\/priority\/?$/, 'PRIORITY_REQUEST'],
+  ['POST', /^\/tasks\/task\/[^/]+\/command\/?$/, 'RUN_SHELL_COMMAND'],
   ['POST', /^\/deploys\/?$/, 'DEPLOY'],
   ['DELETE', /^\/deploys\/deploy\/[^/]+\/request\/[^/]+\/?$/, 'CANCEL_DEPLOY'],
   ['DELETE', /^\/tasks\/task\/[^/]+\/?$/, 'KILL_TASK'],

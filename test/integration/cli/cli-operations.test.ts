@@ -121,6 +121,22 @@ test('agents, racks, and freeze/activate of an agent by host and of a rack', asy
   expect((await griddle('rack', 'activate', 'DEFAULT')).code).toBe(0);
 });
 
+test('command and priority stop with 409 while RUN_SHELL_COMMAND or PRIORITY_REQUEST is disabled', async () => {
+  for (const action of ['RUN_SHELL_COMMAND', 'PRIORITY_REQUEST']) {
+    expect((await call(h, 'POST', `/api/disasters/disabled-actions/${action}`, { message: `${action} off for the incident` })).status).toBe(204);
+  }
+  try {
+    const command = await svc('command', 'greet');
+    expect(command.code).toBe(1);
+    expect(command.stderr).toContain('RUN_SHELL_COMMAND off for the incident');
+    const prio = await svc('priority', '0.5');
+    expect(prio.code).toBe(1);
+    expect(prio.stderr).toContain('PRIORITY_REQUEST off for the incident');
+  } finally {
+    for (const action of ['RUN_SHELL_COMMAND', 'PRIORITY_REQUEST']) await call(h, 'DELETE', `/api/disasters/disabled-actions/${action}`);
+  }
+});
+
 test('command: a name off the allow-list is a usage error; an undeliverable run is reported FAILED with exit 1', async () => {
   const off = await svc('command', 'rm');
   expect(off.code).toBe(2);
