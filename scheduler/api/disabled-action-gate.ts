@@ -22,7 +22,7 @@ const GATED: readonly [method: string, path: RegExp, action: Pick1][] = [
   ['DELETE', /^\/deploys\/deploy\/[^/]+\/request\/[^/]+\/?$/, 'CANCEL_DEPLOY'],
   ['DELETE', /^\/tasks\/task\/[^/]+\/?$/, 'KILL_TASK'],
   ['POST', /^\/webhooks\/?$/, 'ADD_WEBHOOK'],
-  ['DELETE', /^\/webhooks\/?$/, 'REMOVE_WEBHOOK'],
+  ['DELETE', /^\/webhooks(\/[^/]+)?\/?$/, 'REMOVE_WEBHOOK'], // also the deprecated /webhooks/{webhookId}
   ['POST', /^\/(agents\/agent|slaves\/slave)\/[^/]+\/freeze\/?$/, 'FREEZE_AGENT'],
   ['POST', /^\/(agents\/agent|slaves\/slave)\/[^/]+\/activate\/?$/, 'ACTIVATE_AGENT'],
   ['POST', /^\/(agents\/agent|slaves\/slave)\/[^/]+\/decommission\/?$/, 'DECOMMISSION_AGENT'],
