@@ -1,9 +1,8 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ZodError } from 'zod';
 import { ApiClient, ApiError } from './api/api-client';
-import { agentAction, agents, type AgentAction } from './commands/agents';
 import { scale, rollback } from './commands/change';
-import { EXPIRING_PATHS, expiring, parseDuration, pause, type ExpiringKindArg } from './commands/expiring';
+import { parseDuration, positiveInt } from './arg-parsers';
 import { CliError, EXIT, resolveUrl, type CommandContext } from './commands/context';
 import { history, logs, status } from './commands/inspect';
 import { haproxy } from './commands/haproxy';
@@ -12,6 +11,7 @@ import { releaseChain } from './commands/release-chain';
 import { defaultDiscoveryUrl, verify } from './commands/verify';
 import { requestIdFor } from './convert/to-singularity';
 import { normalizeGriddleArgv } from './griddle-argv';
+import { registerOperations, type CommonOptions } from './program-operations';
 import { Terminal, type CliStreams } from './output/terminal';
 import { DEFAULT_HARD_GRACE_DAYS, DEFAULT_SOFT_GRACE_DAYS } from './spec/deprecation';
 import { loadSpec, serviceName, SpecError, type LoadedSpec } from './spec/spec-loader';
@@ -25,15 +25,8 @@ export interface CliDeps {
   pollMs?: number;
 }
 
-interface CommonOptions { url?: string; token?: string; json?: boolean; env: string }
 interface GraceOptions { deprecatedSoftGracePeriod: number; deprecatedHardGracePeriod: number }
 const graceOf = (o: GraceOptions): GracePeriods => ({ softDays: o.deprecatedSoftGracePeriod, hardDays: o.deprecatedHardGracePeriod });
-
-const positiveInt = (what: string) => (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${what} must be a whole number >= 0, got '${value}'`);
-  return n;
-};
 
 /** Runs one `griddle` command line; resolves to the exit code. */
 export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
@@ -125,19 +118,6 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
       return scale(context(o, specUrl), requestIdFor(o.env, serviceName(service)), { instances, wait: o.wait, timeoutMs: o.timeout * 1000, dryRun: o.dryRun === true, durationMillis: o.duration, message: o.message });
     }));
 
-  common(program.command('pause').description('pause a service (kills its tasks); with --duration the scheduler unpauses it then'))
-    .argument('<service>')
-    .option('--duration <duration>', 'unpause after this long (90s, 30m, 1h)', parseDuration)
-    .option('--message <text>', 'why (recorded in the request history)')
-    .action(run(async (service: string, o: CommonOptions & { duration?: number; message?: string }) =>
-      pause(context(o, lenientSpecUrl(service, o.env)), requestIdFor(o.env, serviceName(service)), { durationMillis: o.duration, message: o.message })));
-
-  common(program.command('expiring').description('list a service\'s expiring actions, or cancel one (it then stays as it is)'))
-    .argument('<service>')
-    .addOption(new Option('--cancel <action>', 'cancel the expiry of this action').choices(Object.keys(EXPIRING_PATHS)))
-    .action(run(async (service: string, o: CommonOptions & { cancel?: ExpiringKindArg }) =>
-      expiring(context(o, lenientSpecUrl(service, o.env)), requestIdFor(o.env, serviceName(service)), o.cancel)));
-
   common(program.command('rollback').description('redeploy a previous deploy (default: the last successful one) and follow it'))
     .argument('<service>')
     .option('--to <deployId>', 'deploy to go back to')
@@ -175,23 +155,15 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
       return verify(ctx, o.discovery ?? env.GRIDDLE_DISCOVERY_URL ?? defaultDiscoveryUrl(ctx.api.base));
     }));
 
-  const cluster = (cmd: Command): Command => cmd
-    .option('--url <url>', 'Griddle API; default GRIDDLE_URL, http://127.0.0.1:7099')
-    .option('--token <token>', 'API token (default GRIDDLE_TOKEN)')
-    .option('--json', 'machine-readable output');
-  cluster(program.command('agents').description('agents with their maintenance state (ACTIVE, FROZEN, DECOMMISSIONING...)'))
-    .action(run(async (o: Omit<CommonOptions, 'env'>) => agents(context({ ...o, env: '' }, undefined))));
-  const agent = program.command('agent').description('agent maintenance: freeze, decommission, activate');
-  for (const [action, what] of [
-    ['freeze', 'no new tasks on the agent'],
-    ['decommission', 'move its tasks elsewhere (each replaced and healthy before the old one stops), then DECOMMISSIONED'],
-    ['activate', 'back to normal'],
-  ] as const) {
-    cluster(agent.command(`${action} <agent>`).description(`${what}; <agent> is an agent id or host`))
-      .option('-m, --message <text>', 'why (kept in the agent\'s state history)')
-      .action(run(async (target: string, o: Omit<CommonOptions, 'env'> & { message?: string }) =>
-        agentAction(context({ ...o, env: '' }, undefined), action satisfies AgentAction, target, o.message)));
-  }
+  registerOperations(program, {
+    common, run,
+    cluster: (cmd) => cmd
+      .option('--url <url>', 'Griddle API; default GRIDDLE_URL, http://127.0.0.1:7099')
+      .option('--token <token>', 'API token (default GRIDDLE_TOKEN)')
+      .option('--json', 'machine-readable output'),
+    forService: (o, service) => ({ ctx: context(o, lenientSpecUrl(service, o.env)), requestId: requestIdFor(o.env, serviceName(service)) }),
+    forCluster: (o) => context({ ...o, env: '' }, undefined),
+  });
 
   program.command('haproxy').description('run HAProxy in step with the discovery catalog (Sidecar watch API) until Ctrl-C')
     .requiredOption('--config <file>', 'where the rendered configuration is written')

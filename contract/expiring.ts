@@ -1,10 +1,10 @@
 /**
  * Singularity's expiring request actions (SingularityExpiringScale, …Pause, …Bounce,
- * …SkipHealthchecks): an action taken with `durationMillis` that the leader reverts when the
+ * …SkipHealthchecks, …Priority): an action taken with `durationMillis` that the leader reverts when the
  * time is up. Served in the request parent and stored as is, so it survives a failover.
  */
 
-/** What the four request bodies share (SingularityExpiringRequestParent). */
+/** What the request bodies share (SingularityExpiringRequestParent). */
 export interface SingularityExpiringRequestBody {
   durationMillis?: number;
   message?: string;
@@ -20,6 +20,7 @@ export interface SingularityScaleRequest extends SingularityExpiringRequestBody 
 export interface SingularityPauseRequest extends SingularityExpiringRequestBody { killTasks?: boolean }
 export interface SingularityBounceRequest extends SingularityExpiringRequestBody { incremental?: boolean; skipHealthchecks?: boolean }
 export interface SingularitySkipHealthchecksRequest extends SingularityExpiringRequestBody { skipHealthchecks: boolean }
+export interface SingularityPriorityRequest extends SingularityExpiringRequestBody { priority: number }
 
 /** SingularityExpiringRequestActionParent: who started it, when, and the body it came with. */
 export interface SingularityExpiringAction<T extends SingularityExpiringRequestBody> {
@@ -39,6 +40,10 @@ export interface SingularityExpiringBounce extends SingularityExpiringAction<Sin
 export interface SingularityExpiringSkipHealthchecks extends SingularityExpiringAction<SingularitySkipHealthchecksRequest> {
   revertToSkipHealthchecks?: boolean;
 }
+/** `revertToPriority` absent: the request had no `taskPriorityLevel` (the default applies again). */
+export interface SingularityExpiringPriority extends SingularityExpiringAction<SingularityPriorityRequest> {
+  revertToPriority?: number;
+}
 
 /** The request parent's fields, one per kind (Singularity's names). */
 export interface SingularityExpiringFields {
@@ -46,4 +51,5 @@ export interface SingularityExpiringFields {
   expiringPause?: SingularityExpiringPause;
   expiringBounce?: SingularityExpiringBounce;
   expiringSkipHealthchecks?: SingularityExpiringSkipHealthchecks;
+  expiringPriority?: SingularityExpiringPriority;
 }

@@ -22,7 +22,7 @@ export interface SingularityWebhook {
 export interface SingularityWebhookSummary {
   webhook: SingularityWebhook;
   queueSize: number;
-  /** Griddle: the last failed attempt's error and time; cleared by a delivery. */
+  /** Griddle: the last failed attempt's error and time; kept after a delivery (`failures` says whether it still fails). */
   lastError?: string;
   lastErrorAt?: number;
   /** Griddle: consecutive failed attempts, and when the next one is due. */

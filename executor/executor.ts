@@ -84,7 +84,10 @@ export class Executor {
       await this.connection.call({ ...this.baseCall(), type: 'MESSAGE', message: { data } });
     };
     const runningTaskId = (): string | null => this.runner?.taskId ?? null;
-    this.shellCommands = new ShellCommandRunner({ docker: connectDocker, runningTaskId, sandbox: options.mesos.sandbox, log: this.log, send });
+    this.shellCommands = new ShellCommandRunner({
+      docker: connectDocker, runningTaskId, sandbox: options.mesos.sandbox,
+      secrets: () => this.runner?.secretValues ?? [], log: this.log, send,
+    });
     this.statistics = new StatisticsResponder({ docker: connectDocker, runningTaskId, log: this.log, send });
   }
 

@@ -13,6 +13,7 @@ import {
 } from '../contract/shell-command-messages';
 import type { ShellCommandUpdateType } from '../contract/singularity-machines';
 import { containerName } from './container-spec';
+import { RedactingStream } from './secret-redaction';
 
 export interface ShellCommandDeps {
   docker: () => Docker;
@@ -20,6 +21,8 @@ export interface ShellCommandDeps {
   runningTaskId: () => string | null;
   /** Where output files go (MESOS_SANDBOX); the working directory when unset, as Mesos starts executors there. */
   sandbox: string | undefined;
+  /** The secret values resolved for the running task (Vault): kept out of the output file. */
+  secrets: () => readonly string[];
   /** Sends base64 data to the scheduler (executor MESSAGE call). */
   send: (data: string) => Promise<void>;
   log: Logger;
@@ -68,7 +71,9 @@ export class ShellCommandRunner {
     this.deps.log.info({ name: run.name, argv: run.argv, file }, 'running shell command');
     try {
       await report('STARTED', undefined, run.outputFilename);
-      const code = await execToFile(this.deps.docker(), containerName(run.taskId), run.argv, file, this.deps.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      const code = await execToFile(this.deps.docker(), containerName(run.taskId), run.argv, file, {
+        timeoutMs: this.deps.timeoutMs ?? DEFAULT_TIMEOUT_MS, secrets: this.deps.secrets(),
+      });
       if (code === 0) await report('FINISHED', 'exited with 0', run.outputFilename);
       else await report('FAILED', `exited with ${code}`, run.outputFilename);
     } catch (err) {
@@ -77,11 +82,19 @@ export class ShellCommandRunner {
   }
 }
 
-/** `docker exec` of `argv` in the container, stdout and stderr appended to `file`; resolves with the exit code. */
-export async function execToFile(docker: Docker, container: string, argv: string[], file: string, timeoutMs: number): Promise<number> {
+/**
+ * `docker exec` of `argv` in the container, stdout and stderr appended to `file` with the task's
+ * secret values redacted (a command printing the environment must not put a Vault secret where
+ * the sandbox API serves it); resolves with the exit code.
+ */
+export async function execToFile(docker: Docker, container: string, argv: string[], file: string, o: { timeoutMs: number; secrets: readonly string[] }): Promise<number> {
+  const { timeoutMs } = o;
   const exec = await docker.getContainer(container).exec({ Cmd: argv, AttachStdout: true, AttachStderr: true });
   const stream = await exec.start({ hijack: true, stdin: false });
-  const out = fs.createWriteStream(file, { flags: 'a' });
+  const sink = fs.createWriteStream(file, { flags: 'a' });
+  // One redactor for both: stdout and stderr frames go to the same file in arrival order.
+  const out = new RedactingStream(o.secrets);
+  out.pipe(sink);
   let timer: NodeJS.Timeout | undefined;
   try {
     docker.modem.demuxStream(stream, out, out);
@@ -90,7 +103,7 @@ export async function execToFile(docker: Docker, container: string, argv: string
         stream.once('end', resolve);
         stream.once('close', resolve);
         stream.once('error', reject);
-        out.once('error', reject);
+        sink.once('error', reject);
       }),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`still running after ${Math.round(timeoutMs / 1000)} s; output so far is in ${path.basename(file)}`)), timeoutMs);
@@ -99,7 +112,11 @@ export async function execToFile(docker: Docker, container: string, argv: string
   } finally {
     clearTimeout(timer);
     stream.destroy();
-    await new Promise<void>((resolve) => out.end(resolve));
+    // The redactor's held-back tail is flushed into the file before it is closed.
+    await new Promise<void>((resolve) => {
+      sink.once('close', resolve);
+      out.end();
+    });
   }
   // The stream can end a moment before Docker records the exit code.
   for (let wait = 0; ; wait += 50) {

@@ -78,6 +78,12 @@ export class TaskRunner {
   private killRequested = false;
   private healthFailure: string | null = null;
   private secrets: string[] = [];
+
+  /** The secret values resolved for this task, for whatever else writes its output (shell commands). */
+  get secretValues(): readonly string[] {
+    return this.secrets;
+  }
+
   private tokenKeeper: VaultTokenKeeper | null = null;
   private outputDone: Promise<void> = Promise.resolve();
   private readonly tail: OutputTail;

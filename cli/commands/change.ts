@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readRequestParent, readTasks } from '../api/views';
+import { readRequestParent, readTasks, type RequestView } from '../api/views';
 import { formatAge } from '../output/table';
 import { CliError, EXIT, sleep, type CommandContext } from './context';
 import { followDeploy, reportOutcome } from './follow-deploy';
@@ -28,21 +28,35 @@ export async function scale(ctx: CommandContext, requestId: string, options: Sca
     ctx.term.document({ requestId, from, instances: options.instances });
     return EXIT.ok;
   }
+  return waitForReady(ctx, live, { instances: options.instances, timeoutMs: options.timeoutMs, what: 'scale', extra: { from } });
+}
+
+/**
+ * Waits until `instances` tasks of the active deploy run (and are healthy when it has a health
+ * check), none of them in `replacing` (tasks a bounce replaces), showing progress meanwhile.
+ */
+export async function waitForReady(
+  ctx: CommandContext, live: RequestView,
+  o: { instances: number; timeoutMs: number; what: string; replacing?: ReadonlySet<string>; extra?: Record<string, unknown> },
+): Promise<number> {
+  const requestId = live.request.id;
   const hasHealthcheck = live.activeDeploy?.healthcheck !== undefined;
+  const word = hasHealthcheck ? 'healthy' : 'running';
   const started = ctx.now();
   for (;;) {
     const tasks = readTasks(await ctx.api.get('/tasks/active')).filter((t) => t.requestId === requestId && t.deployId === live.activeDeployId);
-    const ready = tasks.filter((t) => t.state === 'TASK_RUNNING' && (!hasHealthcheck || t.healthy === true)).length;
-    if (ready === options.instances && tasks.length === options.instances) {
+    const ready = tasks.filter((t) => t.state === 'TASK_RUNNING' && (!hasHealthcheck || t.healthy === true) && !o.replacing?.has(t.taskId)).length;
+    if (ready === o.instances && tasks.length === o.instances) {
       ctx.term.clearProgress();
-      ctx.term.line(ctx.term.color('green', `✔ ${requestId}: ${ready}/${options.instances} ${hasHealthcheck ? 'healthy' : 'running'} after ${formatAge(ctx.now() - started)}`));
-      ctx.term.document({ requestId, from, instances: options.instances, tasks });
+      ctx.term.line(ctx.term.color('green', `✔ ${requestId}: ${ready}/${o.instances} ${word} after ${formatAge(ctx.now() - started)}`));
+      ctx.term.document({ requestId, ...o.extra, instances: o.instances, tasks });
       return EXIT.ok;
     }
-    ctx.term.progress(`scale ${requestId}: ${ready}/${options.instances} ${hasHealthcheck ? 'healthy' : 'running'}, ${tasks.length} task(s)`, formatAge(ctx.now() - started));
-    if (ctx.signal.aborted || (options.timeoutMs > 0 && ctx.now() - started > options.timeoutMs)) {
+    const old = o.replacing ? `, ${tasks.filter((t) => o.replacing?.has(t.taskId)).length} to replace` : '';
+    ctx.term.progress(`${o.what} ${requestId}: ${ready}/${o.instances} ${word}, ${tasks.length} task(s)${old}`, formatAge(ctx.now() - started));
+    if (ctx.signal.aborted || (o.timeoutMs > 0 && ctx.now() - started > o.timeoutMs)) {
       ctx.term.clearProgress();
-      throw new CliError(`${requestId} has ${ready}/${options.instances} ready task(s) after ${formatAge(ctx.now() - started)}; the scheduler keeps trying (griddle status shows why)`, EXIT.deployFailed);
+      throw new CliError(`${requestId} has ${ready}/${o.instances} ready task(s) after ${formatAge(ctx.now() - started)}; the scheduler keeps trying (griddle status shows why)`, EXIT.deployFailed);
     }
     await sleep(ctx.pollMs, ctx.signal);
   }

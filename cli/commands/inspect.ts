@@ -5,7 +5,7 @@ import { CliError, EXIT, sleep, type CommandContext } from './context';
 import { liveRequest } from './release';
 import { readSandboxFrom, readSandboxTail, type SandboxFile } from './sandbox';
 
-async function requestTasks(ctx: CommandContext, requestId: string): Promise<TaskView[]> {
+export async function requestTasks(ctx: CommandContext, requestId: string): Promise<TaskView[]> {
   return readTasks(await ctx.api.get('/tasks/active'))
     .filter((t) => t.requestId === requestId)
     .sort((a, b) => (a.instanceNo ?? 0) - (b.instanceNo ?? 0) || a.taskId.localeCompare(b.taskId));

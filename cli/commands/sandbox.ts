@@ -10,7 +10,7 @@ const SANDBOX_PIECE = 50_000;
  * The last `maxBytes` of a task's sandbox file. Mesos's `/files/read` answers `offset=-1` with
  * the file's size; an API that does not support that gets Nmesos's plain read from 0.
  */
-export async function readSandboxTail(ctx: CommandContext, taskId: string, file: SandboxFile, maxBytes = 16_384): Promise<{ data: string; end: number }> {
+export async function readSandboxTail(ctx: CommandContext, taskId: string, file: string, maxBytes = 16_384): Promise<{ data: string; end: number }> {
   const path = `/sandbox/${encodeURIComponent(taskId)}/read`;
   let size: number | undefined;
   try {
@@ -37,7 +37,7 @@ export async function readSandboxTail(ctx: CommandContext, taskId: string, file:
 }
 
 /** New bytes of a sandbox file from `offset` on. */
-export async function readSandboxFrom(ctx: CommandContext, taskId: string, file: SandboxFile, offset: number): Promise<{ data: string; end: number }> {
+export async function readSandboxFrom(ctx: CommandContext, taskId: string, file: string, offset: number): Promise<{ data: string; end: number }> {
   const chunk = readSandboxChunk(await ctx.api.get(`/sandbox/${encodeURIComponent(taskId)}/read`, { path: file, offset, length: 65_536 }));
   return { data: chunk.data, end: chunk.offset + Buffer.byteLength(chunk.data) };
 }

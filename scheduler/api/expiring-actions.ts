@@ -112,6 +112,11 @@ export class ExpiringActions {
         as(`expiring skip-healthchecks ${revert.actionId} ended: skipHealthchecks ${revert.skipHealthchecks}`, undefined,
           { ...r, request: { ...r.request, skipHealthchecks: revert.skipHealthchecks }, updatedAt: now });
         return;
+      case 'priority':
+        if (r.request.taskPriorityLevel === revert.priority) return;
+        as(`expiring priority ${revert.actionId} ended: taskPriorityLevel ${revert.priority ?? 'default'}`, undefined,
+          { ...r, request: { ...r.request, taskPriorityLevel: revert.priority }, updatedAt: now });
+        return;
       case 'bounce':
         if (this.engine.expireBounce(revert.requestId)) this.log?.info({ requestId: revert.requestId, actionId: revert.actionId }, 'expiring bounce timed out: abandoned');
         return;

@@ -1,6 +1,6 @@
 import type {
-  SingularityExpiringBounce, SingularityExpiringFields, SingularityExpiringPause, SingularityExpiringScale,
-  SingularityExpiringSkipHealthchecks,
+  SingularityExpiringBounce, SingularityExpiringFields, SingularityExpiringPause, SingularityExpiringPriority,
+  SingularityExpiringScale, SingularityExpiringSkipHealthchecks,
 } from '../../contract';
 
 /**
@@ -13,17 +13,19 @@ export type ExpiringAction =
   | { kind: 'scale'; action: SingularityExpiringScale }
   | { kind: 'pause'; action: SingularityExpiringPause }
   | { kind: 'bounce'; action: SingularityExpiringBounce }
-  | { kind: 'skipHealthchecks'; action: SingularityExpiringSkipHealthchecks };
+  | { kind: 'skipHealthchecks'; action: SingularityExpiringSkipHealthchecks }
+  | { kind: 'priority'; action: SingularityExpiringPriority };
 
 export type ExpiringKind = ExpiringAction['kind'];
-export const EXPIRING_KINDS: readonly ExpiringKind[] = ['scale', 'pause', 'bounce', 'skipHealthchecks'];
+export const EXPIRING_KINDS: readonly ExpiringKind[] = ['scale', 'pause', 'bounce', 'skipHealthchecks', 'priority'];
 
 /** What the leader does when an action is up. */
 export type Revert =
   | { kind: 'scale'; requestId: string; instances: number | undefined; actionId: string }
   | { kind: 'pause'; requestId: string; actionId: string }
   | { kind: 'bounce'; requestId: string; actionId: string }
-  | { kind: 'skipHealthchecks'; requestId: string; skipHealthchecks: boolean; actionId: string };
+  | { kind: 'skipHealthchecks'; requestId: string; skipHealthchecks: boolean; actionId: string }
+  | { kind: 'priority'; requestId: string; priority: number | undefined; actionId: string };
 
 /** The store key of a request's action of one kind: one of each kind per request at a time. */
 export const expiringKey = (requestId: string, kind: ExpiringKind): string => `${requestId}/${kind}`;
@@ -35,8 +37,8 @@ export function expiresAt(e: ExpiringAction): number | null {
 }
 
 /**
- * Undoing an action: back to the instances before the scale, unpaused, health checks back as
- * they were; a bounce's duration is its timeout, so an unfinished bounce is abandoned.
+ * Undoing an action: back to the instances before the scale, unpaused, health checks and the
+ * priority back as they were; a bounce's duration is its timeout, so an unfinished bounce is abandoned.
  */
 export function revertOf(e: ExpiringAction): Revert {
   const { requestId, actionId } = e.action;
@@ -45,6 +47,7 @@ export function revertOf(e: ExpiringAction): Revert {
     case 'pause': return { kind: 'pause', requestId, actionId };
     case 'bounce': return { kind: 'bounce', requestId, actionId };
     case 'skipHealthchecks': return { kind: 'skipHealthchecks', requestId, actionId, skipHealthchecks: e.action.revertToSkipHealthchecks ?? false };
+    case 'priority': return { kind: 'priority', requestId, actionId, priority: e.action.revertToPriority };
   }
 }
 
@@ -64,6 +67,7 @@ export function expiringFields(actions: Iterable<ExpiringAction>): SingularityEx
     if (e.kind === 'scale') out.expiringScale = e.action;
     else if (e.kind === 'pause') out.expiringPause = e.action;
     else if (e.kind === 'bounce') out.expiringBounce = e.action;
+    else if (e.kind === 'priority') out.expiringPriority = e.action;
     else out.expiringSkipHealthchecks = e.action;
   }
   return out;

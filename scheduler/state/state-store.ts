@@ -6,7 +6,7 @@
 export const COLLECTIONS = [
   'requests', 'deploys', 'tasks', 'history-tasks', 'history-deploys', 'discovery', 'framework', 'history-requests', 'groups',
   'inactive-hosts',
-  'webhooks', 'webhook-queue', 'expiring-actions', 'expiring-machines',
+  'webhooks', 'webhook-queue', 'webhook-status', 'expiring-actions', 'expiring-machines',
   'machines',
   'disasters',
   'shell-commands',

@@ -1,6 +1,6 @@
 import type { Logger } from '../../common';
 import { type DeliveryPolicy, type HookDeliveryState, afterFailure, afterSuccess, dueHooks, nextWake } from './queue-policy';
-import type { QueuedUpdate, WebhookRegistry } from './registry';
+import type { QueuedUpdate, SavedDeliveryStatus, WebhookRegistry } from './registry';
 
 /** One POST: resolves with the answer's status, rejects on a network error or the signal. */
 export type PostJson = (url: string, body: string, signal: AbortSignal) => Promise<number>;
@@ -51,7 +51,7 @@ export class WebhookDelivery {
   }
 
   status(id: string): DeliveryStatus {
-    const s = this.state.get(id);
+    const s: DeliveryStatus | undefined = this.state.get(id) ?? this.registry.savedStatus(id);
     return s ? { failures: s.failures, nextAttemptAt: s.nextAttemptAt, lastError: s.lastError, lastErrorAt: s.lastErrorAt, lastDeliveredAt: s.lastDeliveredAt } : { failures: 0, nextAttemptAt: 0 };
   }
 
@@ -69,7 +69,8 @@ export class WebhookDelivery {
 
   private hookState(id: string): HookDeliveryState & DeliveryStatus {
     const queued = this.registry.queue(id).length;
-    const s = this.state.get(id) ?? { id, queued, inFlight: false, failures: 0, nextAttemptAt: 0 };
+    // After a failover the previous leader's backoff and last error carry on from the store.
+    const s = this.state.get(id) ?? { id, queued, inFlight: false, failures: 0, nextAttemptAt: 0, ...this.registry.savedStatus(id) };
     const withQueue = { ...s, queued };
     this.state.set(id, withQueue);
     return withQueue;
@@ -88,13 +89,17 @@ export class WebhookDelivery {
         if (status < 200 || status > 299) throw new Error(`HTTP ${status}`);
         this.registry.ack(head);
         const s = this.hookState(id);
-        this.state.set(id, { ...afterSuccess(s), queued: this.registry.queue(id).length, lastDeliveredAt: this.opts.now(), lastError: s.lastError, lastErrorAt: s.lastErrorAt });
+        const next = { ...afterSuccess(s), queued: this.registry.queue(id).length, lastDeliveredAt: this.opts.now(), lastError: s.lastError, lastErrorAt: s.lastErrorAt };
+        this.state.set(id, next);
+        if (s.failures > 0) this.registry.saveStatus(id, saved(next));
       })
       .catch((err: unknown) => {
         const now = this.opts.now();
         const message = err instanceof Error ? (err.name === 'TimeoutError' ? `timed out after ${this.policy.timeoutMs} ms` : describe(err)) : String(err);
         const s = this.hookState(id);
-        this.state.set(id, { ...afterFailure(s, now, this.policy), lastError: message, lastErrorAt: now, lastDeliveredAt: s.lastDeliveredAt });
+        const next = { ...afterFailure(s, now, this.policy), lastError: message, lastErrorAt: now, lastDeliveredAt: s.lastDeliveredAt };
+        this.state.set(id, next);
+        this.registry.saveStatus(id, saved(next));
         if (s.failures === 0) this.opts.log?.warn({ webhookId: id, uri: hook.uri, err: message }, 'webhook delivery failed; retrying with backoff');
       })
       .finally(() => {
@@ -102,6 +107,10 @@ export class WebhookDelivery {
         this.pump();
       });
   }
+}
+
+function saved(s: DeliveryStatus): SavedDeliveryStatus {
+  return { failures: s.failures, nextAttemptAt: s.nextAttemptAt, ...(s.lastError !== undefined ? { lastError: s.lastError, lastErrorAt: s.lastErrorAt } : {}) };
 }
 
 /** fetch's "fetch failed" hides the reason (ECONNREFUSED…) in `cause`. */

@@ -21,6 +21,12 @@ export function webhookId(type: WebhookType, uri: string): string {
   return `${type}-${javaUrlEncode(uri)}`;
 }
 
+/**
+ * A webhook's failed-delivery state, persisted in `webhook-status` so a new leader keeps the
+ * backoff and the last error the summary shows (written on each failure and on the recovery).
+ */
+export interface SavedDeliveryStatus { failures: number; nextAttemptAt: number; lastError?: string; lastErrorAt?: number }
+
 const itemKey = (u: QueuedUpdate): string => `${u.webhookId}/${String(u.seq).padStart(12, '0')}`;
 
 /**
@@ -34,15 +40,17 @@ export class WebhookRegistry {
   private readonly queues = new Map<string, QueuedUpdate[]>();
   private readonly nextSeq = new Map<string, number>();
   private readonly dropped = new Map<string, number>();
+  private readonly statuses = new Map<string, SavedDeliveryStatus>();
 
   constructor(private readonly store: StateStore, private readonly policy: DeliveryPolicy) {}
 
   /** Replaces what is held with the store's contents (at start and on becoming leader). */
   async load(): Promise<void> {
-    const [hooks, items] = await Promise.all([this.store.load('webhooks'), this.store.load('webhook-queue')]);
+    const [hooks, items, statuses] = await Promise.all([this.store.load('webhooks'), this.store.load('webhook-queue'), this.store.load('webhook-status')]);
     this.hooks.clear();
     this.queues.clear();
     this.nextSeq.clear();
+    this.statuses.clear();
     for (const v of hooks.values()) {
       const h = v as SingularityWebhook;
       this.hooks.set(h.id, h);
@@ -58,6 +66,21 @@ export class WebhookRegistry {
       q.sort((a, b) => a.seq - b.seq);
       this.nextSeq.set(id, (q.at(-1)?.seq ?? 0) + 1);
     }
+    for (const [id, v] of statuses) {
+      if (this.hooks.has(id)) this.statuses.set(id, v as SavedDeliveryStatus);
+      else this.store.delete('webhook-status', id);
+    }
+  }
+
+  /** The delivery state the store held for a webhook when it was loaded, or saved since. */
+  savedStatus(id: string): SavedDeliveryStatus | undefined {
+    return this.statuses.get(id);
+  }
+
+  saveStatus(id: string, status: SavedDeliveryStatus): void {
+    if (!this.hooks.has(id)) return;
+    this.statuses.set(id, status);
+    this.store.put('webhook-status', id, status);
   }
 
   list(): SingularityWebhook[] {
@@ -87,6 +110,7 @@ export class WebhookRegistry {
     for (const u of this.queues.get(id) ?? []) this.store.delete('webhook-queue', itemKey(u));
     this.queues.delete(id);
     this.dropped.delete(id);
+    if (this.statuses.delete(id)) this.store.delete('webhook-status', id);
     return 'DELETED';
   }
 

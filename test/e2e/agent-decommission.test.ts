@@ -13,16 +13,11 @@ jest.setTimeout(300_000);
 type Json = Record<string, unknown>;
 const REQUEST_ID = `e2e-decom_${process.pid}_${Date.now().toString(36)}`;
 let stack: E2eStack | undefined;
-let api: string;
 
-/** One API call; the body parsed when there is one. */
-async function call(method: string, p: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const init: RequestInit = { method };
-  if (body !== undefined) Object.assign(init, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const res = await fetch(api + p, init);
-  const text = await res.text();
-  return { status: res.status, json: text === '' ? undefined : JSON.parse(text) };
-}
+const call = (method: string, p: string, body?: unknown): Promise<{ status: number; json: unknown }> => {
+  if (!stack) throw new Error('the stack did not start');
+  return stack.call(method, p, body);
+};
 
 const healthy = (tasks: Json[]): Json[] => tasks.filter((t) => t.state === 'TASK_RUNNING' && t.healthy === true && t.killRequestedAt === undefined);
 const agentOf = (t: Json): string => (((t.mesosTask as Json).agentId ?? (t.mesosTask as Json).slaveId) as Json).value as string;
@@ -33,7 +28,6 @@ async function mine(): Promise<Json[]> {
 
 beforeAll(async () => {
   stack = await startE2eStack({ agents: 2 });
-  api = stack.api;
 });
 
 // stop() removes whatever containers of the request are left, so no scale-down is awaited here.

@@ -2,18 +2,21 @@
  * Task shell commands end to end: mesos-local (process containerizer) running griddle-executor
  * and a demo-http container, the scheduler with an allow-list file. An allowed command's
  * output is read through the sandbox API and its run is in the task's history; a command off
- * the allow-list is 400.
+ * the allow-list is 400. `griddle command` runs one and prints its output.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { requestIdFor } from '../../cli';
 import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 import { until } from '../support/kit';
+import { runGriddle } from '../support/run-griddle';
 
 jest.setTimeout(300_000);
 
 type Json = Record<string, unknown>;
-const REQUEST_ID = `e2e-shell_${process.pid}_${Date.now().toString(36)}`;
+const SERVICE = `shell${process.pid}${Date.now().toString(36)}`;
+const REQUEST_ID = requestIdFor('e2e', SERVICE);
 const allowList = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'griddle-shell-')), 'commands.yaml');
 let stack: E2eStack | undefined;
 let api: string;
@@ -74,4 +77,17 @@ test('an allowed command runs in the container and its output is in the sandbox;
 
   const history = await call('GET', `/api/history/task/${taskId}`);
   expect(history.json.shellCommandHistory).toEqual([expect.objectContaining({ shellRequest: expect.objectContaining({ timestamp }), shellUpdates: expect.any(Array) })]);
+});
+
+test('`griddle command` runs an allowed command in the newest task and prints its output', async () => {
+  const run = await runGriddle(['command', SERVICE, 'greet', '-e', 'e2e', '-o', 'host', '--json'], { GRIDDLE_URL: api, GRIDDLE_CONFIG_REPOSITORY: path.dirname(allowList) });
+  expect(run.stderr).not.toContain('error');
+  expect(run.code).toBe(0);
+  const doc = JSON.parse(run.stdout) as Json;
+  expect(doc).toMatchObject({ name: 'greet', result: 'FINISHED', output: 'hello from --host\n' });
+  expect((doc.updates as Json[]).map((u) => u.updateType)).toEqual(['ACKED', 'STARTED', 'FINISHED']);
+  const plain = await runGriddle(['command', SERVICE, 'greet', '-e', 'e2e'], { GRIDDLE_URL: api, GRIDDLE_CONFIG_REPOSITORY: path.dirname(allowList) });
+  expect(plain.code).toBe(0);
+  expect(plain.stdout).toBe('hello from\n');
+  expect(plain.stderr).toMatch(/✔ greet FINISHED after \d+s: exited with 0/);
 });

@@ -6,7 +6,8 @@ import { freePort, stopProcess, until } from './kit';
 
 /**
  * A real Prometheus (Debian's `prometheus`, installed by scripts/ensure-services.sh) on a free
- * port, with a generated config scraping `targets` every second and its TSDB in a temp dir.
+ * port, with a generated config scraping `targets` (at `metricsPath`, default /metrics) every
+ * second and its TSDB in a temp dir.
  */
 export interface TestPrometheus {
   url: string;
@@ -15,12 +16,13 @@ export interface TestPrometheus {
   stop(): Promise<void>;
 }
 
-export async function startPrometheus(targets: string[]): Promise<TestPrometheus> {
+export async function startPrometheus(targets: string[], options: { metricsPath?: string } = {}): Promise<TestPrometheus> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'griddle-prom-'));
   const port = await freePort();
   const config = [
     'global:', '  scrape_interval: 1s', '  evaluation_interval: 1s', 'scrape_configs:', '  - job_name: test',
     `    static_configs: [{ targets: [${targets.map((t) => `'${t}'`).join(', ')}] }]`,
+    ...(options.metricsPath ? [`    metrics_path: '${options.metricsPath}'`] : []),
   ].join('\n');
   fs.writeFileSync(path.join(dir, 'prometheus.yml'), `${config}\n`);
   let log = '';

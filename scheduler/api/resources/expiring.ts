@@ -24,13 +24,16 @@ export function expiringAction<T extends SingularityExpiringRequestBody>(ctx: Ap
   return { requestId, ...(user ? { user } : {}), startMillis: ctx.now(), actionId: body.actionId ?? randomUUID(), expiringAPIRequestObject: body };
 }
 
-const PATHS: [string, ExpiringKind][] = [['scale', 'scale'], ['pause', 'pause'], ['bounce', 'bounce'], ['skip-healthchecks', 'skipHealthchecks'], ['skipHealthchecks', 'skipHealthchecks']];
+const PATHS: [string, ExpiringKind][] = [
+  ['scale', 'scale'], ['pause', 'pause'], ['bounce', 'bounce'], ['skip-healthchecks', 'skipHealthchecks'], ['skipHealthchecks', 'skipHealthchecks'], ['priority', 'priority'],
+];
 
 /**
  * RequestResource's expiring-action routes: `PUT …/skip-healthchecks` (with or without a
- * duration) and `DELETE …/scale|pause|bounce|skip-healthchecks`, which cancels the expiry and
+ * duration) and `DELETE …/scale|pause|bounce|skip-healthchecks|priority`, which cancels the expiry and
  * keeps the action as it is ("makes it permanent", as Singularity words it). Scale, pause and
- * bounce with `durationMillis` are started by their own routes in `requests.ts`.
+ * bounce with `durationMillis` are started by their own routes in `requests.ts`, priority in
+ * `priority.ts`.
  */
 export function registerExpiring(router: Router, ctx: ApiContext): void {
   const { scheduler, writeGuard: w } = ctx;

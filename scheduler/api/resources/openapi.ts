@@ -6,6 +6,7 @@ import { deployUpdateSchema } from './deploys';
 import { bounceSchema, pauseSchema, rollbackSchema, runSchema, scaleSchema, unpauseSchema } from './requests';
 import { killTaskSchema } from './tasks';
 import { moreBodies, moreOps } from './openapi-more';
+import { expiringCancel, operationsOps } from './openapi-operations';
 
 /** The request bodies the API accepts, under the names Singularity's docs use. */
 const bodies = {
@@ -31,10 +32,10 @@ const ops: Record<string, Partial<Record<'get' | 'post' | 'put' | 'delete', Op>>
   '/requests/active': { get: { summary: 'ACTIVE requests' } },
   '/requests/paused': { get: { summary: 'PAUSED requests' } },
   '/requests/request/{requestId}': { get: { summary: 'One request with activeDeploy, pendingDeploy and taskIds', params: ['requestId'] }, delete: { summary: 'Delete a request and kill its tasks (history is kept)', params: ['requestId'] } },
-  '/requests/request/{requestId}/scale': { put: { summary: 'Set instances', body: 'SingularityScaleRequest', params: ['requestId'] } },
-  '/requests/request/{requestId}/pause': { post: { summary: 'Pause (kills the tasks)', body: 'SingularityPauseRequest', params: ['requestId'] } },
+  '/requests/request/{requestId}/scale': { put: { summary: 'Set instances', body: 'SingularityScaleRequest', params: ['requestId'] }, delete: expiringCancel('scale') },
+  '/requests/request/{requestId}/pause': { post: { summary: 'Pause (kills the tasks)', body: 'SingularityPauseRequest', params: ['requestId'] }, delete: expiringCancel('pause') },
   '/requests/request/{requestId}/unpause': { post: { summary: 'Unpause', body: 'SingularityUnpauseRequest', params: ['requestId'] } },
-  '/requests/request/{requestId}/bounce': { post: { summary: 'Rolling restart under the deploy rules', body: 'SingularityBounceRequest', params: ['requestId'] } },
+  '/requests/request/{requestId}/bounce': { post: { summary: 'Rolling restart under the deploy rules', body: 'SingularityBounceRequest', params: ['requestId'] }, delete: expiringCancel('bounce') },
   '/requests/request/{requestId}/rollback': { post: { summary: 'Redeploy an earlier deploy (default: the last SUCCEEDED before the active one)', body: 'GriddleRollbackRequest', params: ['requestId'] } },
   '/requests/request/{requestId}/run': { post: { summary: 'Run an ON_DEMAND, RUN_ONCE or SCHEDULED request now', body: 'SingularityRunNowRequest', params: ['requestId'] } },
   '/deploys': { post: { summary: 'Start a deploy (409 while another is pending)', body: 'SingularityDeployRequest' } },
@@ -52,6 +53,7 @@ const ops: Record<string, Partial<Record<'get' | 'post' | 'put' | 'delete', Op>>
   '/events': { get: { summary: 'Server-sent events; Last-Event-ID resumes; ?requestId= filters', query: ['requestId'] } },
   '/openapi.json': { get: { summary: 'This document' } },
   ...moreOps,
+  ...operationsOps,
 };
 
 /** OpenAPI 3.1 document of the API, with request bodies generated from the zod schemas that validate them. */

@@ -6,6 +6,7 @@ import { type ApiContext, idParam, requireBody } from '../api-context';
 import { badRequest, notFound, parseInput } from '../http-errors';
 import { isRequestId } from '../ids';
 import { message } from '../params';
+import { expiringAction, expiringBodyFields } from './expiring';
 
 /** SingularityPriorityFreeze; Singularity requires 0 < minimumPriorityLevel ≤ 1. */
 const freezeSchema = z.object({
@@ -16,12 +17,7 @@ const freezeSchema = z.object({
 });
 
 /** SingularityPriorityRequest. */
-const priorityRequestSchema = z.object({
-  priority: z.number().min(0).max(1),
-  durationMillis: z.number().int().min(0).optional(),
-  message,
-  actionId: z.string().max(200).optional(),
-});
+const priorityRequestSchema = z.object({ priority: z.number().min(0).max(1), ...expiringBodyFields });
 
 /**
  * Singularity's PriorityResource (`/priority/freeze`) and RequestResource's `PUT …/priority`:
@@ -56,13 +52,18 @@ export function registerPriority(router: Router, ctx: ApiContext): void {
     scheduler.setPriorityFreeze(null);
     res.status(204).end();
   });
-  // Expiring priorities (durationMillis, and DELETE of one) belong with the expiring actions.
+  // With durationMillis the priority is back to what it was when the time is up (as Singularity);
+  // DELETE …/priority, with the other expiring actions in expiring.ts, keeps it.
   router.put('/requests/request/:requestId/priority', w, (req, res) => {
     const id = idParam(req, 'requestId', isRequestId, 'request');
     const input = parseInput(priorityRequestSchema, requireBody(req));
     const record = ctx.requestOr404(id);
     const next = { ...record, request: { ...record.request, taskPriorityLevel: input.priority }, updatedAt: now() };
     scheduler.putRequest(next);
+    if (input.durationMillis !== undefined) {
+      const revertToPriority = record.request.taskPriorityLevel;
+      ctx.expiring?.save({ kind: 'priority', action: { ...expiringAction(ctx, id, res, input), ...(revertToPriority !== undefined ? { revertToPriority } : {}) } });
+    } else ctx.expiring?.drop(id, 'priority');
     res.json(ctx.parent(next));
   });
 }

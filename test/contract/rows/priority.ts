@@ -43,4 +43,28 @@ export const rows: ContractRow[] = [
     shape: 'SingularityRequestParent',
     check: (res) => expect(obj(obj(res.json).request).taskPriorityLevel).toBe(0.9),
   },
+  {
+    endpoint: 'PUT /api/requests/request/{requestId}/priority',
+    name: 'an expiring priority (durationMillis)',
+    params: async (c) => ({ requestId: await c.request('c_priority_exp') }),
+    body: { priority: 0.8, durationMillis: 3_600_000, actionId: 'prio-1' },
+    status: 200,
+    shape: 'SingularityRequestParent',
+    check: (res) => expect(obj(res.json).expiringPriority).toMatchObject({ actionId: 'prio-1', expiringAPIRequestObject: { priority: 0.8, durationMillis: 3_600_000 } }),
+  },
+  {
+    endpoint: 'DELETE /api/requests/request/{requestId}/priority',
+    name: 'cancels the expiring priority, keeping it (not in the Java client)',
+    params: async (c) => {
+      const requestId = await c.request('c_priority_del');
+      await c.call('PUT', `/api/requests/request/${requestId}/priority`, { priority: 0.7, durationMillis: 3_600_000 });
+      return { requestId };
+    },
+    status: 200,
+    shape: 'SingularityRequestParent',
+    check: (res) => {
+      expect(obj(res.json).expiringPriority).toBeUndefined();
+      expect(obj(obj(res.json).request).taskPriorityLevel).toBe(0.7);
+    },
+  },
 ];

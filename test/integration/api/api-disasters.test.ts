@@ -65,6 +65,11 @@ describe('disasters', () => {
       // Agent actions answer to either name: disabling FREEZE_SLAVE stops an agent freeze.
       expect((await call(h, 'POST', '/api/disasters/disabled-actions/FREEZE_SLAVE')).status).toBe(204);
       expect((await call(h, 'POST', '/api/agents/agent/agent-1/freeze', {})).status).toBe(409);
+      // REMOVE_WEBHOOK stops both spellings of the delete, the deprecated path one too.
+      expect((await call(h, 'POST', '/api/disasters/disabled-actions/REMOVE_WEBHOOK')).status).toBe(204);
+      expect((await call(h, 'DELETE', '/api/webhooks?webhookId=TASK-x')).status).toBe(409);
+      expect((await call(h, 'DELETE', '/api/webhooks/TASK-x')).status).toBe(409);
+      expect((await call(h, 'DELETE', '/api/disasters/disabled-actions/REMOVE_WEBHOOK')).status).toBe(204);
       await h.scheduler.store.flush();
     } finally {
       await h.close();

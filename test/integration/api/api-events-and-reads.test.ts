@@ -114,6 +114,10 @@ describe('reads', () => {
     expect(Object.keys(deployProps)).toEqual(expect.arrayContaining(['healthcheckUri', 'deployInstanceCountPerStep', 'containerInfo']));
     expect(Object.keys(obj(obj(schemas.SingularityRequest).properties))).toEqual(expect.arrayContaining(['slavePlacement', 'agentPlacement', 'requiredSlaveAttributes']));
     expect(Object.keys(obj(doc.paths))).toEqual(expect.arrayContaining(['/deploys', '/requests/request/{requestId}/rollback', '/events']));
+    // The operations routes (docs/operations.md) are in it too, the expiry cancels with their actions.
+    expect(Object.keys(obj(doc.paths))).toEqual(expect.arrayContaining(['/webhooks/summary', '/tasks/task/{taskId}/command', '/agents/agent/{agentId}/decommission', '/priority/freeze']));
+    expect(Object.keys(obj(obj(doc.paths)['/requests/request/{requestId}/priority']))).toEqual(['put', 'delete']);
+    expect(Object.keys(obj(obj(doc.paths)['/requests/request/{requestId}/scale']))).toEqual(['put', 'delete']);
   });
 
   it('GET /metrics has tasks by state, deploys by result, API latency and the leader gauge', async () => {

@@ -70,6 +70,24 @@ describe('expiring actions', () => {
     await until(() => h.scheduler.requests.get('exp')?.request.skipHealthchecks === false, 'health checks back on', 5000);
   });
 
+  it('an expiring priority goes back to the level before it; DELETE …/priority keeps it', async () => {
+    await call(h, 'PUT', '/api/requests/request/exp/priority', { priority: 0.4 });
+    const res = await call(h, 'PUT', '/api/requests/request/exp/priority', { priority: 0.9, durationMillis: 5000, message: 'incident' });
+    expect(obj(res.json).expiringPriority).toMatchObject({ revertToPriority: 0.4, expiringAPIRequestObject: { priority: 0.9, durationMillis: 5000 } });
+    clock.t += 5000;
+    await until(() => h.scheduler.requests.get('exp')?.request.taskPriorityLevel === 0.4, 'priority back to 0.4', 5000);
+    expect((await parentOf(h, 'exp')).expiringPriority).toBeUndefined();
+
+    await call(h, 'PUT', '/api/requests/request/exp/priority', { priority: 0.7, durationMillis: 5000 });
+    expect((await call(h, 'DELETE', '/api/requests/request/exp/priority')).status).toBe(200);
+    expect((await call(h, 'DELETE', '/api/requests/request/exp/priority')).status).toBe(404);
+    // A pause expiring at the same time marks the tick, as for the canceled scale above.
+    await call(h, 'POST', '/api/requests/request/exp/pause', { durationMillis: 1000 });
+    clock.t += 5000;
+    await until(() => h.scheduler.requests.get('exp')?.state === 'ACTIVE', 'the marker pause reverted', 5000);
+    expect(h.scheduler.requests.get('exp')?.request.taskPriorityLevel).toBe(0.7);
+  });
+
   it('a bounce with a duration records it; DELETE makes it permanent', async () => {
     const res = await call(h, 'POST', '/api/requests/request/exp/bounce', { durationMillis: 600_000 });
     expect(res.status).toBe(200);

@@ -80,15 +80,28 @@ describe('webhooks across a failover', () => {
     await call(a, 'POST', '/api/webhooks', { uri, type: 'REQUEST' });
     for (const n of [1, 2, 3]) await call(a, 'POST', '/api/requests', serviceRequest(`fo-${n}`, 1));
     await until(async () => arr((await call(a, 'GET', '/api/webhooks/summary')).json)[0]?.queueSize === 3, 'three queued on the old leader', 10_000);
+    const old = await until(async () => {
+      const s = arr((await call(a, 'GET', '/api/webhooks/summary')).json)[0];
+      return Number(s?.failures) >= 2 ? s : undefined;
+    }, 'two failed attempts on the old leader', 10_000);
     await a.close();
+    const stored = obj((await store.load('webhook-status')).get(String(obj(old.webhook).id)));
+    expect(Number(stored.failures)).toBeGreaterThanOrEqual(2);
+    expect(stored.lastError).toEqual(expect.stringMatching(/ECONNREFUSED|fetch failed/));
 
     const b = await startHarness({ store, webhooks: fast });
     try {
       await until(async () => arr((await call(b, 'GET', '/api/webhooks')).json).length === 1, 'webhook loaded by the new leader', 5000);
+      // The backoff and the last error carry over: the count goes on from the old leader's.
+      const carried = arr((await call(b, 'GET', '/api/webhooks/summary')).json)[0];
+      expect(carried.lastError).toEqual(expect.stringMatching(/ECONNREFUSED|fetch failed/));
+      expect(Number(carried.failures)).toBeGreaterThanOrEqual(Number(old.failures));
       await rx.start();
       await until(() => rx.of('/req').length >= 3, 'queued updates delivered by the new leader', 10_000);
       expect(rx.of('/req').slice(0, 3).map((u) => obj(obj(u).request).id)).toEqual(['fo-1', 'fo-2', 'fo-3']);
       await until(async () => arr((await call(b, 'GET', '/api/webhooks/summary')).json)[0]?.queueSize === 0, 'queue empty', 5000);
+      expect(arr((await call(b, 'GET', '/api/webhooks/summary')).json)[0]).toMatchObject({ failures: 0, lastError: expect.any(String) });
+      expect(obj((await store.load('webhook-status')).get(arr((await call(b, 'GET', '/api/webhooks')).json)[0].id as string))).toMatchObject({ failures: 0 });
     } finally {
       await b.close();
       await rx.stop();

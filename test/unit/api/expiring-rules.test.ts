@@ -1,4 +1,6 @@
-import type { SingularityExpiringAction, SingularityExpiringRequestBody, SingularityScaleRequest, SingularitySkipHealthchecksRequest } from '../../../contract';
+import type {
+  SingularityExpiringAction, SingularityExpiringRequestBody, SingularityPriorityRequest, SingularityScaleRequest, SingularitySkipHealthchecksRequest,
+} from '../../../contract';
 import { type ExpiringAction, dueReverts, expiresAt, expiringFields } from '../../../scheduler/api/expiring-rules';
 
 const base = <T extends SingularityExpiringRequestBody>(body: T, startMillis = 1000, requestId = 'r'): SingularityExpiringAction<T> => ({
@@ -29,6 +31,14 @@ describe('expiring action rules (fake clock: plain numbers)', () => {
   it('reverts every kind, oldest expiry first', () => {
     expect(dueReverts([scale, pause, skip, bounce, forever], 100_000).map((r) => r.kind)).toEqual(['bounce', 'skipHealthchecks', 'pause', 'scale']);
     expect(dueReverts([skip], 12_000)).toEqual([{ kind: 'skipHealthchecks', requestId: 'r', actionId: 'a-2000', skipHealthchecks: false }]);
+  });
+
+  it('a priority reverts to the level before it, or to none (the default) when it had none', () => {
+    const raised: ExpiringAction = { kind: 'priority', action: { ...base<SingularityPriorityRequest>({ priority: 0.9, durationMillis: 3_600_000 }), revertToPriority: 0.4 } };
+    const fromDefault: ExpiringAction = { kind: 'priority', action: base<SingularityPriorityRequest>({ priority: 0.9, durationMillis: 60_000 }, 0, 'q') };
+    expect(dueReverts([raised, fromDefault], 3_600_999)).toEqual([{ kind: 'priority', requestId: 'q', actionId: 'a-0', priority: undefined }]);
+    expect(dueReverts([raised], 3_601_000)).toEqual([{ kind: 'priority', requestId: 'r', actionId: 'a-1000', priority: 0.4 }]);
+    expect(expiringFields([raised]).expiringPriority?.revertToPriority).toBe(0.4);
   });
 
   it('is level-triggered: still due on a later tick (a new leader applies what the old one missed)', () => {

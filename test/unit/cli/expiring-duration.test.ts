@@ -1,4 +1,4 @@
-import { parseDuration } from '../../../cli/commands/expiring';
+import { parseDuration } from '../../../cli/arg-parsers';
 
 describe('griddle --duration', () => {
   it.each([['90s', 90_000], ['30m', 1_800_000], ['1h', 3_600_000], ['1h30m', 5_400_000], ['2d', 172_800_000], ['1500', 1500], ['250ms', 250]])('%s → %d ms', (text, ms) => {
