@@ -28,7 +28,12 @@ export interface EndpointMessage {
 
 export interface ListRequest { serviceName?: string }
 export interface ListResponse { revision: number; endpoints: EndpointMessage[] }
-export interface WatchRequest { fromRevision?: number; serviceName?: string }
+export interface WatchRequest {
+  fromRevision?: number;
+  serviceName?: string;
+  /** Opt-in: up to this many changes per `changes` event (capped at MAX_CHANGES_PER_MESSAGE); 0 = one `change` each. */
+  maxChangesPerMessage?: number;
+}
 export interface SnapshotMessage { revision: number; endpoints: EndpointMessage[]; more?: boolean }
 export interface ChangeMessage {
   revision: number;
@@ -37,7 +42,14 @@ export interface ChangeMessage {
   hasPreviousStatus: boolean;
   removed: boolean;
 }
-export interface WatchEvent { snapshot?: SnapshotMessage; change?: ChangeMessage; event?: 'snapshot' | 'change' }
+export interface ChangesMessage { changes: ChangeMessage[] }
+export interface WatchEvent {
+  snapshot?: SnapshotMessage;
+  change?: ChangeMessage;
+  /** Only to a watcher that set `maxChangesPerMessage`. */
+  changes?: ChangesMessage;
+  event?: 'snapshot' | 'change' | 'changes';
+}
 
 export const DISCOVERY_SERVICE = 'griddle.discovery.v1.Discovery';
 
