@@ -32,6 +32,8 @@ const BURST_UPDATES = numberFlag(argv, 'burst', 2_000);
 /** The batched watcher's `maxChangesPerMessage` (`--batch`, default the server's cap). */
 const BATCH = numberFlag(argv, 'batch', MAX_CHANGES_PER_MESSAGE);
 
+const taskIdOf = (i: number): string => `svc-${i % SERVICES}-d1-${i}`;
+
 function task(i: number, healthy: boolean): TaskRecord {
   const service = `svc-${i % SERVICES}`;
   const hostPort = 31000 + Math.floor(i / SERVICES);
@@ -182,7 +184,7 @@ async function main(): Promise<void> {
   const appliedAt = new Map<number, number>();
   const flip = (i: number): number => {
     const revision = discovery.catalog.revision + 1;
-    const stored = scheduler.tasks.get(task(i, true).taskId)!;
+    const stored = scheduler.tasks.get(taskIdOf(i))!;
     appliedAt.set(revision, wallMs());
     publish({ ...stored, healthy: stored.healthy === false, updatedAt: Date.now() });
     return revision;
