@@ -1,12 +1,16 @@
 /**
  * Discovery benchmark, printed as JSON. With `--endpoints` endpoints in the catalog (default 10,000):
  * - latency from a task update published by the scheduler core (`scheduler.events 'task'`, what
- *   the core emits once a status update is applied) to a gRPC Watch client receiving the change,
- *   one update at a time and in a burst of `--burst` changes (default 2,000); baseline: encoding the same change with protobufjs;
+ *   the core emits once a status update is applied; the catalog applies it in the same call),
+ *   and from the start of the simulated socket read that carried it, to a gRPC Watch client in
+ *   its own process receiving the change: one update at a time and in a burst of `--burst`
+ *   changes (default 2,000), for an unbatched client and for one that sets
+ *   `maxChangesPerMessage` (`--batch`, default 1,000); baselines: protobufjs encoding the same
+ *   changes, one message each and one read's 50 as one batched message;
  * - time to render the HAProxy configuration and validate it with `haproxy -c`; baseline:
  *   `haproxy -c` of the configuration of a single endpoint (mostly the process start).
  * - the cost of the Sidecar /api/watch document per change, against stringifying the catalog.
- * Run: `npm run build && node dist/bench/discovery.js [--endpoints 100000] [--burst 10000]`.
+ * Run: `npm run build && node dist/bench/discovery.js [--endpoints 100000] [--burst 10000] [--batch 1000]`.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';

@@ -58,8 +58,11 @@ const byTaskId = (a: Endpoint, b: Endpoint): number => (a.taskId < b.taskId ? -1
 
 export class Catalog {
   private readonly entries = new Map<string, Endpoint>();
-  /** Service name → its endpoints by task id: one service's list costs its own size, not the catalog's. */
-  private readonly services = new Map<string, Map<string, Endpoint>>();
+  /**
+   * Service name → the task ids of its endpoints: one service's list costs its own size, not
+   * the catalog's. Ids, not endpoints, so a change that keeps the service leaves it untouched.
+   */
+  private readonly services = new Map<string, Set<string>>();
   private readonly sources = new Map<string, DescribedFrom>();
   /** The change log is log[logHead..]; the array is compacted once the dead head is as long as the log. */
   private log: CatalogChange[] = [];
@@ -131,7 +134,11 @@ export class Catalog {
 
   /** Endpoints ordered by service name, then task id; optionally one service only. */
   list(serviceName?: string): Endpoint[] {
-    if (serviceName !== undefined) return [...this.services.get(serviceName)?.values() ?? []].map((e) => ({ ...e })).sort(byTaskId);
+    if (serviceName !== undefined) {
+      const out: Endpoint[] = [];
+      for (const taskId of this.services.get(serviceName) ?? []) out.push({ ...this.entries.get(taskId)! });
+      return out.sort(byTaskId);
+    }
     const out: Endpoint[] = [];
     for (const entry of this.entries.values()) out.push({ ...entry });
     return out.sort((a, b) => (a.serviceName === b.serviceName ? byTaskId(a, b) : (a.serviceName < b.serviceName ? -1 : 1)));
@@ -215,27 +222,32 @@ export class Catalog {
   private commit(endpoint: Endpoint, previousStatus: EndpointStatus | undefined): CatalogChange {
     endpoint.revision = ++this.rev;
     const current = this.entries.get(endpoint.taskId);
-    if (current && current.serviceName !== endpoint.serviceName) this.remove(current);
-    this.put(endpoint);
+    if (current && current.serviceName !== endpoint.serviceName) this.leaveService(current);
+    this.put(endpoint, current?.serviceName === endpoint.serviceName);
     // Entries are replaced on every change, never modified, so the change shares the entry.
     const change: CatalogChange = { revision: endpoint.revision, endpoint };
     if (previousStatus !== undefined) change.previousStatus = previousStatus;
     return this.record(change);
   }
 
-  private put(endpoint: Endpoint): void {
+  private put(endpoint: Endpoint, inService = false): void {
     this.entries.set(endpoint.taskId, endpoint);
+    if (inService) return;
     let service = this.services.get(endpoint.serviceName);
-    if (!service) this.services.set(endpoint.serviceName, service = new Map());
-    service.set(endpoint.taskId, endpoint);
+    if (!service) this.services.set(endpoint.serviceName, service = new Set());
+    service.add(endpoint.taskId);
+  }
+
+  private leaveService(endpoint: Endpoint): void {
+    const service = this.services.get(endpoint.serviceName);
+    service?.delete(endpoint.taskId);
+    if (service?.size === 0) this.services.delete(endpoint.serviceName);
   }
 
   private remove(endpoint: Endpoint): void {
     this.entries.delete(endpoint.taskId);
     this.sources.delete(endpoint.taskId);
-    const service = this.services.get(endpoint.serviceName);
-    service?.delete(endpoint.taskId);
-    if (service?.size === 0) this.services.delete(endpoint.serviceName);
+    this.leaveService(endpoint);
   }
 
   private record(change: CatalogChange): CatalogChange {
