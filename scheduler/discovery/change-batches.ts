@@ -12,17 +12,58 @@
  */
 export const MAX_CHANGES_PER_MESSAGE = 1000;
 
+/**
+ * The most (estimated) bytes of changes in one event, for endpoints far larger than usual
+ * (many ports, long names): with the estimate off by up to 3× for non-ASCII text, a message
+ * still stays under 4 MB.
+ */
+export const MAX_BATCH_BYTES = 1024 * 1024;
+
 /** What a watcher's `max_changes_per_message` means: 0 (or absent) is one change per event. */
 export function changesPerMessage(requested: number | undefined): number {
   if (requested === undefined || !Number.isFinite(requested) || requested < 1) return 0;
   return Math.min(Math.floor(requested), MAX_CHANGES_PER_MESSAGE);
 }
 
-/** Consecutive slices of at most `maxPerMessage` items, order kept: ceil(n / max) of them. */
-export function batchesOf<T>(items: readonly T[], maxPerMessage: number): T[][] {
-  if (maxPerMessage < 1) throw new Error(`maxPerMessage must be at least 1 (got ${maxPerMessage})`);
+/** How a batch is bounded: a count, and optionally a size each item is weighed by. */
+export interface BatchLimit<T> {
+  maxPerMessage: number;
+  sizeOf?: (item: T) => number;
+  maxBytes?: number;
+}
+
+function checkedLimit<T>(limit: BatchLimit<T> | number): BatchLimit<T> {
+  const checked = typeof limit === 'number' ? { maxPerMessage: limit } : limit;
+  if (!(checked.maxPerMessage >= 1)) throw new Error(`maxPerMessage must be at least 1 (got ${checked.maxPerMessage})`);
+  return checked;
+}
+
+/**
+ * Consecutive slices, order kept: at most `maxPerMessage` items each (ceil(n / max) slices
+ * when sizes stay within the budget), and a slice ends early rather than pass `maxBytes`; an
+ * item over the budget on its own still goes, alone.
+ */
+export function batchesOf<T>(items: readonly T[], limit: BatchLimit<T> | number): T[][] {
+  const { maxPerMessage, sizeOf, maxBytes = Infinity } = checkedLimit(limit);
+  if (!sizeOf) {
+    const batches: T[][] = [];
+    for (let start = 0; start < items.length; start += maxPerMessage) batches.push(items.slice(start, start + maxPerMessage));
+    return batches;
+  }
   const batches: T[][] = [];
-  for (let start = 0; start < items.length; start += maxPerMessage) batches.push(items.slice(start, start + maxPerMessage));
+  let batch: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = sizeOf(item);
+    if (batch.length > 0 && (batch.length >= maxPerMessage || bytes + size > maxBytes)) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(item);
+    bytes += size;
+  }
+  if (batch.length > 0) batches.push(batch);
   return batches;
 }
 
@@ -43,12 +84,14 @@ export class ChangeCoalescer<T> {
   private scheduled = false;
   private closed = false;
 
+  private readonly limit: BatchLimit<T>;
+
   constructor(
-    private readonly maxPerMessage: number,
+    limit: BatchLimit<T> | number,
     private readonly send: (batch: T[]) => void,
     private readonly schedule: ScheduleFlush = nextTurn,
   ) {
-    if (maxPerMessage < 1) throw new Error(`maxPerMessage must be at least 1 (got ${maxPerMessage})`);
+    this.limit = checkedLimit(limit);
   }
 
   /** Changes waiting for the flush. */
@@ -70,7 +113,7 @@ export class ChangeCoalescer<T> {
     if (this.closed || this.pending.length === 0) return;
     const items = this.pending;
     this.pending = [];
-    for (const batch of batchesOf(items, this.maxPerMessage)) this.send(batch);
+    for (const batch of batchesOf(items, this.limit)) this.send(batch);
   }
 
   /** Drops whatever waits; nothing is sent afterwards. */

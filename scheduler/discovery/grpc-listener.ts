@@ -6,10 +6,10 @@ import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from '../../common';
 import type { Catalog } from './catalog';
-import { batchesOf, ChangeCoalescer, changesPerMessage } from './change-batches';
+import { batchesOf, ChangeCoalescer, changesPerMessage, MAX_BATCH_BYTES } from './change-batches';
 import type { CatalogChange } from './endpoint';
 import {
-  DISCOVERY_SERVICE, discoveryServiceDefinition, snapshotPages, toChangeMessage, toEndpointMessage,
+  changeSizeEstimate, DISCOVERY_SERVICE, discoveryServiceDefinition, snapshotPages, toChangeMessage, toEndpointMessage,
   type ListRequest, type ListResponse, type WatchEvent, type WatchRequest,
 } from './grpc-protocol';
 
@@ -53,17 +53,18 @@ export async function startGrpcListener(options: GrpcListenerOptions): Promise<G
     const fromRevision = call.request.fromRevision ?? 0;
     const wanted = (change: CatalogChange): boolean => !serviceName || change.endpoint.serviceName === serviceName;
     const perMessage = changesPerMessage(call.request.maxChangesPerMessage);
+    const limit = { maxPerMessage: perMessage, sizeOf: changeSizeEstimate, maxBytes: MAX_BATCH_BYTES };
     const sendBatch = (batch: CatalogChange[]): void => {
       call.write({ changes: { changes: batch.map(toChangeMessage) } });
     };
     // A watcher that opted in gets the changes of one event-loop turn together; others get one
     // `change` event per change, as before.
-    const coalescer = perMessage > 0 ? new ChangeCoalescer(perMessage, sendBatch) : undefined;
+    const coalescer = perMessage > 0 ? new ChangeCoalescer(limit, sendBatch) : undefined;
     // Snapshot (or replay) and subscription happen in one tick, so no change falls between them.
     const replay = fromRevision > 0 ? catalog.changesSince(fromRevision) : undefined;
     if (replay) {
       const changes = replay.filter(wanted);
-      if (perMessage > 0) for (const batch of batchesOf(changes, perMessage)) sendBatch(batch);
+      if (perMessage > 0) for (const batch of batchesOf(changes, limit)) sendBatch(batch);
       else for (const change of changes) call.write({ change: toChangeMessage(change) });
     } else {
       sendSnapshot(call, serviceName);

@@ -110,6 +110,18 @@ export function toChangeMessage(change: CatalogChange): ChangeMessage {
 }
 
 /**
+ * An upper estimate of a change's encoded size in bytes: its strings (one byte a character for
+ * ASCII) plus a generous allowance for tags, lengths and numbers. It bounds a batched `changes`
+ * event without encoding it twice.
+ */
+export function changeSizeEstimate(change: CatalogChange): number {
+  const e = change.endpoint;
+  const strings = e.taskId.length + e.serviceName.length + e.requestId.length + e.deployId.length + e.host.length
+    + e.image.length + e.version.length + e.proxyMode.length;
+  return 96 + strings + e.ports.reduce((sum, p) => sum + 24 + p.protocol.length, 0);
+}
+
+/**
  * Endpoints per Snapshot event: at a few hundred bytes each, a page stays far below gRPC's
  * default 4 MB receive limit, which a 100,000-endpoint snapshot in one message exceeds.
  */

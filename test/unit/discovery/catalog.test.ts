@@ -230,11 +230,11 @@ describe('Catalog description reuse', () => {
   });
 
   it('describes again when the TaskInfo, the ports or the agent address change', () => {
-    let address: string | undefined;
-    const catalog = new Catalog({ now: fakeClock().now, addressOf: () => address });
+    const agent: { address?: string } = {};
+    const catalog = new Catalog({ now: fakeClock().now, addressOf: () => agent.address });
     const task = taskRecord('t1', { state: 'TASK_RUNNING', healthy: true });
     catalog.applyTask(task);
-    address = '10.0.0.7';
+    agent.address = '10.0.0.7';
     catalog.applyTask({ ...task });
     expect(catalog.get('t1')?.ip).toBe('10.0.0.7');
     const info = task.taskInfo as { container: { docker: { image: string } } };

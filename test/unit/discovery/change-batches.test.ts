@@ -1,4 +1,9 @@
-import { batchesOf, ChangeCoalescer, changesPerMessage, MAX_CHANGES_PER_MESSAGE } from '../../../scheduler/discovery';
+import protobuf from 'protobufjs';
+import {
+  batchesOf, Catalog, ChangeCoalescer, changeSizeEstimate, changesPerMessage, discoveryProtoPath, MAX_BATCH_BYTES,
+  MAX_CHANGES_PER_MESSAGE, toChangeMessage, type CatalogChange,
+} from '../../../scheduler/discovery';
+import { taskRecord } from '../../support/task-fixtures';
 
 /** A scheduler of flushes run by hand: one call of `turn()` is the end of an event-loop turn. */
 function manualTurns(): { schedule: (flush: () => void) => void; turn(): void; scheduled(): number } {
@@ -37,6 +42,14 @@ describe('batchesOf', () => {
       expect(batches.flat()).toEqual(range(n));
     },
   );
+
+  it('ends a batch early rather than pass the byte budget, and sends an oversized item alone', () => {
+    const sizes = [400, 400, 400, 1500, 100, 100];
+    const batches = batchesOf(sizes, { maxPerMessage: 10, sizeOf: (n) => n, maxBytes: 1000 });
+    expect(batches).toEqual([[400, 400], [400], [1500], [100, 100]]);
+    // Within the budget, the count alone decides: ceil(n / max).
+    expect(batchesOf(range(25), { maxPerMessage: 10, sizeOf: () => 1, maxBytes: 1000 }).map((b) => b.length)).toEqual([10, 10, 5]);
+  });
 
   it('rejects a batch size below 1, naming it', () => {
     expect(() => batchesOf([1], 0)).toThrow(/maxPerMessage must be at least 1/);
@@ -96,5 +109,23 @@ describe('ChangeCoalescer', () => {
     turns.turn();
     expect(sent).toHaveLength(0);
     expect(coalescer.size).toBe(0);
+  });
+});
+
+describe('changeSizeEstimate', () => {
+  it('is at least the encoded size of a change, so a full batch stays under its byte budget', () => {
+    const WatchEvent = protobuf.loadSync(discoveryProtoPath()).lookupType('griddle.discovery.v1.WatchEvent');
+    const catalog = new Catalog({ now: () => 1_700_000_000_000 });
+    const changes: CatalogChange[] = [];
+    catalog.subscribe((c) => changes.push(c));
+    catalog.applyTask(taskRecord('t-short', { state: 'TASK_RUNNING', healthy: true }));
+    catalog.applyTask(taskRecord(`t-${'long'.repeat(200)}`, { state: 'TASK_RUNNING', healthy: false, ports: [31999], requestId: 'r'.repeat(300) }));
+    catalog.drain('t-short');
+    expect(changes).toHaveLength(3);
+    for (const change of changes) {
+      const encoded = WatchEvent.encode(WatchEvent.fromObject({ changes: { changes: [toChangeMessage(change)] } })).finish().length;
+      expect(changeSizeEstimate(change)).toBeGreaterThanOrEqual(encoded);
+    }
+    expect(MAX_CHANGES_PER_MESSAGE * 400).toBeLessThan(MAX_BATCH_BYTES);
   });
 });
