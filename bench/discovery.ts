@@ -1,12 +1,16 @@
 /**
  * Discovery benchmark, printed as JSON. With `--endpoints` endpoints in the catalog (default 10,000):
  * - latency from a task update published by the scheduler core (`scheduler.events 'task'`, what
- *   the core emits once a status update is applied) to a gRPC Watch client receiving the change,
- *   one update at a time and in a burst of `--burst` changes (default 2,000); baseline: encoding the same change with protobufjs;
+ *   the core emits once a status update is applied; the catalog applies it in the same call),
+ *   and from the start of the simulated socket read that carried it, to a gRPC Watch client in
+ *   its own process receiving the change: one update at a time and in a burst of `--burst`
+ *   changes (default 2,000), for an unbatched client and for one that sets
+ *   `maxChangesPerMessage` (`--batch`, default 1,000); baselines: protobufjs encoding the same
+ *   changes, one message each and one read's 50 as one batched message;
  * - time to render the HAProxy configuration and validate it with `haproxy -c`; baseline:
  *   `haproxy -c` of the configuration of a single endpoint (mostly the process start).
  * - the cost of the Sidecar /api/watch document per change, against stringifying the catalog.
- * Run: `npm run build && node dist/bench/discovery.js [--endpoints 100000] [--burst 10000]`.
+ * Run: `npm run build && node dist/bench/discovery.js [--endpoints 100000] [--burst 10000] [--batch 1000]`.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,7 +23,7 @@ import { renderHaproxyConfig } from '../cli/haproxy';
 import { machineLoad, nowMs, numberFlag, round3 as round, summary, wallMs, type LatencySummary } from './bench-kit';
 import { Scheduler } from '../scheduler/core';
 import {
-  createDiscovery, discoveryProtoPath, servicesByName, ServicesDocument, toChangeMessage,
+  createDiscovery, discoveryProtoPath, MAX_CHANGES_PER_MESSAGE, servicesByName, ServicesDocument, toChangeMessage,
 } from '../scheduler/discovery';
 import type { TaskRecord } from '../scheduler/model';
 import { MemoryStateStore } from '../scheduler/state';
@@ -29,6 +33,10 @@ const ENDPOINTS = numberFlag(argv, 'endpoints', 10_000);
 const SERVICES = 100;
 const SEQUENTIAL_UPDATES = 2_000;
 const BURST_UPDATES = numberFlag(argv, 'burst', 2_000);
+/** The batched watcher's `maxChangesPerMessage` (`--batch`, default the server's cap). */
+const BATCH = numberFlag(argv, 'batch', MAX_CHANGES_PER_MESSAGE);
+
+const taskIdOf = (i: number): string => `svc-${i % SERVICES}-d1-${i}`;
 
 function task(i: number, healthy: boolean): TaskRecord {
   const service = `svc-${i % SERVICES}`;
@@ -47,6 +55,120 @@ function task(i: number, healthy: boolean): TaskRecord {
 
 const now = nowMs;
 
+/** A Watch client in a process of its own: when each revision arrived (wall clock). */
+interface Watcher {
+  snapshot: { endpoints: number; pages: number; ms: number };
+  /** Resolves once `revision` (or a later one) has arrived. */
+  until(revision: number): Promise<void>;
+  /** Arrival times by revision since the last call. */
+  take(): Map<number, number>;
+  stop(): void;
+}
+
+/** Starts bench/watch-client (its own process, as a real watcher is) and waits for its snapshot. */
+async function startWatcher(port: number, maxChangesPerMessage: number): Promise<Watcher> {
+  // Clocks compare across processes on the wall clock (sub-millisecond).
+  const child = spawn(process.execPath, [path.join(__dirname, 'watch-client.js'), `127.0.0.1:${port}`, String(maxChangesPerMessage)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let arrivals = new Map<number, number>();
+  let latest = 0;
+  let waiting: { revision: number; resolve: () => void } | undefined;
+  const snapshotStart = now();
+  let stopped = false;
+  const snapshot = await new Promise<Watcher['snapshot']>((resolve, reject) => {
+    child.once('exit', (code) => {
+      if (!stopped) reject(new Error(`the watch client exited (code ${code})`));
+    });
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
+      const [first, second, third] = line.split(' ');
+      if (first === 'snapshot') {
+        resolve({ endpoints: Number(second), pages: Number(third), ms: round(now() - snapshotStart) });
+        return;
+      }
+      const revision = Number(first);
+      arrivals.set(revision, Number(second));
+      latest = Math.max(latest, revision);
+      if (waiting && latest >= waiting.revision) {
+        const w = waiting;
+        waiting = undefined;
+        w.resolve();
+      }
+    });
+  });
+  return {
+    snapshot,
+    until: (revision) => new Promise<void>((resolve) => {
+      if (latest >= revision) resolve();
+      else waiting = { revision, resolve };
+    }),
+    take: () => {
+      const taken = arrivals;
+      arrivals = new Map();
+      return taken;
+    },
+    stop: () => {
+      stopped = true;
+      child.kill();
+    },
+  };
+}
+
+type Flip = (i: number) => number;
+
+/** Latencies (arrival − start) of the revisions that arrived and have a start. */
+function latenciesOf(arrivals: ReadonlyMap<number, number>, startOf: ReadonlyMap<number, number>): number[] {
+  const out: number[] = [];
+  for (const [revision, at] of arrivals) {
+    const start = startOf.get(revision);
+    if (start !== undefined) out.push(at - start);
+  }
+  return out;
+}
+
+/** One update at a time: each waits for the previous one to arrive. */
+async function oneAtATime(watcher: Watcher, flip: Flip, appliedAt: ReadonlyMap<number, number>): Promise<LatencySummary> {
+  for (let k = 0; k < SEQUENTIAL_UPDATES; k++) await watcher.until(flip((k * 7919) % ENDPOINTS));
+  return summary(latenciesOf(watcher.take(), appliedAt));
+}
+
+/**
+ * A burst as the core meets it: the master's event stream hands over status updates a socket
+ * read at a time (about 50 of ~1 KB in a 64 KB read), each read applied in one go, and gRPC
+ * writes go out between reads. Latency counts from each change's application, and from the
+ * start of the read that carried it (which includes applying the changes before it in that
+ * read); the last arrival is counted from the start of the burst.
+ */
+async function burstRun(watcher: Watcher, flip: Flip, appliedAt: ReadonlyMap<number, number>, perRead: number): Promise<{
+  fromApplied: LatencySummary; fromRead: LatencySummary; lastArrivalAfterBurstStartMs: number; applyAllMs: number;
+}> {
+  const readAt = new Map<number, number>();
+  const burstStart = wallMs();
+  let applyMs = 0;
+  let last = 0;
+  await new Promise<void>((resolve) => {
+    let k = 0;
+    const read = (): void => {
+      const readStart = now();
+      const readWall = wallMs();
+      for (const end = Math.min(BURST_UPDATES, k + perRead); k < end; k++) {
+        last = flip((k * 104729) % ENDPOINTS);
+        readAt.set(last, readWall);
+      }
+      applyMs += now() - readStart;
+      if (k < BURST_UPDATES) setImmediate(read);
+      else resolve();
+    };
+    read();
+  });
+  await watcher.until(last);
+  const arrivals = watcher.take();
+  return {
+    fromApplied: summary(latenciesOf(arrivals, appliedAt)),
+    fromRead: summary(latenciesOf(arrivals, readAt)),
+    lastArrivalAfterBurstStartMs: round((arrivals.get(last) ?? NaN) - burstStart),
+    applyAllMs: round(applyMs),
+  };
+}
+
 async function main(): Promise<void> {
   const log = pino({ level: 'silent' });
   const scheduler = new Scheduler({ store: new MemoryStateStore(), log });
@@ -60,85 +182,29 @@ async function main(): Promise<void> {
   for (let i = 0; i < ENDPOINTS; i++) publish(task(i, true));
   const fillMs = now() - fillStart;
 
-  // The watcher runs in its own process, as a real one does; clocks compare across processes
-  // on the wall clock (sub-millisecond).
-  const watcher = spawn(process.execPath, [path.join(__dirname, 'watch-client.js'), `127.0.0.1:${discovery.grpcPort}`], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const sentAt = new Map<number, number>();
-  const latencies: number[] = [];
-  let waiting: { revision: number; resolve: () => void } | undefined;
-  let snapshotSize = 0;
-  let snapshotPages = 0;
-  const snapshotStart = now();
-  let snapshotMs = 0;
-  const gotSnapshot = new Promise<void>((resolve, reject) => {
-    watcher.once('exit', (code) => reject(new Error(`the watch client exited (code ${code})`)));
-    readline.createInterface({ input: watcher.stdout }).on('line', (line) => {
-      const [first, second, third] = line.split(' ');
-      if (first === 'snapshot') {
-        snapshotSize = Number(second);
-        snapshotPages = Number(third);
-        snapshotMs = now() - snapshotStart;
-        resolve();
-        return;
-      }
-      const revision = Number(first);
-      const start = sentAt.get(revision);
-      if (start !== undefined) latencies.push(Number(second) - start);
-      if (waiting && revision >= waiting.revision) {
-        const w = waiting;
-        waiting = undefined;
-        w.resolve();
-      }
-    });
-  });
-  await gotSnapshot;
-
-  // Each update turns an endpoint's health verdict around, so every one is a catalog change.
+  // Each update turns an endpoint's health verdict around, so every one is a catalog change. It
+  // is the record the core emits for a status update: a copy of the stored task with the new
+  // verdict, keeping its TaskInfo.
+  const appliedAt = new Map<number, number>();
   const flip = (i: number): number => {
     const revision = discovery.catalog.revision + 1;
-    const t = task(i, scheduler.tasks.get(task(i, true).taskId)?.healthy === false);
-    sentAt.set(revision, wallMs());
-    publish(t);
+    const stored = scheduler.tasks.get(taskIdOf(i))!;
+    appliedAt.set(revision, wallMs());
+    publish({ ...stored, healthy: stored.healthy === false, updatedAt: Date.now() });
     return revision;
   };
 
-  // One update at a time: each waits for the previous one to arrive.
-  for (let k = 0; k < SEQUENTIAL_UPDATES; k++) {
-    const i = (k * 7919) % ENDPOINTS;
-    await new Promise<void>((resolve) => {
-      waiting = { revision: flip(i), resolve };
-    });
-  }
-  const sequential = summary(latencies.splice(0));
-
-  // A burst as the core meets it: the master's event stream hands over status updates a socket
-  // read at a time (about 50 of ~1 KB in a 64 KB read), each read applied in one go, and gRPC
-  // writes go out between reads. Latency counts from the change's application, and also from
-  // the moment the whole burst arrived (what the last watcher of the burst waited in all).
-  const burstRun = async (perRead: number): Promise<{ fromApplied: LatencySummary; fromBurstStart: LatencySummary; applyAllMs: number }> => {
-    const burstStart = wallMs();
-    const delivered: number[] = [];
-    let applyMs = 0;
-    await new Promise<void>((resolve) => {
-      let k = 0;
-      const read = (): void => {
-        const readStart = now();
-        let last = 0;
-        for (const end = Math.min(BURST_UPDATES, k + perRead); k < end; k++) last = flip((k * 104729) % ENDPOINTS);
-        applyMs += now() - readStart;
-        if (k < BURST_UPDATES) setImmediate(read);
-        else waiting = { revision: last, resolve };
-      };
-      read();
-    });
-    const fromApplied = latencies.splice(0);
-    for (const ms of fromApplied) delivered.push(ms);
-    const arrivals = [...sentAt.values()].slice(-BURST_UPDATES);
-    const fromStart = arrivals.map((at, i) => at - burstStart + (fromApplied[i] ?? 0));
-    return { fromApplied: summary(delivered), fromBurstStart: summary(fromStart), applyAllMs: round(applyMs) };
-  };
-  const burst = await burstRun(50);
-  const burstOneTick = await burstRun(BURST_UPDATES);
+  const unbatched = await startWatcher(discovery.grpcPort!, 0);
+  const sequential = await oneAtATime(unbatched, flip, appliedAt);
+  const burst = await burstRun(unbatched, flip, appliedAt, 50);
+  const burstOneTick = await burstRun(unbatched, flip, appliedAt, BURST_UPDATES);
+  unbatched.stop();
+  const batched = await startWatcher(discovery.grpcPort!, BATCH);
+  const sequentialBatched = await oneAtATime(batched, flip, appliedAt);
+  const burstBatched = await burstRun(batched, flip, appliedAt, 50);
+  const burstBatchedOneTick = await burstRun(batched, flip, appliedAt, BURST_UPDATES);
+  batched.stop();
+  const { snapshot } = unbatched;
 
   // Baseline: protobufjs encoding of one change message, the floor of any gRPC delivery.
   const WatchEventType = protobuf.loadSync(discoveryProtoPath()).lookupType('griddle.discovery.v1.WatchEvent');
@@ -148,6 +214,12 @@ async function main(): Promise<void> {
   const encStart = now();
   for (let k = 0; k < encodeRounds; k++) WatchEventType.encode(WatchEventType.fromObject(sample)).finish();
   const encodeMs = (now() - encStart) / encodeRounds;
+  // And of one read's 50 changes as one batched event: the floor of a batched read's delivery.
+  const readBatch = { changes: { changes: Array.from({ length: 50 }, () => sample.change) } };
+  const batchRounds = 1000;
+  const batchStart = now();
+  for (let k = 0; k < batchRounds; k++) WatchEventType.encode(WatchEventType.fromObject(readBatch)).finish();
+  const encodeReadBatchMs = (now() - batchStart) / batchRounds;
 
   // The Sidecar /api/watch document after one change: built incrementally, against
   // JSON.stringify of the whole catalog (what a naive listener does per change).
@@ -166,7 +238,6 @@ async function main(): Promise<void> {
   const sidecarWatchDocument = { ...summary(docSamples), bytes: document.render().length, baselineFullStringifyMs: Math.round(fullDocMs * 1000) / 1000 };
   document.close();
 
-  watcher.kill();
   await discovery.close();
 
   // HAProxy: render and validate the configuration for the whole catalog.
@@ -211,19 +282,33 @@ async function main(): Promise<void> {
     services: SERVICES,
     ...machineLoad(),
     catalogFillMs: round(fillMs),
-    watchSnapshot: { endpoints: snapshotSize, pages: snapshotPages, ms: round(snapshotMs) },
+    watchSnapshot: snapshot,
     updateToWatchLatency: {
-      from: "scheduler.events 'task' (status update applied by the core)",
+      from: "scheduler.events 'task' (the core's status update, applied to the catalog in the same call); fromRead: the start of the socket read that carried it",
       to: 'gRPC Watch client, in its own process, receives the change (same host, loopback)',
       sequential,
-      burst: { updates: BURST_UPDATES, updatesPerRead: 50, ...burst },
+      burst: { client: 'unbatched (one change per message)', updates: BURST_UPDATES, updatesPerRead: 50, ...burst },
       burstAllInOneTick: { updates: BURST_UPDATES, ...burstOneTick },
+      batched: {
+        client: `maxChangesPerMessage ${BATCH}`,
+        sequential: sequentialBatched,
+        burst: { updates: BURST_UPDATES, updatesPerRead: 50, ...burstBatched },
+        burstAllInOneTick: { updates: BURST_UPDATES, ...burstBatchedOneTick },
+      },
       targetP99Ms: 100,
       sequentialMeetsTarget: sequential.p99Ms <= 100,
       burstMeetsTarget: burst.fromApplied.p99Ms <= 100,
+      batchedBurstMeetsTarget: burstBatched.fromRead.p99Ms <= 100,
     },
     sidecarWatchDocumentPerChange: sidecarWatchDocument,
-    baseline: { protobufEncodeChangeMs: round(encodeMs), ratioSequentialP50ToEncode: round(sequential.p50Ms / encodeMs) },
+    baseline: {
+      protobufEncodeChangeMs: round(encodeMs),
+      protobufEncodeBurstMs: round(encodeMs * BURST_UPDATES),
+      protobufEncodeOneReadBatchMs: round(encodeReadBatchMs),
+      ratioSequentialP50ToEncode: round(sequential.p50Ms / encodeMs),
+      ratioBurstP99ToEncodeBurst: round(burst.fromApplied.p99Ms / (encodeMs * BURST_UPDATES)),
+      ratioBatchedBurstP99ToEncodeBurst: round(burstBatched.fromRead.p99Ms / (encodeMs * BURST_UPDATES)),
+    },
     haproxy: {
       configBytes: rendered.config.length,
       frontends: (rendered.config.match(/^frontend /gm) ?? []).length,

@@ -4,7 +4,7 @@
  * listeners (HTTP, gRPC) subscribe to its changes.
  */
 import type { TaskRecord } from '../model';
-import type { CatalogChange, Endpoint, EndpointStatus } from './endpoint';
+import type { CatalogChange, Endpoint, EndpointPort, EndpointStatus } from './endpoint';
 import { describeTask, isDiscoverable, nextStatus, type EndpointDescription } from './task-endpoint';
 
 export interface CatalogOptions {
@@ -20,18 +20,50 @@ export interface CatalogOptions {
 
 export type ChangeListener = (change: CatalogChange) => void;
 
+function samePorts(a: readonly EndpointPort[], b: readonly EndpointPort[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((p, i) => p.containerPort === b[i]!.containerPort && p.hostPort === b[i]!.hostPort
+    && p.protocol === b[i]!.protocol && p.servicePort === b[i]!.servicePort);
+}
+
 function sameDescription(a: EndpointDescription, b: EndpointDescription): boolean {
   return a.serviceName === b.serviceName && a.host === b.host && a.ip === b.ip && a.image === b.image && a.version === b.version
-    && a.proxyMode === b.proxyMode && a.requestId === b.requestId && a.deployId === b.deployId
-    && JSON.stringify(a.ports) === JSON.stringify(b.ports);
+    && a.proxyMode === b.proxyMode && a.requestId === b.requestId && a.deployId === b.deployId && samePorts(a.ports, b.ports);
+}
+
+/**
+ * What an endpoint's description was read from. A status update from the core copies the task
+ * record and keeps its TaskInfo object, so when these are the same the description is too and
+ * describing the task again (labels, ports) is skipped: most of a burst's per-change cost.
+ */
+interface DescribedFrom {
+  taskInfo: unknown;
+  ports: readonly number[];
+  hostname: string;
+  requestId: string;
+  deployId: string;
+  ip: string | undefined;
+}
+
+function describedFrom(task: TaskRecord, ip: string | undefined): DescribedFrom {
+  return { taskInfo: task.taskInfo, ports: task.ports, hostname: task.hostname, requestId: task.requestId, deployId: task.deployId, ip };
+}
+
+function sameSource(a: DescribedFrom | undefined, b: DescribedFrom): boolean {
+  return a !== undefined && a.taskInfo === b.taskInfo && a.ports === b.ports && a.hostname === b.hostname
+    && a.requestId === b.requestId && a.deployId === b.deployId && a.ip === b.ip;
 }
 
 const byTaskId = (a: Endpoint, b: Endpoint): number => (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0);
 
 export class Catalog {
   private readonly entries = new Map<string, Endpoint>();
-  /** Service name → its endpoints by task id: one service's list costs its own size, not the catalog's. */
-  private readonly services = new Map<string, Map<string, Endpoint>>();
+  /**
+   * Service name → the task ids of its endpoints: one service's list costs its own size, not
+   * the catalog's. Ids, not endpoints, so a change that keeps the service leaves it untouched.
+   */
+  private readonly services = new Map<string, Set<string>>();
+  private readonly sources = new Map<string, DescribedFrom>();
   /** The change log is log[logHead..]; the array is compacted once the dead head is as long as the log. */
   private log: CatalogChange[] = [];
   private logHead = 0;
@@ -76,6 +108,7 @@ export class Catalog {
   restore(endpoints: Iterable<Endpoint>, revision = 0): void {
     this.entries.clear();
     this.services.clear();
+    this.sources.clear();
     this.log = [];
     this.logHead = 0;
     let max = revision;
@@ -101,7 +134,11 @@ export class Catalog {
 
   /** Endpoints ordered by service name, then task id; optionally one service only. */
   list(serviceName?: string): Endpoint[] {
-    if (serviceName !== undefined) return [...this.services.get(serviceName)?.values() ?? []].map((e) => ({ ...e })).sort(byTaskId);
+    if (serviceName !== undefined) {
+      const out: Endpoint[] = [];
+      for (const taskId of this.services.get(serviceName) ?? []) out.push({ ...this.entries.get(taskId)! });
+      return out.sort(byTaskId);
+    }
     const out: Endpoint[] = [];
     for (const entry of this.entries.values()) out.push({ ...entry });
     return out.sort((a, b) => (a.serviceName === b.serviceName ? byTaskId(a, b) : (a.serviceName < b.serviceName ? -1 : 1)));
@@ -136,8 +173,8 @@ export class Catalog {
     const status = nextStatus(current?.status, task);
     // A task that ends before discovery ever saw it running leaves nothing to tombstone.
     if (!current && status === 'TOMBSTONE') return undefined;
-    const description = current?.status === 'TOMBSTONE' ? current : describeTask(task, this.addressOf);
-    if (current && current.status === status && sameDescription(current, description)) return undefined;
+    const description = current?.status === 'TOMBSTONE' ? current : this.describe(task, current);
+    if (current && current.status === status && (description === current || sameDescription(current, description))) return undefined;
     const now = this.now();
     return this.commit({
       ...description,
@@ -168,6 +205,14 @@ export class Catalog {
     });
   }
 
+  /** The task's description: the current entry's when it was read from the same task fields. */
+  private describe(task: TaskRecord, current: Endpoint | undefined): EndpointDescription {
+    const source = describedFrom(task, this.addressOf?.(task.hostname));
+    if (current && sameSource(this.sources.get(task.taskId), source)) return current;
+    this.sources.set(task.taskId, source);
+    return describeTask(task, this.addressOf);
+  }
+
   private setStatus(taskId: string, status: EndpointStatus, from: EndpointStatus[]): CatalogChange | undefined {
     const current = this.entries.get(taskId);
     if (!current || !from.includes(current.status)) return undefined;
@@ -177,25 +222,32 @@ export class Catalog {
   private commit(endpoint: Endpoint, previousStatus: EndpointStatus | undefined): CatalogChange {
     endpoint.revision = ++this.rev;
     const current = this.entries.get(endpoint.taskId);
-    if (current && current.serviceName !== endpoint.serviceName) this.remove(current);
-    this.put(endpoint);
-    const change: CatalogChange = { revision: endpoint.revision, endpoint: { ...endpoint } };
+    if (current && current.serviceName !== endpoint.serviceName) this.leaveService(current);
+    this.put(endpoint, current?.serviceName === endpoint.serviceName);
+    // Entries are replaced on every change, never modified, so the change shares the entry.
+    const change: CatalogChange = { revision: endpoint.revision, endpoint };
     if (previousStatus !== undefined) change.previousStatus = previousStatus;
     return this.record(change);
   }
 
-  private put(endpoint: Endpoint): void {
+  private put(endpoint: Endpoint, inService = false): void {
     this.entries.set(endpoint.taskId, endpoint);
+    if (inService) return;
     let service = this.services.get(endpoint.serviceName);
-    if (!service) this.services.set(endpoint.serviceName, service = new Map());
-    service.set(endpoint.taskId, endpoint);
+    if (!service) this.services.set(endpoint.serviceName, service = new Set());
+    service.add(endpoint.taskId);
+  }
+
+  private leaveService(endpoint: Endpoint): void {
+    const service = this.services.get(endpoint.serviceName);
+    service?.delete(endpoint.taskId);
+    if (service?.size === 0) this.services.delete(endpoint.serviceName);
   }
 
   private remove(endpoint: Endpoint): void {
     this.entries.delete(endpoint.taskId);
-    const service = this.services.get(endpoint.serviceName);
-    service?.delete(endpoint.taskId);
-    if (service?.size === 0) this.services.delete(endpoint.serviceName);
+    this.sources.delete(endpoint.taskId);
+    this.leaveService(endpoint);
   }
 
   private record(change: CatalogChange): CatalogChange {

@@ -6,9 +6,10 @@ import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from '../../common';
 import type { Catalog } from './catalog';
+import { batchesOf, ChangeCoalescer, changesPerMessage, MAX_BATCH_BYTES } from './change-batches';
 import type { CatalogChange } from './endpoint';
 import {
-  DISCOVERY_SERVICE, discoveryServiceDefinition, snapshotPages, toChangeMessage, toEndpointMessage,
+  changeSizeEstimate, DISCOVERY_SERVICE, discoveryServiceDefinition, snapshotPages, toChangeMessage, toEndpointMessage,
   type ListRequest, type ListResponse, type WatchEvent, type WatchRequest,
 } from './grpc-protocol';
 
@@ -18,7 +19,8 @@ export interface GrpcListenerOptions {
   host?: string;
   /**
    * A watcher whose unsent backlog exceeds this many events is ended with RESOURCE_EXHAUSTED
-   * (it resumes from its last revision) rather than growing memory without bound.
+   * (it resumes from its last revision) rather than growing memory without bound. For a
+   * batching watcher, its unsent `changes` events plus the changes waiting for the turn's flush.
    */
   maxBacklog?: number;
   log?: Logger;
@@ -50,27 +52,40 @@ export async function startGrpcListener(options: GrpcListenerOptions): Promise<G
     const serviceName = call.request.serviceName || undefined;
     const fromRevision = call.request.fromRevision ?? 0;
     const wanted = (change: CatalogChange): boolean => !serviceName || change.endpoint.serviceName === serviceName;
+    const perMessage = changesPerMessage(call.request.maxChangesPerMessage);
+    const limit = { maxPerMessage: perMessage, sizeOf: changeSizeEstimate, maxBytes: MAX_BATCH_BYTES };
+    const sendBatch = (batch: CatalogChange[]): void => {
+      call.write({ changes: { changes: batch.map(toChangeMessage) } });
+    };
+    // A watcher that opted in gets the changes of one event-loop turn together; others get one
+    // `change` event per change, as before.
+    const coalescer = perMessage > 0 ? new ChangeCoalescer(limit, sendBatch) : undefined;
     // Snapshot (or replay) and subscription happen in one tick, so no change falls between them.
     const replay = fromRevision > 0 ? catalog.changesSince(fromRevision) : undefined;
     if (replay) {
-      for (const change of replay) if (wanted(change)) call.write({ change: toChangeMessage(change) });
+      const changes = replay.filter(wanted);
+      if (perMessage > 0) for (const batch of batchesOf(changes, limit)) sendBatch(batch);
+      else for (const change of changes) call.write({ change: toChangeMessage(change) });
     } else {
       sendSnapshot(call, serviceName);
     }
     let last = catalog.revision;
     const unsubscribe = catalog.subscribe((change) => {
       if (!wanted(change)) return;
-      if (call.writableLength > maxBacklog) {
+      if (call.writableLength + (coalescer?.size ?? 0) > maxBacklog) {
         unsubscribe();
+        coalescer?.close();
         call.emit('error', { code: grpc.status.RESOURCE_EXHAUSTED, details: `watcher fell behind; resume from revision ${last}` });
         return;
       }
       last = change.revision;
-      call.write({ change: toChangeMessage(change) });
+      if (coalescer) coalescer.add(change);
+      else call.write({ change: toChangeMessage(change) });
     });
     // After a restore (this scheduler became leader) the catalog was replaced: a new snapshot
-    // replaces everything the watcher held.
+    // replaces everything the watcher held. Changes still waiting go first, keeping the order.
     const unsubscribeReset = catalog.onReset(() => {
+      coalescer?.flush();
       last = catalog.revision;
       sendSnapshot(call, serviceName);
     });
@@ -78,6 +93,7 @@ export async function startGrpcListener(options: GrpcListenerOptions): Promise<G
     const done = (): void => {
       unsubscribe();
       unsubscribeReset();
+      coalescer?.close();
       watchers.delete(call);
     };
     call.on('cancelled', done);

@@ -28,7 +28,12 @@ export interface EndpointMessage {
 
 export interface ListRequest { serviceName?: string }
 export interface ListResponse { revision: number; endpoints: EndpointMessage[] }
-export interface WatchRequest { fromRevision?: number; serviceName?: string }
+export interface WatchRequest {
+  fromRevision?: number;
+  serviceName?: string;
+  /** Opt-in: up to this many changes per `changes` event (capped at MAX_CHANGES_PER_MESSAGE); 0 = one `change` each. */
+  maxChangesPerMessage?: number;
+}
 export interface SnapshotMessage { revision: number; endpoints: EndpointMessage[]; more?: boolean }
 export interface ChangeMessage {
   revision: number;
@@ -37,7 +42,14 @@ export interface ChangeMessage {
   hasPreviousStatus: boolean;
   removed: boolean;
 }
-export interface WatchEvent { snapshot?: SnapshotMessage; change?: ChangeMessage; event?: 'snapshot' | 'change' }
+export interface ChangesMessage { changes: ChangeMessage[] }
+export interface WatchEvent {
+  snapshot?: SnapshotMessage;
+  change?: ChangeMessage;
+  /** Only to a watcher that set `maxChangesPerMessage`. */
+  changes?: ChangesMessage;
+  event?: 'snapshot' | 'change' | 'changes';
+}
 
 export const DISCOVERY_SERVICE = 'griddle.discovery.v1.Discovery';
 
@@ -95,6 +107,18 @@ export function toChangeMessage(change: CatalogChange): ChangeMessage {
     hasPreviousStatus: change.previousStatus !== undefined,
     removed: change.removed === true,
   };
+}
+
+/**
+ * An upper estimate of a change's encoded size in bytes: its strings (one byte a character for
+ * ASCII) plus a generous allowance for tags, lengths and numbers. It bounds a batched `changes`
+ * event without encoding it twice.
+ */
+export function changeSizeEstimate(change: CatalogChange): number {
+  const e = change.endpoint;
+  const strings = e.taskId.length + e.serviceName.length + e.requestId.length + e.deployId.length + e.host.length
+    + e.image.length + e.version.length + e.proxyMode.length;
+  return 96 + strings + e.ports.reduce((sum, p) => sum + 24 + p.protocol.length, 0);
 }
 
 /**

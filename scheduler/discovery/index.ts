@@ -7,6 +7,9 @@ export { startSidecarListener, createSidecarRouter, type SidecarListener, type S
 export { startGrpcListener, type GrpcListener, type GrpcListenerOptions } from './grpc-listener';
 export { createDiscoveryClient, type DiscoveryClient } from './grpc-client';
 export * from './grpc-protocol';
+export {
+  batchesOf, ChangeCoalescer, changesPerMessage, MAX_BATCH_BYTES, MAX_CHANGES_PER_MESSAGE, type BatchLimit, type ScheduleFlush,
+} from './change-batches';
 export { createDiscovery, drainSecondsFor, DISCOVERY_COLLECTION, type Discovery, type DiscoveryOptions, type DiscoveryScheduler } from './discovery';
 export { AgentAddresses, parseAdvertisedAddresses, pickAddress, type AdvertisedAddresses, type LookupAll } from './agent-address';
 export { ListenerPush, startStatePush, postJson, type ListenerStats, type PostJson, type StatePush } from './listener-push';

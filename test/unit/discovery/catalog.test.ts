@@ -205,3 +205,41 @@ describe('Catalog change log', () => {
     expect(second.list().map((e) => e.status)).toEqual(['DRAINING', 'ALIVE']);
   });
 });
+
+describe('Catalog description reuse', () => {
+  /** The task with its TaskInfo's container behind a getter that counts how often it is read. */
+  function counted(taskId: string): { task: ReturnType<typeof taskRecord>; reads: () => number } {
+    const task = taskRecord(taskId, { state: 'TASK_RUNNING' });
+    const info = task.taskInfo as Record<string, unknown>;
+    const container = info.container;
+    let reads = 0;
+    Object.defineProperty(info, 'container', { enumerable: true, get: () => { reads++; return container; } });
+    return { task, reads: () => reads };
+  }
+
+  it('folds status updates that keep the TaskInfo without describing the task again', () => {
+    const catalog = new Catalog({ now: fakeClock().now });
+    const { task, reads } = counted('t1');
+    catalog.applyTask(task);
+    const afterFirst = reads();
+    expect(afterFirst).toBeGreaterThan(0);
+    for (let k = 0; k < 10; k++) catalog.applyTask({ ...task, healthy: k % 2 === 0 });
+    expect(reads()).toBe(afterFirst);
+    expect(catalog.revision).toBe(11);
+    expect(catalog.get('t1')?.image).toBe('griddle/demo-http:1');
+  });
+
+  it('describes again when the TaskInfo, the ports or the agent address change', () => {
+    const agent: { address?: string } = {};
+    const catalog = new Catalog({ now: fakeClock().now, addressOf: () => agent.address });
+    const task = taskRecord('t1', { state: 'TASK_RUNNING', healthy: true });
+    catalog.applyTask(task);
+    agent.address = '10.0.0.7';
+    catalog.applyTask({ ...task });
+    expect(catalog.get('t1')?.ip).toBe('10.0.0.7');
+    const info = task.taskInfo as { container: { docker: { image: string } } };
+    const moved = { ...task, ports: [31005], taskInfo: { ...info, container: { ...info.container, docker: { ...info.container.docker, image: 'griddle/demo-http:2' } } } };
+    catalog.applyTask(moved);
+    expect(catalog.get('t1')).toEqual(expect.objectContaining({ image: 'griddle/demo-http:2', revision: 3 }));
+  });
+});
