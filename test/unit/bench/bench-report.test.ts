@@ -12,7 +12,7 @@ const run = (output: unknown, over: Partial<RunResult> = {}): RunResult => ({
 
 const discoveryOutput = {
   endpoints: 1000,
-  updateToWatchLatency: { sequential: { p99Ms: 2 }, burst: { updates: 100, fromApplied: { p99Ms: 40 }, applyAllMs: 10 } },
+  updateToWatchLatency: { sequential: { p99Ms: 2 }, burst: { updates: 100, fromApplied: { p99Ms: 40 }, applyAllMs: 10 }, batched: { burst: { fromRead: { p99Ms: 5 } } } },
   baseline: { protobufEncodeChangeMs: 0.01 },
   haproxy: { servers: 900, renderMs: 30, baselineJoinSameLinesMs: 10 },
 };
@@ -28,7 +28,8 @@ describe('parseBenchOutput', () => {
 describe('figuresOf', () => {
   it('pairs each figure with its same-run baseline and the ratio', () => {
     const figures = figuresOf('discovery', discoveryOutput);
-    expect(figures.find((f) => f.figure.startsWith('gRPC Watch p99, burst of 100'))).toMatchObject({ value: 40, baselineValue: 1, ratio: 40, unit: 'ms' });
+    expect(figures.find((f) => f.figure.endsWith('one change per message'))).toMatchObject({ value: 40, baselineValue: 1, ratio: 40, unit: 'ms' });
+    expect(figures.find((f) => f.figure.includes('batched'))).toMatchObject({ value: 5, baselineValue: 1, ratio: 5, target: '≤ 100 ms' });
     expect(figures.find((f) => f.figure.startsWith('HAProxy config render (900 servers)'))).toMatchObject({ value: 30, baselineValue: 10, ratio: 3 });
   });
 
