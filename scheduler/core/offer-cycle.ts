@@ -1,7 +1,7 @@
 import type { SingularityPriorityFreezeParent } from '../../contract';
 import type { Offer, TaskInfo } from '../../mesos-proto';
 import type { DesiredDeployment, TaskRecord } from '../model';
-import { matchOffers, type TaskDemand } from '../placement';
+import { byPriority, matchOffers, type TaskDemand } from '../placement';
 import type { CoreContext } from './core-context';
 import { isHealthyRun } from './crash-backoff';
 import type { MesosLink } from './leadership';
@@ -18,6 +18,15 @@ const REFUSE_WHILE_PENDING_S = 5;
 const REFUSE_WHEN_IDLE_S = 120;
 /** Level-triggered safety net: the loop runs at least this often. */
 const TICK_MS = 5000;
+/**
+ * Tasks launched per cycle at most: one cycle's write-ahead batch stays a few MB that
+ * ZooKeeper takes in well under a session timeout, and the event loop keeps answering (a
+ * cycle placing 100,000 tasks at once wrote ~200 MB in one batch and blocked for seconds).
+ * Offers left unused by a capped cycle are held for the next one, not declined.
+ */
+export const MAX_LAUNCHES_PER_CYCLE = 2500;
+/** A cycle that took longer than this delays the next by as long: the loop takes at most half the CPU. */
+const THROTTLE_ABOVE_MS = 20;
 
 export interface OfferCycleDeps extends CoreContext {
   link: MesosLink;
@@ -107,7 +116,12 @@ export class OfferCycle {
     try {
       do {
         this.again = false;
+        const started = performance.now();
         await this.cycle();
+        // Each cycle walks every task: run back to back at 100,000 tasks (one per status
+        // update), they left no time for anything else and cost tasks × updates.
+        const took = performance.now() - started;
+        if (this.again && took > THROTTLE_ABOVE_MS) await new Promise((r) => setTimeout(r, took));
       } while (this.again && this.deps.link.isLeader);
     } catch (err) {
       this.deps.log.error({ err: (err as Error).message, stack: (err as Error).stack }, 'scheduling cycle failed');
@@ -178,11 +192,14 @@ export class OfferCycle {
       this.setReasons(reasons, plan.waiting);
       return;
     }
+    const capped = demands.length > MAX_LAUNCHES_PER_CYCLE;
+    const ordered = byPriority(demands);
     const result = matchOffers({
-      demands, offers, inactiveHosts: this.deps.inactiveHosts(), loads: agentLoads(state.tasks.values()), agentStates: machines.heldAgents(),
+      demands: capped ? ordered.slice(0, MAX_LAUNCHES_PER_CYCLE) : demands, offers, inactiveHosts: this.deps.inactiveHosts(), loads: agentLoads(state.tasks.values()), agentStates: machines.heldAgents(),
       knownAgents: Math.max(state.knownAgentCount(), new Set(offers.map((o) => o.agent_id.value)).size),
     });
     for (const [group, { count, reason }] of result.unplaced) reasons.set(group, `${count} task(s) pending: ${reason}`);
+    if (capped) for (const d of ordered.slice(MAX_LAUNCHES_PER_CYCLE)) if (!reasons.has(d.group)) reasons.set(d.group, 'queued for the next scheduling cycle');
     this.setReasons(reasons, plan.waiting);
 
     const byOffer = new Map<string, { offer: Offer; tasks: TaskInfo[]; records: TaskRecord[] }>();
@@ -205,7 +222,12 @@ export class OfferCycle {
       entry.records.push(record);
     }
     const unused = offers.filter((o) => !byOffer.has(o.id.value));
-    if (unused.length > 0) void this.decline(unused, REFUSE_WHILE_PENDING_S);
+    if (capped && byOffer.size > 0) {
+      for (const o of unused) this.offers.set(o.id.value, o);
+      this.again = true;
+    } else if (unused.length > 0) {
+      void this.decline(unused, REFUSE_WHILE_PENDING_S);
+    }
     if (byOffer.size === 0) return;
     // Write-ahead: a task is on record before Mesos hears of it, so a crash right after the
     // ACCEPT leaves a known task to reconcile, never an unknown one to kill.

@@ -2,4 +2,5 @@ export { COLLECTIONS, MAX_RECORD_BYTES, RecordTooLargeError, type Collection, ty
 export { MemoryStateStore } from './memory-store';
 export { LocalDirStateStore } from './local-dir-store';
 export { ZkStateStore } from './zk-state-store';
+export { BUCKETS, bucketOf, maxBucketListingBytes, ZkLayout } from './zk-layout';
 export { ZkSession, parseZkUrl, isZkCode, zookeeper } from './zk-session';
