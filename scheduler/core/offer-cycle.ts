@@ -119,7 +119,8 @@ export class OfferCycle {
         const started = performance.now();
         await this.cycle();
         // Each cycle walks every task: run back to back at 100,000 tasks (one per status
-        // update), they left no time for anything else and cost tasks × updates.
+        // update), they left no time for anything else and cost tasks × updates. A cycle
+        // awaits nothing, so this is its CPU time.
         const took = performance.now() - started;
         if (this.again && took > THROTTLE_ABOVE_MS) await new Promise((r) => setTimeout(r, took));
       } while (this.again && this.deps.link.isLeader);
@@ -194,8 +195,11 @@ export class OfferCycle {
     }
     const capped = demands.length > MAX_LAUNCHES_PER_CYCLE;
     const ordered = byPriority(demands);
+    // A capped cycle fills its share of the offers rather than put one task into each: 100,000
+    // tasks over 10,000 offers then take 10,000 ACCEPTs of ten tasks, not 100,000 of one.
+    const offered = capped ? offers.slice(0, Math.ceil(offers.length * MAX_LAUNCHES_PER_CYCLE / demands.length)) : offers;
     const result = matchOffers({
-      demands: capped ? ordered.slice(0, MAX_LAUNCHES_PER_CYCLE) : demands, offers, inactiveHosts: this.deps.inactiveHosts(), loads: agentLoads(state.tasks.values()), agentStates: machines.heldAgents(),
+      demands: capped ? ordered.slice(0, MAX_LAUNCHES_PER_CYCLE) : demands, offers: offered, inactiveHosts: this.deps.inactiveHosts(), loads: agentLoads(state.tasks.values()), agentStates: machines.heldAgents(),
       knownAgents: Math.max(state.knownAgentCount(), new Set(offers.map((o) => o.agent_id.value)).size),
     });
     for (const [group, { count, reason }] of result.unplaced) reasons.set(group, `${count} task(s) pending: ${reason}`);
@@ -223,14 +227,24 @@ export class OfferCycle {
     }
     const unused = offers.filter((o) => !byOffer.has(o.id.value));
     if (capped && byOffer.size > 0) {
-      for (const o of unused) this.offers.set(o.id.value, o);
+      // Untried offers first next time; a share that placed nothing declines them all instead,
+      // so offers no demand fits are never held in a loop.
+      for (const o of [...offers.slice(offered.length), ...offered.filter((x) => !byOffer.has(x.id.value))]) this.offers.set(o.id.value, o);
       this.again = true;
     } else if (unused.length > 0) {
       void this.decline(unused, REFUSE_WHILE_PENDING_S);
     }
-    if (byOffer.size === 0) return;
-    // Write-ahead: a task is on record before Mesos hears of it, so a crash right after the
-    // ACCEPT leaves a known task to reconcile, never an unknown one to kill.
+    // Not awaited: the next cycle may plan while this batch is written (its tasks are on
+    // record in memory already, so they are not launched twice), and writes stay in order.
+    if (byOffer.size > 0) void this.launch(byOffer, client);
+  }
+
+  /**
+   * Write-ahead: a task is on record before Mesos hears of it, so a crash right after the
+   * ACCEPT leaves a known task to reconcile, never an unknown one to kill.
+   */
+  private async launch(byOffer: Map<string, { offer: Offer; tasks: TaskInfo[]; records: TaskRecord[] }>, client: NonNullable<MesosLink['client']>): Promise<void> {
+    const { state, link, transitions, log } = this.deps;
     try {
       await state.flush();
     } catch (err) {
