@@ -32,8 +32,10 @@ export interface MesosLocalProcess { url: string; child: ChildProcess; stop: () 
 
 /** griddle-mesos-local in its own process, simulated containerizer; `args` are extra flags. */
 export async function spawnMesosLocal(agents: number, args: string[] = []): Promise<MesosLocalProcess> {
+  // BENCH_CHILD_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles mesos-local too.
+  const nodeArgs = process.env.BENCH_CHILD_NODE_ARGS ? process.env.BENCH_CHILD_NODE_ARGS.split(' ') : [];
   const child = spawn(process.execPath, [
-    path.join(DIST, 'mesos-local', 'main.js'), '--port', '0', '--agents', String(agents), '--containerizer', 'simulated', ...args,
+    ...nodeArgs, path.join(DIST, 'mesos-local', 'main.js'), '--port', '0', '--agents', String(agents), '--containerizer', 'simulated', ...args,
   ], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, GRIDDLE_LOG_JSON: '1', GRIDDLE_LOG_LEVEL: 'info' } });
   const m = await waitForLine(child, /"masterUrl":"([^"]+)"/, 'mesos-local');
   return { url: m[1], child, stop: () => kill(child, 'SIGTERM') };
