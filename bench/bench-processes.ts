@@ -47,7 +47,7 @@ export interface SchedulerProcess { child: ChildProcess; url: string }
 export async function startScheduler(args: string[]): Promise<SchedulerProcess> {
   const child = spawn(process.execPath, [path.join(DIST, 'scheduler', 'main.js'), '--port', '0', '--discovery-port', '0', '--grpc-port', '0', ...args], {
     // The 'started' line (info) carries the API address.
-    env: { ...process.env, GRIDDLE_LOG_JSON: '1', GRIDDLE_LOG_LEVEL: process.env.BENCH_SCHEDULER_LOG_LEVEL ?? 'info' }, stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, GRIDDLE_LOG_JSON: '1', GRIDDLE_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   const m = await waitForLine(child, /^.*griddle-scheduler started.*$/m, 'griddle-scheduler');
   return { child, url: (JSON.parse(m[0]) as { api: string }).api };

@@ -25,6 +25,8 @@ const TICK_MS = 5000;
  * Offers left unused by a capped cycle are held for the next one, not declined.
  */
 export const MAX_LAUNCHES_PER_CYCLE = 2500;
+/** Launch batches being written at once; more wait (their offers held) until one is durable. */
+const LAUNCH_BATCHES_IN_FLIGHT = 2;
 /** A cycle that took longer than this delays the next by as long: the loop takes at most half the CPU. */
 const THROTTLE_ABOVE_MS = 20;
 
@@ -54,6 +56,7 @@ export class OfferCycle {
   private again = false;
   private scheduled = false;
   private tickTimer: NodeJS.Timeout | null = null;
+  private launchesInFlight = 0;
   private dueTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: OfferCycleDeps) {}
@@ -172,6 +175,13 @@ export class OfferCycle {
       this.setReasons(reasons, plan.waiting);
       return;
     }
+    if (demands.length > 0 && this.launchesInFlight >= LAUNCH_BATCHES_IN_FLIGHT) {
+      // Backpressure: the offers wait for the store to take the launches written so far;
+      // queueing batch after batch made every durable write (an API call's) wait behind them.
+      for (const d of demands) if (!reasons.has(d.group)) reasons.set(d.group, 'writing earlier launches to the state store');
+      this.setReasons(reasons, plan.waiting);
+      return;
+    }
     const offers = [...this.offers.values()];
     // An offer is used once: it leaves the pool before anything is awaited.
     this.offers.clear();
@@ -245,6 +255,7 @@ export class OfferCycle {
    */
   private async launch(byOffer: Map<string, { offer: Offer; tasks: TaskInfo[]; records: TaskRecord[] }>, client: NonNullable<MesosLink['client']>): Promise<void> {
     const { state, link, transitions, log } = this.deps;
+    this.launchesInFlight++;
     try {
       await state.flush();
     } catch (err) {
@@ -254,6 +265,9 @@ export class OfferCycle {
         void this.decline([offer], REFUSE_WHILE_PENDING_S);
       }
       return;
+    } finally {
+      this.launchesInFlight--;
+      this.poke();
     }
     if (!link.isLeader || link.client !== client) return;
     for (const { offer, tasks, records } of byOffer.values()) {
