@@ -42,9 +42,17 @@ async function getJson<T>(url: string): Promise<T> {
   return await res.json() as T;
 }
 
+/** Retries a 503 (the API's "state store unavailable …; retry") as a script should; counts them. */
+let retried503 = 0;
 async function post(url: string, body: unknown): Promise<void> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`POST ${url} → ${res.status} ${await res.text()}`);
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (res.ok) return;
+    const text = await res.text();
+    if (res.status !== 503 || attempt >= 20) throw new Error(`POST ${url} → ${res.status} ${text}`);
+    retried503++;
+    await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+  }
 }
 
 /** Peak resident set of a process, from the kernel (Linux VmHWM). */
@@ -138,7 +146,7 @@ async function main(): Promise<void> {
     const floor = await rawCreates(admin, tasks.leaves + 2 * REQUESTS, Math.round(tasks.dataBytes / Math.max(1, tasks.leaves)));
     const result: Record<string, unknown> = {
       benchmark: 'cluster-scale', agents: AGENTS, requests: REQUESTS, instances: TOTAL, running: counts.activeTasks,
-      allocationIntervalMs: 1000, apiCreateSeconds: +createdS.toFixed(2), wallSeconds: +wallS.toFixed(2),
+      allocationIntervalMs: 1000, apiCreateSeconds: +createdS.toFixed(2), api503Retries: retried503, wallSeconds: +wallS.toFixed(2),
       schedulerPeakRssMb: rssMb, rssPerTaskKb: +((rssMb * 1024) / TOTAL).toFixed(1),
       stateTree: { znodes: tree.znodes, maxChildren: tree.maxChildren, maxChildrenListingBytes: tree.maxListingBytes, maxZnodeBytes: tree.maxDataBytes, taskRecordBytesAvg: Math.round(tasks.dataBytes / Math.max(1, tasks.leaves)) },
       baseline: { what: `${floor.count} raw pipelined ZooKeeper creates of ${floor.bytes} bytes (each task, request and deploy once)`, wallSeconds: +(floor.ms / 1000).toFixed(2) },
