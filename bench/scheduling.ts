@@ -4,16 +4,16 @@
  * so its CPU time and peak RSS are the scheduler's. The physical baseline measured in the
  * same run: the same number of raw, pipelined ZooKeeper writes of records of the same size.
  *
- *   npm run build && node dist/bench/scheduling.js [--agents 1000] [--instances 10000] [--zk 127.0.0.1:2181]
+ *   npm run build && node dist/bench/scheduling.js [--agents 1000] [--instances 10000] [--zk 127.0.0.1:2181] [--max-seconds 300]
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import type { DestinationStream } from 'pino';
 import { createLogger } from '../common/logger';
 import { deployKey, Scheduler } from '../scheduler/core';
 import type { TaskRecord } from '../scheduler/model';
 import { ZkSession, ZkStateStore } from '../scheduler/state';
+import { spawnMesosLocal } from './bench-processes';
+import { rawCreates } from './zk-floor';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,51 +25,10 @@ const INSTANCES = Number(arg('instances', '10000'));
 const ZK = arg('zk', '127.0.0.1:2181');
 const quiet = createLogger('bench', { destination: { write: () => true } as unknown as DestinationStream });
 
-/** The same number of record writes, each with all requests in flight on one session. */
-async function rawZkBaseline(session: ZkSession, count: number, bytes: number): Promise<number> {
-  const root = `/griddle-bench-raw-${randomBytes(4).toString('hex')}`;
-  await session.mkdirp(root);
-  const data = Buffer.alloc(bytes, 'x');
-  const start = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: count }, (_, i) => session.create(`${root}/r${i}`, data)));
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  await session.removeTree(root);
-  return ms;
-}
-
-async function startMesosLocal(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [
-    path.join(__dirname, '..', 'mesos-local', 'main.js'), '--port', '0', '--agents', String(AGENTS),
-    '--containerizer', 'simulated', '--allocation-interval', '200',
-  ], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, GRIDDLE_LOG_JSON: '1', GRIDDLE_LOG_LEVEL: 'info' } });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    const onData = (c: Buffer): void => {
-      buf += c.toString();
-      const m = /"masterUrl":"([^"]+)"/.exec(buf);
-      if (m) {
-        child.stdout!.off('data', onData);
-        child.stdout!.resume();
-        resolve(m[1]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`mesos-local exited ${code}`)));
-  });
-  return {
-    url,
-    stop: async () => {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
 async function main(): Promise<void> {
   const admin = await ZkSession.connect(ZK);
   const root = `/griddle-bench-${randomBytes(4).toString('hex')}`;
-  const mesos = await startMesosLocal();
+  const mesos = await spawnMesosLocal(AGENTS, ['--allocation-interval', '200']);
   const store = await ZkStateStore.open(`zk://${ZK}${root}`);
   const scheduler = new Scheduler({ store, master: mesos.url, log: quiet, executorCmd: 'true' });
   let running = 0;
@@ -96,10 +55,15 @@ async function main(): Promise<void> {
   scheduler.putRequest({ ...record, request: { ...record.request, instances: INSTANCES }, updatedAt: Date.now() });
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
-  const timeout = setTimeout(() => allRunning(), 300_000);
+  // Progress on stderr, so a run that stalls shows where (and a CPU profile still gets written).
+  const progress = setInterval(() => {
+    process.stderr.write(`${JSON.stringify({ t: +(Number(process.hrtime.bigint() - start) / 1e9).toFixed(1), running, tasks: scheduler.tasks.size, writes: store.writes - writesBefore, rssMb: Math.round(process.memoryUsage().rss / 1048576) })}\n`);
+  }, 5000);
+  const timeout = setTimeout(() => allRunning(), Number(arg('max-seconds', '300')) * 1000);
   await done;
   clearTimeout(timeout);
   clearInterval(sampler);
+  clearInterval(progress);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   await store.flush();
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
@@ -111,7 +75,7 @@ async function main(): Promise<void> {
   await scheduler.close();
   await store.close();
   await mesos.stop();
-  const baselineMs = await rawZkBaseline(admin, zkWrites, recordBytes);
+  const baselineMs = (await rawCreates(admin, zkWrites, recordBytes)).ms;
   await admin.removeTree(root);
   admin.close();
   const result = {

@@ -7,8 +7,13 @@ import { rangesOf, ranges as rangesResource, type Range, type Resource } from '.
 
 const MAX_PORT = 65535;
 
-/** Agent `index` of `count`: ranges shifted by their width when they fit, else split evenly. */
-export function agentResources(base: readonly Resource[], index: number, count: number): Resource[] {
+/**
+ * Agent `index` of `count`: ranges shifted by their width when they fit, else split evenly, or
+ * with `overlap` (the simulated containerizer, where nothing binds a port) the whole ranges
+ * for every agent, as on separate hosts: split over 10,000 agents, each had 3 ports, so at
+ * most 30,000 one-port tasks could ever run and the 100,000-instance benchmark waited for ever.
+ */
+export function agentResources(base: readonly Resource[], index: number, count: number, overlap = false): Resource[] {
   const ports = rangesOf(base, 'ports');
   const out = base.filter((r) => r.name !== 'ports');
   if (ports.length === 0) return out;
@@ -18,6 +23,10 @@ export function agentResources(base: readonly Resource[], index: number, count: 
   if (lo + count * width - 1 <= MAX_PORT) {
     const shift = index * width;
     out.push(rangesResource('ports', ports.map((r) => ({ begin: r.begin + shift, end: r.end + shift }))));
+    return out;
+  }
+  if (overlap) {
+    out.push(rangesResource('ports', ports.map((r) => ({ begin: r.begin, end: r.end }))));
     return out;
   }
   const share = Math.max(1, Math.floor((MAX_PORT - lo + 1) / count));

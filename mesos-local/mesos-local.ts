@@ -103,7 +103,7 @@ export async function startMesosLocal(options: MesosLocalOptions = {}): Promise<
     const id = `${agentIdPrefix}-S${i}`;
     const agent = new Agent({
       id, hostname, bind, port: options.port ? port + 1 + i : 0,
-      resources: agentResources(baseResources, i, agentCount), attributes,
+      resources: agentResources(baseResources, i, agentCount, containerizer === 'simulated'), attributes,
       workDir: path.join(workDir, 'agents', id), containerizer, master, log: log.child({ component: 'agent' }),
       statusUpdateRetryMs: options.statusUpdateRetryMs, executorShutdownGraceMs: options.executorShutdownGraceMs,
       executorReregistrationTimeoutMs: options.executorReregistrationTimeoutMs,

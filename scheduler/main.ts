@@ -14,7 +14,7 @@ import { createApiRouter, loadShellCommandsFile, loadTokens, singularityWireHead
 import { consoleAssets } from './ui';
 import { Scheduler } from './core';
 import { createDiscovery, parseAdvertisedAddresses, type Discovery } from './discovery';
-import { DEFAULT_LEADER_GRACE_MS, DEFAULT_SESSION_TIMEOUT_MS, forwardWritesToLeader, LeaderElection, LeadershipWatchdog } from './ha';
+import { DEFAULT_LEADER_GRACE_MS, DEFAULT_SESSION_TIMEOUT_MS, forwardWritesToLeader, LeaderElection, LeadershipWatchdog, StandbyRefresh } from './ha';
 import { LocalDirStateStore, parseZkUrl, ZkStateStore, type StateStore } from './state';
 
 export interface SchedulerCliOptions {
@@ -192,7 +192,7 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
   const apiUrl = options.advertiseUrl ?? `http://${options.bind === '0.0.0.0' ? '127.0.0.1' : options.bind}:${boundPort}`;
   selfUrl = apiUrl;
 
-  let refresh: NodeJS.Timeout | null = null;
+  let refresh: StandbyRefresh | null = null;
   let watchdog: LeadershipWatchdog | null = null;
   if (options.zk) {
     const { hosts, path } = parseZkUrl(options.zk);
@@ -225,9 +225,13 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
     watchdog.start();
     await elected.start();
     // Standbys serve reads from the store: refresh what they show.
-    refresh = setInterval(() => {
-      if (!scheduler.isLeader) scheduler.refreshFromStore().catch((err: Error) => log.warn({ err: err.message }, 'standby refresh failed'));
-    }, STANDBY_REFRESH_MS);
+    refresh = new StandbyRefresh({
+      refresh: () => scheduler.refreshFromStore(),
+      isLeader: () => scheduler.isLeader,
+      onError: (err) => log.warn({ err: err.message }, 'standby refresh failed'),
+      minIntervalMs: STANDBY_REFRESH_MS,
+    });
+    refresh.start();
   } else {
     await scheduler.becomeLeader();
   }
@@ -239,7 +243,7 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      if (refresh) clearInterval(refresh);
+      refresh?.stop();
       watchdog?.stop();
       api.close();
       await discovery.close();

@@ -1,7 +1,7 @@
 import type { SingularityPriorityFreezeParent } from '../../contract';
 import type { Offer, TaskInfo } from '../../mesos-proto';
 import type { DesiredDeployment, TaskRecord } from '../model';
-import { matchOffers, type TaskDemand } from '../placement';
+import { byPriority, matchOffers, type TaskDemand } from '../placement';
 import type { CoreContext } from './core-context';
 import { isHealthyRun } from './crash-backoff';
 import type { MesosLink } from './leadership';
@@ -19,6 +19,17 @@ const REFUSE_WHILE_PENDING_S = 5;
 const REFUSE_WHEN_IDLE_S = 120;
 /** Level-triggered safety net: the loop runs at least this often. */
 const TICK_MS = 5000;
+/**
+ * Tasks launched per cycle at most: one cycle's write-ahead batch stays a few MB that
+ * ZooKeeper takes in well under a session timeout, and the event loop keeps answering (a
+ * cycle placing 100,000 tasks at once wrote ~200 MB in one batch and blocked for seconds).
+ * Offers left unused by a capped cycle are held for the next one, not declined.
+ */
+export const MAX_LAUNCHES_PER_CYCLE = 2500;
+/** Launch batches being written at once; more wait (their offers held) until one is durable. */
+const LAUNCH_BATCHES_IN_FLIGHT = 2;
+/** A cycle that took longer than this delays the next by as long: the loop takes at most half the CPU. */
+const THROTTLE_ABOVE_MS = 20;
 
 export interface OfferCycleDeps extends CoreContext {
   link: MesosLink;
@@ -46,6 +57,7 @@ export class OfferCycle {
   private again = false;
   private scheduled = false;
   private tickTimer: NodeJS.Timeout | null = null;
+  private launchesInFlight = 0;
   private dueTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: OfferCycleDeps) {}
@@ -108,7 +120,13 @@ export class OfferCycle {
     try {
       do {
         this.again = false;
+        const started = performance.now();
         await this.cycle();
+        // Each cycle walks every task: run back to back at 100,000 tasks (one per status
+        // update), they left no time for anything else and cost tasks × updates. A cycle
+        // awaits nothing, so this is its CPU time.
+        const took = performance.now() - started;
+        if (this.again && took > THROTTLE_ABOVE_MS) await new Promise((r) => setTimeout(r, took));
       } while (this.again && this.deps.link.isLeader);
     } catch (err) {
       this.deps.log.error({ err: (err as Error).message, stack: (err as Error).stack }, 'scheduling cycle failed');
@@ -158,6 +176,13 @@ export class OfferCycle {
       this.setReasons(reasons, plan.waiting);
       return;
     }
+    if (demands.length > 0 && this.launchesInFlight >= LAUNCH_BATCHES_IN_FLIGHT) {
+      // Backpressure: the offers wait for the store to take the launches written so far;
+      // queueing batch after batch made every durable write (an API call's) wait behind them.
+      for (const d of demands) if (!reasons.has(d.group)) reasons.set(d.group, 'writing earlier launches to the state store');
+      this.setReasons(reasons, plan.waiting);
+      return;
+    }
     const offers = [...this.offers.values()];
     // An offer is used once: it leaves the pool before anything is awaited.
     this.offers.clear();
@@ -177,11 +202,17 @@ export class OfferCycle {
       this.setReasons(reasons, plan.waiting);
       return;
     }
+    const capped = demands.length > MAX_LAUNCHES_PER_CYCLE;
+    const ordered = byPriority(demands);
+    // A capped cycle fills its share of the offers rather than put one task into each: 100,000
+    // tasks over 10,000 offers then take 10,000 ACCEPTs of ten tasks, not 100,000 of one.
+    const offered = capped ? offers.slice(0, Math.ceil(offers.length * MAX_LAUNCHES_PER_CYCLE / demands.length)) : offers;
     const result = matchOffers({
-      demands, offers, inactiveHosts: this.deps.inactiveHosts(), loads: agentLoads(state.tasks.values()), agentStates: machines.heldAgents(),
+      demands: capped ? ordered.slice(0, MAX_LAUNCHES_PER_CYCLE) : demands, offers: offered, inactiveHosts: this.deps.inactiveHosts(), loads: agentLoads(state.tasks.values()), agentStates: machines.heldAgents(),
       knownAgents: Math.max(state.knownAgentCount(), new Set(offers.map((o) => o.agent_id.value)).size),
     });
     for (const [group, { count, reason }] of result.unplaced) reasons.set(group, `${count} task(s) pending: ${reason}`);
+    if (capped) for (const d of ordered.slice(MAX_LAUNCHES_PER_CYCLE)) if (!reasons.has(d.group)) reasons.set(d.group, 'queued for the next scheduling cycle');
     this.setReasons(reasons, plan.waiting);
 
     const byOffer = new Map<string, { offer: Offer; tasks: TaskInfo[]; records: TaskRecord[] }>();
@@ -204,10 +235,26 @@ export class OfferCycle {
       entry.records.push(record);
     }
     const unused = offers.filter((o) => !byOffer.has(o.id.value));
-    if (unused.length > 0) void this.decline(unused, REFUSE_WHILE_PENDING_S);
-    if (byOffer.size === 0) return;
-    // Write-ahead: a task is on record before Mesos hears of it, so a crash right after the
-    // ACCEPT leaves a known task to reconcile, never an unknown one to kill.
+    if (capped && byOffer.size > 0) {
+      // Untried offers first next time; a share that placed nothing declines them all instead,
+      // so offers no demand fits are never held in a loop.
+      for (const o of [...offers.slice(offered.length), ...offered.filter((x) => !byOffer.has(x.id.value))]) this.offers.set(o.id.value, o);
+      this.again = true;
+    } else if (unused.length > 0) {
+      void this.decline(unused, REFUSE_WHILE_PENDING_S);
+    }
+    // Not awaited: the next cycle may plan while this batch is written (its tasks are on
+    // record in memory already, so they are not launched twice), and writes stay in order.
+    if (byOffer.size > 0) void this.launch(byOffer, client);
+  }
+
+  /**
+   * Write-ahead: a task is on record before Mesos hears of it, so a crash right after the
+   * ACCEPT leaves a known task to reconcile, never an unknown one to kill.
+   */
+  private async launch(byOffer: Map<string, { offer: Offer; tasks: TaskInfo[]; records: TaskRecord[] }>, client: NonNullable<MesosLink['client']>): Promise<void> {
+    const { state, link, transitions, log } = this.deps;
+    this.launchesInFlight++;
     try {
       await state.flush();
     } catch (err) {
@@ -217,6 +264,9 @@ export class OfferCycle {
         void this.decline([offer], REFUSE_WHILE_PENDING_S);
       }
       return;
+    } finally {
+      this.launchesInFlight--;
+      this.poke();
     }
     if (!link.isLeader || link.client !== client) return;
     for (const { offer, tasks, records } of byOffer.values()) {

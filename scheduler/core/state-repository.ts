@@ -99,9 +99,9 @@ export class StateRepository {
     return previous;
   }
 
-  /** A live task, new or changed. */
-  putTask(task: TaskRecord): void {
-    this.store.put('tasks', task.taskId, task);
+  /** A live task, new or changed; `durable` false keeps the change in memory only (see TaskTransitions). */
+  putTask(task: TaskRecord, durable = true): void {
+    if (durable) this.store.put('tasks', task.taskId, task);
     this.tasks.set(task.taskId, task);
   }
 

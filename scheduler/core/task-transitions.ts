@@ -13,8 +13,13 @@ import type { CoreContext } from './core-context';
 export class TaskTransitions {
   constructor(private readonly ctx: CoreContext) {}
 
-  changed(task: TaskRecord, previous: TaskRecord | undefined): void {
-    this.ctx.state.putTask(task);
+  /**
+   * `durable` false: a change a new leader does not need (TASK_STARTING after TASK_STAGING: it
+   * finds the task STAGING and reconciliation tells it the rest). Not writing it saves a
+   * third of the state writes per launch.
+   */
+  changed(task: TaskRecord, previous: TaskRecord | undefined, durable = true): void {
+    this.ctx.state.putTask(task, durable);
     // The instance launched fine this time: its next failure starts the backoff afresh.
     if (task.state === 'TASK_RUNNING') this.ctx.state.clearLaunchBackoff(instanceKey(task.requestId, task.deployId, task.instanceNo));
     this.announce(task, previous);

@@ -6,6 +6,12 @@ import { endsTask } from './status-policy';
 export const MAX_CHASE_INTERVAL_MS = 30_000;
 /** How often the watch looks for due tasks. */
 export const CHASE_TICK_MS = 1000;
+/**
+ * Tasks asked about per tick at most; the rest stay due for the next ticks. At 100,000
+ * launches still STAGING after 15 s (normal while a burst is written and acknowledged), one
+ * tick asked for all of them, and the 100,000 answers crowded out the launches' own updates.
+ */
+export const MAX_CHASES_PER_TICK = 500;
 
 /**
  * Why a task's real state is unknown to Griddle, and how long to wait before asking Mesos
@@ -39,7 +45,7 @@ export class ChaseSchedule {
 
   /** The tasks due for a question at `now` (each then scheduled for its next one). */
   due(tasks: Iterable<TaskRecord>, now: number): ReconcileTarget[] {
-    const out: ReconcileTarget[] = [];
+    const due: { task: TaskRecord; chase: Chase; first: number }[] = [];
     const seen = new Set<string>();
     for (const task of tasks) {
       const first = firstChaseDelayMs(task);
@@ -51,13 +57,16 @@ export class ChaseSchedule {
         chase = { signature, asks: 0, nextAt: now + first };
         this.chases.set(task.taskId, chase);
       }
-      if (now < chase.nextAt) continue;
-      chase.asks++;
-      chase.nextAt = now + Math.min(MAX_CHASE_INTERVAL_MS, first * 2 ** chase.asks);
-      out.push({ taskId: task.taskId, agentId: task.agentId });
+      if (now >= chase.nextAt) due.push({ task, chase, first });
     }
     for (const id of this.chases.keys()) if (!seen.has(id)) this.chases.delete(id);
-    return out;
+    // Over the cap, the least asked (then longest due) go first, so none is starved.
+    if (due.length > MAX_CHASES_PER_TICK) due.sort((a, b) => a.chase.asks - b.chase.asks || a.chase.nextAt - b.chase.nextAt);
+    return due.slice(0, MAX_CHASES_PER_TICK).map(({ task, chase, first }) => {
+      chase.asks++;
+      chase.nextAt = now + Math.min(MAX_CHASE_INTERVAL_MS, first * 2 ** chase.asks);
+      return { taskId: task.taskId, agentId: task.agentId };
+    });
   }
 
   clear(): void {

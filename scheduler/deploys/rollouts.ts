@@ -15,6 +15,7 @@ import { deployKey, type SchedulerPort } from './scheduler-port';
 export class Rollouts {
   /** By request id. */
   readonly progress = new Map<string, DeployProgress>();
+  private grouped: Map<string, Map<string, TaskRecord>> | null = null;
   /** Terminal tasks of requests with a rollout, kept even if the core moves them to history. */
   private readonly ended = new Map<string, Map<string, TaskRecord>>();
   private readonly busy = new Set<string>();
@@ -56,11 +57,37 @@ export class Rollouts {
   /** A request's live tasks and the ended ones this rollout has seen. */
   tasksOf(requestId: string): TaskRecord[] {
     const out = new Map<string, TaskRecord>(this.ended.get(requestId));
-    for (const t of this.scheduler.tasks.values()) if (t.requestId === requestId) out.set(t.taskId, t);
+    for (const t of this.liveOf(requestId).values()) out.set(t.taskId, t);
     return [...out.values()];
   }
 
+  /**
+   * Live tasks grouped by request, built once per turn of the event loop and kept current by
+   * the task events of that turn. A scan of every task per task event cost 100,000 × 200,000
+   * steps while 1,000 deploys rolled out at once.
+   */
+  private liveOf(requestId: string): Map<string, TaskRecord> {
+    if (!this.grouped) {
+      const grouped = new Map<string, Map<string, TaskRecord>>();
+      for (const t of this.scheduler.tasks.values()) {
+        let m = grouped.get(t.requestId);
+        if (!m) grouped.set(t.requestId, (m = new Map()));
+        m.set(t.taskId, t);
+      }
+      this.grouped = grouped;
+      setImmediate(() => { this.grouped = null; });
+    }
+    return this.grouped.get(requestId) ?? new Map<string, TaskRecord>();
+  }
+
   taskChanged(task: TaskRecord): void {
+    if (this.grouped) {
+      const live = this.scheduler.tasks.get(task.taskId);
+      let m = this.grouped.get(task.requestId);
+      if (!m) this.grouped.set(task.requestId, (m = new Map()));
+      if (live) m.set(task.taskId, live);
+      else m.delete(task.taskId);
+    }
     if (!this.progress.has(task.requestId)) return;
     if (isTerminalState(task.state)) {
       let m = this.ended.get(task.requestId);

@@ -42,6 +42,7 @@ export class MesosCallError extends Error {
 
 const MAX_REDIRECTS = 5;
 const CALLS_IN_FLIGHT = 32;
+const noop = (): void => {};
 
 function resolveLocation(base: string, location: string): string {
   // Mesos answers with a protocol-relative `//host:port/api/v1/scheduler`.
@@ -67,7 +68,9 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
   private readonly contentType: ContentType;
   private readonly callAgent = new http.Agent({ keepAlive: true, maxSockets: CALLS_IN_FLIGHT });
   /** Calls waiting for one of the CALLS_IN_FLIGHT slots (a burst of 20,000 ACKs stays small). */
-  private readonly waitingCalls: (() => void)[] = [];
+  private waitingCalls: (() => void)[] = [];
+  /** Index of the next waiting call: Array.shift() is O(n), which made a burst of n calls cost O(n²). */
+  private waitingHead = 0;
   private callsInFlight = 0;
   private generation = 0;
 
@@ -284,9 +287,20 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
   }
 
   private releaseSlot(): void {
-    const next = this.waitingCalls.shift();
-    if (next) next(); // the slot passes straight to the next call
-    else this.callsInFlight--;
+    const next = this.waitingCalls[this.waitingHead];
+    if (next) {
+      this.waitingCalls[this.waitingHead++] = noop;
+      // Compact once the consumed head is most of the array: amortized O(1) per call.
+      if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waitingCalls.length) {
+        this.waitingCalls = this.waitingCalls.slice(this.waitingHead);
+        this.waitingHead = 0;
+      }
+      next(); // the slot passes straight to the next call
+    } else {
+      this.waitingCalls = [];
+      this.waitingHead = 0;
+      this.callsInFlight--;
+    }
   }
 
   private send(call: SchedulerCall, redirects: number): Promise<void> {

@@ -4,6 +4,8 @@ import { attributesFit, hostActive, resourceShortfall, toSlot, type OfferSlot } 
 import { acceptsNewTasks, heldAgentsReason } from './machine-rules';
 import { isSeparating, placementAllows } from './placement-rules';
 import { byPriority, rankSlot } from './ranking';
+import { ReasonCache, ShapeIndex } from './shape-index';
+import { SlotHeap, type RankedSlot } from './slot-heap';
 import { emptyLoad, totalOf, type AgentLoad, type TaskDemand } from './task-demand';
 
 export interface Assignment {
@@ -23,6 +25,8 @@ export interface MatchResult {
   assignments: Assignment[];
   /** Per demand group: why its remaining tasks were not placed. */
   unplaced: Map<string, { count: number; reason: string }>;
+  /** Slots ranked while matching: the work done, which tests bound. */
+  evaluations: number;
 }
 
 export interface MatchInput {
@@ -113,6 +117,10 @@ function why(slots: readonly OfferSlot[], demand: TaskDemand, knownAgents: numbe
  * new tasks) → feasibility (attributes, resources, ports) → placement
  * rules → ranking → the best slot. Several tasks may share one offer; each placed task shrinks
  * what its offer has left. Pure: offers and demands are not modified.
+ *
+ * The cost does not grow with pending tasks × offers: the offers that fit a resource shape are
+ * found once per shape (and only shrink), each deploy ranks them in a heap, and a placement
+ * costs a heap step. `evaluations` counts the slots ranked, for the tests that guard this.
  */
 export function matchOffers(input: MatchInput): MatchResult {
   const held: MachineState[] = [];
@@ -131,38 +139,54 @@ export function matchOffers(input: MatchInput): MatchResult {
     if (!g) groups.set(d.group, (g = []));
     g.push(d);
   }
+  const fits = (s: OfferSlot, d: TaskDemand): boolean => attributesFit(s, d) && resourceShortfall(s, d) === null;
+  const shapes = new ShapeIndex(slots, fits);
+  const reasons = new ReasonCache();
+  let evaluations = 0;
   for (const [group, demands] of groups) {
     const sample = demands[0];
-    // Resources only shrink while placing, so a slot that cannot fit this group is dropped for good.
-    let candidates = slots.filter((s) => attributesFit(s, sample) && resourceShortfall(s, sample) === null);
+    const rankOf = (slot: OfferSlot): number => {
+      evaluations++;
+      const placed = placedOnAgent.get(slot.agentId) ?? NO_LOAD;
+      const sameRequest = (input.loads.get(slot.agentId)?.byRequest.get(sample.requestId) ?? 0) + (placed.byRequest.get(sample.requestId) ?? 0);
+      return rankSlot(slot, sample, sameRequest);
+    };
+    const allows = (slot: OfferSlot): boolean => placementAllows(slot, sample, input.loads.get(slot.agentId), placedOnAgent.get(slot.agentId) ?? NO_LOAD);
+    // Within a deploy a slot only gets worse (fewer resources, more tasks of the deploy on its
+    // agent), except the one just placed into, which is pushed again with its new rank.
+    const heap = new SlotHeap(shapes.fitting(sample).filter((i) => allows(slots[i])).map((index) => ({ item: slots[index], index, rank: rankOf(slots[index]) })));
     let i = 0;
     for (; i < demands.length; i++) {
-      const demand = demands[i];
-      let best: OfferSlot | null = null;
-      let bestRank = Number.POSITIVE_INFINITY;
-      for (const slot of candidates) {
-        const placed = placedOnAgent.get(slot.agentId) ?? NO_LOAD;
-        const load = input.loads.get(slot.agentId);
-        if (!placementAllows(slot, demand, load, placed)) continue;
-        const sameRequest = (load?.byRequest.get(demand.requestId) ?? 0) + (placed.byRequest.get(demand.requestId) ?? 0);
-        const rank = rankSlot(slot, demand, sameRequest);
-        if (rank < bestRank) {
-          best = slot;
-          bestRank = rank;
-        }
-      }
+      const best = nextBest(heap, (slot) => fits(slot, sample) && allows(slot), rankOf);
       if (!best) break;
-      assignments.push(place(best, demand, placedOnAgent));
-      if (resourceShortfall(best, sample) !== null) candidates = candidates.filter((s) => s !== best);
+      assignments.push(place(best.item, demands[i], placedOnAgent));
+      reasons.changed();
+      heap.pop();
+      if (fits(best.item, sample)) heap.push({ ...best, rank: rankOf(best.item) });
     }
     if (i < demands.length) {
       const reason = slots.length === 0 && held.length === 0 && input.offers.length > 0
         ? 'every offer is from a host marked inactive'
-        : why(slots, sample, input.knownAgents, input.loads, placedOnAgent, held);
+        : reasons.get(sample, () => why(slots, sample, input.knownAgents, input.loads, placedOnAgent, held));
       unplaced.set(group, { count: demands.length - i, reason });
     }
   }
-  return { assignments, unplaced };
+  return { assignments, unplaced, evaluations };
+}
+
+/** The top of the heap once it is usable and its stored rank is current; drops slots that no longer qualify. */
+function nextBest(heap: SlotHeap<OfferSlot>, usable: (s: OfferSlot) => boolean, rankOf: (s: OfferSlot) => number): RankedSlot<OfferSlot> | null {
+  for (let top = heap.peek(); top; top = heap.peek()) {
+    if (!usable(top.item)) {
+      heap.pop();
+      continue;
+    }
+    const rank = rankOf(top.item);
+    if (rank === top.rank) return top;
+    heap.pop();
+    heap.push({ ...top, rank });
+  }
+  return null;
 }
 
 function place(slot: OfferSlot, demand: TaskDemand, placedOnAgent: Map<string, AgentLoad>): Assignment {

@@ -97,6 +97,8 @@ export abstract class PipelinedStore implements StateStore {
         await this.writeBatch(batch);
         this.writes += batch.length;
         this.retryDelayMs = RETRY_MIN_MS;
+        // A failed batch was queued again whole, so this one carried it: nothing failed is left.
+        this.lastError = null;
       } catch (err) {
         this.lastError = err as Error;
         // Put back what newer writes have not replaced, so a later flush retries it.

@@ -1,21 +1,16 @@
 import { PipelinedStore, type QueuedWrite } from './pipelined-store';
-import { type Collection, decodeId, encodeId } from './state-store';
-import { isZkCode, parseZkUrl, zookeeper, ZkSession } from './zk-session';
+import { type Collection, decodeId } from './state-store';
+import { ZkLayout } from './zk-layout';
+import { listCollection, readAll } from './zk-reads';
+import { parseZkUrl, ZkSession } from './zk-session';
+import { ZkRecordWriter } from './zk-writer';
 
-/** Bytes per multi-op transaction: the server refuses requests over jute.maxbuffer (1 MiB). */
-const TX_MAX_BYTES = 900 * 1024;
-const TX_MAX_OPS = 1000;
-/** Transactions in flight at once on the session. */
-const TX_IN_FLIGHT = 8;
 const RECONNECT_MAX_DELAY_MS = 5000;
 
 class SessionLostError extends Error {}
 
 /**
- * One znode per record at `<root>/<collection>/<id>`. A write batch becomes a few multi-op
- * transactions sent concurrently on one session (pipelined), not one round trip per record.
- * A transaction that fails as a whole (say a node created meanwhile by another writer) is
- * redone op by op, each op still pipelined.
+ * One znode per record, in hashed buckets (zk-layout.ts), written by a ZkRecordWriter.
  *
  * A lost session (expired, or gone after a ZooKeeper restart) is replaced by a new one: the
  * old client may never deliver again, so writing on it would only hang. What the store knows
@@ -24,17 +19,20 @@ class SessionLostError extends Error {}
  */
 export class ZkStateStore extends PipelinedStore {
   readonly description: string;
-  private known = new Set<string>();
   private collectionsReady = new Set<string>();
+  private readonly layout: ZkLayout;
+  private readonly writer: ZkRecordWriter;
   /** Null while a lost session is being replaced. */
   private session: ZkSession | null;
   /** Rejects the batch in flight when its session is lost: the old client's callbacks may never come. */
   private abortBatch: ((err: Error) => void) | null = null;
   private closing = false;
 
-  private constructor(session: ZkSession, private readonly root: string, url: string, private ownsSession: boolean) {
+  private constructor(session: ZkSession, root: string, url: string, private ownsSession: boolean) {
     super();
     this.description = url;
+    this.layout = new ZkLayout(root);
+    this.writer = new ZkRecordWriter(this.layout);
     this.session = session;
     this.watch(session);
   }
@@ -96,47 +94,45 @@ export class ZkStateStore extends PipelinedStore {
     }
   }
 
+  /** ZooKeeper write operations sent so far (records, buckets, moves out of the old layout). */
+  get zkOps(): number {
+    return this.writer.ops;
+  }
+
   /** Which records exist, read again: writes of the lost session may or may not have landed. */
   private async reloadKnown(session: ZkSession): Promise<void> {
     const known = new Set<string>();
     for (const collection of this.collectionsReady) {
-      const dir = `${this.root}/${collection}`;
+      const dir = this.layout.collectionDir(collection);
       await session.mkdirp(dir);
-      for (const name of await session.getChildren(dir)) known.add(`${dir}/${name}`);
+      const listing = await listCollection(session, dir);
+      for (const path of [...listing.buckets, ...listing.bucketed, ...listing.legacy]) known.add(path);
     }
-    this.known = known;
-  }
-
-  private pathOf(collection: Collection, id: string): string {
-    return `${this.root}/${collection}/${encodeId(id)}`;
+    this.writer.known = known;
   }
 
   async load(collection: Collection): Promise<Map<string, unknown>> {
-    const dir = `${this.root}/${collection}`;
     await this.ensureCollection(collection);
     const session = this.live();
-    const children = await session.getChildren(dir);
+    const listing = await listCollection(session, this.layout.collectionDir(collection));
+    for (const bucket of listing.buckets) this.writer.known.add(bucket);
     const out = new Map<string, unknown>();
-    const values = await Promise.all(children.map(async (name) => {
-      try {
-        return await session.getData(`${dir}/${name}`);
-      } catch (err) {
-        if (isZkCode(err, zookeeper.Exception.NO_NODE)) return null;
-        throw err;
-      }
-    }));
-    children.forEach((name, i) => {
-      const data = values[i];
-      if (data === null) return;
-      this.known.add(`${dir}/${name}`);
-      out.set(decodeId(name), JSON.parse(data.toString('utf8')));
-    });
+    // Legacy first: a record found in both layouts was last written to its bucket.
+    for (const paths of [listing.legacy, listing.bucketed]) {
+      const values = await readAll(session, paths);
+      paths.forEach((path, i) => {
+        const data = values[i];
+        if (data === null) return;
+        this.writer.known.add(path);
+        out.set(decodeId(path.slice(path.lastIndexOf('/') + 1)), JSON.parse(data.toString('utf8')));
+      });
+    }
     return out;
   }
 
   private async ensureCollection(collection: string): Promise<void> {
     if (this.collectionsReady.has(collection)) return;
-    await this.live().mkdirp(`${this.root}/${collection}`);
+    await this.live().mkdirp(this.layout.collectionDir(collection));
     this.collectionsReady.add(collection);
   }
 
@@ -144,95 +140,25 @@ export class ZkStateStore extends PipelinedStore {
     const session = this.live();
     const aborted = new Promise<never>((_resolve, reject) => { this.abortBatch = reject; });
     aborted.catch(() => {});
-    // While merely disconnected, requests wait in the client for the reconnect; past the
-    // session timeout the batch fails (flush rejects, the API answers 503) and is retried.
+    // While merely disconnected, requests wait in the client for the reconnect; when no
+    // transaction completes for a session timeout the batch fails (flush rejects, the API
+    // answers 503) and is retried. The deadline is on progress, not on the whole batch: a
+    // large batch that ZooKeeper is taking in steadily must not be failed half-written.
     let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error('ZooKeeper did not answer within the session timeout')), session.negotiatedTimeoutMs);
-    });
+    let stalled: (err: Error) => void = () => {};
+    const deadline = new Promise<never>((_resolve, reject) => { stalled = reject; });
+    const arm = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => stalled(new Error('ZooKeeper did not answer within the session timeout')), session.negotiatedTimeoutMs);
+    };
+    arm();
     try {
-      await Promise.race([this.writeAll(session, batch), aborted, deadline]);
+      await Promise.all([...new Set(batch.map((w) => w.collection))].map((c) => this.ensureCollection(c)));
+      await Promise.race([this.writer.writeAll(session, batch, arm), aborted, deadline]);
     } finally {
       clearTimeout(timer);
       this.abortBatch = null;
     }
-  }
-
-  private async writeAll(session: ZkSession, batch: QueuedWrite[]): Promise<void> {
-    await Promise.all([...new Set(batch.map((w) => w.collection))].map((c) => this.ensureCollection(c)));
-    const groups: QueuedWrite[][] = [];
-    let current: QueuedWrite[] = [];
-    let bytes = 0;
-    for (const w of batch) {
-      const size = (w.data?.length ?? 0) + 200;
-      if (current.length > 0 && (bytes + size > TX_MAX_BYTES || current.length >= TX_MAX_OPS)) {
-        groups.push(current);
-        current = [];
-        bytes = 0;
-      }
-      current.push(w);
-      bytes += size;
-    }
-    if (current.length > 0) groups.push(current);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < groups.length) await this.writeGroup(session, groups[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.min(TX_IN_FLIGHT, groups.length) }, worker));
-  }
-
-  private async writeGroup(session: ZkSession, group: QueuedWrite[]): Promise<void> {
-    const tx = session.client.transaction();
-    for (const w of group) {
-      const path = this.pathOf(w.collection, w.id);
-      if (w.data === null) {
-        if (this.known.has(path)) tx.remove(path);
-      } else if (this.known.has(path)) {
-        tx.setData(path, w.data);
-      } else {
-        tx.create(path, w.data, zookeeper.CreateMode.PERSISTENT);
-      }
-    }
-    try {
-      await session.commit(tx);
-      this.afterWrite(group);
-    } catch (err) {
-      if (isZkCode(err, zookeeper.Exception.CONNECTION_LOSS) || isZkCode(err, zookeeper.Exception.SESSION_EXPIRED)) throw err;
-      await Promise.all(group.map((w) => this.writeOne(session, w)));
-    }
-  }
-
-  private afterWrite(group: QueuedWrite[]): void {
-    for (const w of group) {
-      const path = this.pathOf(w.collection, w.id);
-      if (w.data === null) this.known.delete(path);
-      else this.known.add(path);
-    }
-  }
-
-  private async writeOne(session: ZkSession, w: QueuedWrite): Promise<void> {
-    const path = this.pathOf(w.collection, w.id);
-    if (w.data === null) {
-      try {
-        await session.remove(path);
-      } catch (err) {
-        if (!isZkCode(err, zookeeper.Exception.NO_NODE)) throw err;
-      }
-      this.known.delete(path);
-      return;
-    }
-    try {
-      await session.setData(path, w.data);
-    } catch (err) {
-      if (!isZkCode(err, zookeeper.Exception.NO_NODE)) throw err;
-      try {
-        await session.create(path, w.data);
-      } catch (createErr) {
-        if (!isZkCode(createErr, zookeeper.Exception.NODE_EXISTS)) throw createErr;
-        await session.setData(path, w.data);
-      }
-    }
-    this.known.add(path);
   }
 
   protected async closeBackend(): Promise<void> {

@@ -1,4 +1,4 @@
-import { RecordTooLargeError, zookeeper, ZkSession, ZkStateStore } from '../../../scheduler/state';
+import { bucketOf, RecordTooLargeError, zookeeper, ZkLayout, ZkSession, ZkStateStore } from '../../../scheduler/state';
 import { removeTree, uniqueRoot, ZK_HOSTS } from '../../support/zookeeper';
 import { until } from '../../support/kit';
 
@@ -54,8 +54,12 @@ describe('ZkStateStore against real ZooKeeper', () => {
     expect(store.writes).toBe(3002);
     await store.close();
 
-    expect((await admin.getChildren(`${root}/tasks`)).length).toBe(3000);
-    expect(await admin.getChildren(`${root}/deploys`)).toEqual(['r1%2Fd1']);
+    // Records sit in hashed buckets: the collection lists buckets, each bucket a few records.
+    const buckets = await admin.getChildren(`${root}/tasks`);
+    const perBucket = await Promise.all(buckets.map((b) => admin.getChildren(`${root}/tasks/${b}`)));
+    expect(perBucket.flat().length).toBe(3000);
+    expect(await admin.getChildren(`${root}/deploys`)).toEqual([bucketOf('r1%2Fd1')]);
+    expect(await admin.getChildren(`${root}/deploys/${bucketOf('r1%2Fd1')}`)).toEqual(['r1%2Fd1']);
 
     const again = await ZkStateStore.open(url);
     const tasks = await again.load('tasks');
@@ -103,7 +107,7 @@ describe('ZkStateStore against real ZooKeeper', () => {
 
   async function stored(id: string): Promise<unknown> {
     try {
-      return JSON.parse((await admin.getData(`${root}/requests/${id}`)).toString('utf8'));
+      return JSON.parse((await admin.getData(new ZkLayout(root).pathOf('requests', id))).toString('utf8'));
     } catch {
       return undefined;
     }

@@ -17,6 +17,13 @@ describe('agentResources', () => {
     expect(ranges[0].end - ranges[0].begin + 1).toBe(34);
   });
 
+  it('simulated agents that cannot have disjoint ranges get the whole ranges (10,000 agents × 1,001 ports)', () => {
+    const base = parseResources('cpus:4;ports:[31000-32000]');
+    for (const i of [0, 5000, 9999]) expect(rangesOf(agentResources(base, i, 10_000, true), 'ports')).toEqual([{ begin: 31000, end: 32000 }]);
+    // Few enough to shift: still disjoint, simulated or not.
+    expect(rangesOf(agentResources(base, 2, 3, true), 'ports')).toEqual([{ begin: 33002, end: 34002 }]);
+  });
+
   it('leaves resources without ports alone', () => {
     expect(agentResources(parseResources('cpus:1'), 5, 10)).toEqual(parseResources('cpus:1'));
   });

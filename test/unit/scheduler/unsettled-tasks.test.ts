@@ -5,7 +5,7 @@
  */
 import type { TaskState } from '../../../mesos-proto';
 import { planReconcile } from '../../../scheduler/core';
-import { ChaseSchedule, MAX_CHASE_INTERVAL_MS } from '../../../scheduler/core/unsettled-tasks';
+import { ChaseSchedule, MAX_CHASE_INTERVAL_MS, MAX_CHASES_PER_TICK } from '../../../scheduler/core/unsettled-tasks';
 import type { DesiredDeployment, TaskRecord } from '../../../scheduler/model';
 
 function task(id: string, over: Partial<TaskRecord> = {}): TaskRecord {
@@ -24,6 +24,20 @@ describe('ChaseSchedule (fake clock)', () => {
     for (let now = 0; now <= untilMs; now += 1000) if (schedule.due(tasks(), now).length > 0) at.push(now);
     return at;
   }
+
+  it('asks about at most MAX_CHASES_PER_TICK tasks per tick: 20,000 slow launches are asked about over ticks, not at once', () => {
+    const schedule = new ChaseSchedule();
+    const staging = Array.from({ length: 20_000 }, (_, i) => task(`t${i}`, { state: 'TASK_STAGING' }));
+    expect(schedule.due(staging, 0)).toHaveLength(0);
+    const asked = new Set<string>();
+    for (let tick = 0; tick < 40; tick++) {
+      const due = schedule.due(staging, 15_000 + tick * 1000);
+      expect(due.length).toBeLessThanOrEqual(MAX_CHASES_PER_TICK);
+      for (const d of due) asked.add(d.taskId);
+    }
+    // Every one is asked, none starved by the re-asks of the first: 40 ticks of 500 cover all 20,000.
+    expect(asked.size).toBe(20_000);
+  });
 
   it('asks about an UNREACHABLE task after 2 s, then with the pause doubling up to 30 s, for as long as it stays unreachable', () => {
     const times = askTimes(new ChaseSchedule(), () => [task('t', { state: 'TASK_UNREACHABLE' })], 120_000);

@@ -1,0 +1,170 @@
+/**
+ * Cluster scale, end to end, the path users take: requests and deploys created over the REST
+ * API of a separate griddle-scheduler process, state in ZooKeeper, griddle-mesos-local with
+ * simulated agents at its default 1 s allocation interval; timed until every instance is
+ * RUNNING. The physical floor, from the same run: raw pipelined ZooKeeper creates of the same
+ * records (one per task, request and deploy, of their stored sizes). Also reports the
+ * scheduler's peak RSS (VmHWM) and the state tree's largest znode and most children.
+ *
+ * With --failover a standby runs beside the leader; once all are RUNNING the leader is
+ * SIGKILLed and the standby's take-over is timed (leading, subscribed, every task answered by
+ * reconciliation), and the task ids in ZooKeeper before and after are compared: none may be
+ * restarted or duplicated. Its floor: ZooKeeper expiring a SIGKILLed client's session.
+ *
+ *   npm run build && node dist/bench/cluster-scale.js [--agents 10000] [--requests 1000] [--per-request 100]
+ *     [--zk 127.0.0.1:2181] [--failover] [--zk-session-timeout 4000] [--max-seconds 1800]
+ */
+import fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { ZkSession } from '../scheduler/state';
+import { health, kill, sessionExpiry, spawnMesosLocal, startScheduler, waitFor, type SchedulerProcess } from './bench-processes';
+import { rawCreates, stateTreeShape } from './zk-floor';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+const AGENTS = Number(arg('agents', '10000'));
+const REQUESTS = Number(arg('requests', '1000'));
+const PER_REQUEST = Number(arg('per-request', '100'));
+const TOTAL = REQUESTS * PER_REQUEST;
+const ZK = arg('zk', '127.0.0.1:2181');
+const FAILOVER = process.argv.includes('--failover');
+const SESSION_MS = Number(arg('zk-session-timeout', '4000'));
+const MAX_MS = Number(arg('max-seconds', '1800')) * 1000;
+
+interface StateCounts { activeTasks: number; launchingTasks: number }
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`GET ${url} → ${res.status}`);
+  return await res.json() as T;
+}
+
+/** Retries a 503 (the API's "state store unavailable …; retry") as a script should; counts them. */
+let retried503 = 0;
+async function post(url: string, body: unknown): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (res.ok) return;
+    const text = await res.text();
+    if (res.status !== 503 || attempt >= 20) throw new Error(`POST ${url} → ${res.status} ${text}`);
+    retried503++;
+    await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+  }
+}
+
+/** Peak resident set of a process, from the kernel (Linux VmHWM). */
+function peakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? +(Number(m[1]) / 1024).toFixed(1) : NaN;
+}
+
+async function createAll(api: string): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < REQUESTS) {
+      const id = `scale${next++}`;
+      await post(`${api}/api/requests`, { id, requestType: 'SERVICE', instances: PER_REQUEST });
+      await post(`${api}/api/deploys`, {
+        deploy: { requestId: id, id: 'd1', resources: { cpus: 0.1, memoryMb: 32, numPorts: 1 }, containerInfo: { type: 'DOCKER', docker: { image: 'griddle/busybox:latest' } } },
+      });
+    }
+  };
+  // As a script creating a thousand services would: many calls at once share each durable write.
+  await Promise.all(Array.from({ length: 64 }, worker));
+}
+
+function progress(t0: bigint, what: Record<string, unknown>): void {
+  process.stderr.write(`${JSON.stringify({ t: +(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1), ...what })}\n`);
+}
+
+async function failover(admin: ZkSession, root: string, leader: SchedulerProcess, standby: SchedulerProcess, before: Set<string>): Promise<Record<string, unknown>> {
+  await kill(leader.child, 'SIGKILL');
+  const killedAt = Date.now();
+  let leadingMs = -1;
+  await waitFor('the standby to lead and subscribe', async () => {
+    const h = await health(standby);
+    if (h?.role === 'leader' && leadingMs < 0) leadingMs = Date.now() - killedAt;
+    return h?.role === 'leader' && h.subscribed;
+  }, 600_000, 50);
+  const subscribedMs = Date.now() - killedAt;
+  let answered = 0;
+  await waitFor('reconciliation of every task', async () => {
+    const r = await getJson<{ taskReconciliationResponseCount: number }>(`${standby.url}/api/state/task-reconciliation`).catch(() => null);
+    answered = r?.taskReconciliationResponseCount ?? answered;
+    return answered >= TOTAL;
+  }, 600_000, 200);
+  const reconciledMs = Date.now() - killedAt;
+  const counts = await getJson<StateCounts>(`${standby.url}/api/state`);
+  const after = new Set((await stateTreeShape(admin, `${root}/tasks`)).leafNames);
+  const restartedOrNew = [...after].filter((id) => !before.has(id)).length;
+  const gone = [...before].filter((id) => !after.has(id)).length;
+  const expiryMs = await sessionExpiry(admin, ZK, `${root}-expiry`, SESSION_MS);
+  return {
+    zkSessionTimeoutMs: SESSION_MS,
+    killToLeadingMs: leadingMs, killToSubscribedMs: subscribedMs, killToEveryTaskReconciledMs: reconciledMs,
+    reconciledTasks: answered, runningAfter: counts.activeTasks, launchingAfter: counts.launchingTasks,
+    taskIdsNewAfterFailover: restartedOrNew, taskIdsGoneAfterFailover: gone,
+    baseline: { what: 'ZooKeeper expiring a SIGKILLed client session (same timeout)', ms: expiryMs },
+    ratioLeadingToBaseline: +(leadingMs / expiryMs).toFixed(2),
+  };
+}
+
+async function main(): Promise<void> {
+  const admin = await ZkSession.connect(ZK);
+  const root = `/griddle-bench-scale-${randomBytes(4).toString('hex')}`;
+  const mesos = await spawnMesosLocal(AGENTS);
+  const args = ['--zk', `zk://${ZK}${root}`, '--master', mesos.url, '--zk-session-timeout', String(SESSION_MS)];
+  const leader = await startScheduler(args);
+  const members = [leader];
+  try {
+    await waitFor('the leader to subscribe', async () => (await health(leader))?.subscribed === true, 120_000, 50);
+    const standby = FAILOVER ? await startScheduler(args) : null;
+    if (standby) {
+      members.push(standby);
+      await waitFor('the standby', async () => (await health(standby))?.role === 'standby', 60_000, 50);
+    }
+    const t0 = process.hrtime.bigint();
+    await createAll(leader.url);
+    const createdS = Number(process.hrtime.bigint() - t0) / 1e9;
+    let counts: StateCounts = { activeTasks: 0, launchingTasks: 0 };
+    let last = 0;
+    await waitFor(`${TOTAL} RUNNING`, async () => {
+      counts = await getJson<StateCounts>(`${leader.url}/api/state`).catch(() => counts);
+      if (Date.now() - last > 10_000) {
+        last = Date.now();
+        progress(t0, { running: counts.activeTasks, launching: counts.launchingTasks, schedulerRssMb: peakRssMb(leader.child.pid!) });
+      }
+      return counts.activeTasks >= TOTAL;
+    }, MAX_MS, 500);
+    const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+    const rssMb = peakRssMb(leader.child.pid!);
+    const tree = await stateTreeShape(admin, root);
+    const tasks = await stateTreeShape(admin, `${root}/tasks`);
+    const floor = await rawCreates(admin, tasks.leaves + 2 * REQUESTS, Math.round(tasks.dataBytes / Math.max(1, tasks.leaves)));
+    const result: Record<string, unknown> = {
+      benchmark: 'cluster-scale', agents: AGENTS, requests: REQUESTS, instances: TOTAL, running: counts.activeTasks,
+      allocationIntervalMs: 1000, apiCreateSeconds: +createdS.toFixed(2), api503Retries: retried503, wallSeconds: +wallS.toFixed(2),
+      schedulerPeakRssMb: rssMb, rssPerTaskKb: +((rssMb * 1024) / TOTAL).toFixed(1),
+      stateTree: { znodes: tree.znodes, maxChildren: tree.maxChildren, maxChildrenListingBytes: tree.maxListingBytes, maxZnodeBytes: tree.maxDataBytes, taskRecordBytesAvg: Math.round(tasks.dataBytes / Math.max(1, tasks.leaves)) },
+      baseline: { what: `${floor.count} raw pipelined ZooKeeper creates of ${floor.bytes} bytes (each task, request and deploy once)`, wallSeconds: +(floor.ms / 1000).toFixed(2) },
+      ratioToBaseline: +((wallS * 1000) / floor.ms).toFixed(2),
+      targets: { ratioToBaseline: 2, schedulerPeakRssMb: 1536, maxZnodeBytes: 1024 * 1024 },
+      loadAverageAtEnd: fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number),
+    };
+    if (standby) result.failover = await failover(admin, root, leader, standby, new Set(tasks.leafNames));
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    for (const m of members) await kill(m.child, 'SIGTERM');
+    await mesos.stop();
+    await admin.removeTree(root);
+    admin.close();
+  }
+}
+
+main().then(() => process.exit(0), (err: Error) => {
+  process.stderr.write(`bench/cluster-scale: ${err.stack ?? err.message}\n`);
+  process.exit(1);
+});

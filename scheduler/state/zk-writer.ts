@@ -1,0 +1,142 @@
+import type { QueuedWrite } from './pipelined-store';
+import { ZkLayout } from './zk-layout';
+import { isZkCode, zookeeper, type ZkSession } from './zk-session';
+
+/** Bytes per multi-op transaction: the server refuses requests over jute.maxbuffer (1 MiB). */
+const TX_MAX_BYTES = 900 * 1024;
+const TX_MAX_OPS = 1000;
+/** Transactions in flight at once on the session. */
+const TX_IN_FLIGHT = 8;
+
+/**
+ * Turns a batch of record writes into ZooKeeper operations: a few multi-op transactions sent
+ * concurrently on one session (pipelined), not one round trip per record. A transaction that
+ * fails as a whole (say a node created meanwhile by another writer) is redone op by op.
+ * A record still at its place of the layout before buckets is moved by its next write: the
+ * create in its bucket and the removal of the old znode go in the same transaction.
+ */
+export class ZkRecordWriter {
+  /** Record znodes (either layout) and bucket znodes known to exist. */
+  known = new Set<string>();
+  /** ZooKeeper write operations sent (records, buckets, moves), for the tests that count them. */
+  ops = 0;
+
+  constructor(private readonly layout: ZkLayout) {}
+
+  /** `progress` is called after each committed transaction. */
+  async writeAll(session: ZkSession, batch: QueuedWrite[], progress: () => void): Promise<void> {
+    await this.ensureBuckets(session, batch);
+    const groups: QueuedWrite[][] = [];
+    let current: QueuedWrite[] = [];
+    let bytes = 0;
+    for (const w of batch) {
+      const size = (w.data?.length ?? 0) + 200;
+      if (current.length > 0 && (bytes + size > TX_MAX_BYTES || current.length >= TX_MAX_OPS)) {
+        groups.push(current);
+        current = [];
+        bytes = 0;
+      }
+      current.push(w);
+      bytes += size;
+    }
+    if (current.length > 0) groups.push(current);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < groups.length) {
+        await this.writeGroup(session, groups[next++]);
+        progress();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(TX_IN_FLIGHT, groups.length) }, worker));
+  }
+
+  /** Buckets are created once, before the records that go into them (at most BUCKETS per collection, ever). */
+  private async ensureBuckets(session: ZkSession, batch: QueuedWrite[]): Promise<void> {
+    const missing = new Set<string>();
+    for (const w of batch) {
+      if (w.data === null) continue;
+      const bucket = ZkLayout.parentOf(this.layout.pathOf(w.collection, w.id));
+      if (!this.known.has(bucket)) missing.add(bucket);
+    }
+    await Promise.all([...missing].map(async (bucket) => {
+      this.ops++;
+      try {
+        await session.create(bucket, null);
+      } catch (err) {
+        if (!isZkCode(err, zookeeper.Exception.NODE_EXISTS)) throw err;
+      }
+      this.known.add(bucket);
+    }));
+  }
+
+  private async writeGroup(session: ZkSession, group: QueuedWrite[]): Promise<void> {
+    const tx = session.client.transaction();
+    let ops = 0;
+    for (const w of group) {
+      const path = this.layout.pathOf(w.collection, w.id);
+      const legacy = this.layout.legacyPathOf(w.collection, w.id);
+      if (w.data === null) {
+        if (this.known.has(path)) tx.remove(path);
+      } else if (this.known.has(path)) {
+        tx.setData(path, w.data);
+      } else {
+        tx.create(path, w.data, zookeeper.CreateMode.PERSISTENT);
+      }
+      if (this.known.has(legacy)) tx.remove(legacy);
+      ops += (w.data !== null || this.known.has(path) ? 1 : 0) + (this.known.has(legacy) ? 1 : 0);
+    }
+    this.ops += ops;
+    try {
+      if (ops > 0) await session.commit(tx);
+      for (const w of group) this.settled(w);
+    } catch (err) {
+      if (isZkCode(err, zookeeper.Exception.CONNECTION_LOSS) || isZkCode(err, zookeeper.Exception.SESSION_EXPIRED)) throw err;
+      await Promise.all(group.map((w) => this.writeOne(session, w)));
+    }
+  }
+
+  private settled(w: QueuedWrite): void {
+    const path = this.layout.pathOf(w.collection, w.id);
+    if (w.data === null) this.known.delete(path);
+    else this.known.add(path);
+    this.known.delete(this.layout.legacyPathOf(w.collection, w.id));
+  }
+
+  private async writeOne(session: ZkSession, w: QueuedWrite): Promise<void> {
+    const path = this.layout.pathOf(w.collection, w.id);
+    if (w.data !== null) await this.upsert(session, path, w.data);
+    else await this.removeIfThere(session, path);
+    const legacy = this.layout.legacyPathOf(w.collection, w.id);
+    if (this.known.has(legacy)) await this.removeIfThere(session, legacy);
+    this.settled(w);
+  }
+
+  private async upsert(session: ZkSession, path: string, data: Buffer): Promise<void> {
+    this.ops++;
+    try {
+      await session.setData(path, data);
+      return;
+    } catch (err) {
+      if (!isZkCode(err, zookeeper.Exception.NO_NODE)) throw err;
+    }
+    try {
+      await session.create(path, data);
+    } catch (err) {
+      if (isZkCode(err, zookeeper.Exception.NODE_EXISTS)) await session.setData(path, data);
+      else if (isZkCode(err, zookeeper.Exception.NO_NODE)) {
+        // The bucket is gone (removed by hand, or by a store that cleared the tree).
+        await session.mkdirp(ZkLayout.parentOf(path));
+        await session.create(path, data);
+      } else throw err;
+    }
+  }
+
+  private async removeIfThere(session: ZkSession, path: string): Promise<void> {
+    this.ops++;
+    try {
+      await session.remove(path);
+    } catch (err) {
+      if (!isZkCode(err, zookeeper.Exception.NO_NODE)) throw err;
+    }
+  }
+}
