@@ -91,6 +91,19 @@ function failover(o: unknown): Row[] {
   ];
 }
 
+function clusterScale(o: unknown): Row[] {
+  const expiry = num(o, ['failover', 'baseline', 'ms']);
+  return [
+    { figure: `${num(o, ['instances']) ?? '?'} instances over the REST API → all RUNNING`, value: num(o, ['wallSeconds']), unit: 's', baseline: 'raw pipelined ZooKeeper creates of the same records', baselineValue: num(o, ['baseline', 'wallSeconds']), target: '≤ 2× the floor' },
+    { figure: 'scheduler peak RSS', value: num(o, ['schedulerPeakRssMb']), unit: 'MB', target: '≤ 1,536 MB' },
+    { figure: 'largest znode', value: num(o, ['stateTree', 'maxZnodeBytes']), unit: 'B', target: '< 1 MB' },
+    { figure: 'most children of one znode', value: num(o, ['stateTree', 'maxChildren']), unit: '', target: '≤ 4,096' },
+    { figure: 'leader SIGKILL → standby leading', value: num(o, ['failover', 'killToLeadingMs']), unit: 'ms', baseline: "ZooKeeper's own session expiry", baselineValue: expiry, target: '≤ 10 s' },
+    { figure: 'leader SIGKILL → every task reconciled', value: num(o, ['failover', 'killToEveryTaskReconciledMs']), unit: 'ms', baseline: "ZooKeeper's own session expiry", baselineValue: expiry },
+    { figure: 'tasks restarted or duplicated by the failover', value: num(o, ['failover', 'taskIdsNewAfterFailover']), unit: '', target: '0' },
+  ];
+}
+
 function mesosLocal(o: unknown): Row[] {
   return [
     { figure: `offers per second (${num(o, ['agents']) ?? '?'} agents)`, value: num(o, ['offersPerSecond']), unit: '/s', baseline: 'protobufjs encode of the same offers', baselineValue: num(o, ['baselineEncodeOffersPerSecond']) },
@@ -111,7 +124,7 @@ function soak(o: unknown): Row[] {
 }
 
 const EXTRACTORS: Record<string, (o: unknown) => Row[]> = {
-  discovery, api, 'launch-latency': launchLatency, scheduling, failover, 'mesos-local': mesosLocal, console: consoleBench, soak,
+  discovery, api, 'launch-latency': launchLatency, scheduling, failover, 'cluster-scale': clusterScale, 'mesos-local': mesosLocal, console: consoleBench, soak,
 };
 
 /** The figures of one benchmark's output; rows whose value it did not print are left out. */

@@ -1,8 +1,8 @@
 /**
  * Which benchmarks `npm run bench` runs and with what size: `quick` fits 2 cores in a few
  * minutes, `full` is issue 16's 100,000 instances on 10,000 agents (and 100,000 endpoints).
- * The scheduling and failover benchmarks are driven only through their `--agents`/`--instances`
- * flags, so their internals can change without this plan changing. Pure.
+ * The scale benchmarks are driven only through their size flags (`--agents`, `--instances`,
+ * `--requests`, `--per-request`), so their internals can change without this plan changing. Pure.
  */
 export type Scale = 'quick' | 'full';
 
@@ -24,7 +24,8 @@ export function benchPlan(scale: Scale): BenchRun[] {
       run('api', ['--tasks', '100000', '--seconds', '10'], 60),
       run('launch-latency', ['20'], 20),
       run('scheduling', ['--agents', '10000', '--instances', '100000'], 60),
-      run('failover', ['--agents', '10000', '--instances', '100000'], 60, { BENCH_RUNS: '5' }),
+      run('failover', [], 20, { BENCH_RUNS: '5' }),
+      run('cluster-scale', ['--agents', '10000', '--requests', '1000', '--per-request', '100', '--failover'], 90),
       run('mesos-local', ['--agents', '10000', '--tasks-per-agent', '10'], 60),
       run('console', [], 30, { BENCH_REQUESTS: '1000', BENCH_TASKS: '100000', BENCH_RUNS: '7' }),
       run('soak', ['--minutes', '10'], 20),
@@ -36,6 +37,7 @@ export function benchPlan(scale: Scale): BenchRun[] {
     run('launch-latency', ['10'], 10),
     run('scheduling', ['--agents', '200', '--instances', '2000'], 10),
     run('failover', [], 10, { BENCH_RUNS: '2' }),
+    run('cluster-scale', ['--agents', '100', '--requests', '20', '--per-request', '10', '--failover'], 10),
     run('mesos-local', ['--agents', '200', '--tasks-per-agent', '10', '--offer-window-ms', '2000'], 10),
     run('console', [], 10, { BENCH_REQUESTS: '200', BENCH_TASKS: '2000', BENCH_RUNS: '3' }),
     run('soak', ['--minutes', '1'], 10),
