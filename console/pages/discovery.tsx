@@ -55,7 +55,7 @@ export function DiscoveryPage(): JSX.Element {
           <div class="scroller" tabIndex={0} role="region" aria-label={`${name} instances (scrollable)`}>
             <table class="grid">
               <thead><tr><th scope="col">Instance</th><th scope="col">Host</th><th scope="col">Status</th><th scope="col">Ports</th><th scope="col">Image</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
-              <tbody>{instances.map((s) => <Instance s={s} port={port ?? 0} write={canWrite(session)} onDrained={live.reload} />)}</tbody>
+              <tbody>{[...instances].sort((a, b) => a.Status - b.Status || a.ID.localeCompare(b.ID)).map((s) => <Instance s={s} port={port ?? 0} write={canWrite(session)} onDrained={live.reload} />)}</tbody>
             </table>
           </div>
         </section>

@@ -1,6 +1,6 @@
 import type { SlimAgent, SlimOverview, SlimRequest, SlimTask, SlimUsed } from '../../contract';
-import { countsAsInstance, deployKey } from '../core';
-import type { RequestRecord, TaskRecord } from '../model';
+import { countsAsInstance } from '../core';
+import type { DeployRecord, RequestRecord, TaskRecord } from '../model';
 import type { ApiContext } from './api-context';
 import type { ApiExtras } from './api-extras';
 import { isTaskHealthy } from './singularity-shapes';
@@ -27,15 +27,21 @@ export class SlimViews {
       if (!list.includes(reason)) list.push(reason);
       reasons.set(p.pendingTaskId.requestId, list);
     }
+    const finished = new Map<string, DeployRecord>();
+    for (const d of scheduler.deploys.values()) {
+      const seen = finished.get(d.deploy.requestId);
+      if (d.result && (!seen || d.createdAt > seen.createdAt)) finished.set(d.deploy.requestId, d);
+    }
     const rows: SlimRequest[] = [];
     for (const r of scheduler.requests.values()) {
       if (r.state === 'DELETED') continue;
-      rows.push(this.requestRow(r, byRequest.get(r.request.id) ?? [], under.has(r.request.id), reasons.get(r.request.id) ?? []));
+      const id = r.request.id;
+      rows.push(this.requestRow(r, byRequest.get(id) ?? [], under.has(id), reasons.get(id) ?? [], finished.get(id)));
     }
     return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  private requestRow(r: RequestRecord, tasks: readonly TaskRecord[], underProvisioned: boolean, pendingReasons: string[]): SlimRequest {
+  private requestRow(r: RequestRecord, tasks: readonly TaskRecord[], underProvisioned: boolean, pendingReasons: string[], last: DeployRecord | undefined): SlimRequest {
     const id = r.request.id;
     let running = 0;
     let healthy = 0;
@@ -45,25 +51,15 @@ export class SlimViews {
       const d = this.ctx.deployOf(t.requestId, t.deployId);
       if (isTaskHealthy(t, d?.deploy, r.request)) healthy++;
     }
-    const last = this.lastDeploy(r);
     const longRunning = r.request.requestType === 'SERVICE' || r.request.requestType === 'WORKER';
     return {
       id, type: r.request.requestType, state: r.state,
       desired: longRunning && r.state !== 'PAUSED' ? r.request.instances ?? 1 : 0,
       running, healthy,
       activeDeployId: r.activeDeployId, pendingDeployId: r.pendingDeployId,
-      lastDeploy: last, underProvisioned, pendingReasons,
+      lastDeploy: last?.result && { deployId: last.deploy.id, state: last.result.deployState, message: last.result.message, timestamp: last.result.timestamp },
+      underProvisioned, pendingReasons,
     };
-  }
-
-  /** The newest deploy of the request that has a result (the pending one has none yet). */
-  private lastDeploy(r: RequestRecord): SlimRequest['lastDeploy'] {
-    const candidates = [r.pendingDeployId, r.activeDeployId].filter((d): d is string => d !== undefined);
-    for (const deployId of candidates) {
-      const d = this.ctx.scheduler.deploys.get(deployKey(r.request.id, deployId));
-      if (d?.result) return { deployId, state: d.result.deployState, message: d.result.message, timestamp: d.result.timestamp };
-    }
-    return undefined;
   }
 
   tasks(filter: { requestId?: string; agentId?: string }): SlimTask[] {
@@ -116,7 +112,7 @@ export class SlimViews {
     for (const t of scheduler.tasks.values()) tasksByState[t.state] = (tasksByState[t.state] ?? 0) + 1;
     const agents = this.agents();
     const sum = (pick: (a: SlimAgent) => SlimUsed): SlimUsed =>
-      agents.reduce((acc, a) => ({ used: acc.used + pick(a).used, total: acc.total + pick(a).total }), { used: 0, total: 0 });
+      usedOf(agents.reduce((acc, a) => acc + pick(a).used, 0), agents.reduce((acc, a) => acc + pick(a).total - pick(a).used, 0));
     let requests = 0;
     for (const r of scheduler.requests.values()) if (r.state !== 'DELETED') requests++;
     return {

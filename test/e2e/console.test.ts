@@ -20,6 +20,7 @@ const READ_TOKEN = 'console-read-token-0123456789ab';
 const DEMO = 'dev_demo_http';
 const FAILING = `console_fail_${process.pid}`;
 const TICKER = `console_tick_${process.pid}`;
+const HUGE = `console_huge_${process.pid}`;
 const STEP_MS = 180_000;
 
 type Json = Record<string, unknown>;
@@ -160,7 +161,7 @@ test('a failing deploy shows its reason, and its failed task shows the log tail'
   expect((await call('POST', '/deploys', { deploy })).status).toBe(200);
   const text = await mainText((t) => /✗ failed/.test(t), 'the deploy FAILED on the request page');
   // The reason, with the container's last output that the executor put into TASK_FAILED.
-  expect(text).toMatch(/task failed on startup: .*exited with code 3; last output: fatal: no database configured/);
+  expect(text).toMatch(/task failed on startup: .*exited with code 3; last output: .*fatal: no database configured/);
   await screenshot(page, 'request-failed-deploy');
   await page.locator('.failures a').first().click();
   await page.getByRole('heading', { name: 'Status timeline' }).waitFor();
@@ -197,8 +198,13 @@ test('agents, discovery and events pages list what the cluster has, and pass axe
   expect((await page.locator('main tbody tr').count())).toBe(3);
   await audit('agents');
   await page.getByRole('link', { name: 'Discovery' }).click();
-  await mainText((t) => t.includes('alive'), 'an alive instance in discovery');
+  await mainText((t) => t.includes('alive') && t.includes(TICKER), 'an alive ticker instance in discovery');
   await audit('discovery');
+  const ticker = page.getByRole('region', { name: `${TICKER} instances (scrollable)` });
+  await ticker.getByRole('button', { name: 'Drain' }).click();
+  expect(await page.getByRole('dialog').innerText()).toMatch(/load balancers stop sending it new connections/);
+  await page.getByRole('dialog').getByRole('button', { name: 'Drain' }).click();
+  await until(async () => /draining/.test(await ticker.innerText()), 'the ticker instance draining', 30_000, { intervalMs: 250 });
   await page.getByRole('link', { name: 'Events' }).click();
   await page.getByRole('heading', { name: 'Events' }).waitFor();
   await call('PUT', `/requests/request/${DEMO}/scale`, { instances: 3 });
@@ -206,4 +212,23 @@ test('agents, discovery and events pages list what the cluster has, and pass axe
   await audit('events');
   await page.goBack();
   await page.getByRole('heading', { name: 'Discovery' }).waitFor();
+});
+
+test('the overview puts an under-provisioned request first with the reason its task waits, and passes axe in the dark theme too', async () => {
+  await page.goto(`${stack.api}/ui/`);
+  await mainText((t) => t.includes(DEMO) && t.includes(FAILING) && t.includes(TICKER), 'the requests so far on the overview');
+  // No agent has 64 CPUs: the task stays pending, and the scheduler says why.
+  expect((await call('POST', '/requests', { id: HUGE, requestType: 'WORKER', instances: 1 })).status).toBe(200);
+  expect((await call('POST', '/deploys', {
+    deploy: { requestId: HUGE, id: 'huge', command: 'sleep 1000', resources: { cpus: 64, memoryMb: 32 }, containerInfo: { type: 'DOCKER', docker: { image: 'griddle/busybox:latest' } } },
+  })).status).toBe(200);
+  const text = await mainText((t) => t.includes(HUGE) && /⚠ under-provisioned/.test(t) && /cpus/.test(t.slice(t.indexOf(HUGE))), 'the huge request under-provisioned with its pending reason');
+  const rows = await page.locator('main tbody tr').allInnerTexts();
+  expect(rows[0]).toContain(HUGE);
+  expect(rows[0]).toMatch(/0 \/ 0 \/ 1 ⚠ under-provisioned/);
+  expect(text).toContain(FAILING);
+  await audit('overview-requests');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await audit('overview-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 });
