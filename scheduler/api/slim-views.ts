@@ -13,10 +13,28 @@ interface Reserved { cpus: number; memoryMb: number; diskMb: number }
  * The rows of the slim list endpoints, each built in one pass over the scheduler's maps so a
  * page of 1,000 requests with 10,000 tasks costs a few milliseconds.
  */
+/**
+ * How long built rows are reused while no state change arrives: pending reasons and a standby's
+ * maps change without one, so they are never older than this.
+ */
+const ROWS_TTL_MS = 1000;
+
 export class SlimViews {
+  private memo?: { version: number; at: number; rows: SlimRequest[] };
+
   constructor(private readonly ctx: ApiContext, private readonly extras: ApiExtras, private readonly ledger: OfferLedger) {}
 
+  /** Every request's row, rebuilt after a state change or once a second, whichever is sooner. */
   requests(): SlimRequest[] {
+    const version = this.ctx.cache.stateVersion;
+    const now = this.ctx.now();
+    if (this.memo && this.memo.version === version && now - this.memo.at < ROWS_TTL_MS) return this.memo.rows;
+    const rows = this.buildRequests();
+    this.memo = { version, at: now, rows };
+    return rows;
+  }
+
+  private buildRequests(): SlimRequest[] {
     const { scheduler, engine } = this.ctx;
     const byRequest = this.ctx.tasksByRequest();
     const under = new Set(provisioning(engine.desired(), scheduler.tasks.values()).under);
