@@ -261,7 +261,13 @@ test('the overview puts an under-provisioned request first with the reason its t
   expect((await call('POST', '/deploys', {
     deploy: { requestId: HUGE, id: 'huge', command: 'sleep 1000', resources: { cpus: 64, memoryMb: 32 }, containerInfo: { type: 'DOCKER', docker: { image: 'griddle/busybox:latest' } } },
   })).status).toBe(200);
-  const text = await mainText((t) => t.includes(HUGE) && /⚠ under-provisioned/.test(t) && /cpus/.test(t.slice(t.indexOf(HUGE))), 'the huge request under-provisioned with its pending reason');
+  const row = async (): Promise<Json | undefined> => ((await call('GET', `/slim/requests?q=${HUGE}`)).json.items as Json[])[0];
+  let last: Json | undefined;
+  const reason = await until(async () => {
+    last = await row();
+    return last?.underProvisioned === true && (last.pendingReasons as string[]).find((x) => /cpus/.test(x));
+  }, () => `the API to report ${HUGE} under-provisioned with a pending reason (last row: ${JSON.stringify(last)})`, STEP_MS, { intervalMs: 500 });
+  const text = await mainText((t) => t.includes(HUGE) && /⚠ under-provisioned/.test(t) && t.includes(reason), 'the huge request under-provisioned with its pending reason on the page', 60_000);
   const rows = await page.locator('main tbody tr').allInnerTexts();
   expect(rows[0]).toContain(HUGE);
   expect(rows[0]).toMatch(/0 \/ 0 \/ 1 ⚠ under-provisioned/);
