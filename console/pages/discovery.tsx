@@ -1,9 +1,6 @@
 import type { JSX } from 'preact';
 import { ENDPOINT_STATUSES, SIDECAR_STATUS_CODE, type SidecarService, type SidecarServices } from '../../contract/sidecar';
-import { ActionButton, ErrorNote } from '../ui/action';
-import { ApiError, authHeaders } from '../ui/api';
-import { useLive } from '../ui/live';
-import { canWrite, useSession } from '../ui/session';
+import { ActionButton, ApiError, authHeaders, canWrite, ErrorNote, useLive, useSession } from '../ui';
 
 /** The Sidecar listener runs on a port of its own on the same host; it allows the console's origin (CORS). */
 const discoveryBase = (port: number): string => `${location.protocol}//${location.hostname}:${port}/api`;

@@ -2,12 +2,7 @@ import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SlimOverview, SlimPage, SlimRequest } from '../../contract/console';
 import { type OverviewState, emptyOverview, loaded, reduceOverview, rowsReloaded, underProvisionedReloaded, visibleRows } from '../state';
-import { DeployState, ErrorNote } from '../ui/action';
-import { api, enc } from '../ui/api';
-import { num, shortState } from '../ui/format';
-import { useEvents } from '../ui/live';
-import { Link, href } from '../ui/router';
-import { type Column, VirtualTable } from '../ui/virtual-table';
+import { api, type Column, DeployState, enc, ErrorNote, href, Link, num, shortState, useEvents, VirtualTable } from '../ui';
 
 const PAGE = 1000;
 /** Pending reasons, placement and resources change without an event: the ones that matter are re-read this often. */

@@ -5,11 +5,7 @@ import type {
   SingularityDeployHistory, SingularityPendingDeployState, SingularityRequestParent, SingularityTaskHistoryItem,
 } from '../../contract/singularity-views';
 import { requestIdOf } from '../state';
-import { ErrorNote, Health } from '../ui/action';
-import { api, enc } from '../ui/api';
-import { age, duration, shortState, time } from '../ui/format';
-import { useLive } from '../ui/live';
-import { Link, href } from '../ui/router';
+import { age, api, duration, enc, ErrorNote, Health, href, Link, shortState, time, useLive } from '../ui';
 import { DeployHistory } from './deploy-history';
 import { RequestActions, TaskKill } from './request-actions';
 

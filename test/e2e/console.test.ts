@@ -262,12 +262,16 @@ test('the overview puts an under-provisioned request first with the reason its t
     deploy: { requestId: HUGE, id: 'huge', command: 'sleep 1000', resources: { cpus: 64, memoryMb: 32 }, containerInfo: { type: 'DOCKER', docker: { image: 'griddle/busybox:latest' } } },
   })).status).toBe(200);
   const row = async (): Promise<Json | undefined> => ((await call('GET', `/slim/requests?q=${HUGE}`)).json.items as Json[])[0];
-  let last: Json | undefined;
-  const reason = await until(async () => {
-    last = await row();
-    return last?.underProvisioned === true && (last.pendingReasons as string[]).find((x) => /cpus/.test(x));
-  }, () => `the API to report ${HUGE} under-provisioned with a pending reason (last row: ${JSON.stringify(last)})`, STEP_MS, { intervalMs: 500 });
-  const text = await mainText((t) => t.includes(HUGE) && /⚠ under-provisioned/.test(t) && t.includes(reason), 'the huge request under-provisioned with its pending reason on the page', 60_000);
+  const hugeRow = page.locator('main tbody tr', { has: page.getByRole('link', { name: HUGE, exact: true }) });
+  let seen = '';
+  let reasons: string[] = [];
+  // The page shows the request as under-provisioned with a reason the scheduler reports for it.
+  await until(async () => {
+    reasons = ((await row())?.pendingReasons as string[] | undefined) ?? [];
+    seen = (await hugeRow.count()) ? await hugeRow.innerText() : '(no row)';
+    return /0 \/ 0 \/ 1 ⚠ under-provisioned/.test(seen) && reasons.some((r) => seen.includes(r));
+  }, () => `the huge request under-provisioned with a pending reason on the page (row: ${seen}; API reasons: ${JSON.stringify(reasons)})`, 60_000, { intervalMs: 250 });
+  const text = await page.locator('main').innerText();
   const rows = await page.locator('main tbody tr').allInnerTexts();
   expect(rows[0]).toContain(HUGE);
   expect(rows[0]).toMatch(/0 \/ 0 \/ 1 ⚠ under-provisioned/);
