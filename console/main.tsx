@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { App } from './ui/app';
+import { App } from './app';
 import './styles.css';
 
 const root = document.getElementById('app');

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   await waitForHttp(`http://127.0.0.1:${masterPort}/state`, 30_000);
   start('griddle-scheduler', 'scheduler/main.js', ['--master', `http://127.0.0.1:${masterPort}`, '--state-dir', '.griddle/state', '--port', String(apiPort)]);
   await waitForHttp(`http://127.0.0.1:${apiPort}/healthz`, 30_000);
-  console.error(`[griddle] ready: Mesos master http://127.0.0.1:${masterPort}, Griddle API http://127.0.0.1:${apiPort}/api (Ctrl-C stops everything)`);
+  console.error(`[griddle] ready: Mesos master http://127.0.0.1:${masterPort}, Griddle API http://127.0.0.1:${apiPort}/api, web console http://127.0.0.1:${apiPort}/ui (Ctrl-C stops everything)`);
 }
 
 main().catch((err: Error) => {

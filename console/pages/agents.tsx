@@ -1,9 +1,6 @@
 import type { JSX } from 'preact';
 import type { SlimAgent } from '../../contract/console';
-import { ErrorNote } from '../ui/action';
-import { api } from '../ui/api';
-import { age, num } from '../ui/format';
-import { useLive } from '../ui/live';
+import { age, api, ErrorNote, num, useLive } from '../ui';
 
 const used = (u: { used: number; total: number }, unit = ''): string => `${num(u.used)} / ${num(u.total)}${unit}`;
 

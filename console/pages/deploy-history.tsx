@@ -2,9 +2,7 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { SingularityDeployHistory } from '../../contract/singularity-views';
 import { canonicalJson, sideBySide } from '../state';
-import { DeployState } from '../ui/action';
-import { duration, time } from '../ui/format';
-import { Link, href } from '../ui/router';
+import { DeployState, duration, href, Link, time } from '../ui';
 
 function Failures(props: { d: SingularityDeployHistory }): JSX.Element | null {
   const r = props.d.deployResult;

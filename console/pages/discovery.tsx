@@ -1,9 +1,6 @@
 import type { JSX } from 'preact';
 import { ENDPOINT_STATUSES, SIDECAR_STATUS_CODE, type SidecarService, type SidecarServices } from '../../contract/sidecar';
-import { ActionButton, ErrorNote } from '../ui/action';
-import { ApiError, authHeaders } from '../ui/api';
-import { useLive } from '../ui/live';
-import { canWrite, useSession } from '../ui/session';
+import { ActionButton, ApiError, authHeaders, canWrite, ErrorNote, useLive, useSession } from '../ui';
 
 /** The Sidecar listener runs on a port of its own on the same host; it allows the console's origin (CORS). */
 const discoveryBase = (port: number): string => `${location.protocol}//${location.hostname}:${port}/api`;
@@ -55,7 +52,7 @@ export function DiscoveryPage(): JSX.Element {
           <div class="scroller" tabIndex={0} role="region" aria-label={`${name} instances (scrollable)`}>
             <table class="grid">
               <thead><tr><th scope="col">Instance</th><th scope="col">Host</th><th scope="col">Status</th><th scope="col">Ports</th><th scope="col">Image</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
-              <tbody>{instances.map((s) => <Instance s={s} port={port ?? 0} write={canWrite(session)} onDrained={live.reload} />)}</tbody>
+              <tbody>{[...instances].sort((a, b) => a.Status - b.Status || a.ID.localeCompare(b.ID)).map((s) => <Instance s={s} port={port ?? 0} write={canWrite(session)} onDrained={live.reload} />)}</tbody>
             </table>
           </div>
         </section>

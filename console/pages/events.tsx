@@ -2,8 +2,7 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { ApiEventFrame } from '../../contract/events';
 import { appendEvent, describeEvent, requestIdOf } from '../state';
-import { useEvents } from '../ui/live';
-import { Link, href, navigate } from '../ui/router';
+import { href, Link, navigate, useEvents } from '../ui';
 
 /** The live event stream as it arrives (newest first), filterable by request. */
 export function EventsPage(props: { requestId?: string }): JSX.Element {

@@ -1,9 +1,6 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { storeToken } from '../ui/api';
-import { stream } from '../ui/live';
-import { href, navigate } from '../ui/router';
-import { refreshSession, useSession } from '../ui/session';
+import { href, navigate, refreshSession, storeToken, stream, useSession } from '../ui';
 
 /** Token login: the token stays in this tab's session storage and goes out as a Bearer header. */
 export function LoginPage(): JSX.Element {

@@ -1,20 +1,17 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SlimOverview, SlimPage, SlimRequest } from '../../contract/console';
-import { type OverviewState, emptyOverview, loaded, reduceOverview, rowsReloaded, visibleRows } from '../state';
-import { DeployState, ErrorNote } from '../ui/action';
-import { api, enc } from '../ui/api';
-import { num, shortState } from '../ui/format';
-import { useEvents } from '../ui/live';
-import { Link, href } from '../ui/router';
-import { type Column, VirtualTable } from '../ui/virtual-table';
+import { type OverviewState, emptyOverview, loaded, reduceOverview, rowsReloaded, underProvisionedReloaded, visibleRows } from '../state';
+import { api, type Column, DeployState, enc, ErrorNote, href, Link, num, shortState, useEvents, VirtualTable } from '../ui';
 
 const PAGE = 1000;
+/** Pending reasons, placement and resources change without an event: the ones that matter are re-read this often. */
+const UNDER_PROVISIONED_EVERY_MS = 5000;
 
-async function allRequests(q?: string): Promise<SlimRequest[]> {
+async function allRequests(query = ''): Promise<SlimRequest[]> {
   const rows: SlimRequest[] = [];
   for (let offset = 0; ; offset += PAGE) {
-    const page = await api<SlimPage<SlimRequest>>(`/slim/requests?limit=${PAGE}&offset=${offset}${q ? `&q=${enc(q)}` : ''}`);
+    const page = await api<SlimPage<SlimRequest>>(`/slim/requests?limit=${PAGE}&offset=${offset}${query}`);
     rows.push(...page.items);
     if (offset + PAGE >= page.total) return rows;
   }
@@ -74,7 +71,7 @@ export function OverviewPage(): JSX.Element {
   const loadDirty = async (ids: string[]): Promise<void> => {
     busy.current = true;
     try {
-      const [summary, ...pages] = await Promise.all([api<SlimOverview>('/slim/overview'), ...ids.map((id) => allRequests(id))]);
+      const [summary, ...pages] = await Promise.all([api<SlimOverview>('/slim/overview'), ...ids.map((id) => allRequests(`&q=${enc(id)}`))]);
       setState((s) => ({ ...rowsReloaded(s, ids, pages.flat().filter((r) => ids.includes(r.id) || s.requests.has(r.id))), summary }));
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -84,6 +81,14 @@ export function OverviewPage(): JSX.Element {
   };
 
   useEffect(() => void loadAll(), []);
+  useEffect(() => {
+    const t = window.setInterval(() => {
+      if (busy.current || document.hidden) return;
+      void Promise.all([api<SlimOverview>('/slim/overview'), allRequests('&underProvisioned=true')])
+        .then(([summary, rows]) => setState((s) => underProvisionedReloaded(s, summary, rows)), () => undefined);
+    }, UNDER_PROVISIONED_EVERY_MS);
+    return () => window.clearInterval(t);
+  }, []);
   useEvents((f) => setState((s) => reduceOverview(s, f)), () => setState((s) => ({ ...s, stale: true })));
   // Re-read what the events could not tell, coalesced: at most one read in flight.
   useEffect(() => {

@@ -1,10 +1,7 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { SingularityDeployHistory, SingularityRequestParent } from '../../contract/singularity-views';
-import { ActionButton } from '../ui/action';
-import { api, enc } from '../ui/api';
-import { href, navigate } from '../ui/router';
-import { canWrite, useSession } from '../ui/session';
+import { ActionButton, api, canWrite, enc, href, navigate, useSession } from '../ui';
 
 const JOB_TYPES = new Set(['ON_DEMAND', 'RUN_ONCE', 'SCHEDULED']);
 

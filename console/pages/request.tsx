@@ -1,14 +1,11 @@
 import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import type { SlimPage, SlimTask } from '../../contract/console';
 import type {
   SingularityDeployHistory, SingularityPendingDeployState, SingularityRequestParent, SingularityTaskHistoryItem,
 } from '../../contract/singularity-views';
 import { requestIdOf } from '../state';
-import { ErrorNote, Health } from '../ui/action';
-import { api, enc } from '../ui/api';
-import { age, duration, shortState, time } from '../ui/format';
-import { useLive } from '../ui/live';
-import { Link, href } from '../ui/router';
+import { age, api, duration, enc, ErrorNote, Health, href, Link, shortState, time, useLive } from '../ui';
 import { DeployHistory } from './deploy-history';
 import { RequestActions, TaskKill } from './request-actions';
 
@@ -30,6 +27,13 @@ function progressOf(p: SingularityPendingDeployState | undefined): Record<string
 
 function PendingDeploy(props: { parent: SingularityRequestParent }): JSX.Element | null {
   const p = props.parent;
+  // Elapsed time moves even while no event arrives.
+  const [, setNow] = useState(0);
+  useEffect(() => {
+    if (!p.pendingDeploy) return;
+    const t = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(t);
+  }, [p.pendingDeploy?.id]);
   if (!p.pendingDeploy) return null;
   const progress = progressOf(p.pendingDeployState);
   const started = p.pendingDeployState?.deployMarker.timestamp;
@@ -106,7 +110,7 @@ function TaskHistory(props: { ended: SingularityTaskHistoryItem[] }): JSX.Elemen
 /** One request: its deploys (active, pending with progress, history), tasks and actions. */
 export function RequestPage(props: { requestId: string }): JSX.Element {
   const id = props.requestId;
-  const live = useLive(`request:${id}`, () => loadRequest(id), (f) => requestIdOf(f) === id);
+  const live = useLive(`request:${id}`, () => loadRequest(id), (f) => requestIdOf(f) === id, 5000);
   const d = live.data;
   return (
     <section>

@@ -4,11 +4,7 @@ import type { SingularitySandbox } from '../../contract/singularity-more';
 import type { SingularityTaskHistory } from '../../contract/singularity-views';
 import { isTerminalState } from '../../mesos-proto/types';
 import { type LogTail, appendChunk, tailStart } from '../state';
-import { ErrorNote, Health } from '../ui/action';
-import { api, enc } from '../ui/api';
-import { num, shortState, time } from '../ui/format';
-import { useLive } from '../ui/live';
-import { Link, href } from '../ui/router';
+import { api, enc, ErrorNote, Health, href, Link, num, shortState, time, useLive } from '../ui';
 
 const FOLLOW_MS = 1000;
 

@@ -35,6 +35,20 @@ export function rowsReloaded(s: OverviewState, ids: readonly string[], rows: rea
   return { ...s, requests, dirty };
 }
 
+/**
+ * A periodic read of the under-provisioned rows: pending reasons and placement change without
+ * an event. Rows in the answer replace theirs; rows that were under-provisioned and are not in
+ * it any more are re-read.
+ */
+export function underProvisionedReloaded(s: OverviewState, summary: SlimOverview, rows: readonly SlimRequest[]): OverviewState {
+  const requests = new Map(s.requests);
+  const dirty = new Set(s.dirty);
+  const fresh = new Set(rows.map((r) => r.id));
+  for (const r of s.requests.values()) if (r.underProvisioned && !fresh.has(r.id)) dirty.add(r.id);
+  for (const r of rows) requests.set(r.id, r);
+  return { ...s, summary, requests, dirty };
+}
+
 function withRow(s: OverviewState, id: string, change: (r: SlimRequest) => SlimRequest): OverviewState {
   const row = s.requests.get(id);
   if (!row) return { ...s, dirty: new Set(s.dirty).add(id) };

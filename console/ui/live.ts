@@ -63,9 +63,10 @@ const COALESCE_MS = 200;
 
 /**
  * Loads `load()` now, when `key` changes, and again shortly after any event `matches` accepts
- * (or after the stream comes back), so the page never needs a reload.
+ * (or after the stream comes back), so the page never needs a reload. `pollMs` also re-reads
+ * on a timer, for what changes without an event (a pending task's reason).
  */
-export function useLive<T>(key: string, load: () => Promise<T>, matches: (f: ApiEventFrame) => boolean): Live<T> {
+export function useLive<T>(key: string, load: () => Promise<T>, matches: (f: ApiEventFrame) => boolean, pollMs?: number): Live<T> {
   const [state, setState] = useState<{ data?: T; error?: string; loading: boolean }>({ loading: true });
   const loader = useRef(load);
   loader.current = load;
@@ -94,6 +95,11 @@ export function useLive<T>(key: string, load: () => Promise<T>, matches: (f: Api
       seq.current++;
     };
   }, [key]);
+  useEffect(() => {
+    if (!pollMs) return;
+    const t = window.setInterval(() => document.hidden || soon(), pollMs);
+    return () => window.clearInterval(t);
+  }, [key, pollMs]);
   useEvents((f) => matches(f) && soon(), soon);
   return { ...state, reload: run };
 }

@@ -20,6 +20,11 @@ export class ResponseCache {
     this.version++;
   }
 
+  /** Moves on every state change: whatever was built at an older version is stale. */
+  get stateVersion(): number {
+    return this.version;
+  }
+
   handler(key: string, build: () => unknown) {
     return async (req: Request, res: Response): Promise<void> => {
       let hit = this.entries.get(key);

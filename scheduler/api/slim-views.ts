@@ -1,6 +1,6 @@
 import type { SlimAgent, SlimOverview, SlimRequest, SlimTask, SlimUsed } from '../../contract';
-import { countsAsInstance, deployKey } from '../core';
-import type { RequestRecord, TaskRecord } from '../model';
+import { countsAsInstance } from '../core';
+import type { DeployRecord, RequestRecord, TaskRecord } from '../model';
 import type { ApiContext } from './api-context';
 import type { ApiExtras } from './api-extras';
 import { isTaskHealthy } from './singularity-shapes';
@@ -13,10 +13,28 @@ interface Reserved { cpus: number; memoryMb: number; diskMb: number }
  * The rows of the slim list endpoints, each built in one pass over the scheduler's maps so a
  * page of 1,000 requests with 10,000 tasks costs a few milliseconds.
  */
+/**
+ * How long built rows are reused while no state change arrives: pending reasons and a standby's
+ * maps change without one, so they are never older than this.
+ */
+const ROWS_TTL_MS = 1000;
+
 export class SlimViews {
+  private memo?: { version: number; at: number; rows: SlimRequest[] };
+
   constructor(private readonly ctx: ApiContext, private readonly extras: ApiExtras, private readonly ledger: OfferLedger) {}
 
+  /** Every request's row, rebuilt after a state change or once a second, whichever is sooner. */
   requests(): SlimRequest[] {
+    const version = this.ctx.cache.stateVersion;
+    const now = this.ctx.now();
+    if (this.memo && this.memo.version === version && now - this.memo.at < ROWS_TTL_MS) return this.memo.rows;
+    const rows = this.buildRequests();
+    this.memo = { version, at: now, rows };
+    return rows;
+  }
+
+  private buildRequests(): SlimRequest[] {
     const { scheduler, engine } = this.ctx;
     const byRequest = this.ctx.tasksByRequest();
     const under = new Set(provisioning(engine.desired(), scheduler.tasks.values()).under);
@@ -27,15 +45,21 @@ export class SlimViews {
       if (!list.includes(reason)) list.push(reason);
       reasons.set(p.pendingTaskId.requestId, list);
     }
+    const finished = new Map<string, DeployRecord>();
+    for (const d of scheduler.deploys.values()) {
+      const seen = finished.get(d.deploy.requestId);
+      if (d.result && (!seen || d.createdAt > seen.createdAt)) finished.set(d.deploy.requestId, d);
+    }
     const rows: SlimRequest[] = [];
     for (const r of scheduler.requests.values()) {
       if (r.state === 'DELETED') continue;
-      rows.push(this.requestRow(r, byRequest.get(r.request.id) ?? [], under.has(r.request.id), reasons.get(r.request.id) ?? []));
+      const id = r.request.id;
+      rows.push(this.requestRow(r, byRequest.get(id) ?? [], under.has(id), reasons.get(id) ?? [], finished.get(id)));
     }
     return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  private requestRow(r: RequestRecord, tasks: readonly TaskRecord[], underProvisioned: boolean, pendingReasons: string[]): SlimRequest {
+  private requestRow(r: RequestRecord, tasks: readonly TaskRecord[], underProvisioned: boolean, pendingReasons: string[], last: DeployRecord | undefined): SlimRequest {
     const id = r.request.id;
     let running = 0;
     let healthy = 0;
@@ -45,25 +69,15 @@ export class SlimViews {
       const d = this.ctx.deployOf(t.requestId, t.deployId);
       if (isTaskHealthy(t, d?.deploy, r.request)) healthy++;
     }
-    const last = this.lastDeploy(r);
     const longRunning = r.request.requestType === 'SERVICE' || r.request.requestType === 'WORKER';
     return {
       id, type: r.request.requestType, state: r.state,
       desired: longRunning && r.state !== 'PAUSED' ? r.request.instances ?? 1 : 0,
       running, healthy,
       activeDeployId: r.activeDeployId, pendingDeployId: r.pendingDeployId,
-      lastDeploy: last, underProvisioned, pendingReasons,
+      lastDeploy: last?.result && { deployId: last.deploy.id, state: last.result.deployState, message: last.result.message, timestamp: last.result.timestamp },
+      underProvisioned, pendingReasons,
     };
-  }
-
-  /** The newest deploy of the request that has a result (the pending one has none yet). */
-  private lastDeploy(r: RequestRecord): SlimRequest['lastDeploy'] {
-    const candidates = [r.pendingDeployId, r.activeDeployId].filter((d): d is string => d !== undefined);
-    for (const deployId of candidates) {
-      const d = this.ctx.scheduler.deploys.get(deployKey(r.request.id, deployId));
-      if (d?.result) return { deployId, state: d.result.deployState, message: d.result.message, timestamp: d.result.timestamp };
-    }
-    return undefined;
   }
 
   tasks(filter: { requestId?: string; agentId?: string }): SlimTask[] {
@@ -116,7 +130,7 @@ export class SlimViews {
     for (const t of scheduler.tasks.values()) tasksByState[t.state] = (tasksByState[t.state] ?? 0) + 1;
     const agents = this.agents();
     const sum = (pick: (a: SlimAgent) => SlimUsed): SlimUsed =>
-      agents.reduce((acc, a) => ({ used: acc.used + pick(a).used, total: acc.total + pick(a).total }), { used: 0, total: 0 });
+      usedOf(agents.reduce((acc, a) => acc + pick(a).used, 0), agents.reduce((acc, a) => acc + pick(a).total - pick(a).used, 0));
     let requests = 0;
     for (const r of scheduler.requests.values()) if (r.state !== 'DELETED') requests++;
     return {

@@ -12,6 +12,7 @@ import { launchChromium, screenshot, seriousViolations } from '../support/browse
 import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 import { ensureConsoleBuilt, REPO_ROOT, until } from '../support/kit';
 import { runGriddle } from '../support/run-griddle';
+import { TcpProxy } from '../support/tcp-proxy';
 
 jest.setTimeout(600_000);
 
@@ -20,6 +21,7 @@ const READ_TOKEN = 'console-read-token-0123456789ab';
 const DEMO = 'dev_demo_http';
 const FAILING = `console_fail_${process.pid}`;
 const TICKER = `console_tick_${process.pid}`;
+const HUGE = `console_huge_${process.pid}`;
 const STEP_MS = 180_000;
 
 type Json = Record<string, unknown>;
@@ -27,6 +29,9 @@ let stack: E2eStack;
 let browser: Browser;
 let page: Page;
 let work: string;
+/** The browser reaches the scheduler through this proxy, so a test can cut its connections. */
+let proxy: TcpProxy;
+let ui: string;
 
 async function call(method: string, p: string, body?: unknown): Promise<{ status: number; json: Json }> {
   const headers: Record<string, string> = { authorization: `Bearer ${DEPLOY_TOKEN}` };
@@ -47,7 +52,7 @@ async function mainText(test: (text: string) => boolean, what: string, timeoutMs
 }
 
 async function login(token: string): Promise<void> {
-  await page.goto(`${stack.api}/ui/login`);
+  await page.goto(`${ui}/ui/login`);
   await page.getByLabel('API token').fill(token);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('heading', { name: 'Overview' }).waitFor();
@@ -65,12 +70,15 @@ beforeAll(async () => {
   const tokens = path.join(work, 'tokens');
   fs.writeFileSync(tokens, `${DEPLOY_TOKEN} deploy console-ops\n${READ_TOKEN} read console-viewer\n`);
   stack = await startE2eStack({ agents: 3, scheduler: { apiTokensFile: tokens } });
+  proxy = await TcpProxy.start(Number(new URL(stack.api).port));
+  ui = `http://127.0.0.1:${proxy.port}`;
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
+  await proxy?.close();
   for (const id of [FAILING, TICKER]) {
     const left = execFileSync('docker', ['ps', '-aq', '--filter', `label=griddle.request_id=${id}`]).toString().trim();
     if (left) execFileSync('docker', ['rm', '-f', ...left.split('\n')]);
@@ -83,7 +91,7 @@ test('/ redirects to the console, and a CLI release appears healthy in an open o
   const root = await fetch(`${stack.api}/`, { redirect: 'manual' });
   expect(root.status).toBe(302);
   expect(root.headers.get('location')).toBe('/ui/');
-  await page.goto(`${stack.api}/`);
+  await page.goto(`${ui}/`);
   await page.getByRole('heading', { name: 'Overview' }).waitFor();
   await page.locator('[data-stream="live"]').waitFor();
   // A marker that a reload would wipe.
@@ -104,16 +112,16 @@ test('token login: a read token sees no write buttons, a deploy token does', asy
   await mainText((t) => t.includes('Active tasks (3)'), 'the request page with 3 active tasks');
   expect(await page.getByRole('button', { name: /^(Scale|Pause|Bounce|Roll back|Delete request|Kill)$/ }).count()).toBe(0);
   await login(DEPLOY_TOKEN);
-  await page.goto(`${stack.api}/ui/requests/${DEMO}`);
+  await page.goto(`${ui}/ui/requests/${DEMO}`);
   await page.getByRole('button', { name: 'Scale' }).waitFor();
   expect(await page.getByRole('button', { name: 'Kill' }).count()).toBe(3);
   await audit('request');
-  await page.goto(`${stack.api}/ui/login`);
+  await page.goto(`${ui}/ui/login`);
   await audit('login');
 });
 
 test('scale down and roll back from the console; the API agrees', async () => {
-  await page.goto(`${stack.api}/ui/requests/${DEMO}`);
+  await page.goto(`${ui}/ui/requests/${DEMO}`);
   await page.getByLabel('Instances').fill('2');
   await page.getByRole('button', { name: 'Scale' }).click();
   const dialog = page.getByRole('dialog');
@@ -146,6 +154,38 @@ test('scale down and roll back from the console; the API agrees', async () => {
   await mainText((t) => t.includes(`Active tasks (${String(instances)})`) && t.includes(after.id), 'the rollback on the page');
 });
 
+test('keyboard: the skip link leads to the content, and Escape cancels a destructive action', async () => {
+  await page.goto(`${ui}/ui/requests/${DEMO}`);
+  await page.getByRole('button', { name: 'Pause' }).waitFor();
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
+  await page.keyboard.press('Enter');
+  expect(await page.evaluate('document.activeElement.id')).toBe('main');
+  await page.getByRole('button', { name: 'Pause' }).focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog');
+  expect(await dialog.innerText()).toMatch(/every task of it is killed/);
+  expect(await page.evaluate('document.activeElement.textContent')).toBe('Cancel');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  // The refusal is ordered before this read: nothing was sent, so the request is still active.
+  expect((await call('GET', `/requests/request/${DEMO}`)).json.state).toBe('ACTIVE');
+});
+
+test('the stream indicator shows an outage, and the page catches up once the stream is back', async () => {
+  await page.goto(`${ui}/ui/`);
+  await page.locator('[data-stream="live"]').waitFor();
+  await page.evaluate('window.__sameDocument = true');
+  proxy.cutOff();
+  await page.locator('[data-stream="down"]').waitFor({ timeout: 60_000 });
+  expect(await page.locator('header').innerText()).toMatch(/Stream down, reconnecting/);
+  expect((await call('PUT', `/requests/request/${DEMO}/scale`, { instances: 2 })).status).toBe(200);
+  proxy.restore();
+  await page.locator('[data-stream="live"]').waitFor({ timeout: 60_000 });
+  await mainText((t) => new RegExp(`${DEMO}\\s+service\\s+active\\s+\\d+ / \\d+ / 2`).test(t), 'desired 2 on the overview after the outage');
+  expect(await page.evaluate('window.__sameDocument === true')).toBe(true);
+});
+
 test('a failing deploy shows its reason, and its failed task shows the log tail', async () => {
   expect((await call('POST', '/requests', { id: FAILING, requestType: 'SERVICE', instances: 1 })).status).toBe(200);
   const deploy = {
@@ -155,12 +195,12 @@ test('a failing deploy shows its reason, and its failed task shows the log tail'
     healthcheck: { uri: '/health', portIndex: 0, startupTimeoutSeconds: 5, intervalSeconds: 1, maxRetries: 1 },
     deployHealthTimeoutSeconds: 60,
   };
-  await page.goto(`${stack.api}/ui/requests/${FAILING}`);
+  await page.goto(`${ui}/ui/requests/${FAILING}`);
   await page.getByRole('heading', { name: FAILING }).waitFor();
   expect((await call('POST', '/deploys', { deploy })).status).toBe(200);
   const text = await mainText((t) => /✗ failed/.test(t), 'the deploy FAILED on the request page');
   // The reason, with the container's last output that the executor put into TASK_FAILED.
-  expect(text).toMatch(/task failed on startup: .*exited with code 3; last output: fatal: no database configured/);
+  expect(text).toMatch(/task failed on startup: .*exited with code 3; last output: .*fatal: no database configured/);
   await screenshot(page, 'request-failed-deploy');
   await page.locator('.failures a').first().click();
   await page.getByRole('heading', { name: 'Status timeline' }).waitFor();
@@ -182,7 +222,7 @@ test('a task page follows its stdout live', async () => {
     const items = res.json.items as { taskId: string; state: string }[];
     return items.find((t) => t.state === 'TASK_RUNNING')?.taskId;
   }, 'a running ticker task', STEP_MS, { intervalMs: 500 });
-  await page.goto(`${stack.api}/ui/tasks/${taskId}`);
+  await page.goto(`${ui}/ui/tasks/${taskId}`);
   const ticks = async (): Promise<number[]> => [...(await page.locator('[data-log="stdout"]').innerText()).matchAll(/tick (\d+)/g)].map((m) => Number(m[1]));
   const first = await until(async () => Math.max(-1, ...(await ticks())), 'a tick on the page', 60_000, { intervalMs: 250 });
   await page.evaluate('window.__sameDocument = true');
@@ -197,8 +237,13 @@ test('agents, discovery and events pages list what the cluster has, and pass axe
   expect((await page.locator('main tbody tr').count())).toBe(3);
   await audit('agents');
   await page.getByRole('link', { name: 'Discovery' }).click();
-  await mainText((t) => t.includes('alive'), 'an alive instance in discovery');
+  await mainText((t) => t.includes('alive') && t.includes(TICKER), 'an alive ticker instance in discovery');
   await audit('discovery');
+  const ticker = page.getByRole('region', { name: `${TICKER} instances (scrollable)` });
+  await ticker.getByRole('button', { name: 'Drain' }).click();
+  expect(await page.getByRole('dialog').innerText()).toMatch(/load balancers stop sending it new connections/);
+  await page.getByRole('dialog').getByRole('button', { name: 'Drain' }).click();
+  await until(async () => /draining/.test(await ticker.innerText()), 'the ticker instance draining', 30_000, { intervalMs: 250 });
   await page.getByRole('link', { name: 'Events' }).click();
   await page.getByRole('heading', { name: 'Events' }).waitFor();
   await call('PUT', `/requests/request/${DEMO}/scale`, { instances: 3 });
@@ -206,4 +251,33 @@ test('agents, discovery and events pages list what the cluster has, and pass axe
   await audit('events');
   await page.goBack();
   await page.getByRole('heading', { name: 'Discovery' }).waitFor();
+});
+
+test('the overview puts an under-provisioned request first with the reason its task waits, and passes axe in the dark theme too', async () => {
+  await page.goto(`${ui}/ui/`);
+  await mainText((t) => t.includes(DEMO) && t.includes(FAILING) && t.includes(TICKER), 'the requests so far on the overview');
+  // No agent has 64 CPUs: the task stays pending, and the scheduler says why.
+  expect((await call('POST', '/requests', { id: HUGE, requestType: 'WORKER', instances: 1 })).status).toBe(200);
+  expect((await call('POST', '/deploys', {
+    deploy: { requestId: HUGE, id: 'huge', command: 'sleep 1000', resources: { cpus: 64, memoryMb: 32 }, containerInfo: { type: 'DOCKER', docker: { image: 'griddle/busybox:latest' } } },
+  })).status).toBe(200);
+  const row = async (): Promise<Json | undefined> => ((await call('GET', `/slim/requests?q=${HUGE}`)).json.items as Json[])[0];
+  const hugeRow = page.locator('main tbody tr', { has: page.getByRole('link', { name: HUGE, exact: true }) });
+  let seen = '';
+  let reasons: string[] = [];
+  // The page shows the request as under-provisioned with a reason the scheduler reports for it.
+  await until(async () => {
+    reasons = ((await row())?.pendingReasons as string[] | undefined) ?? [];
+    seen = (await hugeRow.count()) ? await hugeRow.innerText() : '(no row)';
+    return /0 \/ 0 \/ 1 ⚠ under-provisioned/.test(seen) && reasons.some((r) => seen.includes(r));
+  }, () => `the huge request under-provisioned with a pending reason on the page (row: ${seen}; API reasons: ${JSON.stringify(reasons)})`, 60_000, { intervalMs: 250 });
+  const text = await page.locator('main').innerText();
+  const rows = await page.locator('main tbody tr').allInnerTexts();
+  expect(rows[0]).toContain(HUGE);
+  expect(rows[0]).toMatch(/0 \/ 0 \/ 1 ⚠ under-provisioned/);
+  expect(text).toContain(FAILING);
+  await audit('overview-requests');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await audit('overview-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 });

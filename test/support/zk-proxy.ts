@@ -4,34 +4,50 @@
  * It also reads each session's id and password off the server's ConnectResponse, which is what
  * forcing that session to expire takes (zk-session-expiry.ts).
  */
-import net from 'node:net';
+import type net from 'node:net';
+import { TcpProxy } from '../../support/tcp-proxy';
 
 export interface ZkSessionCredentials { sessionId: Buffer; password: Buffer }
 
 export class ZkProxy {
-  private readonly sockets = new Set<net.Socket>();
-  private cut = false;
-  /** The latest session seen on each live connection. */
-  private readonly sessionsBySocket = new Map<net.Socket, ZkSessionCredentials>();
+  private constructor(
+    private readonly tcp: TcpProxy,
+    /** The first session seen on each live connection (a connection carries one). */
+    private readonly sessionsBySocket: Map<net.Socket, ZkSessionCredentials>,
+  ) {}
 
-  private constructor(private readonly server: net.Server, readonly port: number) {}
+  get port(): number {
+    return this.tcp.port;
+  }
 
   static async start(upstreamPort: number): Promise<ZkProxy> {
-    const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const proxy = new ZkProxy(server, (server.address() as net.AddressInfo).port);
-    server.on('connection', (client) => proxy.accept(client, upstreamPort));
-    return proxy;
+    const sessions = new Map<net.Socket, ZkSessionCredentials>();
+    const heads = new Map<net.Socket, Buffer>();
+    const tcp = await TcpProxy.start(upstreamPort, {
+      onUpstreamData: (client, chunk) => {
+        if (sessions.has(client)) return;
+        const head = Buffer.concat([heads.get(client) ?? Buffer.alloc(0), chunk]);
+        const session = parseConnectResponse(head);
+        if (session) {
+          heads.delete(client);
+          sessions.set(client, session);
+        } else heads.set(client, head);
+      },
+      onClose: (client) => {
+        heads.delete(client);
+        sessions.delete(client);
+      },
+    });
+    return new ZkProxy(tcp, sessions);
   }
 
   /** Drops every connection and refuses new ones until restore(). */
   cutOff(): void {
-    this.cut = true;
-    for (const s of this.sockets) s.destroy();
+    this.tcp.cutOff();
   }
 
   restore(): void {
-    this.cut = false;
+    this.tcp.restore();
   }
 
   sessions(): ZkSessionCredentials[] {
@@ -39,39 +55,7 @@ export class ZkProxy {
   }
 
   async close(): Promise<void> {
-    this.cutOff();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private accept(client: net.Socket, upstreamPort: number): void {
-    if (this.cut) {
-      client.destroy();
-      return;
-    }
-    const upstream = net.connect(upstreamPort, '127.0.0.1');
-    for (const s of [client, upstream]) {
-      this.sockets.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => {
-        this.sockets.delete(s);
-        this.sessionsBySocket.delete(client);
-        client.destroy();
-        upstream.destroy();
-      });
-    }
-    client.pipe(upstream);
-    let head = Buffer.alloc(0);
-    let parsed = false;
-    upstream.on('data', (chunk: Buffer) => {
-      client.write(chunk);
-      if (parsed) return;
-      head = Buffer.concat([head, chunk]);
-      const session = parseConnectResponse(head);
-      if (session) {
-        parsed = true;
-        this.sessionsBySocket.set(client, session);
-      }
-    });
+    await this.tcp.close();
   }
 }
 

@@ -1,6 +1,6 @@
 import type { SlimOverview, SlimPage, SlimRequest, SlimSession, SlimTask } from '../../../contract';
 import { parseTokens } from '../../../scheduler/api';
-import { call, healthyOf, serviceRequest, startHarness, type Harness } from '../../support/api-harness';
+import { call, demoDeploy, healthyOf, serviceRequest, startHarness, type Harness } from '../../support/api-harness';
 
 /** The console's slim lists on the simulated cluster: rows, pagination, filters, the session's scope. */
 const DEPLOY = 'deploy-token-0123456789abcdef';
@@ -87,5 +87,18 @@ describe('GET /api/slim/session', () => {
   ])('with %s the scope is %s', async (_name, scope, headers) => {
     const s = await get<SlimSession>('/api/slim/session', headers);
     expect(s).toMatchObject({ authEnabled: true, scope });
+  });
+});
+
+describe('a deploy that fails', () => {
+  it('shows a failed deploy as the last one even though it never became active', async () => {
+    const auth = { authorization: `Bearer ${DEPLOY}` };
+    h.sim.behaviour.set('3', 'fail-health');
+    const res = await call(h, 'POST', '/api/deploys', { deploy: demoDeploy('slim-c', '3') }, auth);
+    expect(res.status).toBe(200);
+    await h.sim.until(() => h.scheduler.deploys.get('slim-c/3')?.result !== undefined);
+    const c = (await get<SlimPage<SlimRequest>>('/api/slim/requests?q=slim-c')).items[0];
+    expect(c.activeDeployId).toBeUndefined();
+    expect(c.lastDeploy).toMatchObject({ deployId: '3', state: 'FAILED' });
   });
 });

@@ -1,6 +1,8 @@
 import type { SlimOverview, SlimRequest } from '../../../contract';
 import type { ApiEventFrame } from '../../../contract';
-import { appendEvent, describeEvent, emptyOverview, loaded, reduceOverview, rowsReloaded, visibleRows } from '../../../console/state';
+import {
+  appendEvent, describeEvent, emptyOverview, loaded, reduceOverview, rowsReloaded, underProvisionedReloaded, visibleRows,
+} from '../../../console/state';
 
 const row = (id: string, extra: Partial<SlimRequest> = {}): SlimRequest => ({
   id, type: 'SERVICE', state: 'ACTIVE', desired: 3, running: 3, healthy: 3, activeDeployId: '1', underProvisioned: false, pendingReasons: [], ...extra,
@@ -97,5 +99,15 @@ describe('the event log', () => {
       .toBe('web deploy 2 FAILED: boom');
     expect(describeEvent(frame({ type: 'task.status', requestId: 'web', deployId: '1', taskId: 't', state: 'TASK_RUNNING', previousState: 'TASK_STAGING', healthy: true, host: 'h', killRequested: false })))
       .toBe('t TASK_STAGING → TASK_RUNNING (healthy)');
+  });
+});
+
+describe('the periodic read of under-provisioned rows', () => {
+  it('replaces the rows it got and re-reads those no longer under-provisioned', () => {
+    const s = loaded(summary, [row('a', { underProvisioned: true }), row('b', { underProvisioned: true }), row('c')]);
+    const next = underProvisionedReloaded(s, { ...summary, pendingTasks: 4 }, [row('a', { underProvisioned: true, pendingReasons: ['no agent has cpus 64'] })]);
+    expect(next.requests.get('a')?.pendingReasons).toEqual(['no agent has cpus 64']);
+    expect([...next.dirty]).toEqual(['b']);
+    expect(next.summary?.pendingTasks).toBe(4);
   });
 });

@@ -1,16 +1,7 @@
 import type { JSX } from 'preact';
 import { useEffect } from 'preact/hooks';
-import { AgentsPage } from '../pages/agents';
-import { DiscoveryPage } from '../pages/discovery';
-import { EventsPage } from '../pages/events';
-import { LoginPage } from '../pages/login';
-import { OverviewPage } from '../pages/overview';
-import { RequestPage } from '../pages/request';
-import { TaskPage } from '../pages/task';
-import { storeToken } from './api';
-import { stream, useStreamStatus } from './live';
-import { Link, type Route, href, navigate, useRoute } from './router';
-import { refreshSession, useSession } from './session';
+import { AgentsPage, DiscoveryPage, EventsPage, LoginPage, OverviewPage, RequestPage, TaskPage } from './pages';
+import { href, Link, navigate, refreshSession, type Route, storeToken, stream, useRoute, useSession, useStreamStatus } from './ui';
 
 function StreamIndicator(): JSX.Element {
   const s = useStreamStatus();
