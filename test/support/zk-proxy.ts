@@ -5,7 +5,7 @@
  * forcing that session to expire takes (zk-session-expiry.ts).
  */
 import type net from 'node:net';
-import { TcpProxy } from '../../support/tcp-proxy';
+import { TcpProxy } from './tcp-proxy';
 
 export interface ZkSessionCredentials { sessionId: Buffer; password: Buffer }
 
