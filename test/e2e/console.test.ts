@@ -256,10 +256,11 @@ test('agents, discovery and events pages list what the cluster has, and pass axe
 test('the overview puts an under-provisioned request first with the reason its task waits, and passes axe in the dark theme too', async () => {
   await page.goto(`${ui}/ui/`);
   await mainText((t) => t.includes(DEMO) && t.includes(FAILING) && t.includes(TICKER), 'the requests so far on the overview');
-  // No agent has 64 CPUs: the task stays pending, and the scheduler says why.
+  // No agent has 64 CPUs: the task stays pending, and the scheduler says why. The deploy's
+  // health deadline is an hour so it cannot end OVERDUE (and stop being wanted) mid-test.
   expect((await call('POST', '/requests', { id: HUGE, requestType: 'WORKER', instances: 1 })).status).toBe(200);
   expect((await call('POST', '/deploys', {
-    deploy: { requestId: HUGE, id: 'huge', command: 'sleep 1000', resources: { cpus: 64, memoryMb: 32 }, containerInfo: { type: 'DOCKER', docker: { image: 'griddle/busybox:latest' } } },
+    deploy: { requestId: HUGE, id: 'huge', command: 'sleep 1000', deployHealthTimeoutSeconds: 3600, resources: { cpus: 64, memoryMb: 32 }, containerInfo: { type: 'DOCKER', docker: { image: 'griddle/busybox:latest' } } },
   })).status).toBe(200);
   const row = async (): Promise<Json | undefined> => ((await call('GET', `/slim/requests?q=${HUGE}`)).json.items as Json[])[0];
   const hugeRow = page.locator('main tbody tr', { has: page.getByRole('link', { name: HUGE, exact: true }) });
