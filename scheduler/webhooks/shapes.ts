@@ -23,7 +23,9 @@ export function deployUpdate(next: DeployRecord, previous: DeployRecord | undefi
 export function taskUpdate(next: TaskRecord, previous: TaskRecord | undefined): SingularityTaskHistoryUpdate | null {
   const taskId = taskIdObject(next.taskId, next);
   if (!previous || previous.state !== next.state) {
-    return { taskId, timestamp: next.updatedAt, taskState: next.state, statusMessage: next.message, statusReason: next.reason, previous: [] };
+    // A new record is Griddle's launch: Singularity (and the task's history) call it TASK_LAUNCHED.
+    const taskState = !previous && next.state === 'TASK_STAGING' ? 'TASK_LAUNCHED' : next.state;
+    return { taskId, timestamp: next.updatedAt, taskState, statusMessage: next.message, statusReason: next.reason, previous: [] };
   }
   if (next.killRequestedAt !== undefined && previous.killRequestedAt === undefined) {
     return { taskId, timestamp: next.killRequestedAt, taskState: 'TASK_CLEANING', statusMessage: next.killReason, previous: [] };
