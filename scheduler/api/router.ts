@@ -25,6 +25,7 @@ import { registerTaskTracking } from './resources/task-tracking';
 import { registerTaskViews } from './resources/task-views';
 import { registerAuthUser } from './resources/auth-user';
 import { registerConfiguration } from './resources/configuration';
+import { registerShuffle } from './resources/shuffle';
 import { registerInactive } from './resources/inactive';
 import { InactiveHosts } from './inactive-hosts';
 import { registerMachines } from './resources/machines';
@@ -181,6 +182,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   registerInactive(router, ctx, inactiveHosts);
   registerAuthUser(router, options.tokens);
   registerConfiguration(router);
+  registerShuffle(router);
   ops.register(router);
   registerMachines(router, ctx, ops.machineExpiry);
   registerPriority(router, ctx);

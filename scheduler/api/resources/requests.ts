@@ -1,10 +1,11 @@
-import type { Request, Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import * as z from 'zod';
 import type { RequestRecord } from '../../model';
 import { type ApiContext, LONG_RUNNING, body, engineCall, idParam, requireBody } from '../api-context';
 import { badRequest, conflict, parseInput } from '../http-errors';
 import { deployIdSchema, isRequestId } from '../ids';
 import { message } from '../params';
+import { filterProperties, propertyList } from '../property-filter';
 import { singularityRequestSchema } from '../request-schema';
 import { renderRequest } from '../singularity-shapes';
 import { expiringAction, expiringBodyFields } from './expiring';
@@ -40,9 +41,12 @@ export const runSchema = z.object({
   message,
 });
 
-const requestsQuerySchema = z.object({
+/** Singularity's list parameters: `includeFullRequestData` (Griddle's parents are always full), `filterRelevantForUser` and `useWebCache` are accepted; `property` filters. */
+export const requestsQuerySchema = z.object({
   includeFullRequestData: z.enum(['true', 'false']).optional(),
   filterRelevantForUser: z.enum(['true', 'false']).optional(),
+  useWebCache: z.enum(['true', 'false']).optional(),
+  property: z.union([z.string().max(200), z.array(z.string().max(200)).max(100)]).optional(),
 });
 
 /** `/requests`: Singularity's RequestResource. */
@@ -54,15 +58,17 @@ export function registerRequests(router: Router, ctx: ApiContext): void {
     const byRequest = ctx.tasksByRequest();
     return [...scheduler.requests.values()].filter(filter).map((r) => ctx.parent(r, byRequest.get(r.request.id)));
   };
-  router.get('/requests', (req, res) => {
-    parseInput(requestsQuerySchema, req.query);
-    return ctx.cache.handler('requests', listRequests(() => true))(req, res);
-  });
-  router.get('/requests/active', (req, res) => {
-    parseInput(requestsQuerySchema, req.query);
-    return ctx.cache.handler('requests-active', listRequests((r) => r.state === 'ACTIVE'))(req, res);
-  });
-  router.get('/requests/paused', ctx.cache.handler('requests-paused', listRequests((r) => r.state === 'PAUSED')));
+  // Built once per state change for each property list (the web UI always sends the same one).
+  const cachedList = (key: string, filter: (r: RequestRecord) => boolean) => (req: Request, res: Response) => {
+    const q = parseInput(requestsQuerySchema, req.query);
+    const properties = propertyList(q.property);
+    const build = listRequests(filter);
+    if (!properties) return ctx.cache.handler(key, build)(req, res);
+    return ctx.cache.handler(`${key}?property=${properties.join(',')}`, () => filterProperties(build(), properties))(req, res);
+  };
+  router.get('/requests', cachedList('requests', () => true));
+  router.get('/requests/active', cachedList('requests-active', (r) => r.state === 'ACTIVE'));
+  router.get('/requests/paused', cachedList('requests-paused', (r) => r.state === 'PAUSED'));
 
   router.post('/requests', w, (req, res) => {
     const request = parseInput(singularityRequestSchema, requireBody(req));
