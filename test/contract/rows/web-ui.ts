@@ -151,6 +151,26 @@ export const rows: ContractRow[] = [
 
   // Task page.
   {
+    endpoint: 'GET /api/history/task/{taskId}',
+    name: 'web UI, task page: a running task’s last update is not terminal (the UI derives isStillRunning from it)',
+    params: async (c) => ({ taskId: await c.activeTaskId('c_web') }),
+    status: 200,
+    shape: 'SingularityTaskHistory',
+    check: (res) => expect(obj(arr(obj(res.json).taskUpdates).at(-1)).taskState).toBe('TASK_RUNNING'),
+  },
+  {
+    endpoint: 'GET /api/history/task/{taskId}',
+    name: 'web UI, task page: an ended task’s last update is terminal, after a TASK_RUNNING one (STOPPED, not NEVER_RAN)',
+    params: async (c) => ({ taskId: await c.endedTaskId('c_history') }),
+    status: 200,
+    shape: 'SingularityTaskHistory',
+    check: (res) => {
+      const states = arr(obj(res.json).taskUpdates).map((u) => u.taskState);
+      expect(states).toContain('TASK_RUNNING');
+      expect(['TASK_KILLED', 'TASK_FINISHED', 'TASK_FAILED', 'TASK_LOST', 'TASK_ERROR']).toContain(states.at(-1));
+    },
+  },
+  {
     endpoint: 'GET /api/sandbox/{taskId}/browse',
     name: 'web UI, task page: the sandbox root, no path given',
     params: async (c) => {
