@@ -166,7 +166,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   router.use(disabledActionGate(disasters, (id) => scheduler.requests.has(id)));
   // A token held to groups changes only the requests of its groups.
   router.use(requestGroupGate((id) => scheduler.requests.get(id)?.request, (taskId) => ctx.anyTask(taskId)?.requestId));
-  registerRequests(router, ctx);
+  registerRequests(router, ctx, (id) => requestHistory.of(id)[0]?.user);
   registerDeploys(router, ctx);
   registerHistory(router, ctx);
   registerTasks(router, ctx);

@@ -1,6 +1,8 @@
 import { filterProperties, propertyList } from '../../../scheduler/api/property-filter';
 import { requestUtilizations } from '../../../scheduler/api/request-utilization';
 import type { TaskReservation } from '../../../scheduler/api/cluster-utilization';
+import { relevantForUser } from '../../../scheduler/api/relevant-requests';
+import type { RequestRecord } from '../../../scheduler/model';
 
 const MB = 1024 * 1024;
 
@@ -61,5 +63,20 @@ describe('requestUtilizations (RequestUtilization per request)', () => {
   it('leaves out requests with no measured task and sorts by request id', () => {
     const out = requestUtilizations([task('zed', 'v1', { memBytes: MB }), task('none', 'v1'), task('api', 'v9', { memBytes: MB })]);
     expect(out.map((u) => [u.requestId, u.deployId, u.maxCpuUsed, u.minCpuUsed])).toEqual([['api', 'v9', 0, 0], ['zed', 'v1', 0, 0]]);
+  });
+});
+
+describe('relevantForUser (filterRelevantForUser)', () => {
+  const rec = (id: string, group?: string): RequestRecord => ({ request: { id, requestType: 'SERVICE', ...(group ? { group } : {}) }, state: 'ACTIVE', createdAt: 0, updatedAt: 0 });
+  const all = [rec('a', 'edge'), rec('b'), rec('c', 'data')];
+  const lastBy = (id: string): string | null => (id === 'b' ? 'ci' : null);
+
+  it('keeps the caller’s groups’ requests and those it changed last', () => {
+    expect(relevantForUser(all, { name: 'ci', groups: ['edge'] }, lastBy).map((r) => r.request.id)).toEqual(['a', 'b']);
+    expect(relevantForUser(all, { name: 'other' }, lastBy)).toEqual([]);
+  });
+
+  it('filters nothing without a named caller', () => {
+    expect(relevantForUser(all, undefined, lastBy)).toHaveLength(3);
   });
 });
