@@ -14,6 +14,7 @@ export * from './task-id';
 export * from './operations';
 export * from './singularity-machines';
 export * from './singularity-disasters';
+export * from './singularity-usage';
 export * from './shell-command-messages';
 export * from './container-name';
 export * from './task-statistics';

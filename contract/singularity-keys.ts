@@ -7,6 +7,7 @@ import type {
 } from './singularity-more';
 import type { SingularityS3Log, SingularityS3LogMetadata, SingularityS3SearchResult } from './singularity-logs';
 import { SINGULARITY_STATE_KEYS } from './singularity-state';
+import type { SingularityRequestUtilization } from './singularity-usage';
 import type {
   ApiErrorBody, SingularityDeployHistory, SingularityRequestParent, SingularityTask, SingularityTaskCleanup, SingularityTaskHistory,
   SingularityTaskHealthcheckResult, SingularityTaskHistoryItem, SingularityTaskHistoryUpdate, SingularityTaskId,
@@ -52,6 +53,10 @@ export const SHAPE_KEYS = {
   SingularityTaskCounts: ['requestId', 'active', 'pending', 'cleaning'] as const satisfies readonly (keyof SingularityTaskCounts)[],
   SingularityTaskState: ['taskHistory', 'pending'] as const satisfies readonly (keyof SingularityTaskState)[],
   SingularityScheduledTasksInfo: ['lateTasks', 'onDemandLateTasks', 'numFutureTasks', 'maxTaskLag', 'timestamp'] as const satisfies readonly (keyof SingularityScheduledTasksInfo)[],
+  RequestUtilization: [
+    'requestId', 'deployId', 'numTasks', 'cpuUsed', 'cpuReserved', 'memBytesUsed', 'memBytesReserved', 'diskBytesUsed', 'diskBytesReserved',
+    'maxCpuUsed', 'minCpuUsed', 'maxMemBytesUsed', 'minMemBytesUsed', 'maxMemTimestamp', 'maxCpusTimestamp', 'cpuBurstRating', 'percentCpuTimeThrottled',
+  ] as const satisfies readonly (keyof SingularityRequestUtilization)[],
   SingularityTaskReconciliationStatistics: [
     'taskReconciliationStartedAt', 'taskReconciliationDurationMillis', 'taskReconciliationIterations', 'taskReconciliationResponseCount',
     'taskReconciliationResponseMax', 'taskReconciliationResponseMean', 'taskReconciliationResponseMin', 'taskReconciliationResponseP50',

@@ -57,14 +57,18 @@ export function userHolder(tokens: TokenTable | undefined, grant: ApiToken | und
 
 /**
  * With tokens configured, every mutating call needs `Authorization: Bearer <deploy token>`;
- * reads need a token only when `protectReads` is set.
+ * reads need a token only when `protectReads` is set. A known token's grant is in `res.locals`.
  */
 export function authMiddleware(tokens: TokenTable | undefined, protectReads = false) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (!tokens || tokens.size === 0) return next();
     const reading = req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS';
-    if (reading && !protectReads) return next();
     const grant = grantOf(tokens, req.get('authorization'));
+    // An open read still learns who presented a known token (filterRelevantForUser needs it).
+    if (reading && !protectReads) {
+      if (grant) Object.assign(res.locals, { user: grant.name, grant });
+      return next();
+    }
     if (!grant) {
       res.status(401).set('WWW-Authenticate', 'Bearer').json({ message: 'Authorization: Bearer <token> is required (tokens come from GRIDDLE_API_TOKENS_FILE)' });
       return;

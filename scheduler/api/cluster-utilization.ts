@@ -3,7 +3,7 @@ import type { GriddleRequestReservation, SingularityClusterUtilization } from '.
 const MB = 1024 * 1024;
 
 /** A task's measured use (usage-poller.ts): `cpus` needs two samples, so it may still be missing. */
-export interface TaskUsage { cpus?: number; memBytes: number }
+export interface TaskUsage { cpus?: number; memBytes: number; /** When the last sample was taken (ms). */ at?: number }
 /** What one live task reserves (from its TaskInfo, else its deploy's resources), and its measured use when there is one. */
 export interface TaskReservation { requestId: string; deployId: string; agentId: string; cpus: number; memoryMb: number; diskMb: number; usage?: TaskUsage }
 /** What an agent offered last: its unreserved resources at that time. */
@@ -105,4 +105,4 @@ function summarize(gaps: Gaps): { count: number; total: number; avg: number; max
 
 const sum = (a: AgentOffer, b: AgentOffer): AgentOffer => ({ cpus: a.cpus + b.cpus, memoryMb: a.memoryMb + b.memoryMb, diskMb: a.diskMb + b.diskMb });
 /** Float sums of cpus (0.1 + 0.2) read better rounded to a millicpu. */
-const round = (n: number): number => Math.round(n * 1000) / 1000;
+export const round = (n: number): number => Math.round(n * 1000) / 1000;

@@ -3,6 +3,7 @@ import zlib from 'node:zlib';
 import type { Request, Response } from 'express';
 
 const GZIP_MIN_BYTES = 32 * 1024;
+const MAX_ENTRIES = 64;
 const gzip = promisify(zlib.gzip);
 
 /**
@@ -32,6 +33,8 @@ export class ResponseCache {
         const built = build();
         const body = Buffer.isBuffer(built) ? built : Buffer.from(typeof built === 'string' ? built : JSON.stringify(built));
         hit = { version: this.version, body };
+        // Keys carry callers' property lists: keep the map small whatever they send.
+        if (this.entries.size >= MAX_ENTRIES && !this.entries.has(key)) this.entries.delete(this.entries.keys().next().value as string);
         this.entries.set(key, hit);
       }
       res.type('application/json').vary('Accept-Encoding');

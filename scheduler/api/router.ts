@@ -25,6 +25,7 @@ import { registerTaskTracking } from './resources/task-tracking';
 import { registerTaskViews } from './resources/task-views';
 import { registerAuthUser } from './resources/auth-user';
 import { registerConfiguration } from './resources/configuration';
+import { registerShuffle } from './resources/shuffle';
 import { registerInactive } from './resources/inactive';
 import { InactiveHosts } from './inactive-hosts';
 import { registerMachines } from './resources/machines';
@@ -165,7 +166,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   router.use(disabledActionGate(disasters, (id) => scheduler.requests.has(id)));
   // A token held to groups changes only the requests of its groups.
   router.use(requestGroupGate((id) => scheduler.requests.get(id)?.request, (taskId) => ctx.anyTask(taskId)?.requestId));
-  registerRequests(router, ctx);
+  registerRequests(router, ctx, (id) => requestHistory.of(id)[0]?.user);
   registerDeploys(router, ctx);
   registerHistory(router, ctx);
   registerTasks(router, ctx);
@@ -181,6 +182,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   registerInactive(router, ctx, inactiveHosts);
   registerAuthUser(router, options.tokens);
   registerConfiguration(router);
+  registerShuffle(router);
   ops.register(router);
   registerMachines(router, ctx, ops.machineExpiry);
   registerPriority(router, ctx);

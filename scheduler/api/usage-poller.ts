@@ -52,7 +52,7 @@ export class UsagePoller {
   /** The measured use of a task, once there is one. */
   usageOf(taskId: string): TaskUsage | undefined {
     const s = this.samples.get(taskId);
-    return s && { memBytes: s.memBytes, ...(s.cpus !== undefined ? { cpus: s.cpus } : {}) };
+    return s && { memBytes: s.memBytes, at: Math.round(s.at * 1000), ...(s.cpus !== undefined ? { cpus: s.cpus } : {}) };
   }
 
   /** One round over the running tasks. */

@@ -68,7 +68,8 @@ export interface ContractRow {
   endpoint: string;
   name?: string;
   params?: (c: ContractContext) => Promise<Record<string, string>>;
-  query?: Record<string, string>;
+  /** Pairs when a parameter repeats (`state=ACTIVE&state=PAUSED`). */
+  query?: Record<string, string> | [string, string][];
   body?: Record<string, unknown> | unknown[] | string | ((params: Record<string, string>) => unknown);
   status: number;
   shape: Shape;

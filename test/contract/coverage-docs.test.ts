@@ -1,5 +1,5 @@
-import { coverageDocs, singularityEndpoints } from './endpoints';
-import { allRows } from './rows';
+import { coverageDocs, singularityEndpoints, webUiDocs } from './endpoints';
+import { ROW_FILES, allRows } from './rows';
 
 /**
  * docs/api.md's "Singularity coverage" tables say what the contract rows prove: served = an
@@ -36,5 +36,31 @@ describe('docs/api.md Singularity coverage', () => {
       notServed: docs.notServed.length,
     });
     expect(docs.served.length + docs.partly.length + docs.notServed.length).toBe(javaClient.size);
+  });
+});
+
+describe('docs/api.md Web UI page loads', () => {
+  const table = webUiDocs();
+  const uiRows = ROW_FILES['web-ui'];
+  const known = new Set(singularityEndpoints().map((e) => e.key));
+  const withRows = new Set(allRows().map((r) => r.endpoint));
+  const partlyRows = new Set(uiRows.filter((r) => r.partial).map((r) => r.endpoint));
+
+  it('lists Singularity endpoints, each once', () => {
+    expect(table.length).toBeGreaterThan(20);
+    expect(table.filter((c) => !known.has(c.endpoint))).toEqual([]);
+    expect(new Set(table.map((c) => c.endpoint)).size).toBe(table.length);
+  });
+
+  it('has a contract row for every call, in web-ui.ts unless it says its rows are elsewhere', () => {
+    expect(table.filter((c) => !withRows.has(c.endpoint))).toEqual([]);
+    const inUiFile = new Set(uiRows.map((r) => r.endpoint));
+    expect(table.filter((c) => !c.served.includes('rows elsewhere') && !inUiFile.has(c.endpoint)).map((c) => c.endpoint)).toEqual([]);
+    expect([...inUiFile].filter((e) => !table.some((c) => c.endpoint === e))).toEqual([]);
+  });
+
+  it('says "partly" exactly for the calls with a partial row', () => {
+    expect(sorted(table.filter((c) => c.served.startsWith('partly')).map((c) => c.endpoint))).toEqual(sorted(partlyRows));
+    expect(table.filter((c) => !c.served.startsWith('partly') && !c.served.startsWith('served')).map((c) => c.endpoint)).toEqual([]);
   });
 });

@@ -34,6 +34,19 @@ function tableUnder(doc: string, title: string): string[] {
   return out;
 }
 
+/** One row of docs/api.md's "Web UI page loads" table: the call and its last cell (served, partly…). */
+export interface WebUiCall { endpoint: string; served: string }
+
+export function webUiDocs(): WebUiCall[] {
+  const doc = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'api.md'), 'utf8');
+  const start = doc.indexOf('\n### Web UI page loads\n');
+  if (start < 0) return [];
+  const rest = doc.slice(start + 1);
+  const end = rest.slice(4).search(/\n#{2,3} /);
+  const section = end < 0 ? rest : rest.slice(0, end + 4);
+  return [...section.matchAll(/^\| `([A-Z]+ \/api\/[^`]*)` \|.*\| ([^|]*) \|$/gm)].map((m) => ({ endpoint: m[1], served: m[2].trim() }));
+}
+
 export function coverageDocs(): CoverageDocs {
   const doc = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'api.md'), 'utf8');
   const m = /Of the (\d+) endpoints Singularity's Java client calls, (\d+) are served, (\d+) partly served and (\d+) not served/.exec(doc);

@@ -27,10 +27,13 @@ type BodyName = keyof typeof bodies;
 
 interface Op { summary: string; body?: BodyName; params?: string[]; query?: string[] }
 
+/** Singularity's request-list parameters (resources/requests.ts). */
+const LIST_QUERY = ['property', 'filterRelevantForUser', 'includeFullRequestData', 'useWebCache'];
+
 const ops: Record<string, Partial<Record<'get' | 'post' | 'put' | 'delete', Op>>> = {
-  '/requests': { get: { summary: 'All requests (SingularityRequestParent[])' }, post: { summary: 'Create or update a request', body: 'SingularityRequest' } },
-  '/requests/active': { get: { summary: 'ACTIVE requests' } },
-  '/requests/paused': { get: { summary: 'PAUSED requests' } },
+  '/requests': { get: { summary: 'All requests (SingularityRequestParent[]); ?property= keeps the members named', query: LIST_QUERY }, post: { summary: 'Create or update a request', body: 'SingularityRequest' } },
+  '/requests/active': { get: { summary: 'ACTIVE requests', query: LIST_QUERY } },
+  '/requests/paused': { get: { summary: 'PAUSED requests', query: LIST_QUERY } },
   '/requests/request/{requestId}': { get: { summary: 'One request with activeDeploy, pendingDeploy and taskIds', params: ['requestId'] }, delete: { summary: 'Delete a request and kill its tasks (history is kept)', params: ['requestId'] } },
   '/requests/request/{requestId}/scale': { put: { summary: 'Set instances', body: 'SingularityScaleRequest', params: ['requestId'] }, delete: expiringCancel('scale') },
   '/requests/request/{requestId}/pause': { post: { summary: 'Pause (kills the tasks)', body: 'SingularityPauseRequest', params: ['requestId'] }, delete: expiringCancel('pause') },

@@ -9,6 +9,7 @@ import { badRequest, notFound, parseInput } from '../http-errors';
 import { isRequestId, requestIdSchema } from '../ids';
 import { message } from '../params';
 import { pendingRequests } from '../pending-tasks';
+import { filterProperties, propertyList } from '../property-filter';
 import { renderRequest, taskIdObject } from '../singularity-shapes';
 import { requestCleanups } from '../task-views';
 
@@ -41,7 +42,9 @@ export function registerRequestViews(router: Router, ctx: ApiContext, extras: Ap
     const q = parseInput(listQuerySchema, query);
     const byRequest = ctx.tasksByRequest();
     const list = [...scheduler.requests.values()].filter((r) => filter(r) && (!q.requestType || q.requestType.includes(r.request.requestType)));
-    return list.slice(0, q.limit ?? list.length).map((r) => ctx.parent(r, byRequest.get(r.request.id)));
+    const answer = list.slice(0, q.limit ?? list.length).map((r) => ctx.parent(r, byRequest.get(r.request.id)));
+    const properties = propertyList(q.property);
+    return properties ? filterProperties(answer, properties) : answer;
   };
 
   router.get('/requests/ids', (req, res) => {

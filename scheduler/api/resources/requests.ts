@@ -1,10 +1,13 @@
-import type { Request, Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import * as z from 'zod';
 import type { RequestRecord } from '../../model';
 import { type ApiContext, LONG_RUNNING, body, engineCall, idParam, requireBody } from '../api-context';
 import { badRequest, conflict, parseInput } from '../http-errors';
 import { deployIdSchema, isRequestId } from '../ids';
 import { message } from '../params';
+import { filterProperties, propertyList } from '../property-filter';
+import { type Caller, relevantForUser } from '../relevant-requests';
+import type { ApiToken } from '../auth';
 import { singularityRequestSchema } from '../request-schema';
 import { renderRequest } from '../singularity-shapes';
 import { expiringAction, expiringBodyFields } from './expiring';
@@ -40,13 +43,22 @@ export const runSchema = z.object({
   message,
 });
 
-const requestsQuerySchema = z.object({
+/** Singularity's list parameters: `includeFullRequestData` (Griddle's parents are always full) and `useWebCache` are accepted; `property` and `filterRelevantForUser` filter. */
+export const requestsQuerySchema = z.object({
   includeFullRequestData: z.enum(['true', 'false']).optional(),
   filterRelevantForUser: z.enum(['true', 'false']).optional(),
+  useWebCache: z.enum(['true', 'false']).optional(),
+  property: z.union([z.string().max(200), z.array(z.string().max(200)).max(100)]).optional(),
 });
 
+/** The named caller of a call (a token's name and groups), as the auth middleware left it. */
+function callerOf(res: Response): Caller | undefined {
+  const grant = res.locals.grant as ApiToken | undefined;
+  return grant ? { name: grant.name, ...(grant.groups ? { groups: grant.groups } : {}) } : undefined;
+}
+
 /** `/requests`: Singularity's RequestResource. */
-export function registerRequests(router: Router, ctx: ApiContext): void {
+export function registerRequests(router: Router, ctx: ApiContext, lastChangedBy: (requestId: string) => string | null | undefined = () => undefined): void {
   const { scheduler, engine, log, now, writeGuard: w } = ctx;
   const requestId = (req: Request): string => idParam(req, 'requestId', isRequestId, 'request');
 
@@ -54,15 +66,25 @@ export function registerRequests(router: Router, ctx: ApiContext): void {
     const byRequest = ctx.tasksByRequest();
     return [...scheduler.requests.values()].filter(filter).map((r) => ctx.parent(r, byRequest.get(r.request.id)));
   };
-  router.get('/requests', (req, res) => {
-    parseInput(requestsQuerySchema, req.query);
-    return ctx.cache.handler('requests', listRequests(() => true))(req, res);
-  });
-  router.get('/requests/active', (req, res) => {
-    parseInput(requestsQuerySchema, req.query);
-    return ctx.cache.handler('requests-active', listRequests((r) => r.state === 'ACTIVE'))(req, res);
-  });
-  router.get('/requests/paused', ctx.cache.handler('requests-paused', listRequests((r) => r.state === 'PAUSED')));
+  // Built once per state change for each property list (the web UI always sends the same one);
+  // a list filtered for its caller is built for that call.
+  const cachedList = (key: string, filter: (r: RequestRecord) => boolean) => (req: Request, res: Response) => {
+    const q = parseInput(requestsQuerySchema, req.query);
+    const properties = propertyList(q.property);
+    const caller = callerOf(res);
+    if (q.filterRelevantForUser === 'true' && caller) {
+      const relevant = new Set(relevantForUser([...scheduler.requests.values()], caller, lastChangedBy).map((r) => r.request.id));
+      const list = listRequests((r) => filter(r) && relevant.has(r.request.id))();
+      res.json(properties ? filterProperties(list, properties) : list);
+      return;
+    }
+    const build = listRequests(filter);
+    if (!properties) return ctx.cache.handler(key, build)(req, res);
+    return ctx.cache.handler(`${key}?property=${properties.join(',')}`, () => filterProperties(build(), properties))(req, res);
+  };
+  router.get('/requests', cachedList('requests', () => true));
+  router.get('/requests/active', cachedList('requests-active', (r) => r.state === 'ACTIVE'));
+  router.get('/requests/paused', cachedList('requests-paused', (r) => r.state === 'PAUSED'));
 
   router.post('/requests', w, (req, res) => {
     const request = parseInput(singularityRequestSchema, requireBody(req));

@@ -1,7 +1,11 @@
 import type { Router } from 'express';
 import { type Offer, isTerminalState, scalarOf, type TaskInfo } from '../../../mesos-proto';
-import type { ApiContext } from '../api-context';
+import * as z from 'zod';
+import { type ApiContext, idParam } from '../api-context';
 import { type AgentOffer, type TaskReservation, type TaskUsage, clusterUtilization } from '../cluster-utilization';
+import { notFound, parseInput } from '../http-errors';
+import { isRequestId } from '../ids';
+import { requestUtilizations } from '../request-utilization';
 
 /** The latest offer of each agent, kept from the scheduler's 'offers' events, and what each live task reserves and uses. */
 export class OfferLedger {
@@ -40,9 +44,25 @@ export class OfferLedger {
   }
 }
 
-/** Singularity's UsageResource `/usage/cluster/utilization`, computed on each call. */
+/** `useWebCache` asks Singularity for its cached copy; Griddle computes each answer from memory. */
+const usageQuerySchema = z.object({ useWebCache: z.enum(['true', 'false']).optional() });
+
+/** Singularity's UsageResource: the cluster summary and per-request usage, computed on each call. */
 export function registerUsage(router: Router, ctx: ApiContext, ledger: OfferLedger): void {
   router.get('/usage/cluster/utilization', (_req, res) => {
     res.json(clusterUtilization(ledger.reservations(), ledger.latest, ctx.now()));
+  });
+  router.get('/usage/requests', (req, res) => {
+    parseInput(usageQuerySchema, req.query);
+    res.json(requestUtilizations(ledger.reservations()));
+  });
+  router.get('/usage/requests/request/:requestId', (req, res) => {
+    parseInput(usageQuerySchema, req.query);
+    const requestId = idParam(req, 'requestId', isRequestId, 'request');
+    if (!ctx.scheduler.requests.has(requestId)) throw notFound(`no request ${requestId}`);
+    const found = requestUtilizations(ledger.reservations().filter((t) => t.requestId === requestId))[0];
+    // As Singularity: nothing measured yet is a 404 (its web UI expects and hides it).
+    if (!found) throw notFound(`request ${requestId} has no measured task yet (usage is polled every minute)`);
+    res.json(found);
   });
 }

@@ -18,6 +18,7 @@ import { rows as taskTracking } from './task-tracking';
 import { rows as taskViews } from './task-views';
 import { rows as tasks } from './tasks';
 import { rows as usage } from './usage';
+import { rows as webUi } from './web-ui';
 
 /**
  * Every row file of this folder, by file name (without `.ts`). A new area adds its file here;
@@ -43,6 +44,7 @@ export const ROW_FILES: Record<string, ContractRow[]> = {
   'task-views': taskViews,
   tasks,
   usage,
+  'web-ui': webUi,
 };
 
 export const allRows = (): ContractRow[] => Object.values(ROW_FILES).flat();

@@ -61,3 +61,20 @@ describe('group authorization of writes', () => {
     expect(obj(obj((await call(h, 'GET', '/api/auth/user', undefined, as(EDGE))).json).user).groups).toEqual(['edge', 'web']);
   });
 });
+
+describe('filterRelevantForUser on the request lists', () => {
+  it('keeps the requests of the caller’s groups and those it changed last; no token, no filter', async () => {
+    expect((await call(h, 'POST', '/api/requests', serviceRequest('rel-edge', 1, { group: 'edge' }), as(ADMIN))).status).toBe(200);
+    expect((await call(h, 'POST', '/api/requests', serviceRequest('rel-mine', 1), as(DATA))).status).toBe(200);
+    expect((await call(h, 'POST', '/api/requests', serviceRequest('rel-other', 1), as(ADMIN))).status).toBe(200);
+    const ids = async (query: string, headers?: Record<string, string>): Promise<string[]> => {
+      const res = await call(h, 'GET', `/api/requests${query}`, undefined, headers);
+      expect(res.status).toBe(200);
+      return (res.json as { request: { id: string } }[]).map((p) => p.request.id).filter((id) => id.startsWith('rel-')).sort();
+    };
+    expect(await ids('?filterRelevantForUser=true', as(DATA))).toEqual(['rel-mine']);
+    expect(await ids('?filterRelevantForUser=true&property=request.id', as(EDGE))).toEqual(['rel-edge']);
+    expect(await ids('?filterRelevantForUser=false', as(DATA))).toEqual(['rel-edge', 'rel-mine', 'rel-other']);
+    expect(await ids('?filterRelevantForUser=true')).toEqual(['rel-edge', 'rel-mine', 'rel-other']);
+  });
+});
