@@ -8,6 +8,7 @@ import { requestIdOf } from '../state';
 import { age, api, duration, enc, ErrorNote, Health, href, Link, shortState, time, useLive } from '../ui';
 import { DeployHistory } from './deploy-history';
 import { RequestActions, TaskKill } from './request-actions';
+import { ExpiringActions, Priority } from './request-expiring';
 
 interface RequestData { parent: SingularityRequestParent; tasks: SlimTask[]; ended: SingularityTaskHistoryItem[]; deploys: SingularityDeployHistory[] }
 
@@ -124,10 +125,12 @@ export function RequestPage(props: { requestId: string }): JSX.Element {
             <dt>Type</dt><dd>{d.parent.request.requestType.toLowerCase()}</dd>
             <dt>State</dt><dd>{d.parent.state.toLowerCase()}</dd>
             <dt>Instances</dt><dd>{d.parent.request.instances ?? 1}</dd>
+            <Priority parent={d.parent} onChange={live.reload} />
             <dt>Active deploy</dt><dd>{d.parent.activeDeploy ? `${d.parent.activeDeploy.id} (${d.parent.activeDeploy.containerInfo?.docker?.image ?? 'no image'})` : 'none'}</dd>
             <dt>Events</dt><dd><Link to={href.events(id)}>this request's live events</Link></dd>
           </dl>
           <RequestActions parent={d.parent} deploys={d.deploys} onChange={live.reload} />
+          <ExpiringActions parent={d.parent} onChange={live.reload} />
           <PendingDeploy parent={d.parent} />
           <ActiveTasks tasks={d.tasks} />
           <DeployHistory deploys={d.deploys} />

@@ -6,3 +6,4 @@ export {
 export { appendEvent, describeEvent, requestIdOf } from './event-log';
 export { type DiffRow, canonicalJson, sideBySide } from './line-diff';
 export { type LogTail, TAIL_BYTES, appendChunk, tailStart } from './log-tail';
+export { type DurationInput, type ExpiringKind, type ExpiringView, expiringActions, machineExpiry, parseDuration } from './expiring';
