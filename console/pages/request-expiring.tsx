@@ -19,25 +19,27 @@ export function ExpiringActions(props: { parent: SingularityRequestParent; onCha
   return (
     <section aria-labelledby="expiring-h" class="panel">
       <h2 id="expiring-h">Expiring actions</h2>
-      <table class="grid" data-expiring>
-        <thead><tr><th scope="col">Action</th><th scope="col">When the time is up</th><th scope="col">Ends</th><th scope="col">Started</th><th scope="col">Why</th><th scope="col"><span class="visually-hidden">Cancel</span></th></tr></thead>
-        <tbody>
-          {views.map((v) => (
-            <tr key={v.kind} data-kind={v.kind}>
-              <td>{v.action}</td>
-              <td>{v.then}</td>
-              <td>{v.endsAt === undefined ? '–' : `${time(v.endsAt)} (in ${age(Date.now(), v.endsAt)})`}</td>
-              <td>{time(v.startMillis)}{v.user ? ` by ${v.user}` : ''}</td>
-              <td class="wrap">{v.message ?? '–'}</td>
-              <td>{canWrite(session) && (
-                <ActionButton label={`Cancel ${v.kind} expiry`} onResult={props.onChange} done={`kept: ${v.action}`}
-                  confirm={`Cancel the expiry of "${v.action}" on ${id}: it stays as it is and nothing reverts.`}
-                  run={() => api(`/requests/request/${enc(id)}/${v.kind}`, { method: 'DELETE' })} />
-              )}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div class="scroller" tabIndex={0} role="region" aria-label="Expiring actions (scrollable)">
+        <table class="grid" data-expiring>
+          <thead><tr><th scope="col">Action</th><th scope="col">When the time is up</th><th scope="col">Ends</th><th scope="col">Started</th><th scope="col">Why</th><th scope="col"><span class="visually-hidden">Cancel</span></th></tr></thead>
+          <tbody>
+            {views.map((v) => (
+              <tr key={v.kind} data-kind={v.kind}>
+                <td>{v.action}</td>
+                <td>{v.then}</td>
+                <td>{v.endsAt === undefined ? '–' : `${time(v.endsAt)} (in ${age(Date.now(), v.endsAt)})`}</td>
+                <td>{time(v.startMillis)}{v.user ? ` by ${v.user}` : ''}</td>
+                <td class="wrap">{v.message ?? '–'}</td>
+                <td>{canWrite(session) && (
+                  <ActionButton label={`Cancel ${v.kind} expiry`} onResult={props.onChange} done={`kept: ${v.action}`}
+                    confirm={`Cancel the expiry of "${v.action}" on ${id}: it stays as it is and nothing reverts.`}
+                    run={() => api(`/requests/request/${enc(id)}/${v.kind}`, { method: 'DELETE' })} />
+                )}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }
@@ -54,10 +56,10 @@ export function Priority(props: { parent: SingularityRequestParent; onChange: ()
     <>
       <dt>Priority</dt>
       <dd>
-        {level ?? `${DEFAULT_PRIORITY} (default)`}
+        {level ?? `${DEFAULT_PRIORITY} (default)`}{' '}
         {canWrite(session) && (
           <span class="action-group">
-            {' '}<label>Set to <input type="number" min={0} max={1} step={0.1} value={text} class="narrow" onInput={(e) => setText((e.target as HTMLInputElement).value)} /></label>
+            <label>Set to <input type="number" min={0} max={1} step={0.1} value={text} class="narrow" onInput={(e) => setText((e.target as HTMLInputElement).value)} /></label>
             {' '}{duration.field}
             <ActionButton label="Set priority" disabled={!valid} onResult={props.onChange} done={`priority ${target}${duration.phrase}`}
               run={() => api(`/requests/request/${enc(props.parent.request.id)}/priority`, { method: 'PUT', body: { priority: target, message: 'from the console', ...(duration.ms ? { durationMillis: duration.ms } : {}) } })} />
