@@ -308,6 +308,28 @@ test('a scale for an hour from the request page shows what reverts when; cancell
   await row.waitFor({ state: 'detached' });
 });
 
+test('add a webhook on the Webhooks page, see its failing delivery, and delete it; the API agrees', async () => {
+  // Nothing listens on port 9: each POST fails, so the page has a queue and an error to show.
+  const uri = `http://127.0.0.1:9/console-${process.pid}`;
+  await page.getByRole('link', { name: 'Webhooks' }).click();
+  await page.getByRole('heading', { name: 'Webhooks' }).waitFor();
+  await page.getByLabel('URL').fill(uri);
+  await page.getByLabel('Type').selectOption('REQUEST');
+  await page.getByRole('button', { name: 'Add webhook' }).click();
+  const listed = async (): Promise<{ id: string; uri: string; type: string } | undefined> => ((await call('GET', '/webhooks')).json as unknown as { id: string; uri: string; type: string }[]).find((w) => w.uri === uri);
+  const hook = await until(listed, 'the webhook through the API', 30_000, { intervalMs: 250 });
+  expect(hook.type).toBe('REQUEST');
+  expect((await call('PUT', `/requests/request/${DEMO}/scale`, { instances: 2 })).status).toBe(200);
+  const row = page.locator(`tr[data-webhook="${hook.id}"]`);
+  await until(async () => /✗ failing/.test((await row.count()) ? await row.innerText() : ''), 'the failing delivery on the page', 60_000, { intervalMs: 250 });
+  await audit('webhooks');
+  await row.getByRole('button', { name: 'Delete' }).click();
+  expect(await page.getByRole('dialog').innerText()).toContain(uri);
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+  await until(async () => (await listed()) === undefined, 'the webhook gone through the API', 30_000, { intervalMs: 250 });
+  await row.waitFor({ state: 'detached' });
+});
+
 // Last: its replacements move tasks around, so nothing after it depends on placement.
 test('decommission an agent for a while from the Agents page, then activate it; the API agrees at each step', async () => {
   await page.goto(`${ui}/ui/agents`);
