@@ -69,7 +69,9 @@ beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'griddle-console-e2e-'));
   const tokens = path.join(work, 'tokens');
   fs.writeFileSync(tokens, `${DEPLOY_TOKEN} deploy console-ops\n${READ_TOKEN} read console-viewer\n`);
-  stack = await startE2eStack({ agents: 3, scheduler: { apiTokensFile: tokens } });
+  const commands = path.join(work, 'commands.yaml');
+  fs.writeFileSync(commands, 'greet:\n  command: [echo, hello from]\n  options: { console: [the console] }\n');
+  stack = await startE2eStack({ agents: 3, scheduler: { apiTokensFile: tokens, shellCommandsFile: commands } });
   proxy = await TcpProxy.start(Number(new URL(stack.api).port));
   ui = `http://127.0.0.1:${proxy.port}`;
   browser = await launchChromium();
@@ -230,6 +232,15 @@ test('a task page follows its stdout live', async () => {
   await until(async () => Math.max(-1, ...(await ticks())) >= first + 2, 'two more ticks without a reload', 60_000, { intervalMs: 250 });
   expect(await page.evaluate('window.__sameDocument === true')).toBe(true);
   await audit('task');
+  // An allow-listed command run from the page: its progress and its output.
+  await page.getByRole('textbox', { name: 'Command', exact: true }).fill('greet');
+  await page.getByLabel('Options').fill('console');
+  await page.getByRole('button', { name: 'Run command' }).click();
+  const output = page.locator('[data-log="command"]');
+  await output.waitFor({ timeout: 60_000 });
+  expect(await output.innerText()).toMatch(/^hello from the console\s*$/);
+  expect(await page.locator('[data-command-run]').innerText()).toMatch(/greet: acked → started → finished/);
+  await audit('task-command');
 });
 
 test('agents, discovery and events pages list what the cluster has, and pass axe', async () => {
