@@ -293,6 +293,12 @@ test('the overview puts an under-provisioned request first with the reason its t
   await page.emulateMedia({ colorScheme: 'dark' });
   await audit('overview-dark');
   await page.emulateMedia({ colorScheme: 'light' });
+  // Request groups (issue 13) filter the table.
+  expect((await call('POST', '/groups', { id: 'console-group', requestIds: [TICKER, FAILING] })).status).toBe(200);
+  await page.goto(`${ui}/ui/`);
+  await page.getByLabel('Group').selectOption('console-group');
+  await until(async () => (await page.locator('main tbody tr').count()) === 2, 'two rows in the group', 30_000, { intervalMs: 250 });
+  expect((await page.locator('main tbody tr').allInnerTexts()).map((t) => t.split(/\s/)[0]).sort()).toEqual([FAILING, TICKER].sort());
 });
 
 test('a scale for an hour from the request page shows what reverts when; cancelling the expiry keeps the scale, and the API agrees', async () => {
