@@ -114,6 +114,9 @@ test('token login: a read token sees no write buttons, a deploy token does', asy
   await mainText((t) => t.includes('Active tasks (3)'), 'the request page with 3 active tasks');
   expect(await page.getByRole('button', { name: /^(Scale|Pause|Bounce|Roll back|Delete request|Kill|Set priority)$/ }).count()).toBe(0);
   expect(await page.locator('main').innerText()).toMatch(/Priority\s+0\.3 \(default\)/);
+  await page.goto(`${ui}/ui/agents`);
+  await page.locator('main tbody tr[data-agent]').first().waitFor();
+  expect(await page.getByRole('button', { name: /^(Freeze|Decommission|Activate)$/ }).count()).toBe(0);
   await login(DEPLOY_TOKEN);
   await page.goto(`${ui}/ui/requests/${DEMO}`);
   await page.getByRole('button', { name: 'Scale' }).waitFor();
