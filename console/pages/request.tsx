@@ -26,6 +26,14 @@ function progressOf(p: SingularityPendingDeployState | undefined): Record<string
   return p?.deployProgress ?? {};
 }
 
+/** The step's acceptance (canary deploys): the mode, and the latest verdict with its reason. */
+function acceptanceText(progress: Record<string, unknown>): string {
+  const a = progress.acceptance as { step?: number; verdict?: string; reason?: string } | undefined;
+  const mode = String(progress.acceptanceMode).toLowerCase();
+  if (!a?.verdict) return mode;
+  return `${mode}; step ${a.step ?? '–'}: ${a.verdict.toLowerCase()}${a.reason ? ` (${a.reason})` : ''}`;
+}
+
 function PendingDeploy(props: { parent: SingularityRequestParent }): JSX.Element | null {
   const p = props.parent;
   // Elapsed time moves even while no event arrives.
@@ -48,6 +56,7 @@ function PendingDeploy(props: { parent: SingularityRequestParent }): JSX.Element
         <dt>Healthy / target</dt><dd>{n('currentActiveInstances')} / {n('targetActiveInstances')}</dd>
         <dt>Elapsed</dt><dd>{age(started)}</dd>
         {typeof progress.pendingReason === 'string' && <><dt>Waiting because</dt><dd>{progress.pendingReason}</dd></>}
+        {typeof progress.acceptanceMode === 'string' && <><dt>Acceptance</dt><dd>{acceptanceText(progress)}</dd></>}
         {progress.autoAdvanceDeploySteps === false && <><dt>Steps</dt><dd>advance by hand{progress.stepComplete === true ? ' (this step is complete)' : ''}</dd></>}
       </dl>
     </section>
