@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect } from 'preact/hooks';
-import { AgentsPage, DiscoveryPage, EventsPage, LoginPage, OverviewPage, RequestPage, TaskPage } from './pages';
+import { AgentsPage, DiscoveryPage, EventsPage, LoginPage, OverviewPage, RequestPage, TaskPage, WebhooksPage } from './pages';
 import { href, Link, navigate, refreshSession, type Route, storeToken, stream, useRoute, useSession, useStreamStatus } from './ui';
 
 function StreamIndicator(): JSX.Element {
@@ -32,6 +32,7 @@ function Page(props: { route: Route }): JSX.Element {
     case 'task': return <TaskPage taskId={r.taskId} />;
     case 'agents': return <AgentsPage />;
     case 'discovery': return <DiscoveryPage />;
+    case 'webhooks': return <WebhooksPage />;
     case 'events': return <EventsPage requestId={r.requestId} />;
     case 'login': return <LoginPage />;
     default: return <section><h1>Not found</h1><p>No console page at {r.path}. <Link to={href.overview()}>Go to the overview</Link>.</p></section>;
@@ -39,7 +40,7 @@ function Page(props: { route: Route }): JSX.Element {
 }
 
 const NAV: [Route['page'], string, string][] = [
-  ['overview', 'Overview', href.overview()], ['agents', 'Agents', href.agents()], ['discovery', 'Discovery', href.discovery()], ['events', 'Events', href.events()],
+  ['overview', 'Overview', href.overview()], ['agents', 'Agents', href.agents()], ['discovery', 'Discovery', href.discovery()], ['webhooks', 'Webhooks', href.webhooks()], ['events', 'Events', href.events()],
 ];
 
 export function App(): JSX.Element {

@@ -5,3 +5,4 @@ export { LoginPage } from './login';
 export { OverviewPage } from './overview';
 export { RequestPage } from './request';
 export { TaskPage } from './task';
+export { WebhooksPage } from './webhooks';

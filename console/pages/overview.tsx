@@ -1,7 +1,8 @@
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SlimOverview, SlimPage, SlimRequest } from '../../contract/console';
-import { type OverviewState, emptyOverview, loaded, reduceOverview, rowsReloaded, underProvisionedReloaded, visibleRows } from '../state';
+import type { SingularityRequestGroup } from '../../contract/singularity-more';
+import { type OverviewState, emptyOverview, reduceOverview, rowsLoaded, rowsReloaded, underProvisionedReloaded, visibleRows } from '../state';
 import { api, type Column, DeployState, enc, ErrorNote, href, Link, num, shortState, useEvents, VirtualTable } from '../ui';
 
 const PAGE = 1000;
@@ -54,13 +55,20 @@ export function OverviewPage(): JSX.Element {
   const [q, setQ] = useState('');
   const [stateFilter, setStateFilter] = useState('');
   const [underOnly, setUnderOnly] = useState(false);
+  const [groups, setGroups] = useState<SingularityRequestGroup[]>([]);
+  const [groupFilter, setGroupFilter] = useState('');
   const busy = useRef(false);
 
+  // The summary and the rows are drawn each as it arrives: the table need not wait for the cards.
   const loadAll = async (): Promise<void> => {
     busy.current = true;
     try {
-      const [summary, rows] = await Promise.all([api<SlimOverview>('/slim/overview'), allRequests()]);
-      setState(loaded(summary, rows));
+      await Promise.all([
+        api<SlimOverview>('/slim/overview').then((summary) => setState((s) => ({ ...s, summary }))),
+        allRequests().then((rows) => setState((s) => rowsLoaded(s, rows))),
+        // An older scheduler without groups still gets its overview.
+        api<SingularityRequestGroup[]>('/groups').then(setGroups, () => undefined),
+      ]);
       setError(undefined);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -94,18 +102,23 @@ export function OverviewPage(): JSX.Element {
   useEffect(() => {
     if (busy.current || (!state.stale && state.dirty.size === 0) || !state.summary) return;
     const t = window.setTimeout(() => {
+      if (busy.current) return;
       if (state.stale || state.dirty.size > 20) void loadAll();
       else void loadDirty([...state.dirty]);
     }, 150);
     return () => window.clearTimeout(t);
   }, [state]);
 
-  const rows = visibleRows(state, { q, state: stateFilter || undefined, underOnly });
+  const members = useMemo(() => {
+    const g = groups.find((x) => x.id === groupFilter);
+    return g ? new Set(g.requestIds) : undefined;
+  }, [groups, groupFilter]);
+  const rows = visibleRows(state, { q, state: stateFilter || undefined, underOnly, ids: members });
   return (
     <section>
       <h1>Overview</h1>
       <ErrorNote error={error} />
-      {!state.summary && !error && <p role="status">Loading…</p>}
+      {!state.summary && state.stale && !error && <p role="status">Loading…</p>}
       <Summary s={state.summary} />
       <h2>Requests</h2>
       <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
@@ -114,6 +127,12 @@ export function OverviewPage(): JSX.Element {
           <option value="">any</option>
           {['ACTIVE', 'PAUSED', 'DEPLOYING_TO_UNPAUSE', 'SYSTEM_COOLDOWN', 'FINISHED'].map((s) => <option value={s}>{s.toLowerCase()}</option>)}
         </select></label>
+        {groups.length > 0 && (
+          <label>Group <select value={groupFilter} onChange={(e) => setGroupFilter((e.target as HTMLSelectElement).value)}>
+            <option value="">any</option>
+            {groups.map((g) => <option value={g.id}>{g.id} ({g.requestIds.length})</option>)}
+          </select></label>
+        )}
         <label><input type="checkbox" checked={underOnly} onChange={(e) => setUnderOnly((e.target as HTMLInputElement).checked)} /> Under-provisioned only</label>
         <span class="hint" aria-live="polite">{rows.length} of {state.requests.size} requests</span>
       </form>

@@ -1,7 +1,7 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { SingularityDeployHistory, SingularityRequestParent } from '../../contract/singularity-views';
-import { ActionButton, api, canWrite, enc, href, navigate, useSession } from '../ui';
+import { ActionButton, api, canWrite, enc, href, navigate, useDuration, useSession } from '../ui';
 
 const JOB_TYPES = new Set(['ON_DEMAND', 'RUN_ONCE', 'SCHEDULED']);
 
@@ -15,6 +15,7 @@ export function RequestActions(props: { parent: SingularityRequestParent; deploy
   const id = p.request.id;
   const current = p.request.instances ?? 1;
   const [instances, setInstances] = useState(String(current));
+  const duration = useDuration('Scale or pause for (optional)');
   const candidates = props.deploys.filter((d) => d.deployResult?.deployState === 'SUCCEEDED' && d.deploy.id !== p.activeDeploy?.id);
   const [rollbackTo, setRollbackTo] = useState('');
   if (!canWrite(session)) return null;
@@ -26,22 +27,26 @@ export function RequestActions(props: { parent: SingularityRequestParent; deploy
   const progress = p.pendingDeployState?.deployProgress ?? {};
   const chosen = rollbackTo || candidates[0]?.deploy.id || '';
   const after = props.onChange;
+  const timed = duration.ms ? { durationMillis: duration.ms } : {};
   return (
     <section aria-labelledby="actions-h" class="panel">
       <h2 id="actions-h">Actions</h2>
+      {(longRunning || !paused) && <p class="filters">{duration.field}</p>}
       <div class="actions">
         {longRunning && (
           <span class="action-group">
             <label>Instances <input type="number" min={0} max={10000} value={instances} onInput={(e) => setInstances((e.target as HTMLInputElement).value)} class="narrow" /></label>
-            <ActionButton label="Scale" disabled={!validScale} onResult={after} done={`scaled to ${target}`}
-              confirm={target < current ? `Scale ${id} down from ${current} to ${target} instances: ${current - target} task(s) will be killed.` : undefined}
-              run={() => api(`${base}/scale`, { method: 'PUT', body: { instances: target, message: 'from the console' } })} />
+            <ActionButton label="Scale" disabled={!validScale || !duration.valid} onResult={after} done={`scaled to ${target}${duration.phrase}`}
+              confirm={target < current ? `Scale ${id} down from ${current} to ${target} instances${duration.phrase}: ${current - target} task(s) will be killed.`
+                : duration.ms ? `Scale ${id} up from ${current} to ${target} instances${duration.phrase}: back to ${current} when the time is up.` : undefined}
+              run={() => api(`${base}/scale`, { method: 'PUT', body: { instances: target, message: 'from the console', ...timed } })} />
           </span>
         )}
         {paused
           ? <ActionButton label="Unpause" onResult={after} run={() => api(`${base}/unpause`, { method: 'POST', body: {} })} />
-          : <ActionButton label="Pause" danger onResult={after} confirm={`Pause ${id}: every task of it is killed and a pending deploy is canceled, until you unpause.`}
-              run={() => api(`${base}/pause`, { method: 'POST', body: {} })} />}
+          : <ActionButton label="Pause" danger disabled={!duration.valid} onResult={after}
+              confirm={`Pause ${id}${duration.phrase}: every task of it is killed and a pending deploy is canceled, until ${duration.ms ? 'the time is up or ' : ''}you unpause.`}
+              run={() => api(`${base}/pause`, { method: 'POST', body: { ...timed } })} />}
         {longRunning && !paused && (
           <ActionButton label="Bounce" onResult={after} confirm={`Restart every task of ${id}, a few at a time under its deploy rules (new tasks first, old ones retired once healthy).`}
             run={() => api(`${base}/bounce`, { method: 'POST', body: {} })} />

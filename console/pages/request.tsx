@@ -8,6 +8,7 @@ import { requestIdOf } from '../state';
 import { age, api, duration, enc, ErrorNote, Health, href, Link, shortState, time, useLive } from '../ui';
 import { DeployHistory } from './deploy-history';
 import { RequestActions, TaskKill } from './request-actions';
+import { ExpiringActions, Priority } from './request-expiring';
 
 interface RequestData { parent: SingularityRequestParent; tasks: SlimTask[]; ended: SingularityTaskHistoryItem[]; deploys: SingularityDeployHistory[] }
 
@@ -23,6 +24,14 @@ async function loadRequest(id: string): Promise<RequestData> {
 
 function progressOf(p: SingularityPendingDeployState | undefined): Record<string, unknown> {
   return p?.deployProgress ?? {};
+}
+
+/** The step's acceptance (canary deploys): the mode, and the latest verdict with its reason. */
+function acceptanceText(progress: Record<string, unknown>): string {
+  const a = progress.acceptance as { step?: number; verdict?: string; reason?: string } | undefined;
+  const mode = String(progress.acceptanceMode).toLowerCase();
+  if (!a?.verdict) return mode;
+  return `${mode}; step ${a.step ?? '–'}: ${a.verdict.toLowerCase()}${a.reason ? ` (${a.reason})` : ''}`;
 }
 
 function PendingDeploy(props: { parent: SingularityRequestParent }): JSX.Element | null {
@@ -47,6 +56,7 @@ function PendingDeploy(props: { parent: SingularityRequestParent }): JSX.Element
         <dt>Healthy / target</dt><dd>{n('currentActiveInstances')} / {n('targetActiveInstances')}</dd>
         <dt>Elapsed</dt><dd>{age(started)}</dd>
         {typeof progress.pendingReason === 'string' && <><dt>Waiting because</dt><dd>{progress.pendingReason}</dd></>}
+        {typeof progress.acceptanceMode === 'string' && <><dt>Acceptance</dt><dd>{acceptanceText(progress)}</dd></>}
         {progress.autoAdvanceDeploySteps === false && <><dt>Steps</dt><dd>advance by hand{progress.stepComplete === true ? ' (this step is complete)' : ''}</dd></>}
       </dl>
     </section>
@@ -124,10 +134,12 @@ export function RequestPage(props: { requestId: string }): JSX.Element {
             <dt>Type</dt><dd>{d.parent.request.requestType.toLowerCase()}</dd>
             <dt>State</dt><dd>{d.parent.state.toLowerCase()}</dd>
             <dt>Instances</dt><dd>{d.parent.request.instances ?? 1}</dd>
+            <Priority parent={d.parent} onChange={live.reload} />
             <dt>Active deploy</dt><dd>{d.parent.activeDeploy ? `${d.parent.activeDeploy.id} (${d.parent.activeDeploy.containerInfo?.docker?.image ?? 'no image'})` : 'none'}</dd>
             <dt>Events</dt><dd><Link to={href.events(id)}>this request's live events</Link></dd>
           </dl>
           <RequestActions parent={d.parent} deploys={d.deploys} onChange={live.reload} />
+          <ExpiringActions parent={d.parent} onChange={live.reload} />
           <PendingDeploy parent={d.parent} />
           <ActiveTasks tasks={d.tasks} />
           <DeployHistory deploys={d.deploys} />

@@ -5,6 +5,7 @@ import type { SingularityTaskHistory } from '../../contract/singularity-views';
 import { isTerminalState } from '../../mesos-proto/types';
 import { type LogTail, appendChunk, tailStart } from '../state';
 import { api, enc, ErrorNote, Health, href, Link, num, shortState, time, useLive } from '../ui';
+import { ShellCommand } from './task-command';
 
 const FOLLOW_MS = 1000;
 
@@ -112,6 +113,7 @@ export function TaskPage(props: { taskId: string }): JSX.Element {
               <dl class="facts env">{env.map((v) => <><dt>{v.name}</dt><dd>{v.value ?? ''}</dd></>)}</dl>
             )}
           </section>
+          <ShellCommand taskId={id} running={h.lastTaskState === 'TASK_RUNNING'} />
           <SandboxTail taskId={id} path="stdout" follow={active} />
           <SandboxTail taskId={id} path="stderr" follow={active} />
         </>

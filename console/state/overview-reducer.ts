@@ -23,6 +23,14 @@ export function loaded(summary: SlimOverview, rows: readonly SlimRequest[]): Ove
   return { summary, requests: new Map(rows.map((r) => [r.id, r])), dirty: new Set(), stale: false };
 }
 
+/**
+ * The rows and the summary are read apart, so the table is drawn as soon as its rows arrive:
+ * a fresh read of the rows replaces them all and clears the flags; the summary is kept.
+ */
+export function rowsLoaded(s: OverviewState, rows: readonly SlimRequest[]): OverviewState {
+  return { ...s, requests: new Map(rows.map((r) => [r.id, r])), dirty: new Set(), stale: false };
+}
+
 /** Re-read rows of some requests replace theirs; rows of requests gone from the answer go. */
 export function rowsReloaded(s: OverviewState, ids: readonly string[], rows: readonly SlimRequest[]): OverviewState {
   const requests = new Map(s.requests);
@@ -104,14 +112,15 @@ export function reduceOverview(s: OverviewState, e: ApiEventFrame): OverviewStat
   }
 }
 
-/** Rows in table order after the filter: id substring (any case), state, under-provisioned only. */
-export function visibleRows(s: OverviewState, filter: { q?: string; state?: string; underOnly?: boolean }): SlimRequest[] {
+/** Rows in table order after the filter: id substring (any case), state, under-provisioned only, members of a request group. */
+export function visibleRows(s: OverviewState, filter: { q?: string; state?: string; underOnly?: boolean; ids?: ReadonlySet<string> }): SlimRequest[] {
   const needle = filter.q?.trim().toLowerCase();
   const rows: SlimRequest[] = [];
   for (const r of s.requests.values()) {
     if (needle && !r.id.toLowerCase().includes(needle)) continue;
     if (filter.state && r.state !== filter.state) continue;
     if (filter.underOnly && !r.underProvisioned) continue;
+    if (filter.ids && !filter.ids.has(r.id)) continue;
     rows.push(r);
   }
   // Under-provisioned first: those are the ones an operator looks for.

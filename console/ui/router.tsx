@@ -10,6 +10,7 @@ export type Route =
   | { page: 'task'; taskId: string }
   | { page: 'agents' }
   | { page: 'discovery' }
+  | { page: 'webhooks' }
   | { page: 'events'; requestId?: string }
   | { page: 'login' }
   | { page: 'not-found'; path: string };
@@ -20,7 +21,7 @@ export function parseRoute(pathname: string, search: string): Route {
   if (parts.length === 0) return { page: 'overview' };
   if (parts[0] === 'requests' && parts.length === 2) return { page: 'request', requestId: parts[1] };
   if (parts[0] === 'tasks' && parts.length === 2) return { page: 'task', taskId: parts[1] };
-  if (parts.length === 1 && (parts[0] === 'agents' || parts[0] === 'discovery' || parts[0] === 'login')) return { page: parts[0] };
+  if (parts.length === 1 && (parts[0] === 'agents' || parts[0] === 'discovery' || parts[0] === 'webhooks' || parts[0] === 'login')) return { page: parts[0] };
   if (parts.length === 1 && parts[0] === 'events') return { page: 'events', requestId: new URLSearchParams(search).get('requestId') ?? undefined };
   return { page: 'not-found', path };
 }
@@ -31,6 +32,7 @@ export const href = {
   task: (id: string) => `${BASE}/tasks/${encodeURIComponent(id)}`,
   agents: () => `${BASE}/agents`,
   discovery: () => `${BASE}/discovery`,
+  webhooks: () => `${BASE}/webhooks`,
   events: (requestId?: string) => `${BASE}/events${requestId ? `?requestId=${encodeURIComponent(requestId)}` : ''}`,
   login: () => `${BASE}/login`,
 };

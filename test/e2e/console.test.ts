@@ -69,7 +69,9 @@ beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'griddle-console-e2e-'));
   const tokens = path.join(work, 'tokens');
   fs.writeFileSync(tokens, `${DEPLOY_TOKEN} deploy console-ops\n${READ_TOKEN} read console-viewer\n`);
-  stack = await startE2eStack({ agents: 3, scheduler: { apiTokensFile: tokens } });
+  const commands = path.join(work, 'commands.yaml');
+  fs.writeFileSync(commands, 'greet:\n  command: [echo, hello from]\n  options: { console: [the console] }\n');
+  stack = await startE2eStack({ agents: 3, scheduler: { apiTokensFile: tokens, shellCommandsFile: commands } });
   proxy = await TcpProxy.start(Number(new URL(stack.api).port));
   ui = `http://127.0.0.1:${proxy.port}`;
   browser = await launchChromium();
@@ -110,7 +112,11 @@ test('token login: a read token sees no write buttons, a deploy token does', asy
   expect(await page.locator('header').innerText()).toContain('console-viewer (read)');
   await page.getByRole('link', { name: DEMO }).click();
   await mainText((t) => t.includes('Active tasks (3)'), 'the request page with 3 active tasks');
-  expect(await page.getByRole('button', { name: /^(Scale|Pause|Bounce|Roll back|Delete request|Kill)$/ }).count()).toBe(0);
+  expect(await page.getByRole('button', { name: /^(Scale|Pause|Bounce|Roll back|Delete request|Kill|Set priority)$/ }).count()).toBe(0);
+  expect(await page.locator('main').innerText()).toMatch(/Priority\s+0\.3 \(default\)/);
+  await page.goto(`${ui}/ui/agents`);
+  await page.locator('main tbody tr[data-agent]').first().waitFor();
+  expect(await page.getByRole('button', { name: /^(Freeze|Decommission|Activate)$/ }).count()).toBe(0);
   await login(DEPLOY_TOKEN);
   await page.goto(`${ui}/ui/requests/${DEMO}`);
   await page.getByRole('button', { name: 'Scale' }).waitFor();
@@ -229,12 +235,21 @@ test('a task page follows its stdout live', async () => {
   await until(async () => Math.max(-1, ...(await ticks())) >= first + 2, 'two more ticks without a reload', 60_000, { intervalMs: 250 });
   expect(await page.evaluate('window.__sameDocument === true')).toBe(true);
   await audit('task');
+  // An allow-listed command run from the page: its progress and its output.
+  await page.getByRole('textbox', { name: 'Command', exact: true }).fill('greet');
+  await page.getByLabel('Options').fill('console');
+  await page.getByRole('button', { name: 'Run command' }).click();
+  const output = page.locator('[data-log="command"]');
+  await output.waitFor({ timeout: 60_000 });
+  expect(await output.innerText()).toMatch(/^hello from the console\s*$/);
+  expect(await page.locator('[data-command-run]').innerText()).toMatch(/greet: acked → started → finished/);
+  await audit('task-command');
 });
 
 test('agents, discovery and events pages list what the cluster has, and pass axe', async () => {
   await page.getByRole('link', { name: 'Agents' }).click();
   await mainText((t) => (t.match(/cpus|CPUs/g) ?? []).length > 0 && /\d+ \/ \d+/.test(t), 'the agents table');
-  expect((await page.locator('main tbody tr').count())).toBe(3);
+  expect((await page.locator('main tbody tr[data-agent]').count())).toBe(3);
   await audit('agents');
   await page.getByRole('link', { name: 'Discovery' }).click();
   await mainText((t) => t.includes('alive') && t.includes(TICKER), 'an alive ticker instance in discovery');
@@ -281,4 +296,84 @@ test('the overview puts an under-provisioned request first with the reason its t
   await page.emulateMedia({ colorScheme: 'dark' });
   await audit('overview-dark');
   await page.emulateMedia({ colorScheme: 'light' });
+  // Request groups (issue 13) filter the table.
+  expect((await call('POST', '/groups', { id: 'console-group', requestIds: [TICKER, FAILING] })).status).toBe(200);
+  await page.goto(`${ui}/ui/`);
+  await page.getByLabel('Group').selectOption('console-group');
+  await until(async () => (await page.locator('main tbody tr').count()) === 2, 'two rows in the group', 30_000, { intervalMs: 250 });
+  expect((await page.locator('main tbody tr').allInnerTexts()).map((t) => t.split(/\s/)[0]).sort()).toEqual([FAILING, TICKER].sort());
+});
+
+test('a scale for an hour from the request page shows what reverts when; cancelling the expiry keeps the scale, and the API agrees', async () => {
+  const before = ((await call('GET', `/requests/request/${DEMO}`)).json.request as Json).instances as number;
+  expect(before).toBeGreaterThan(1);
+  await page.goto(`${ui}/ui/requests/${DEMO}`);
+  await page.getByLabel('Instances').fill('1');
+  await page.getByLabel('Scale or pause for (optional)').fill('1h');
+  await page.getByRole('button', { name: 'Scale', exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  expect(await dialog.innerText()).toMatch(new RegExp(`from ${before} to 1 instances for 1h \\(then it reverts by itself\\)`));
+  await dialog.getByRole('button', { name: 'Scale', exact: true }).click();
+  const expiring = await until(async () => (await call('GET', `/requests/request/${DEMO}`)).json.expiringScale as Json | undefined, 'an expiring scale through the API', 30_000, { intervalMs: 250 });
+  expect(expiring).toMatchObject({ revertToInstances: before, expiringAPIRequestObject: { instances: 1, durationMillis: 3_600_000 } });
+  const row = page.locator('[data-expiring] tr[data-kind="scale"]');
+  await until(async () => ((await row.count()) ? await row.innerText() : '').includes(`back to ${before} instances`), 'the expiring scale on the page', 30_000, { intervalMs: 250 });
+  expect(await row.innerText()).toContain('scaled to 1');
+  await audit('request-expiring');
+  await row.getByRole('button', { name: 'Cancel scale expiry' }).click();
+  expect(await page.getByRole('dialog').innerText()).toMatch(/nothing reverts/);
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel scale expiry' }).click();
+  await until(async () => (await call('GET', `/requests/request/${DEMO}`)).json.expiringScale === undefined, 'the expiry gone through the API', 30_000, { intervalMs: 250 });
+  expect(((await call('GET', `/requests/request/${DEMO}`)).json.request as Json).instances).toBe(1);
+  await row.waitFor({ state: 'detached' });
+});
+
+test('add a webhook on the Webhooks page, see its failing delivery, and delete it; the API agrees', async () => {
+  // Nothing listens on port 9: each POST fails, so the page has a queue and an error to show.
+  const uri = `http://127.0.0.1:9/console-${process.pid}`;
+  await page.getByRole('link', { name: 'Webhooks' }).click();
+  await page.getByRole('heading', { name: 'Webhooks' }).waitFor();
+  await page.getByLabel('URL').fill(uri);
+  await page.getByLabel('Type').selectOption('REQUEST');
+  await page.getByRole('button', { name: 'Add webhook' }).click();
+  const listed = async (): Promise<{ id: string; uri: string; type: string } | undefined> => ((await call('GET', '/webhooks')).json as unknown as { id: string; uri: string; type: string }[]).find((w) => w.uri === uri);
+  const hook = await until(listed, 'the webhook through the API', 30_000, { intervalMs: 250 });
+  expect(hook.type).toBe('REQUEST');
+  expect((await call('PUT', `/requests/request/${DEMO}/scale`, { instances: 2 })).status).toBe(200);
+  const row = page.locator(`tr[data-webhook="${hook.id}"]`);
+  await until(async () => /✗ failing/.test((await row.count()) ? await row.innerText() : ''), 'the failing delivery on the page', 60_000, { intervalMs: 250 });
+  await audit('webhooks');
+  await row.getByRole('button', { name: 'Delete' }).click();
+  expect(await page.getByRole('dialog').innerText()).toContain(uri);
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+  await until(async () => (await listed()) === undefined, 'the webhook gone through the API', 30_000, { intervalMs: 250 });
+  await row.waitFor({ state: 'detached' });
+});
+
+// Last: its replacements move tasks around, so nothing after it depends on placement.
+test('decommission an agent for a while from the Agents page, then activate it; the API agrees at each step', async () => {
+  await page.goto(`${ui}/ui/agents`);
+  const first = page.locator('main tbody tr[data-agent]').first();
+  await first.waitFor();
+  const agentId = await first.getAttribute('data-agent') ?? '';
+  const row = page.locator(`main tbody tr[data-agent="${agentId}"]`);
+  const stateOf = async (): Promise<string | undefined> => ((await call('GET', '/agents')).json as unknown as { id: string; currentState: { state: string } }[])
+    .find((a) => a.id === agentId)?.currentState.state;
+  expect(await stateOf()).toBe('ACTIVE');
+  await page.getByLabel('Freeze, decommission or activate for (optional)').fill('2h');
+  await row.getByRole('button', { name: 'Decommission' }).click();
+  expect(await page.getByRole('dialog').innerText()).toMatch(/for 2h \(then it reverts by itself\): its tasks are replaced elsewhere/);
+  await page.getByRole('dialog').getByRole('button', { name: 'Decommission' }).click();
+  await until(async () => /DECOMMISSION/.test(await stateOf() ?? ''), 'the agent decommissioning through the API', 30_000, { intervalMs: 250 });
+  const expiries = (await call('GET', '/agents/expiring')).json as unknown as { machineId: string; revertToState: string }[];
+  expect(expiries.find((e) => e.machineId === agentId)?.revertToState).toBe('ACTIVE');
+  await until(async () => /decommission.*until .*, then active/.test(await row.innerText()), 'the decommission and its expiry on the page', 30_000, { intervalMs: 250 });
+  await audit('agents-decommission');
+  await page.getByLabel('Freeze, decommission or activate for (optional)').fill('');
+  await row.getByRole('button', { name: 'Activate' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Activate' }).click();
+  await until(async () => (await stateOf()) === 'ACTIVE', 'the agent ACTIVE again through the API', 30_000, { intervalMs: 250 });
+  // A change without a duration ends the expiry.
+  expect(((await call('GET', '/agents/expiring')).json as unknown as { machineId: string }[]).some((e) => e.machineId === agentId)).toBe(false);
+  await until(async () => /✓ active/.test(await row.innerText()), 'the agent active on the page', 30_000, { intervalMs: 250 });
 });

@@ -1,7 +1,7 @@
 import type { SlimOverview, SlimRequest } from '../../../contract';
 import type { ApiEventFrame } from '../../../contract';
 import {
-  appendEvent, describeEvent, emptyOverview, loaded, reduceOverview, rowsReloaded, underProvisionedReloaded, visibleRows,
+  appendEvent, describeEvent, emptyOverview, loaded, reduceOverview, rowsLoaded, rowsReloaded, underProvisionedReloaded, visibleRows,
 } from '../../../console/state';
 
 const row = (id: string, extra: Partial<SlimRequest> = {}): SlimRequest => ({
@@ -78,6 +78,18 @@ describe('the overview reducer', () => {
     expect(visibleRows(s, { q: 'WEB' }).map((r) => r.id)).toEqual(['a-web', 'c-web']);
     expect(visibleRows(s, { state: 'PAUSED' }).map((r) => r.id)).toEqual(['c-web']);
     expect(visibleRows(s, { underOnly: true }).map((r) => r.id)).toEqual(['b-api']);
+    expect(visibleRows(s, { ids: new Set(['c-web', 'a-web', 'gone']) }).map((r) => r.id)).toEqual(['a-web', 'c-web']);
+  });
+
+  it('draws rows read before the summary, and keeps the summary a later row read finds', () => {
+    const rowsFirst = rowsLoaded(emptyOverview(), [row('x')]);
+    expect(rowsFirst.summary).toBeUndefined();
+    expect(rowsFirst.stale).toBe(false);
+    expect(visibleRows(rowsFirst, {}).map((r) => r.id)).toEqual(['x']);
+    const again = rowsLoaded({ ...start(), dirty: new Set(['web']) }, [row('y')]);
+    expect(again.summary).toBe(summary);
+    expect([...again.requests.keys()]).toEqual(['y']);
+    expect(again.dirty.size).toBe(0);
   });
 });
 
