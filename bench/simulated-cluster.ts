@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, until } from '../test/support/kit';
+import { spawnMesosLocal } from './bench-processes';
 
 /**
  * The benchmarks' cluster: griddle-mesos-local with the simulated containerizer (no process
@@ -38,14 +39,14 @@ export async function startSimulatedCluster(options: { tasks: number; requests: 
   const kill = (): void => children.forEach((c) => c.kill('SIGKILL'));
   try {
     const perRequest = Math.ceil(options.tasks / options.requests);
-    // Free ports, not a random pick in a range: other worktrees run these benchmarks on this host too.
-    const masterPort = await freePort();
+    // Port 0: mesos-local's agents listen on --port + 1 … + agents, which a free master port
+    // does not make free on a host where other stacks run; it reports the port it bound.
     const apiPort = await freePort();
     const agents = Math.max(10, Math.ceil(options.tasks / 100));
-    start([path.join(DIST, 'mesos-local', 'main.js'), '--port', String(masterPort), '--agents', String(agents), '--containerizer', 'simulated',
-      '--resources', 'cpus:64;mem:65536;disk:100000;ports:[31000-31100]', '--allocation-interval', '100', '--work-dir', path.join(work, 'agents')]);
-    const master = `http://127.0.0.1:${masterPort}`;
-    await until(async () => (await fetch(`${master}/master/state`)).ok, 'mesos-local', 60_000, POLL);
+    const mesosLocal = await spawnMesosLocal(agents, ['--resources', 'cpus:64;mem:65536;disk:100000;ports:[31000-31100]',
+      '--allocation-interval', '100', '--work-dir', path.join(work, 'agents')]);
+    children.push(mesosLocal.child);
+    const master = mesosLocal.url;
     start([path.join(DIST, 'scheduler', 'main.js'), '--master', master, '--state-dir', path.join(work, 'state'), '--port', String(apiPort), '--discovery-port', '0', '--grpc-port', '0']);
     const api = `http://127.0.0.1:${apiPort}`;
     await until(async () => (await fetch(`${api}/healthz`)).ok, 'griddle-scheduler', 60_000, POLL);
