@@ -45,7 +45,9 @@ export interface SchedulerProcess { child: ChildProcess; url: string }
 
 /** griddle-scheduler on free ports; resolves once it logs its API address. */
 export async function startScheduler(args: string[]): Promise<SchedulerProcess> {
-  const child = spawn(process.execPath, [path.join(DIST, 'scheduler', 'main.js'), '--port', '0', '--discovery-port', '0', '--grpc-port', '0', ...args], {
+  // e.g. BENCH_SCHEDULER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the schedulers.
+  const nodeArgs = process.env.BENCH_SCHEDULER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, path.join(DIST, 'scheduler', 'main.js'), '--port', '0', '--discovery-port', '0', '--grpc-port', '0', ...args], {
     // The 'started' line (info) carries the API address.
     env: { ...process.env, GRIDDLE_LOG_JSON: '1', GRIDDLE_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -53,9 +55,11 @@ export async function startScheduler(args: string[]): Promise<SchedulerProcess> 
   return { child, url: (JSON.parse(m[0]) as { api: string }).api };
 }
 
-export async function health(m: SchedulerProcess): Promise<{ role: string; subscribed: boolean } | null> {
+export interface Health { role: string; subscribed: boolean; eventLoopDelayMs?: { p99: number; max: number }; memoryMb?: Record<string, number> }
+
+export async function health(m: SchedulerProcess): Promise<Health | null> {
   try {
-    return await (await fetch(`${m.url}/healthz`)).json() as { role: string; subscribed: boolean };
+    return await (await fetch(`${m.url}/healthz`)).json() as Health;
   } catch {
     return null;
   }

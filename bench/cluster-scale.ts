@@ -151,12 +151,14 @@ async function main(): Promise<void> {
       counts = await getJson<StateCounts>(`${leader.url}/api/state`).catch(() => counts);
       if (Date.now() - last > 10_000) {
         last = Date.now();
-        progress(t0, { running: counts.activeTasks, launching: counts.launchingTasks, schedulerRssMb: peakRssMb(leader.child.pid!) });
+        const h = await health(leader);
+        progress(t0, { running: counts.activeTasks, launching: counts.launchingTasks, schedulerRssMb: peakRssMb(leader.child.pid!), loop: h?.eventLoopDelayMs, mem: h?.memoryMb });
       }
       return counts.activeTasks >= TOTAL;
     }, MAX_MS, 500);
     const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
     const rssMb = peakRssMb(leader.child.pid!);
+    const leaderHealth = await health(leader);
     const tree = await stateTreeShape(admin, root);
     const tasks = await stateTreeShape(admin, `${root}/tasks`);
     const floor = await rawCreates(admin, tasks.leaves + 2 * REQUESTS, Math.round(tasks.dataBytes / Math.max(1, tasks.leaves)));
@@ -164,7 +166,7 @@ async function main(): Promise<void> {
       benchmark: 'cluster-scale', agents: AGENTS, requests: REQUESTS, instances: TOTAL, running: counts.activeTasks,
       allocationIntervalMs: 1000, apiCreateSeconds: +createdS.toFixed(2),
       apiCallMs: { calls: callMs.length, p50: percentile(callMs, 0.5), p99: percentile(callMs, 0.99), max: percentile(callMs, 1) }, api503Retries: retried503, wallSeconds: +wallS.toFixed(2),
-      schedulerPeakRssMb: rssMb, rssPerTaskKb: +((rssMb * 1024) / TOTAL).toFixed(1),
+      schedulerPeakRssMb: rssMb, schedulerEventLoopDelayMs: leaderHealth?.eventLoopDelayMs, schedulerMemoryAtEndMb: leaderHealth?.memoryMb, rssPerTaskKb: +((rssMb * 1024) / TOTAL).toFixed(1),
       stateTree: { znodes: tree.znodes, maxChildren: tree.maxChildren, maxChildrenListingBytes: tree.maxListingBytes, maxZnodeBytes: tree.maxDataBytes, taskRecordBytesAvg: Math.round(tasks.dataBytes / Math.max(1, tasks.leaves)) },
       baseline: { what: `${floor.count} raw pipelined ZooKeeper creates of ${floor.bytes} bytes (each task, request and deploy once)`, wallSeconds: +(floor.ms / 1000).toFixed(2) },
       ratioToBaseline: +((wallS * 1000) / floor.ms).toFixed(2),
