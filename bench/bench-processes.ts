@@ -28,14 +28,17 @@ function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promis
   });
 }
 
+/** BENCH_CHILD_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`: node flags for mesos-local and the schedulers. */
+function childNodeArgs(): string[] {
+  return process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+}
+
 export interface MesosLocalProcess { url: string; child: ChildProcess; stop: () => Promise<void> }
 
 /** griddle-mesos-local in its own process, simulated containerizer; `args` are extra flags. */
 export async function spawnMesosLocal(agents: number, args: string[] = []): Promise<MesosLocalProcess> {
-  // BENCH_CHILD_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles mesos-local too.
-  const nodeArgs = process.env.BENCH_CHILD_NODE_ARGS ? process.env.BENCH_CHILD_NODE_ARGS.split(' ') : [];
   const child = spawn(process.execPath, [
-    ...nodeArgs, path.join(DIST, 'mesos-local', 'main.js'), '--port', '0', '--agents', String(agents), '--containerizer', 'simulated', ...args,
+    ...childNodeArgs(), path.join(DIST, 'mesos-local', 'main.js'), '--port', '0', '--agents', String(agents), '--containerizer', 'simulated', ...args,
   ], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, GRIDDLE_LOG_JSON: '1', GRIDDLE_LOG_LEVEL: 'info' } });
   const m = await waitForLine(child, /"masterUrl":"([^"]+)"/, 'mesos-local');
   return { url: m[1], child, stop: () => kill(child, 'SIGTERM') };
@@ -45,7 +48,7 @@ export interface SchedulerProcess { child: ChildProcess; url: string }
 
 /** griddle-scheduler on free ports; resolves once it logs its API address. */
 export async function startScheduler(args: string[]): Promise<SchedulerProcess> {
-  const child = spawn(process.execPath, [path.join(DIST, 'scheduler', 'main.js'), '--port', '0', '--discovery-port', '0', '--grpc-port', '0', ...args], {
+  const child = spawn(process.execPath, [...childNodeArgs(), path.join(DIST, 'scheduler', 'main.js'), '--port', '0', '--discovery-port', '0', '--grpc-port', '0', ...args], {
     // The 'started' line (info) carries the API address.
     env: { ...process.env, GRIDDLE_LOG_JSON: '1', GRIDDLE_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -53,9 +56,11 @@ export async function startScheduler(args: string[]): Promise<SchedulerProcess> 
   return { child, url: (JSON.parse(m[0]) as { api: string }).api };
 }
 
-export async function health(m: SchedulerProcess): Promise<{ role: string; subscribed: boolean } | null> {
+export interface Health { role: string; subscribed: boolean; eventLoopDelayMs?: { p99: number; max: number }; memoryMb?: Record<string, number> }
+
+export async function health(m: SchedulerProcess): Promise<Health | null> {
   try {
-    return await (await fetch(`${m.url}/healthz`)).json() as { role: string; subscribed: boolean };
+    return await (await fetch(`${m.url}/healthz`)).json() as Health;
   } catch {
     return null;
   }

@@ -44,10 +44,16 @@ async function getJson<T>(url: string): Promise<T> {
 
 /** Retries a 503 (the API's "state store unavailable …; retry") as a script should; counts them. */
 let retried503 = 0;
+/** Each successful mutating call's latency (a durable write each): what a script waits for. */
+const callMs: number[] = [];
 async function post(url: string, body: unknown): Promise<void> {
   for (let attempt = 0; ; attempt++) {
+    const started = performance.now();
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    if (res.ok) return;
+    if (res.ok) {
+      callMs.push(performance.now() - started);
+      return;
+    }
     const text = await res.text();
     if (res.status !== 503 || attempt >= 20) throw new Error(`POST ${url} → ${res.status} ${text}`);
     retried503++;
@@ -74,6 +80,15 @@ async function createAll(api: string): Promise<void> {
   };
   // As a script creating a thousand services would: many calls at once share each durable write.
   await Promise.all(Array.from({ length: 64 }, worker));
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : +sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(1);
+}
+
+function loadAverage(): number[] {
+  return fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
 }
 
 function progress(t0: bigint, what: Record<string, unknown>): void {
@@ -126,6 +141,7 @@ async function main(): Promise<void> {
       members.push(standby);
       await waitFor('the standby', async () => (await health(standby))?.role === 'standby', 60_000, 50);
     }
+    const loadAtStart = loadAverage();
     const t0 = process.hrtime.bigint();
     await createAll(leader.url);
     const createdS = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -135,24 +151,29 @@ async function main(): Promise<void> {
       counts = await getJson<StateCounts>(`${leader.url}/api/state`).catch(() => counts);
       if (Date.now() - last > 10_000) {
         last = Date.now();
-        progress(t0, { running: counts.activeTasks, launching: counts.launchingTasks, schedulerRssMb: peakRssMb(leader.child.pid!) });
+        const h = await health(leader);
+        progress(t0, { running: counts.activeTasks, launching: counts.launchingTasks, schedulerRssMb: peakRssMb(leader.child.pid!), loop: h?.eventLoopDelayMs, mem: h?.memoryMb });
       }
       return counts.activeTasks >= TOTAL;
-    }, MAX_MS, 500);
+      // /api/state walks every task (pending tasks, liveness): at 30,000 one answer blocked the
+      // leader's loop for up to 0.4 s, so polling it twice a second slowed what it measured.
+    }, MAX_MS, 2000);
     const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
     const rssMb = peakRssMb(leader.child.pid!);
+    const leaderHealth = await health(leader);
     const tree = await stateTreeShape(admin, root);
     const tasks = await stateTreeShape(admin, `${root}/tasks`);
     const floor = await rawCreates(admin, tasks.leaves + 2 * REQUESTS, Math.round(tasks.dataBytes / Math.max(1, tasks.leaves)));
     const result: Record<string, unknown> = {
       benchmark: 'cluster-scale', agents: AGENTS, requests: REQUESTS, instances: TOTAL, running: counts.activeTasks,
-      allocationIntervalMs: 1000, apiCreateSeconds: +createdS.toFixed(2), api503Retries: retried503, wallSeconds: +wallS.toFixed(2),
-      schedulerPeakRssMb: rssMb, rssPerTaskKb: +((rssMb * 1024) / TOTAL).toFixed(1),
+      allocationIntervalMs: 1000, apiCreateSeconds: +createdS.toFixed(2),
+      apiCallMs: { calls: callMs.length, p50: percentile(callMs, 0.5), p99: percentile(callMs, 0.99), max: percentile(callMs, 1) }, api503Retries: retried503, wallSeconds: +wallS.toFixed(2),
+      schedulerPeakRssMb: rssMb, schedulerEventLoopDelayMs: leaderHealth?.eventLoopDelayMs, schedulerMemoryAtEndMb: leaderHealth?.memoryMb, rssPerTaskKb: +((rssMb * 1024) / TOTAL).toFixed(1),
       stateTree: { znodes: tree.znodes, maxChildren: tree.maxChildren, maxChildrenListingBytes: tree.maxListingBytes, maxZnodeBytes: tree.maxDataBytes, taskRecordBytesAvg: Math.round(tasks.dataBytes / Math.max(1, tasks.leaves)) },
       baseline: { what: `${floor.count} raw pipelined ZooKeeper creates of ${floor.bytes} bytes (each task, request and deploy once)`, wallSeconds: +(floor.ms / 1000).toFixed(2) },
       ratioToBaseline: +((wallS * 1000) / floor.ms).toFixed(2),
       targets: { ratioToBaseline: 2, schedulerPeakRssMb: 1536, maxZnodeBytes: 1024 * 1024 },
-      loadAverageAtEnd: fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number),
+      loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadAverage(),
     };
     if (standby) result.failover = await failover(admin, root, leader, standby, new Set(tasks.leafNames));
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

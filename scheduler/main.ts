@@ -4,6 +4,7 @@
  * instances elect a leader (standbys serve reads and forward writes); without it, state lives
  * in --state-dir and this instance is the only leader.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -47,6 +48,13 @@ export interface SchedulerCliOptions {
 }
 
 /** A repeatable flag whose environment variable is a comma-separated list. */
+/** Where the process's memory is: V8 heap (objects) or outside it (Buffers). */
+function memoryMb(): Record<string, number> {
+  const m = process.memoryUsage();
+  const mb = (n: number): number => Math.round(n / 1048576);
+  return { rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) };
+}
+
 function list(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 }
@@ -163,8 +171,13 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
   let selfUrl: string | null = options.advertiseUrl ?? null; // known once the listener is bound
   const app = express();
   app.use(singularityWireHeaders); // exact `application/json`, also on /healthz and the forwarder's own answers
+  // Longest the event loop was blocked: past the ZooKeeper session timeout, the session is lost.
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
   app.get('/healthz', (_req, res) => {
     res.json({
+      eventLoopDelayMs: { p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) },
+      memoryMb: memoryMb(),
       status: 'ok',
       role: scheduler.isLeader ? 'leader' : 'standby',
       leader: scheduler.isLeader ? selfUrl : election?.leader?.apiUrl ?? null,

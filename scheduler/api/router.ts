@@ -158,7 +158,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   router.use(metrics.timer());
   router.use(authMiddleware(options.tokens, options.protectReads));
   // Before any resource: every acknowledged write is in the store before the answer leaves.
-  router.use(durableWrites(() => scheduler.store.flush()));
+  router.use(durableWrites((scope) => scheduler.store.flushWrites(scope)));
   router.use(express.json({ limit: bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
   // Before every write route: the changes a call makes are recorded with its user and message.
   router.use(requestHistory.middleware);

@@ -6,7 +6,7 @@ import type { StateRepository } from './state-repository';
 import { makeTaskId, rackOf } from './task-id';
 import { buildTaskInfo, DEFAULT_EXECUTOR_RESOURCES } from './task-info';
 
-type Records = Pick<StateRepository, 'requests' | 'deploys' | 'tasks'>;
+type Records = Pick<StateRepository, 'requests' | 'deploys'> & { tasks: ReadonlyMap<string, TaskRecord> };
 
 /** What one planned launch asks of an offer, or why it cannot be asked yet. */
 export function demandFor(state: Records, requestId: string, deployId: string, instanceNo: number, instances: number): TaskDemand | string {

@@ -2,6 +2,7 @@ import type { SingularityPriorityFreezeParent } from '../../contract';
 import type { Offer, TaskInfo } from '../../mesos-proto';
 import type { DesiredDeployment, TaskRecord } from '../model';
 import { byPriority, matchOffers, type TaskDemand } from '../placement';
+import { outsideWriteScope } from '../state';
 import type { CoreContext } from './core-context';
 import { isHealthyRun } from './crash-backoff';
 import type { MesosLink } from './leadership';
@@ -66,10 +67,11 @@ export class OfferCycle {
   poke(): void {
     if (!this.deps.link.isLeader || this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
+    // Outside the poking API request's write scope: the cycle's launches are not its writes.
+    outsideWriteScope(() => setImmediate(() => {
       this.scheduled = false;
       void this.run();
-    });
+    }));
   }
 
   start(): void {

@@ -5,6 +5,7 @@ import type { LaunchBackoff } from './launch-backoff';
 import { BACKOFF_PREFIX, backoffRecord, restoreBackoff, type BackoffRecord } from './backoff-record';
 import { countsAsInstance, deployKey } from './reconcile-plan';
 import { TaskHistoryIndex } from './task-history-index';
+import { TaskMap } from './task-map';
 
 export interface AgentInfoSeen { agentId: string; hostname: string; attributes: Record<string, string>; lastOfferAt: number }
 
@@ -22,7 +23,7 @@ export class StateRepository {
   readonly requests = new Map<string, RequestRecord>();
   /** Key `requestId/deployId`. */
   readonly deploys = new Map<string, DeployRecord>();
-  readonly tasks = new Map<string, TaskRecord>();
+  readonly tasks = new TaskMap();
   /** Key `requestId/deployId`: why tasks of that deploy are still pending. */
   readonly pendingReasons = new Map<string, string>();
   readonly agents = new Map<string, AgentInfoSeen>();

@@ -5,3 +5,4 @@ export { ZkStateStore } from './zk-state-store';
 export { mapWindowed, ZK_READ_WINDOW } from './zk-reads';
 export { BUCKETS, bucketOf, maxBucketListingBytes, ZkLayout } from './zk-layout';
 export { ZkSession, parseZkUrl, isZkCode, zookeeper } from './zk-session';
+export { outsideWriteScope, runInWriteScope, WriteScope } from './write-scope';

@@ -26,5 +26,6 @@ export class MemoryStateStore implements StateStore {
   }
 
   async flush(): Promise<void> {}
+  async flushWrites(): Promise<void> {}
   async close(): Promise<void> {}
 }

@@ -1,15 +1,19 @@
-import { type Collection, type StateStore, WriteQueue, serializeRecord } from './state-store';
+import { type Collection, type StateStore, recordKey, serializeRecord } from './state-store';
+import { type QueuedWrite, WriteLane } from './write-lane';
+import { currentWriteScope, type WriteScope } from './write-scope';
 
-export interface QueuedWrite { collection: Collection; id: string; data: Buffer | null }
+export type { QueuedWrite } from './write-lane';
 
 /**
  * The write path both stores share: `put`/`delete` only queue (latest value per record wins),
- * and one drain at a time hands everything queued to the backend as a single batch, which the
- * backend sends with many operations in flight. Drains run one after another, so a record is
- * never written out of order. A failed batch is queued again (unless newer values superseded
- * it), `flush()` rejects with the error, and the store retries on its own with a bounded
- * backoff: a write the scheduler queued and nobody flushes again (a task update, a deploy step)
- * must still reach the backend once it is reachable.
+ * and each lane drains what it has queued to the backend as one batch at a time, which the
+ * backend sends with many operations in flight. Writes made inside a WriteScope (an API
+ * request) go to a lane of their own, written beside the background lane's batches instead of
+ * after them: under load the background lane carries launch batches of thousands of records,
+ * and an API answer waiting behind them took 300 ms and more. A failed batch is queued again
+ * (unless newer values superseded it), the flush rejects with the error, and the store retries
+ * on its own with a bounded backoff: a write the scheduler queued and nobody flushes again (a
+ * task update, a deploy step) must still reach the backend once it is reachable.
  */
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5000;
@@ -17,35 +21,58 @@ const RETRY_MAX_MS = 5000;
 export abstract class PipelinedStore implements StateStore {
   abstract readonly description: string;
   writes = 0;
-  private queue = new WriteQueue();
-  private chain: Promise<void> = Promise.resolve();
-  private scheduled: Promise<void> | null = null;
-  private lastError: Error | null = null;
+  private readonly scoped: WriteLane;
+  private readonly background: WriteLane;
   private retryTimer: NodeJS.Timeout | null = null;
   private retryDelayMs = RETRY_MIN_MS;
   private closed = false;
+
+  constructor() {
+    const failed = (lane: WriteLane, batch: QueuedWrite[]): void => {
+      // Put back what newer writes have not replaced, so a later flush retries it.
+      for (const w of batch) {
+        const key = recordKey(w.collection, w.id);
+        if (!this.scoped.queue.has(key) && !this.background.queue.has(key)) lane.queue.set(w.collection, w.id, w.data);
+      }
+      this.retryLater();
+    };
+    const succeeded = (batch: QueuedWrite[]): void => {
+      this.writes += batch.length;
+      this.retryDelayMs = RETRY_MIN_MS;
+    };
+    this.scoped = new WriteLane((b) => this.writeBatch(b), failed, succeeded);
+    this.background = new WriteLane((b) => this.writeBatch(b), failed, succeeded);
+  }
 
   abstract load(collection: Collection): Promise<Map<string, unknown>>;
   protected abstract writeBatch(batch: QueuedWrite[]): Promise<void>;
   protected abstract closeBackend(): Promise<void>;
 
   put(collection: Collection, id: string, value: unknown): void {
-    this.queue.set(collection, id, serializeRecord(collection, id, value));
-    void this.schedule();
+    this.enqueue(collection, id, serializeRecord(collection, id, value));
   }
 
   delete(collection: Collection, id: string): void {
-    this.queue.set(collection, id, null);
-    void this.schedule();
+    this.enqueue(collection, id, null);
   }
 
   async flush(): Promise<void> {
-    await this.schedule();
-    if (this.lastError) {
-      const err = this.lastError;
-      this.lastError = null;
-      throw err;
+    await Promise.all([this.scoped.schedule(this.background), this.background.schedule(this.scoped)]);
+    this.throwFailure(this.scoped);
+    this.throwFailure(this.background);
+  }
+
+  async flushWrites(scope: WriteScope): Promise<void> {
+    scope.open = false;
+    // A record of the scope written again since in the background lane (a status update of a
+    // task the request killed) is durable only once that lane has written it.
+    const behind = [...scope.keys].some((k) => this.background.holds(k));
+    if (behind) {
+      await this.flush();
+      return;
     }
+    await this.scoped.schedule(this.background);
+    this.throwFailure(this.scoped);
   }
 
   async close(): Promise<void> {
@@ -64,7 +91,34 @@ export abstract class PipelinedStore implements StateStore {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.retryDelayMs = RETRY_MIN_MS;
-    if (this.queue.size > 0 && !this.closed) void this.schedule();
+    if (!this.closed) this.scheduleAll();
+  }
+
+  private enqueue(collection: Collection, id: string, data: Buffer | null): void {
+    const key = recordKey(collection, id);
+    const scope = currentWriteScope();
+    if (scope) scope.keys.add(key);
+    // A record queued in the scoped lane stays there (latest value wins in one place).
+    if (scope || this.scoped.queue.has(key)) {
+      this.background.queue.remove(key);
+      this.scoped.queue.set(collection, id, data);
+      void this.scoped.schedule(this.background);
+    } else {
+      this.background.queue.set(collection, id, data);
+      void this.background.schedule(this.scoped);
+    }
+  }
+
+  private throwFailure(lane: WriteLane): void {
+    const err = lane.lastError;
+    if (!err) return;
+    lane.lastError = null;
+    throw err;
+  }
+
+  private scheduleAll(): void {
+    if (this.scoped.queue.size > 0) void this.scoped.schedule(this.background);
+    if (this.background.queue.size > 0) void this.background.schedule(this.scoped);
   }
 
   private retryLater(): void {
@@ -73,41 +127,7 @@ export abstract class PipelinedStore implements StateStore {
     this.retryDelayMs = Math.min(delay * 2, RETRY_MAX_MS);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      void this.schedule();
+      this.scheduleAll();
     }, delay);
-  }
-
-  /** Resolves once everything queued before the call is written (or failed). */
-  private schedule(): Promise<void> {
-    // Coalesce everything written (and every flush asked for) in one turn of the event loop
-    // into one batch: group commit, so a burst of status updates costs few round trips.
-    this.scheduled ??= new Promise<void>((resolve) => setImmediate(() => {
-      this.scheduled = null;
-      this.drain();
-      resolve(this.chain);
-    }));
-    return this.scheduled;
-  }
-
-  private drain(): void {
-    if (this.queue.size === 0) return;
-    const batch = this.queue.drain();
-    this.chain = this.chain.then(async () => {
-      try {
-        await this.writeBatch(batch);
-        this.writes += batch.length;
-        this.retryDelayMs = RETRY_MIN_MS;
-        // A failed batch was queued again whole, so this one carried it: nothing failed is left.
-        this.lastError = null;
-      } catch (err) {
-        this.lastError = err as Error;
-        // Put back what newer writes have not replaced, so a later flush retries it.
-        const again = new WriteQueue();
-        for (const w of batch) again.set(w.collection, w.id, w.data);
-        for (const w of this.queue.drain()) again.set(w.collection, w.id, w.data);
-        for (const w of again.drain()) this.queue.set(w.collection, w.id, w.data);
-        this.retryLater();
-      }
-    });
   }
 }

@@ -1,3 +1,5 @@
+import type { WriteScope } from './write-scope';
+
 /**
  * Where the scheduler keeps its state. Writes are fire-and-forget into a queue that the store
  * pipelines to its backend; `flush()` resolves once everything queued before it is durable.
@@ -21,6 +23,11 @@ export interface StateStore {
   delete(collection: Collection, id: string): void;
   /** Resolves when every write queued so far is durable; rejects when one failed. */
   flush(): Promise<void>;
+  /**
+   * Resolves when the writes made in `scope` are durable, without waiting for unrelated writes
+   * queued before them (an API answer must not queue behind launch batches); rejects when one failed.
+   */
+  flushWrites(scope: WriteScope): Promise<void>;
   close(): Promise<void>;
   /** Writes sent to the backend so far (for metrics and the benchmark). */
   readonly writes: number;
@@ -50,12 +57,25 @@ export function decodeId(name: string): string {
   return decodeURIComponent(name);
 }
 
+export function recordKey(collection: string, id: string): string {
+  return `${collection}\u0000${id}`;
+}
+
 /** Latest pending write per record; a delete is a `null` value. */
 export class WriteQueue {
   private pending = new Map<string, { collection: Collection; id: string; data: Buffer | null }>();
 
+  has(key: string): boolean {
+    return this.pending.has(key);
+  }
+
+  /** Removes a record's pending write (it moved to another lane with a newer value). */
+  remove(key: string): boolean {
+    return this.pending.delete(key);
+  }
+
   set(collection: Collection, id: string, data: Buffer | null): void {
-    const key = `${collection}\u0000${id}`;
+    const key = recordKey(collection, id);
     // Re-inserting moves the key to the end, so writes stay in the order they were last made.
     this.pending.delete(key);
     this.pending.set(key, { collection, id, data });

@@ -24,8 +24,8 @@ export class ZkStateStore extends PipelinedStore {
   private readonly writer: ZkRecordWriter;
   /** Null while a lost session is being replaced. */
   private session: ZkSession | null;
-  /** Rejects the batch in flight when its session is lost: the old client's callbacks may never come. */
-  private abortBatch: ((err: Error) => void) | null = null;
+  /** Reject the batches in flight (one per lane) when their session is lost: the old client's callbacks may never come. */
+  private readonly abortBatches = new Set<(err: Error) => void>();
   private closing = false;
 
   private constructor(session: ZkSession, root: string, url: string, private ownsSession: boolean) {
@@ -68,7 +68,7 @@ export class ZkStateStore extends PipelinedStore {
   private async replaceSession(old: ZkSession, why: string): Promise<void> {
     if (this.session !== old || this.closing) return;
     this.session = null;
-    this.abortBatch?.(new SessionLostError(`${why}; reconnecting`));
+    for (const abort of this.abortBatches) abort(new SessionLostError(`${why}; reconnecting`));
     if (this.ownsSession) old.close();
     for (let delay = 200; !this.closing; delay = Math.min(delay * 2, RECONNECT_MAX_DELAY_MS)) {
       try {
@@ -138,7 +138,9 @@ export class ZkStateStore extends PipelinedStore {
 
   protected async writeBatch(batch: QueuedWrite[]): Promise<void> {
     const session = this.live();
-    const aborted = new Promise<never>((_resolve, reject) => { this.abortBatch = reject; });
+    let abort: (err: Error) => void = () => {};
+    const aborted = new Promise<never>((_resolve, reject) => { abort = reject; });
+    this.abortBatches.add(abort);
     aborted.catch(() => {});
     // While merely disconnected, requests wait in the client for the reconnect; when no
     // transaction completes for a session timeout the batch fails (flush rejects, the API
@@ -157,7 +159,7 @@ export class ZkStateStore extends PipelinedStore {
       await Promise.race([this.writer.writeAll(session, batch, arm), aborted, deadline]);
     } finally {
       clearTimeout(timer);
-      this.abortBatch = null;
+      this.abortBatches.delete(abort);
     }
   }
 

@@ -38,6 +38,10 @@ class CountingStore implements StateStore {
     await this.inner.flush();
   }
 
+  flushWrites(): Promise<void> {
+    return this.flush();
+  }
+
   close(): Promise<void> { return this.inner.close(); }
 
   reset(): void {

@@ -8,15 +8,13 @@ import { MemoryStateStore } from '../../../scheduler/state';
 import { until } from '../../support/kit';
 
 /**
- * A store whose flushes for an API answer wait until the test settles them, one by one. Other
- * parts flush too (webhooks and expiring actions re-read the store on their own schedule); those
- * pass at once, told apart by the middleware's frame on the synchronous call stack.
+ * A store whose flushes for an API answer (of the request's own writes) wait until the test
+ * settles them, one by one. Other parts flush everything; those pass at once.
  */
 class GatedStore extends MemoryStateStore {
   readonly pending: { resolve: () => void; reject: (err: Error) => void }[] = [];
 
-  override flush(): Promise<void> {
-    if (!new Error().stack?.includes('api/durable-writes.ts')) return super.flush();
+  override flushWrites(): Promise<void> {
     return new Promise((resolve, reject) => this.pending.push({ resolve, reject }));
   }
 }

@@ -1,0 +1,26 @@
+import { TaskMap } from '../../../scheduler/core';
+import type { TaskRecord } from '../../../scheduler/model';
+
+function task(taskId: string, requestId: string): TaskRecord {
+  return { taskId, requestId, deployId: 'd1', instanceNo: 1, agentId: 'a', hostname: 'h', ports: [], startedAt: 0, updatedAt: 0, state: 'TASK_RUNNING' };
+}
+
+describe('TaskMap keeps the tasks grouped by request through every change', () => {
+  it('groups on set, regroups a moved task, ungroups on delete and clear', () => {
+    const tasks = new TaskMap();
+    tasks.set('t1', task('t1', 'web')).set('t2', task('t2', 'web')).set('t3', task('t3', 'db'));
+    expect([...tasks.ofRequest('web').keys()]).toEqual(['t1', 't2']);
+    const replaced = task('t1', 'web');
+    tasks.set('t1', replaced);
+    expect(tasks.ofRequest('web').get('t1')).toBe(replaced);
+    tasks.set('t2', task('t2', 'db'));
+    expect([...tasks.ofRequest('web').keys()]).toEqual(['t1']);
+    expect([...tasks.ofRequest('db').keys()]).toEqual(['t3', 't2']);
+    expect(tasks.delete('t1')).toBe(true);
+    expect(tasks.ofRequest('web').size).toBe(0);
+    expect(tasks.delete('t1')).toBe(false);
+    tasks.clear();
+    expect(tasks.ofRequest('db').size).toBe(0);
+    expect(tasks.size).toBe(0);
+  });
+});
