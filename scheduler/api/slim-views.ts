@@ -10,15 +10,12 @@ import type { OfferLedger } from './resources/usage';
 interface Reserved { cpus: number; memoryMb: number; diskMb: number }
 
 /**
- * The rows of the slim list endpoints, each built in one pass over the scheduler's maps so a
- * page of 1,000 requests with 10,000 tasks costs a few milliseconds.
- */
-/**
  * How long built rows are reused while no state change arrives: pending reasons and a standby's
  * maps change without one, so they are never older than this.
  */
 const ROWS_TTL_MS = 1000;
 
+/** The rows of the slim list endpoints, each built in one pass over the scheduler's maps. */
 export class SlimViews {
   private memo?: { version: number; at: number; rows: SlimRequest[] };
 

@@ -1,4 +1,4 @@
-import { type Collection, WriteQueue } from './state-store';
+import { type Collection, recordKey, WriteQueue } from './state-store';
 
 export interface QueuedWrite { collection: Collection; id: string; data: Buffer | null }
 
@@ -44,7 +44,7 @@ export class WriteLane {
   private drain(other: WriteLane): void {
     if (this.queue.size === 0) return;
     const batch = this.queue.drain();
-    const keys = batch.map((w) => `${w.collection}\u0000${w.id}`);
+    const keys = batch.map((w) => recordKey(w.collection, w.id));
     for (const k of keys) this.unwritten.set(k, (this.unwritten.get(k) ?? 0) + 1);
     // The other lane's batches drained so far, awaited only if they hold one of these records:
     // a snapshot, so a batch drained there later (a newer value) never lands before this one.
