@@ -39,4 +39,9 @@ export class OfferAppetite {
     this.reset();
     return 'REVIVE';
   }
+
+  /** The REVIVE did not reach the master: what it was to lift may still hold. */
+  reviveFailed(): void {
+    this.filteredIdle = true;
+  }
 }

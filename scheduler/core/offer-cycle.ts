@@ -10,6 +10,7 @@ import { isHealthyReplacement } from './decommission-plan';
 import { agentLoads, demandFor, launchRecord } from './launch-builder';
 import type { MachineBook } from './machines';
 import { OfferAppetite } from './offer-appetite';
+import { OfferCallOrder } from './offer-call-order';
 import { applyPriorityFreeze } from './priority-freeze';
 import { deployKey, planReconcile } from './reconcile-plan';
 import { rackOf } from './task-id';
@@ -54,6 +55,7 @@ export interface OfferCycleDeps extends CoreContext {
 export class OfferCycle {
   private readonly offers = new Map<string, Offer>();
   private readonly appetite = new OfferAppetite();
+  private readonly offerCalls = new OfferCallOrder();
   private running = false;
   private again = false;
   private scheduled = false;
@@ -192,12 +194,16 @@ export class OfferCycle {
       this.setReasons(reasons, plan.waiting);
       if (offers.length > 0) void this.decline(offers, REFUSE_WHEN_IDLE_S);
       if (this.appetite.idle(offers.length > 0, plan.waiting.size === 0) === 'SUPPRESS') {
-        void client.call({ type: 'SUPPRESS', suppress: {} }).catch((err: Error) => log.warn({ err: err.message }, 'SUPPRESS failed'));
+        void this.offerCalls.send(() => client.call({ type: 'SUPPRESS', suppress: {} })).catch((err: Error) => log.warn({ err: err.message }, 'SUPPRESS failed'));
       }
       return;
     }
     if (this.appetite.hungry() === 'REVIVE') {
-      void client.call({ type: 'REVIVE', revive: {} }).catch((err: Error) => log.warn({ err: err.message }, 'REVIVE failed'));
+      void this.offerCalls.send(() => client.call({ type: 'REVIVE', revive: {} })).catch((err: Error) => {
+        // Filters and suppression may still hold: the next cycle with a launch asks again.
+        this.appetite.reviveFailed();
+        log.warn({ err: err.message }, 'REVIVE failed');
+      });
     }
     if (offers.length === 0) {
       for (const d of demands) if (!reasons.has(d.group)) reasons.set(d.group, 'waiting for offers');
@@ -295,7 +301,7 @@ export class OfferCycle {
     const client = this.deps.link.client;
     if (!client) return;
     try {
-      await client.call({ type: 'DECLINE', decline: { offer_ids: offers.map((o) => o.id), filters: { refuse_seconds: refuseSeconds } } });
+      await this.offerCalls.send(() => client.call({ type: 'DECLINE', decline: { offer_ids: offers.map((o) => o.id), filters: { refuse_seconds: refuseSeconds } } }));
     } catch (err) {
       this.deps.log.debug({ err: (err as Error).message }, 'DECLINE failed');
     }

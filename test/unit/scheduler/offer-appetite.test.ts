@@ -27,3 +27,14 @@ describe('OfferAppetite: when the offer cycle SUPPRESSes and REVIVEs', () => {
     expect(appetite.hungry()).toBeNull();
   });
 });
+
+describe('OfferAppetite after a REVIVE that failed', () => {
+  it('REVIVEs again at the next launch, since the filters it was to lift may still hold', () => {
+    const appetite = new OfferAppetite();
+    appetite.idle(true, true);
+    expect(appetite.hungry()).toBe('REVIVE');
+    appetite.reviveFailed();
+    expect(appetite.hungry()).toBe('REVIVE');
+    expect(appetite.hungry()).toBeNull();
+  });
+});
