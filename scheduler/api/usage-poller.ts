@@ -14,6 +14,20 @@ import type { TaskUsage } from './cluster-utilization';
 export const DEFAULT_USAGE_POLL_MS = 60_000;
 /** Asks in flight at once, so a large cluster is polled as a trickle, not a burst. */
 const CONCURRENCY = 16;
+/**
+ * Asks started per second at most. Each ask is a framework message to an executor and one
+ * back: unpaced, a round over 100,000 tasks kept 16 in flight back to back for the whole
+ * interval, thousands of messages a second through the master and the leader. Paced, a round
+ * takes tasks / rate seconds (at 100,000 tasks, a sample every ~8 minutes instead of every
+ * minute), and the cost stays the same at any size.
+ */
+export const DEFAULT_USAGE_ASKS_PER_SECOND = 200;
+
+export interface UsagePacing {
+  asksPerSecond?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
 
 interface Sample { cpuSecs: number; at: number; memBytes: number; cpus?: number }
 
@@ -30,13 +44,21 @@ export class UsagePoller {
   private readonly samples = new Map<string, Sample>();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
+  private readonly gapMs: number;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
     private readonly scheduler: SchedulerPort,
     private readonly ask: (task: TaskRecord) => Promise<MesosTaskStatisticsObject>,
     private readonly intervalMs = DEFAULT_USAGE_POLL_MS,
     private readonly log?: Logger,
-  ) {}
+    pacing: UsagePacing = {},
+  ) {
+    this.gapMs = 1000 / Math.max(pacing.asksPerSecond ?? DEFAULT_USAGE_ASKS_PER_SECOND, 0.001);
+    this.now = pacing.now ?? Date.now;
+    this.sleep = pacing.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
 
   start(): void {
     if (this.intervalMs <= 0) return;
@@ -65,9 +87,13 @@ export class UsagePoller {
       for (const id of this.samples.keys()) if (!live.has(id)) this.samples.delete(id);
       let next = 0;
       let failed = 0;
+      const began = this.now();
       const worker = async (): Promise<void> => {
         while (next < running.length) {
-          const t = running[next++];
+          const i = next++;
+          const t = running[i];
+          const wait = began + i * this.gapMs - this.now();
+          if (wait > 0) await this.sleep(wait);
           try {
             this.samples.set(t.taskId, nextSample(this.samples.get(t.taskId), await this.ask(t)));
           } catch {
