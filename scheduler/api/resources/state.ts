@@ -17,7 +17,8 @@ const rackOfAttributes = (attributes: Record<string, string>): string =>
   RACK_ATTRIBUTES.map((k) => attributes[k]).find((v) => v) ?? DEFAULT_RACK_ID;
 
 function hostState(source: StateSource, req: Request, now: number): SingularityHostState {
-  const lastOffer = Math.max(0, ...[...(source.agents?.values() ?? [])].map((a) => a.lastOfferAt));
+  let lastOffer = 0;
+  for (const a of source.agents?.values() ?? []) lastOffer = Math.max(lastOffer, a.lastOfferAt);
   return {
     master: source.isLeader,
     uptime: Math.round(process.uptime() * 1000),
@@ -52,8 +53,16 @@ export function registerState(router: Router, ctx: ApiContext, { extras, metrics
   const { engine } = ctx;
   const source = ctx.scheduler as StateSource;
   router.get('/state', (req, res) => {
+    // One pass over the tasks for every per-task figure: at 30,000 tasks each extra walk (and
+    // the array copies it took) held the event loop for tenths of a second per call.
     const counts = new Map<string, number>();
+    let activeTasks = 0;
+    let launchingTasks = 0;
+    let cleaningTasks = 0;
     for (const t of source.tasks.values()) {
+      if (t.killRequestedAt !== undefined) cleaningTasks++;
+      else if (t.state === 'TASK_RUNNING') activeTasks++;
+      if (t.state === 'TASK_STAGING' || t.state === 'TASK_STARTING') launchingTasks++;
       if (!countsAsInstance(t)) continue;
       const key = deployKey(t.requestId, t.deployId);
       counts.set(key, (counts.get(key) ?? 0) + 1);
@@ -72,7 +81,6 @@ export function registerState(router: Router, ctx: ApiContext, { extras, metrics
     const requests = [...source.requests.values()];
     const countRequests = (state: string): number => requests.filter((r) => r.state === state).length;
     const pending = engine.pending();
-    const tasks = [...source.tasks.values()];
     const oldest = pending.reduce((m, p) => Math.min(m, p.record.createdAt), Number.POSITIVE_INFINITY);
     const agents = [...(source.agents?.values() ?? [])];
     const racks = new Set(agents.map((a) => rackOfAttributes(a.attributes)));
@@ -89,9 +97,7 @@ export function registerState(router: Router, ctx: ApiContext, { extras, metrics
     const { deadAgents, unknownAgents, deadRacks, unknownRacks } = liveness.now(new Set(agents.map((a) => a.agentId)));
     const oldestStep = pending.reduce((m, p) => Math.min(m, p.progress.stepStartedAt), Number.POSITIVE_INFINITY);
     const state: SingularityState & GriddleStateExtras = {
-      activeTasks: tasks.filter((t) => t.state === 'TASK_RUNNING' && t.killRequestedAt === undefined).length,
-      launchingTasks: tasks.filter((t) => ['TASK_STAGING', 'TASK_STARTING'].includes(t.state)).length,
-      cleaningTasks: tasks.filter((t) => t.killRequestedAt !== undefined).length,
+      activeTasks, launchingTasks, cleaningTasks,
       allRequests: requests.length,
       activeRequests: countRequests('ACTIVE'),
       pausedRequests: countRequests('PAUSED'),
