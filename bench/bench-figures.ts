@@ -123,8 +123,19 @@ function soak(o: unknown): Row[] {
   ];
 }
 
+function standbyReads(o: unknown): Row[] {
+  const records = num(o, ['records']) ?? '?';
+  const floor = { baseline: 'pipelined getData of every record', baselineValue: num(o, ['baseline', 'ms']) };
+  return [
+    { figure: `standby full load of ${records} task records`, value: num(o, ['fullLoadMs']), unit: 'ms', ...floor },
+    { figure: 'standby re-load, nothing changed (reads kept)', value: num(o, ['keptReads', 'unchangedReloadMs']), unit: 'ms', ...floor },
+    { figure: 'standby re-load after 1% changed (reads kept)', value: num(o, ['keptReads', 'onePercentChanged', 'reloadMs']), unit: 'ms', ...floor },
+  ];
+}
+
 const EXTRACTORS: Record<string, (o: unknown) => Row[]> = {
   discovery, api, 'launch-latency': launchLatency, scheduling, failover, 'cluster-scale': clusterScale, 'mesos-local': mesosLocal, console: consoleBench, soak,
+  'standby-reads': standbyReads,
 };
 
 /** The figures of one benchmark's output; rows whose value it did not print are left out. */

@@ -29,6 +29,7 @@ export function benchPlan(scale: Scale): BenchRun[] {
       run('mesos-local', ['--agents', '10000', '--tasks-per-agent', '10'], 60),
       run('console', [], 30, { BENCH_REQUESTS: '1000', BENCH_TASKS: '100000', BENCH_RUNS: '7' }),
       run('soak', ['--minutes', '10'], 20),
+      run('standby-reads', ['--records', '230000'], 30),
     ];
   }
   return [
@@ -41,6 +42,7 @@ export function benchPlan(scale: Scale): BenchRun[] {
     run('mesos-local', ['--agents', '200', '--tasks-per-agent', '10', '--offer-window-ms', '2000'], 10),
     run('console', [], 10, { BENCH_REQUESTS: '200', BENCH_TASKS: '2000', BENCH_RUNS: '3' }),
     run('soak', ['--minutes', '1'], 10),
+    run('standby-reads', ['--records', '10000'], 10),
   ];
 }
 

@@ -38,12 +38,15 @@ export class StateRepository {
     this.history = new TaskHistoryIndex(historyPerRequest);
   }
 
+  /** Loads everything (at start, or on taking over: then only what changed since the last refresh is read). */
   async load(): Promise<void> {
     this.apply(await this.fetch());
+    this.store.keepReads?.(false);
   }
 
-  /** Loads, then applies only if `stillWanted()` holds once the reads are back. */
+  /** A standby's re-read; applies only if `stillWanted()` holds once the reads are back. */
   async refresh(stillWanted: () => boolean): Promise<void> {
+    this.store.keepReads?.(true);
     const snapshot = await this.fetch();
     if (stillWanted()) this.apply(snapshot);
   }

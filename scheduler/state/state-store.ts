@@ -18,6 +18,11 @@ export type Collection = (typeof COLLECTIONS)[number];
 export interface StateStore {
   /** Every record of a collection, by id. */
   load(collection: Collection): Promise<Map<string, unknown>>;
+  /**
+   * Stores that can (ZooKeeper): while on, loads keep what they read and later read only what
+   * changed since; off forgets it. A standby turns it on, and off once it leads.
+   */
+  keepReads?(on: boolean): void;
   /** Queues a write; the latest queued value for an id wins. Throws when the record is too large. */
   put(collection: Collection, id: string, value: unknown): void;
   delete(collection: Collection, id: string): void;

@@ -120,6 +120,12 @@ export class ZkSession {
     });
   }
 
+  /** The zxid of the znode's last change (hex), null when there is no znode: every write to it changes it. */
+  modifiedZxid(path: string): Promise<string | null> {
+    return new Promise((resolve, reject) =>
+      this.client.exists(path, (err, stat) => (err ? reject(err) : resolve(stat ? stat.mzxid.toString('hex') : null))));
+  }
+
   getChildren(path: string, watcher?: (event: zookeeper.Event) => void): Promise<string[]> {
     return new Promise((resolve, reject) => {
       const cb = (err: Error | zookeeper.Exception | null, children: string[]): void => (err ? reject(err) : resolve(children));

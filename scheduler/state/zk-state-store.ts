@@ -1,6 +1,7 @@
 import { PipelinedStore, type QueuedWrite } from './pipelined-store';
 import { type Collection, decodeId } from './state-store';
-import { ZkLayout } from './zk-layout';
+import { BucketReads } from './zk-bucket-reads';
+import { isBucket, ZkLayout } from './zk-layout';
 import { listCollection, readAll } from './zk-reads';
 import { parseZkUrl, ZkSession } from './zk-session';
 import { ZkRecordWriter } from './zk-writer';
@@ -27,6 +28,10 @@ export class ZkStateStore extends PipelinedStore {
   /** Reject the batches in flight (one per lane) when their session is lost: the old client's callbacks may never come. */
   private readonly abortBatches = new Set<(err: Error) => void>();
   private closing = false;
+  /** Buckets as last read, while a standby keeps its reads (keepReads). */
+  private readonly bucketReads = new BucketReads();
+  private keepingReads = false;
+  private otherRecordReads = 0;
 
   private constructor(session: ZkSession, root: string, url: string, private ownsSession: boolean) {
     super();
@@ -94,9 +99,14 @@ export class ZkStateStore extends PipelinedStore {
     }
   }
 
-  /** ZooKeeper write operations sent so far (records, buckets, moves out of the old layout). */
+  /** ZooKeeper write operations sent so far (records, buckets, moves out of the old layout, bucket marks). */
   get zkOps(): number {
     return this.writer.ops;
+  }
+
+  /** Of those, the bucket marks (one per bucket per transaction, in the transaction). */
+  get bucketMarks(): number {
+    return this.writer.bucketMarks;
   }
 
   /** Which records exist, read again: writes of the lost session may or may not have landed. */
@@ -111,21 +121,45 @@ export class ZkStateStore extends PipelinedStore {
     this.writer.known = known;
   }
 
+  /**
+   * While on, `load` keeps what it read and later reads again only the buckets written since
+   * (a standby's refreshes, then its takeover); off forgets it all.
+   */
+  keepReads(on: boolean): void {
+    this.keepingReads = on;
+    if (!on) this.bucketReads.clear();
+  }
+
+  /** getData calls made for records so far (tests count them). */
+  get recordReads(): number {
+    return this.bucketReads.recordReads + this.otherRecordReads;
+  }
+
   async load(collection: Collection): Promise<Map<string, unknown>> {
     await this.ensureCollection(collection);
     const session = this.live();
-    const listing = await listCollection(session, this.layout.collectionDir(collection));
-    for (const bucket of listing.buckets) this.writer.known.add(bucket);
+    const dir = this.layout.collectionDir(collection);
+    const names = await session.getChildren(dir);
+    const legacy = names.filter((n) => !isBucket(n)).map((n) => `${dir}/${n}`);
     const out = new Map<string, unknown>();
     // Legacy first: a record found in both layouts was last written to its bucket.
-    for (const paths of [listing.legacy, listing.bucketed]) {
-      const values = await readAll(session, paths);
-      paths.forEach((path, i) => {
-        const data = values[i];
-        if (data === null) return;
-        this.writer.known.add(path);
-        out.set(decodeId(path.slice(path.lastIndexOf('/') + 1)), JSON.parse(data.toString('utf8')));
-      });
+    const legacyValues = await readAll(session, legacy);
+    this.otherRecordReads += legacy.length;
+    legacy.forEach((path, i) => {
+      const data = legacyValues[i];
+      if (data === null) return;
+      this.writer.known.add(path);
+      out.set(decodeId(path.slice(path.lastIndexOf('/') + 1)), JSON.parse(data.toString('utf8')));
+    });
+    const reads = this.keepingReads ? this.bucketReads : new BucketReads();
+    const buckets = await reads.read(session, names.filter(isBucket).map((b) => `${dir}/${b}`));
+    if (reads !== this.bucketReads) this.otherRecordReads += reads.recordReads;
+    for (const [bucket, records] of buckets) {
+      this.writer.known.add(bucket);
+      for (const [name, value] of records) {
+        this.writer.known.add(`${bucket}/${name}`);
+        out.set(decodeId(name), value);
+      }
     }
     return out;
   }

@@ -7,6 +7,8 @@ const TX_MAX_BYTES = 900 * 1024;
 const TX_MAX_OPS = 1000;
 /** Transactions in flight at once on the session. */
 const TX_IN_FLIGHT = 8;
+/** A bucket's data: only its zxid matters (the mark of a write to a record in it). */
+const BUCKET_MARK = Buffer.alloc(0);
 
 /**
  * Turns a batch of record writes into ZooKeeper operations: a few multi-op transactions sent
@@ -18,8 +20,10 @@ const TX_IN_FLIGHT = 8;
 export class ZkRecordWriter {
   /** Record znodes (either layout) and bucket znodes known to exist. */
   known = new Set<string>();
-  /** ZooKeeper write operations sent (records, buckets, moves), for the tests that count them. */
+  /** ZooKeeper write operations sent (records, buckets, moves, bucket marks), for the tests that count them. */
   ops = 0;
+  /** Of those, the bucket marks: one per bucket per transaction. */
+  bucketMarks = 0;
 
   constructor(private readonly layout: ZkLayout) {}
 
@@ -72,9 +76,11 @@ export class ZkRecordWriter {
   private async writeGroup(session: ZkSession, group: QueuedWrite[]): Promise<void> {
     const tx = session.client.transaction();
     let ops = 0;
+    const touched = new Set<string>();
     for (const w of group) {
       const path = this.layout.pathOf(w.collection, w.id);
       const legacy = this.layout.legacyPathOf(w.collection, w.id);
+      const writes = w.data !== null || this.known.has(path);
       if (w.data === null) {
         if (this.known.has(path)) tx.remove(path);
       } else if (this.known.has(path)) {
@@ -82,10 +88,14 @@ export class ZkRecordWriter {
       } else {
         tx.create(path, w.data, zookeeper.CreateMode.PERSISTENT);
       }
+      if (writes) touched.add(ZkLayout.parentOf(path));
       if (this.known.has(legacy)) tx.remove(legacy);
-      ops += (w.data !== null || this.known.has(path) ? 1 : 0) + (this.known.has(legacy) ? 1 : 0);
+      ops += (writes ? 1 : 0) + (this.known.has(legacy) ? 1 : 0);
     }
-    this.ops += ops;
+    // Each bucket written is marked in the same transaction (see BucketReads).
+    for (const bucket of touched) tx.setData(bucket, BUCKET_MARK);
+    this.bucketMarks += touched.size;
+    this.ops += ops + touched.size;
     try {
       if (ops > 0) await session.commit(tx);
       for (const w of group) this.settled(w);
@@ -105,36 +115,48 @@ export class ZkRecordWriter {
   private async writeOne(session: ZkSession, w: QueuedWrite): Promise<void> {
     const path = this.layout.pathOf(w.collection, w.id);
     if (w.data !== null) await this.upsert(session, path, w.data);
-    else await this.removeIfThere(session, path);
+    else await this.removeIfThere(session, path, true);
     const legacy = this.layout.legacyPathOf(w.collection, w.id);
-    if (this.known.has(legacy)) await this.removeIfThere(session, legacy);
+    if (this.known.has(legacy)) await this.removeIfThere(session, legacy, false);
     this.settled(w);
   }
 
+  /** One op on a record, with its bucket's mark in the same transaction. */
+  private marked(session: ZkSession, path: string, op: (tx: zookeeper.Transaction) => zookeeper.Transaction): Promise<void> {
+    this.ops += 2;
+    this.bucketMarks++;
+    return session.commit(op(session.client.transaction()).setData(ZkLayout.parentOf(path), BUCKET_MARK));
+  }
+
   private async upsert(session: ZkSession, path: string, data: Buffer): Promise<void> {
-    this.ops++;
+    const update = (tx: zookeeper.Transaction): zookeeper.Transaction => tx.setData(path, data);
+    const create = (tx: zookeeper.Transaction): zookeeper.Transaction => tx.create(path, data, zookeeper.CreateMode.PERSISTENT);
     try {
-      await session.setData(path, data);
+      await this.marked(session, path, update);
       return;
     } catch (err) {
       if (!isZkCode(err, zookeeper.Exception.NO_NODE)) throw err;
     }
     try {
-      await session.create(path, data);
+      await this.marked(session, path, create);
     } catch (err) {
-      if (isZkCode(err, zookeeper.Exception.NODE_EXISTS)) await session.setData(path, data);
+      if (isZkCode(err, zookeeper.Exception.NODE_EXISTS)) await this.marked(session, path, update);
       else if (isZkCode(err, zookeeper.Exception.NO_NODE)) {
         // The bucket is gone (removed by hand, or by a store that cleared the tree).
         await session.mkdirp(ZkLayout.parentOf(path));
-        await session.create(path, data);
+        await this.marked(session, path, create);
       } else throw err;
     }
   }
 
-  private async removeIfThere(session: ZkSession, path: string): Promise<void> {
-    this.ops++;
+  /** `bucketed`: the record's bucket is marked with the removal; a record of the old layout has no bucket. */
+  private async removeIfThere(session: ZkSession, path: string, bucketed: boolean): Promise<void> {
     try {
-      await session.remove(path);
+      if (bucketed) await this.marked(session, path, (tx) => tx.remove(path));
+      else {
+        this.ops++;
+        await session.remove(path);
+      }
     } catch (err) {
       if (!isZkCode(err, zookeeper.Exception.NO_NODE)) throw err;
     }
