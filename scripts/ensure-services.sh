@@ -42,6 +42,13 @@ if ! docker info >/dev/null 2>&1; then
   say "dockerd is up"
 fi
 
+# Benchmarks write hundreds of MB of records; without purging, ZooKeeper keeps every snapshot
+# and log it ever wrote (80 GB in a day of runs here filled the disk). Keep the newest three.
+ZK_CFG=/etc/zookeeper/conf/zoo.cfg
+if [ -f "$ZK_CFG" ] && ! grep -q '^autopurge.purgeInterval' "$ZK_CFG"; then
+  printf 'autopurge.snapRetainCount=3\nautopurge.purgeInterval=1\n' | as_root tee -a "$ZK_CFG" >/dev/null
+fi
+
 zk_up() { (exec 3<>/dev/tcp/127.0.0.1/2181 && printf 'srvr' >&3 && timeout 2 cat <&3 | grep -q Mode) 2>/dev/null; }
 if ! zk_up; then
   say "starting ZooKeeper on 127.0.0.1:2181"
