@@ -12,7 +12,8 @@ import type { MachineBook } from './machines';
 import { OfferAppetite } from './offer-appetite';
 import { OfferCallOrder } from './offer-call-order';
 import { applyPriorityFreeze } from './priority-freeze';
-import { deployKey, planReconcile } from './reconcile-plan';
+import { ReconcileCache } from './reconcile-cache';
+import { deployKey } from './reconcile-plan';
 import { rackOf } from './task-id';
 import type { TaskTransitions } from './task-transitions';
 
@@ -62,6 +63,11 @@ export class OfferCycle {
   private tickTimer: NodeJS.Timeout | null = null;
   private launchesInFlight = 0;
   private dueTimer: NodeJS.Timeout | null = null;
+  private readonly plans = new ReconcileCache();
+  /** The next cycle plans every request afresh (set by the tick: the level-triggered safety net). */
+  private fullDue = true;
+  /** Tasks the last cycle's plan walked (count-based tests). */
+  tasksPlanned = 0;
 
   constructor(private readonly deps: OfferCycleDeps) {}
 
@@ -77,11 +83,17 @@ export class OfferCycle {
   }
 
   start(): void {
-    this.tickTimer = setInterval(() => this.poke(), TICK_MS);
+    this.plans.reset();
+    this.fullDue = true;
+    this.tickTimer = setInterval(() => {
+      this.fullDue = true;
+      this.poke();
+    }, TICK_MS);
   }
 
   stop(): void {
     this.offers.clear();
+    this.plans.reset();
     if (this.tickTimer) clearInterval(this.tickTimer);
     if (this.dueTimer) clearTimeout(this.dueTimer);
     this.tickTimer = null;
@@ -126,9 +138,8 @@ export class OfferCycle {
         this.again = false;
         const started = performance.now();
         await this.cycle();
-        // Each cycle walks every task: run back to back at 100,000 tasks (one per status
-        // update), they left no time for anything else and cost tasks × updates. A cycle
-        // awaits nothing, so this is its CPU time.
+        // Cycles run back to back at 100,000 tasks (one per status update burst) left no time
+        // for anything else. A cycle awaits nothing, so this is its CPU time.
         const took = performance.now() - started;
         if (this.again && took > THROTTLE_ABOVE_MS) await new Promise((r) => setTimeout(r, took));
       } while (this.again && this.deps.link.isLeader);
@@ -144,20 +155,24 @@ export class OfferCycle {
     const client = link.client;
     if (!link.isLeader || !client) return;
     const now = this.deps.now();
-    for (const t of state.tasks.values()) {
-      const key = deployKey(t.requestId, t.deployId);
-      if (state.crash.has(key) && isHealthyRun(t, now)) state.clearCrash(key);
-    }
+    const full = this.fullDue;
+    this.fullDue = false;
+    this.clearHealthyCrashes(now);
     const { machines } = this.deps;
-    for (const t of state.tasks.values()) if (!machines.agents.has(t.agentId)) machines.observeAgent(t.agentId, t.hostname, t.rackId ?? 'DEFAULT');
+    // Agents, not tasks: a task's agent is recorded the first time one of its tasks is seen.
+    for (const [agentId, on] of state.tasks.agents()) if (!machines.agents.has(agentId)) machines.observeAgent(agentId, on.hostname, on.rackId);
     const desired = this.deps.desired();
     state.pruneBackoffs(new Set(desired.map((d) => deployKey(d.requestId, d.deployId))));
     const replacement = {
       replaceOn: machines.decommissioningAgents(),
       isHealthy: (t: TaskRecord) => isHealthyReplacement(t, state.requests.get(t.requestId), state.deploys.get(deployKey(t.requestId, t.deployId)), now),
     };
-    const planned = planReconcile({ desired, tasks: state.tasks.values(), crash: state.crash, launchBackoff: state.launchBackoff, replacement, keepUnreachable: this.deps.keepUnreachable?.(), now });
-    machines.advance(state.tasks.values());
+    const planned = this.plans.plan({
+      desired, tasks: state.tasks, crash: state.crash, launchBackoff: state.launchBackoff, replacement,
+      keepUnreachable: this.deps.keepUnreachable?.(), now, backoffVersion: state.backoffVersion, full,
+    });
+    this.tasksPlanned = this.plans.visited;
+    machines.advance((agentId) => (state.tasks.agents().get(agentId)?.live ?? 0) > 0);
     const frozen = applyPriorityFreeze(planned.launches, state.tasks.values(), state.requests, this.deps.priorityFreeze());
     const plan = { ...planned, launches: frozen.launches, kills: [...planned.kills, ...frozen.kills], waiting: new Map([...planned.waiting, ...frozen.held]) };
     for (const kill of plan.kills) void this.deps.kill(kill.taskId, kill.reason);
@@ -285,6 +300,21 @@ export class OfferCycle {
         log.warn({ err: err.message, offerId: offer.id.value, tasks: tasks.length }, 'ACCEPT failed; reconciling its tasks');
         void client.call({ type: 'RECONCILE', reconcile: { tasks: records.map((r) => ({ task_id: { value: r.taskId }, agent_id: { value: r.agentId } })) } }).catch(() => {});
       });
+    }
+  }
+
+  /** A deploy's crash-loop backoff ends with a healthy run of one of its tasks; only deploys with one are looked at. */
+  private clearHealthyCrashes(now: number): void {
+    const { state } = this.deps;
+    for (const key of [...state.crash.keys()]) {
+      const slash = key.indexOf('/');
+      const requestId = key.slice(0, slash);
+      const deployId = key.slice(slash + 1);
+      for (const t of state.tasks.ofRequest(requestId).values()) {
+        if (t.deployId !== deployId || !isHealthyRun(t, now)) continue;
+        state.clearCrash(key);
+        break;
+      }
     }
   }
 

@@ -23,4 +23,26 @@ describe('TaskMap keeps the tasks grouped by request through every change', () =
     expect(tasks.ofRequest('db').size).toBe(0);
     expect(tasks.size).toBe(0);
   });
+
+  it('counts tasks per agent and live tasks per deploy, and moves a request\'s version on each change', () => {
+    const tasks = new TaskMap();
+    const on = (taskId: string, agentId: string, over: Partial<TaskRecord> = {}): TaskRecord => ({ ...task(taskId, 'web'), agentId, hostname: `${agentId}.h`, rackId: 'r1', ...over });
+    tasks.set('t1', on('t1', 'a1')).set('t2', on('t2', 'a1', { deployId: 'd2', killRequestedAt: 5 })).set('t3', on('t3', 'a2', { state: 'TASK_FAILED' }));
+    expect(tasks.agents().get('a1')).toEqual({ tasks: 2, hostname: 'a1.h', rackId: 'r1', live: 2, counted: 1 });
+    expect(tasks.agents().get('a2')).toEqual({ tasks: 1, hostname: 'a2.h', rackId: 'r1', live: 0, counted: 0 });
+    expect([...tasks.liveDeploysOf('web')]).toEqual([['d1', 1], ['d2', 1]]);
+    const before = tasks.versionOf('web');
+    tasks.set('t2', on('t2', 'a2', { deployId: 'd2', state: 'TASK_KILLED' }));
+    expect(tasks.versionOf('web')).toBeGreaterThan(before);
+    expect(tasks.versionOf('db')).toBe(0);
+    expect(tasks.agents().get('a1')).toMatchObject({ tasks: 1, live: 1, counted: 1 });
+    expect([...tasks.liveDeploysOf('web')]).toEqual([['d1', 1]]);
+    tasks.delete('t1');
+    expect(tasks.agents().has('a1')).toBe(false);
+    expect(tasks.liveDeploysOf('web').size).toBe(0);
+    const cleared = tasks.versionOf('web');
+    tasks.clear();
+    expect(tasks.versionOf('web')).toBe(cleared + 1);
+    expect(tasks.agents().size).toBe(0);
+  });
 });
