@@ -25,9 +25,9 @@ export class DeployEngine extends EventEmitter<{ event: [DeployEngineEvent] }> {
   private readonly now: () => number;
   private timer?: NodeJS.Timeout;
   private readonly cooldowns: Cooldowns;
-  private readonly onTask = (task: TaskRecord): void => {
+  private readonly onTask = (task: TaskRecord, previous: TaskRecord | undefined): void => {
     this.runs.taskChanged(task);
-    this.rollouts.taskChanged(task);
+    this.rollouts.taskChanged(task, previous);
     this.cooldowns.taskChanged(task);
   };
   private readonly onLeader = (leader: boolean): void => {

@@ -6,6 +6,7 @@ import type { DeployRecord, DeployResult, SingularityDeploy, SingularityRequest,
 import { type DeployDecision, type DeployProgress, evaluateDeploy, instancesOf, progressView, startDeploy } from './deploy-machine';
 import { AcceptanceRuns, DEFAULT_ACCEPTANCE_POLL_MS } from './acceptance-runs';
 import { GONE, type EmitEngineEvent } from './engine-types';
+import { isLaunchOnly } from './rollout-tasks';
 import { deployKey, type SchedulerPort } from './scheduler-port';
 
 /**
@@ -72,8 +73,8 @@ export class Rollouts {
     return new Map([...tasks].filter(([, t]) => t.requestId === requestId));
   }
 
-  taskChanged(task: TaskRecord): void {
-    if (!this.progress.has(task.requestId)) return;
+  taskChanged(task: TaskRecord, previous?: TaskRecord): void {
+    if (!this.progress.has(task.requestId) || isLaunchOnly(task, previous)) return;
     if (isTerminalState(task.state)) {
       let m = this.ended.get(task.requestId);
       if (!m) this.ended.set(task.requestId, (m = new Map()));

@@ -42,7 +42,7 @@ function active(port: SchedulerPort, requestId: string, deployId: string): void 
 }
 
 describe('a status update costs the rollout of its own request only', () => {
-  it('one task event on 10,000 tasks with 100 rollouts: one evaluation of 100 tasks', () => {
+  it('one task event on 10,000 tasks with 100 rollouts: one evaluation of 100 tasks; launch progress none', () => {
     const port = fakePort();
     const engine = new DeployEngine(port, { now: () => T0, tickMs: 0 });
     for (let r = 0; r < REQUESTS; r++) {
@@ -60,6 +60,20 @@ describe('a status update costs the rollout of its own request only', () => {
 
     expect(engine.rolloutWork.evaluations - before.evaluations).toBe(1);
     expect(engine.rolloutWork.tasksVisited - before.tasksVisited).toBe(PER_REQUEST);
+
+    // A launch written and progressing tells the rollout nothing: no evaluation until it runs.
+    const staging = { ...task('r42', 'v2', 1), state: 'TASK_STAGING' as const, runningSince: undefined };
+    port.tasks.set(staging.taskId, staging);
+    port.events.emit('task', staging, undefined);
+    const starting = { ...staging, state: 'TASK_STARTING' as const };
+    port.tasks.set(starting.taskId, starting);
+    port.events.emit('task', starting, staging);
+    expect(engine.rolloutWork.evaluations - before.evaluations).toBe(1);
+    const running = { ...starting, state: 'TASK_RUNNING' as const };
+    port.tasks.set(running.taskId, running);
+    port.events.emit('task', running, starting);
+    expect(engine.rolloutWork.evaluations - before.evaluations).toBe(2);
+    expect(engine.rolloutWork.tasksVisited - before.tasksVisited).toBe(2 * PER_REQUEST + 1);
     engine.stop();
   });
 
