@@ -66,6 +66,7 @@ export class OfferCycle {
   private readonly plans = new ReconcileCache();
   /** The next cycle plans every request afresh (set by the tick: the level-triggered safety net). */
   private fullDue = true;
+  private agentsRecordedAt = '';
   /** Tasks the last cycle's plan walked (count-based tests). */
   tasksPlanned = 0;
 
@@ -85,6 +86,7 @@ export class OfferCycle {
   start(): void {
     this.plans.reset();
     this.fullDue = true;
+    this.agentsRecordedAt = '';
     this.tickTimer = setInterval(() => {
       this.fullDue = true;
       this.poke();
@@ -159,8 +161,7 @@ export class OfferCycle {
     this.fullDue = false;
     this.clearHealthyCrashes(now);
     const { machines } = this.deps;
-    // Agents, not tasks: a task's agent is recorded the first time one of its tasks is seen.
-    for (const [agentId, on] of state.tasks.agents()) if (!machines.agents.has(agentId)) machines.observeAgent(agentId, on.hostname, on.rackId);
+    this.recordTaskAgents();
     const desired = this.deps.desired();
     state.pruneBackoffs(new Set(desired.map((d) => deployKey(d.requestId, d.deployId))));
     const replacement = {
@@ -301,6 +302,19 @@ export class OfferCycle {
         void client.call({ type: 'RECONCILE', reconcile: { tasks: records.map((r) => ({ task_id: { value: r.taskId }, agent_id: { value: r.agentId } })) } }).catch(() => {});
       });
     }
+  }
+
+  /**
+   * An agent holding a task is recorded in the machine book (it may never have offered to this
+   * leader). Looked at only when a task's agent is new or the book changed: per cycle, walking
+   * every task for this cost more than planning did.
+   */
+  private recordTaskAgents(): void {
+    const { state, machines } = this.deps;
+    const at = `${state.tasks.agentsAdded}/${machines.version}`;
+    if (at === this.agentsRecordedAt) return;
+    for (const [agentId, on] of state.tasks.agents()) if (!machines.agents.has(agentId)) machines.observeAgent(agentId, on.hostname, on.rackId);
+    this.agentsRecordedAt = `${state.tasks.agentsAdded}/${machines.version}`;
   }
 
   /** A deploy's crash-loop backoff ends with a healthy run of one of its tasks; only deploys with one are looked at. */

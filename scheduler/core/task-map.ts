@@ -30,6 +30,8 @@ export class TaskMap extends Map<string, TaskRecord> {
   private readonly versions = new Map<string, number>();
   private readonly byAgent = new Map<string, AgentTasks>();
   private readonly liveByDeploy = new Map<string, Map<string, number>>();
+  /** Moves on whenever an agent gets its first task here. */
+  agentsAdded = 0;
 
   override set(taskId: string, task: TaskRecord): this {
     const previous = super.get(taskId);
@@ -93,7 +95,10 @@ export class TaskMap extends Map<string, TaskRecord> {
     this.bump(t.requestId);
     const live = isTerminalState(t.state) ? 0 : sign;
     let agent = this.byAgent.get(t.agentId);
-    if (!agent) this.byAgent.set(t.agentId, (agent = { tasks: 0, hostname: t.hostname, rackId: t.rackId ?? 'DEFAULT', live: 0, counted: 0 }));
+    if (!agent) {
+      this.byAgent.set(t.agentId, (agent = { tasks: 0, hostname: t.hostname, rackId: t.rackId ?? 'DEFAULT', live: 0, counted: 0 }));
+      this.agentsAdded++;
+    }
     agent.tasks += sign;
     agent.live += live;
     if (countsAsInstance(t)) agent.counted += sign;
