@@ -1,6 +1,7 @@
 import { isTerminalState } from '../../mesos-proto';
 import type { TaskRecord } from '../model';
 import { countsAsInstance } from './reconcile-plan';
+import { firstChaseDelayMs } from './unsettled-tasks';
 
 const NONE: ReadonlyMap<string, TaskRecord> = new Map();
 const NO_DEPLOYS: ReadonlyMap<string, number> = new Map();
@@ -30,6 +31,7 @@ export class TaskMap extends Map<string, TaskRecord> {
   private readonly versions = new Map<string, number>();
   private readonly byAgent = new Map<string, AgentTasks>();
   private readonly liveByDeploy = new Map<string, Map<string, number>>();
+  private readonly unsettledTasks = new Map<string, TaskRecord>();
   /** Moves on whenever an agent gets its first task here. */
   agentsAdded = 0;
 
@@ -41,6 +43,7 @@ export class TaskMap extends Map<string, TaskRecord> {
     if (!group) this.byRequest.set(task.requestId, (group = new Map()));
     group.set(taskId, task);
     this.count(task, 1);
+    if (firstChaseDelayMs(task) !== null) this.unsettledTasks.set(taskId, task);
     return this;
   }
 
@@ -55,6 +58,7 @@ export class TaskMap extends Map<string, TaskRecord> {
     this.byRequest.clear();
     this.byAgent.clear();
     this.liveByDeploy.clear();
+    this.unsettledTasks.clear();
     super.clear();
   }
 
@@ -83,8 +87,17 @@ export class TaskMap extends Map<string, TaskRecord> {
     return this.liveByDeploy.get(requestId) ?? NO_DEPLOYS;
   }
 
+  /**
+   * Tasks whose real state Griddle may have to ask Mesos about (`firstChaseDelayMs`), a live
+   * view: the chase looks at these every second, not at every task.
+   */
+  unsettled(): ReadonlyMap<string, TaskRecord> {
+    return this.unsettledTasks;
+  }
+
   private unindex(taskId: string, previous: TaskRecord): void {
     this.count(previous, -1);
+    this.unsettledTasks.delete(taskId);
     const group = this.byRequest.get(previous.requestId);
     if (!group) return;
     group.delete(taskId);

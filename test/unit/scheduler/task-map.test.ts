@@ -45,4 +45,15 @@ describe('TaskMap keeps the tasks grouped by request through every change', () =
     expect(tasks.versionOf('web')).toBe(cleared + 1);
     expect(tasks.agents().size).toBe(0);
   });
+
+  it('keeps the unsettled tasks apart, so the chase looks at those and not at every task', () => {
+    const tasks = new TaskMap();
+    for (let i = 0; i < 1000; i++) tasks.set(`run${i}`, task(`run${i}`, 'web'));
+    tasks.set('staging', { ...task('staging', 'web'), state: 'TASK_STAGING' });
+    tasks.set('killing', { ...task('killing', 'web'), killRequestedAt: 5 });
+    expect([...tasks.unsettled().keys()]).toEqual(['staging', 'killing']);
+    tasks.set('staging', task('staging', 'web'));
+    tasks.delete('killing');
+    expect(tasks.unsettled().size).toBe(0);
+  });
 });
