@@ -1,7 +1,7 @@
 import type { TaskInfo } from '../../mesos-proto';
 import type { TaskRecord } from '../model';
 import { emptyLoad, type AgentLoad, type Assignment, type TaskDemand } from '../placement';
-import { countsAsInstance, deployKey } from './reconcile-plan';
+import { countsAsInstance, deployKey, type PlannedLaunch } from './reconcile-plan';
 import type { StateRepository } from './state-repository';
 import { makeTaskId, rackOf } from './task-id';
 import { buildTaskInfo, DEFAULT_EXECUTOR_RESOURCES } from './task-info';
@@ -36,6 +36,44 @@ export function demandFor(state: Records, requestId: string, deployId: string, i
     maxTasksPerOffer: request.request.maxTasksPerOffer,
     priority: request.request.taskPriorityLevel,
   };
+}
+
+/**
+ * A cycle's planned launches as demands, worked out once per deploy: only the key differs per
+ * instance. Most cycles never match (launches being written, no offers): they need the deploys,
+ * not 30,000 demand objects rebuilt and dropped on every cycle.
+ */
+export class PlannedDemands {
+  /** Per deploy (`requestId/deployId`): why its launches cannot be asked of an offer. */
+  readonly reasons = new Map<string, string>();
+  /** Deploys with launches that can be asked. */
+  readonly groups: string[] = [];
+  /** Launches that can be asked. */
+  count = 0;
+  private readonly byDeploy = new Map<string, TaskDemand | string>();
+
+  constructor(state: Records, private readonly launches: readonly PlannedLaunch[], instances: ReadonlyMap<string, number>) {
+    for (const l of launches) {
+      const key = deployKey(l.requestId, l.deployId);
+      let demand = this.byDeploy.get(key);
+      if (demand === undefined) {
+        this.byDeploy.set(key, (demand = demandFor(state, l.requestId, l.deployId, l.instanceNo, instances.get(key) ?? 1)));
+        if (typeof demand === 'string') this.reasons.set(key, demand);
+        else this.groups.push(key);
+      }
+      if (typeof demand !== 'string') this.count++;
+    }
+  }
+
+  /** One demand per launch that can be asked, in the plan's order. */
+  all(): TaskDemand[] {
+    const out: TaskDemand[] = [];
+    for (const l of this.launches) {
+      const demand = this.byDeploy.get(deployKey(l.requestId, l.deployId));
+      if (demand !== undefined && typeof demand !== 'string') out.push({ ...demand, key: `${demand.group}/${l.instanceNo}` });
+    }
+    return out;
+  }
 }
 
 /**

@@ -1,13 +1,13 @@
 import type { SingularityPriorityFreezeParent } from '../../contract';
 import type { Offer, TaskInfo } from '../../mesos-proto';
 import type { DesiredDeployment, TaskRecord } from '../model';
-import { byPriority, matchOffers, type TaskDemand } from '../placement';
+import { byPriority, matchOffers } from '../placement';
 import { outsideWriteScope } from '../state';
 import type { CoreContext } from './core-context';
 import { isHealthyRun } from './crash-backoff';
 import type { MesosLink } from './leadership';
 import { isHealthyReplacement } from './decommission-plan';
-import { agentLoads, demandFor, launchRecord } from './launch-builder';
+import { agentLoads, launchRecord, PlannedDemands } from './launch-builder';
 import type { MachineBook } from './machines';
 import { OfferAppetite } from './offer-appetite';
 import { OfferCallOrder } from './offer-call-order';
@@ -178,35 +178,29 @@ export class OfferCycle {
     const plan = { ...planned, launches: frozen.launches, kills: [...planned.kills, ...frozen.kills], waiting: new Map([...planned.waiting, ...frozen.held]) };
     for (const kill of plan.kills) void this.deps.kill(kill.taskId, kill.reason);
 
-    // Per deploy: why its planned launches are not placed; merged with plan.waiting (backoffs) at the end.
-    const reasons = new Map<string, string>();
-    const demands: TaskDemand[] = [];
     const instancesByKey = new Map(desired.map((d) => [deployKey(d.requestId, d.deployId), d.instances]));
-    for (const launch of plan.launches) {
-      const key = deployKey(launch.requestId, launch.deployId);
-      const demand = demandFor(state, launch.requestId, launch.deployId, launch.instanceNo, instancesByKey.get(key) ?? 1);
-      if (typeof demand === 'string') reasons.set(key, demand);
-      else demands.push(demand);
-    }
+    const asks = new PlannedDemands(state, plan.launches, instancesByKey);
+    // Per deploy: why its planned launches are not placed; merged with plan.waiting (backoffs) at the end.
+    const reasons = new Map(asks.reasons);
     if (this.dueTimer) clearTimeout(this.dueTimer);
     this.dueTimer = plan.nextDueAt === null ? null : setTimeout(() => this.poke(), Math.max(0, plan.nextDueAt - now) + 10);
 
     if (!client.subscribed) {
-      for (const d of demands) reasons.set(d.group, 'not subscribed to a Mesos master yet');
+      for (const g of asks.groups) reasons.set(g, 'not subscribed to a Mesos master yet');
       this.setReasons(reasons, plan.waiting);
       return;
     }
-    if (demands.length > 0 && this.launchesInFlight >= LAUNCH_BATCHES_IN_FLIGHT) {
+    if (asks.count > 0 && this.launchesInFlight >= LAUNCH_BATCHES_IN_FLIGHT) {
       // Backpressure: the offers wait for the store to take the launches written so far;
       // queueing batch after batch made every durable write (an API call's) wait behind them.
-      for (const d of demands) if (!reasons.has(d.group)) reasons.set(d.group, 'writing earlier launches to the state store');
+      for (const g of asks.groups) if (!reasons.has(g)) reasons.set(g, 'writing earlier launches to the state store');
       this.setReasons(reasons, plan.waiting);
       return;
     }
     const offers = [...this.offers.values()];
     // An offer is used once: it leaves the pool before anything is awaited.
     this.offers.clear();
-    if (demands.length === 0) {
+    if (asks.count === 0) {
       this.setReasons(reasons, plan.waiting);
       if (offers.length > 0) void this.decline(offers, REFUSE_WHEN_IDLE_S);
       if (this.appetite.idle(offers.length > 0, plan.waiting.size === 0) === 'SUPPRESS') {
@@ -222,10 +216,11 @@ export class OfferCycle {
       });
     }
     if (offers.length === 0) {
-      for (const d of demands) if (!reasons.has(d.group)) reasons.set(d.group, 'waiting for offers');
+      for (const g of asks.groups) if (!reasons.has(g)) reasons.set(g, 'waiting for offers');
       this.setReasons(reasons, plan.waiting);
       return;
     }
+    const demands = asks.all();
     const capped = demands.length > MAX_LAUNCHES_PER_CYCLE;
     const ordered = byPriority(demands);
     // A capped cycle fills its share of the offers rather than put one task into each: 100,000
