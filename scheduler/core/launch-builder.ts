@@ -1,7 +1,7 @@
 import type { TaskInfo } from '../../mesos-proto';
 import type { TaskRecord } from '../model';
-import { emptyLoad, type AgentLoad, type Assignment, type TaskDemand } from '../placement';
-import { countsAsInstance, deployKey, type PlannedLaunch } from './reconcile-plan';
+import type { Assignment, TaskDemand } from '../placement';
+import { deployKey, type PlannedLaunch } from './reconcile-plan';
 import type { StateRepository } from './state-repository';
 import { makeTaskId, rackOf } from './task-id';
 import { buildTaskInfo, DEFAULT_EXECUTOR_RESOURCES } from './task-info';
@@ -106,18 +106,4 @@ export function launchRecord(state: Records, a: Assignment, now: number, executo
     agentId: a.offer.agent_id.value, hostname: a.offer.hostname, rackId, ports: a.ports,
     startedAt, updatedAt: now, state: 'TASK_STAGING', taskInfo,
   };
-}
-
-/** Tasks counted per agent, by request and by deploy, for the placement rules. */
-export function agentLoads(tasks: Iterable<TaskRecord>): Map<string, AgentLoad> {
-  const loads = new Map<string, AgentLoad>();
-  for (const t of tasks) {
-    if (!countsAsInstance(t)) continue;
-    let load = loads.get(t.agentId);
-    if (!load) loads.set(t.agentId, (load = emptyLoad()));
-    load.byRequest.set(t.requestId, (load.byRequest.get(t.requestId) ?? 0) + 1);
-    const key = deployKey(t.requestId, t.deployId);
-    load.byDeploy.set(key, (load.byDeploy.get(key) ?? 0) + 1);
-  }
-  return loads;
 }

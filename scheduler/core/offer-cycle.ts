@@ -7,7 +7,7 @@ import type { CoreContext } from './core-context';
 import { isHealthyRun } from './crash-backoff';
 import type { MesosLink } from './leadership';
 import { isHealthyReplacement } from './decommission-plan';
-import { agentLoads, launchRecord, PlannedDemands } from './launch-builder';
+import { launchRecord, PlannedDemands } from './launch-builder';
 import type { MachineBook } from './machines';
 import { OfferAppetite } from './offer-appetite';
 import { OfferCallOrder } from './offer-call-order';
@@ -227,7 +227,7 @@ export class OfferCycle {
     // tasks over 10,000 offers then take 10,000 ACCEPTs of ten tasks, not 100,000 of one.
     const offered = capped ? offers.slice(0, Math.ceil(offers.length * MAX_LAUNCHES_PER_CYCLE / demands.length)) : offers;
     const result = matchOffers({
-      demands: capped ? ordered.slice(0, MAX_LAUNCHES_PER_CYCLE) : demands, offers: offered, inactiveHosts: this.deps.inactiveHosts(), loads: agentLoads(state.tasks.values()), agentStates: machines.heldAgents(),
+      demands: capped ? ordered.slice(0, MAX_LAUNCHES_PER_CYCLE) : demands, offers: offered, inactiveHosts: this.deps.inactiveHosts(), loads: state.tasks.loads(), agentStates: machines.heldAgents(),
       knownAgents: Math.max(state.knownAgentCount(), new Set(offers.map((o) => o.agent_id.value)).size),
     });
     for (const [group, { count, reason }] of result.unplaced) reasons.set(group, `${count} task(s) pending: ${reason}`);

@@ -176,7 +176,7 @@ export class StateRepository {
     const ids = new Set<string>();
     const cutoff = this.now() - AGENT_FORGET_MS;
     for (const a of this.agents.values()) if (a.lastOfferAt >= cutoff) ids.add(a.agentId);
-    for (const [agentId, on] of this.tasks.agents()) if (on.counted > 0) ids.add(agentId);
+    for (const agentId of this.tasks.loads().keys()) ids.add(agentId);
     return ids.size;
   }
 }

@@ -1,6 +1,7 @@
 import { isTerminalState } from '../../mesos-proto';
 import type { TaskRecord } from '../model';
-import { countsAsInstance } from './reconcile-plan';
+import { emptyLoad, type AgentLoad } from '../placement';
+import { countsAsInstance, deployKey } from './reconcile-plan';
 import { firstChaseDelayMs } from './unsettled-tasks';
 
 const NONE: ReadonlyMap<string, TaskRecord> = new Map();
@@ -14,8 +15,6 @@ export interface AgentTasks {
   rackId: string;
   /** Not terminal. */
   live: number;
-  /** Counting toward their deploy's instances (`countsAsInstance`). */
-  counted: number;
 }
 
 /**
@@ -31,6 +30,7 @@ export class TaskMap extends Map<string, TaskRecord> {
   private readonly versions = new Map<string, number>();
   private readonly byAgent = new Map<string, AgentTasks>();
   private readonly liveByDeploy = new Map<string, Map<string, number>>();
+  private readonly loadByAgent = new Map<string, AgentLoad>();
   private readonly unsettledTasks = new Map<string, TaskRecord>();
   /** Moves on whenever an agent gets its first task here. */
   agentsAdded = 0;
@@ -58,6 +58,7 @@ export class TaskMap extends Map<string, TaskRecord> {
     this.byRequest.clear();
     this.byAgent.clear();
     this.liveByDeploy.clear();
+    this.loadByAgent.clear();
     this.unsettledTasks.clear();
     super.clear();
   }
@@ -80,6 +81,14 @@ export class TaskMap extends Map<string, TaskRecord> {
   /** Agents holding at least one task: a live view. */
   agents(): ReadonlyMap<string, AgentTasks> {
     return this.byAgent;
+  }
+
+  /**
+   * Per agent, its tasks that count as instances (`countsAsInstance`) by request and by deploy:
+   * what the placement rules read (a live view; an agent without such tasks is not listed).
+   */
+  loads(): ReadonlyMap<string, AgentLoad> {
+    return this.loadByAgent;
   }
 
   /** Per deploy id of the request: its tasks not in a terminal state (none listed when 0). */
@@ -109,27 +118,38 @@ export class TaskMap extends Map<string, TaskRecord> {
     const live = isTerminalState(t.state) ? 0 : sign;
     let agent = this.byAgent.get(t.agentId);
     if (!agent) {
-      this.byAgent.set(t.agentId, (agent = { tasks: 0, hostname: t.hostname, rackId: t.rackId ?? 'DEFAULT', live: 0, counted: 0 }));
+      this.byAgent.set(t.agentId, (agent = { tasks: 0, hostname: t.hostname, rackId: t.rackId ?? 'DEFAULT', live: 0 }));
       this.agentsAdded++;
     }
     agent.tasks += sign;
     agent.live += live;
-    if (countsAsInstance(t)) agent.counted += sign;
     if (sign > 0) {
       agent.hostname = t.hostname;
       agent.rackId = t.rackId ?? 'DEFAULT';
     }
     if (agent.tasks === 0) this.byAgent.delete(t.agentId);
-    if (live === 0) return;
-    let deploys = this.liveByDeploy.get(t.requestId);
-    if (!deploys) this.liveByDeploy.set(t.requestId, (deploys = new Map()));
-    const n = (deploys.get(t.deployId) ?? 0) + live;
-    if (n > 0) deploys.set(t.deployId, n);
-    else deploys.delete(t.deployId);
-    if (deploys.size === 0) this.liveByDeploy.delete(t.requestId);
+    if (live !== 0) {
+      let deploys = this.liveByDeploy.get(t.requestId);
+      if (!deploys) this.liveByDeploy.set(t.requestId, (deploys = new Map()));
+      if (add(deploys, t.deployId, live) === 0) this.liveByDeploy.delete(t.requestId);
+    }
+    if (countsAsInstance(t)) {
+      let load = this.loadByAgent.get(t.agentId);
+      if (!load) this.loadByAgent.set(t.agentId, (load = emptyLoad()));
+      add(load.byDeploy, deployKey(t.requestId, t.deployId), sign);
+      if (add(load.byRequest, t.requestId, sign) === 0) this.loadByAgent.delete(t.agentId);
+    }
   }
 
   private bump(requestId: string): void {
     this.versions.set(requestId, (this.versions.get(requestId) ?? 0) + 1);
   }
+}
+
+/** Adds to a count, dropping it at 0; returns how many counts the map still holds. */
+function add(counts: Map<string, number>, key: string, by: number): number {
+  const n = (counts.get(key) ?? 0) + by;
+  if (n > 0) counts.set(key, n);
+  else counts.delete(key);
+  return counts.size;
 }
