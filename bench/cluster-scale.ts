@@ -14,6 +14,7 @@
  *   npm run build && node dist/bench/cluster-scale.js [--agents 10000] [--requests 1000] [--per-request 100]
  *     [--zk 127.0.0.1:2181] [--failover] [--zk-session-timeout 4000] [--max-seconds 1800]
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { ZkSession } from '../scheduler/state';
@@ -65,6 +66,16 @@ async function post(url: string, body: unknown): Promise<void> {
 function peakRssMb(pid: number): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? +(Number(m[1]) / 1024).toFixed(1) : NaN;
+}
+
+const CLOCK_TICKS_PER_S = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+/**
+ * CPU seconds a process has used so far (user + system, Linux /proc): what the scheduler spends,
+ * less sensitive than wall time to the other jobs on a shared machine.
+ */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
 }
 
 async function createAll(api: string): Promise<void> {
@@ -143,6 +154,7 @@ async function main(): Promise<void> {
     }
     const loadAtStart = loadAverage();
     const t0 = process.hrtime.bigint();
+    const cpuAtStart = cpuSeconds(leader.child.pid!);
     await createAll(leader.url);
     const createdS = Number(process.hrtime.bigint() - t0) / 1e9;
     let counts: StateCounts = { activeTasks: 0, launchingTasks: 0 };
@@ -159,6 +171,7 @@ async function main(): Promise<void> {
       // leader's loop for up to 0.4 s, so polling it twice a second slowed what it measured.
     }, MAX_MS, 2000);
     const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpuS = cpuSeconds(leader.child.pid!) - cpuAtStart;
     const rssMb = peakRssMb(leader.child.pid!);
     const leaderHealth = await health(leader);
     const tree = await stateTreeShape(admin, root);
@@ -168,6 +181,7 @@ async function main(): Promise<void> {
       benchmark: 'cluster-scale', agents: AGENTS, requests: REQUESTS, instances: TOTAL, running: counts.activeTasks,
       allocationIntervalMs: 1000, apiCreateSeconds: +createdS.toFixed(2),
       apiCallMs: { calls: callMs.length, p50: percentile(callMs, 0.5), p99: percentile(callMs, 0.99), max: percentile(callMs, 1) }, api503Retries: retried503, wallSeconds: +wallS.toFixed(2),
+      schedulerCpuSeconds: +cpuS.toFixed(1),
       schedulerPeakRssMb: rssMb, schedulerEventLoopDelayMs: leaderHealth?.eventLoopDelayMs, schedulerMemoryAtEndMb: leaderHealth?.memoryMb, rssPerTaskKb: +((rssMb * 1024) / TOTAL).toFixed(1),
       stateTree: { znodes: tree.znodes, maxChildren: tree.maxChildren, maxChildrenListingBytes: tree.maxListingBytes, maxZnodeBytes: tree.maxDataBytes, taskRecordBytesAvg: Math.round(tasks.dataBytes / Math.max(1, tasks.leaves)) },
       baseline: { what: `${floor.count} raw pipelined ZooKeeper creates of ${floor.bytes} bytes (each task, request and deploy once)`, wallSeconds: +(floor.ms / 1000).toFixed(2) },

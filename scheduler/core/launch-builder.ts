@@ -1,7 +1,7 @@
 import type { TaskInfo } from '../../mesos-proto';
 import type { TaskRecord } from '../model';
-import { emptyLoad, type AgentLoad, type Assignment, type TaskDemand } from '../placement';
-import { countsAsInstance, deployKey } from './reconcile-plan';
+import type { Assignment, TaskDemand } from '../placement';
+import { deployKey, type PlannedLaunch } from './reconcile-plan';
 import type { StateRepository } from './state-repository';
 import { makeTaskId, rackOf } from './task-id';
 import { buildTaskInfo, DEFAULT_EXECUTOR_RESOURCES } from './task-info';
@@ -39,6 +39,44 @@ export function demandFor(state: Records, requestId: string, deployId: string, i
 }
 
 /**
+ * A cycle's planned launches as demands, worked out once per deploy: only the key differs per
+ * instance. Most cycles never match (launches being written, no offers): they need the deploys,
+ * not 30,000 demand objects rebuilt and dropped on every cycle.
+ */
+export class PlannedDemands {
+  /** Per deploy (`requestId/deployId`): why its launches cannot be asked of an offer. */
+  readonly reasons = new Map<string, string>();
+  /** Deploys with launches that can be asked. */
+  readonly groups: string[] = [];
+  /** Launches that can be asked. */
+  count = 0;
+  private readonly byDeploy = new Map<string, TaskDemand | string>();
+
+  constructor(state: Records, private readonly launches: readonly PlannedLaunch[], instances: ReadonlyMap<string, number>) {
+    for (const l of launches) {
+      const key = deployKey(l.requestId, l.deployId);
+      let demand = this.byDeploy.get(key);
+      if (demand === undefined) {
+        this.byDeploy.set(key, (demand = demandFor(state, l.requestId, l.deployId, l.instanceNo, instances.get(key) ?? 1)));
+        if (typeof demand === 'string') this.reasons.set(key, demand);
+        else this.groups.push(key);
+      }
+      if (typeof demand !== 'string') this.count++;
+    }
+  }
+
+  /** One demand per launch that can be asked, in the plan's order. */
+  all(): TaskDemand[] {
+    const out: TaskDemand[] = [];
+    for (const l of this.launches) {
+      const demand = this.byDeploy.get(deployKey(l.requestId, l.deployId));
+      if (demand !== undefined && typeof demand !== 'string') out.push({ ...demand, key: `${demand.group}/${l.instanceNo}` });
+    }
+    return out;
+  }
+}
+
+/**
  * The record of a task about to be launched on an assigned offer (state TASK_STAGING, its
  * TaskInfo inside), or the pending reason when the deploy cannot be turned into a TaskInfo.
  */
@@ -68,18 +106,4 @@ export function launchRecord(state: Records, a: Assignment, now: number, executo
     agentId: a.offer.agent_id.value, hostname: a.offer.hostname, rackId, ports: a.ports,
     startedAt, updatedAt: now, state: 'TASK_STAGING', taskInfo,
   };
-}
-
-/** Tasks counted per agent, by request and by deploy, for the placement rules. */
-export function agentLoads(tasks: Iterable<TaskRecord>): Map<string, AgentLoad> {
-  const loads = new Map<string, AgentLoad>();
-  for (const t of tasks) {
-    if (!countsAsInstance(t)) continue;
-    let load = loads.get(t.agentId);
-    if (!load) loads.set(t.agentId, (load = emptyLoad()));
-    load.byRequest.set(t.requestId, (load.byRequest.get(t.requestId) ?? 0) + 1);
-    const key = deployKey(t.requestId, t.deployId);
-    load.byDeploy.set(key, (load.byDeploy.get(key) ?? 0) + 1);
-  }
-  return loads;
 }

@@ -86,7 +86,7 @@ export class Leadership implements MesosLink {
     );
     this.unsettled = new UnsettledTaskWatch(
       (tasks) => reconcile(client, tasks),
-      () => this.ctx.state.tasks.values(),
+      () => this.ctx.state.tasks.unsettled().values(),
       this.ctx.now,
     );
     client.on('subscribed', (id, master) => {

@@ -1,6 +1,4 @@
 import type { MachineState, SingularityMachineStateHistoryUpdate } from '../../contract';
-import { isTerminalState } from '../../mesos-proto';
-import type { TaskRecord } from '../model';
 import { effectiveState, isDecommissioning } from '../placement';
 import type { StateStore } from '../state';
 
@@ -46,6 +44,9 @@ export function transitionProblem(from: MachineState, to: MachineState): 'alread
 export class MachineBook {
   readonly agents = new Map<string, MachineRecord>();
   readonly racks = new Map<string, MachineRecord>();
+  /** Moves on every write of the book; what is derived from all agents is kept until it does. */
+  private writes = 0;
+  private derived: { version: number; held: ReadonlyMap<string, MachineState>; decommissioning: ReadonlySet<string>; advancing: boolean } | null = null;
 
   constructor(private readonly store: StateStore, private readonly now: () => number) {}
 
@@ -53,6 +54,7 @@ export class MachineBook {
     const stored = await this.store.load(COLLECTION);
     this.agents.clear();
     this.racks.clear();
+    this.writes++;
     for (const v of stored.values()) {
       const m = v as MachineRecord;
       (m.kind === 'agent' ? this.agents : this.racks).set(m.id, m);
@@ -60,6 +62,7 @@ export class MachineBook {
   }
 
   private save(m: MachineRecord): void {
+    this.writes++;
     this.store.put(COLLECTION, `${m.kind}/${m.id}`, m);
   }
 
@@ -103,6 +106,7 @@ export class MachineBook {
   /** Forgets a machine (Singularity's DELETE); one that offers again comes back ACTIVE. */
   remove(kind: MachineKind, id: string): boolean {
     if (!this.book(kind).delete(id)) return false;
+    this.writes++;
     this.store.delete(COLLECTION, `${kind}/${id}`);
     return true;
   }
@@ -114,40 +118,60 @@ export class MachineBook {
     return effectiveState(agent?.current.state, rack?.current.state);
   }
 
+  /** Moves on every write of the book. */
+  get version(): number {
+    return this.writes;
+  }
+
   /** Agents that take no new tasks, with the state that holds them (for placement). */
-  heldAgents(): Map<string, MachineState> {
-    const out = new Map<string, MachineState>();
-    for (const id of this.agents.keys()) {
-      const s = this.stateOf(id);
-      if (s !== undefined && s !== 'ACTIVE') out.set(id, s);
-    }
-    return out;
+  heldAgents(): ReadonlyMap<string, MachineState> {
+    return this.derive().held;
   }
 
   /** Agents whose tasks are replaced elsewhere. */
-  decommissioningAgents(): Set<string> {
-    const out = new Set<string>();
-    for (const id of this.agents.keys()) if (isDecommissioning(this.stateOf(id))) out.add(id);
-    return out;
+  decommissioningAgents(): ReadonlySet<string> {
+    return this.derive().decommissioning;
   }
 
   /**
    * The scheduler's side of a decommission, level-triggered on every cycle: STARTING_DECOMMISSION
    * becomes DECOMMISSIONING as replacements start, and DECOMMISSIONING becomes DECOMMISSIONED once
-   * no live task is left on the agent (on any agent of the rack).
+   * no live task is left on the agent (on any agent of the rack). `busy`: whether an agent holds
+   * a live task.
    */
-  advance(tasks: Iterable<TaskRecord>): void {
-    const busyAgents = new Set<string>();
-    for (const t of tasks) if (!isTerminalState(t.state)) busyAgents.add(t.agentId);
-    const busyRacks = new Set([...busyAgents].map((a) => this.agents.get(a)?.rackId).filter((r): r is string => r !== undefined));
+  advance(busy: (agentId: string) => boolean): void {
+    if (!this.derive().advancing) return;
+    const busyRacks = new Set<string>();
+    for (const a of this.agents.values()) if (a.rackId !== undefined && busy(a.id)) busyRacks.add(a.rackId);
     const by = { message: 'decommission: every task was replaced elsewhere' };
-    for (const [kind, busy] of [['agent', busyAgents], ['rack', busyRacks]] as const) {
+    for (const [kind, isBusy] of [['agent', busy], ['rack', (id: string) => busyRacks.has(id)]] as const) {
       for (const m of [...this.book(kind).values()]) {
         if (m.current.state === 'STARTING_DECOMMISSION') this.change(kind, m.id, 'DECOMMISSIONING', { message: 'decommission: replacing its tasks elsewhere' });
         const now = this.book(kind).get(m.id)!;
-        if (now.current.state === 'DECOMMISSIONING' && !busy.has(m.id)) this.change(kind, m.id, 'DECOMMISSIONED', by);
+        if (now.current.state === 'DECOMMISSIONING' && !isBusy(m.id)) this.change(kind, m.id, 'DECOMMISSIONED', by);
       }
     }
+  }
+
+  /**
+   * What the cycle asks of all agents each time, worked out again only after the book changed:
+   * per cycle it walked every agent twice (0.6 s of CPU in the 30,000-task run on 3,000 agents).
+   */
+  private derive(): NonNullable<MachineBook['derived']> {
+    if (this.derived?.version === this.writes) return this.derived;
+    const held = new Map<string, MachineState>();
+    const decommissioning = new Set<string>();
+    for (const id of this.agents.keys()) {
+      const s = this.stateOf(id);
+      if (s !== undefined && s !== 'ACTIVE') held.set(id, s);
+      if (isDecommissioning(s)) decommissioning.add(id);
+    }
+    let advancing = false;
+    for (const m of [...this.agents.values(), ...this.racks.values()]) {
+      if (m.current.state === 'STARTING_DECOMMISSION' || m.current.state === 'DECOMMISSIONING') advancing = true;
+    }
+    this.derived = { version: this.writes, held, decommissioning, advancing };
+    return this.derived;
   }
 }
 

@@ -1,18 +1,19 @@
 import type { SingularityPriorityFreezeParent } from '../../contract';
 import type { Offer, TaskInfo } from '../../mesos-proto';
 import type { DesiredDeployment, TaskRecord } from '../model';
-import { byPriority, matchOffers, type TaskDemand } from '../placement';
+import { byPriority, matchOffers } from '../placement';
 import { outsideWriteScope } from '../state';
 import type { CoreContext } from './core-context';
 import { isHealthyRun } from './crash-backoff';
 import type { MesosLink } from './leadership';
 import { isHealthyReplacement } from './decommission-plan';
-import { agentLoads, demandFor, launchRecord } from './launch-builder';
+import { launchRecord, PlannedDemands } from './launch-builder';
 import type { MachineBook } from './machines';
 import { OfferAppetite } from './offer-appetite';
 import { OfferCallOrder } from './offer-call-order';
 import { applyPriorityFreeze } from './priority-freeze';
-import { deployKey, planReconcile } from './reconcile-plan';
+import { ReconcileCache } from './reconcile-cache';
+import { deployKey } from './reconcile-plan';
 import { rackOf } from './task-id';
 import type { TaskTransitions } from './task-transitions';
 
@@ -62,6 +63,12 @@ export class OfferCycle {
   private tickTimer: NodeJS.Timeout | null = null;
   private launchesInFlight = 0;
   private dueTimer: NodeJS.Timeout | null = null;
+  private readonly plans = new ReconcileCache();
+  /** The next cycle plans every request afresh (set by the tick: the level-triggered safety net). */
+  private fullDue = true;
+  private agentsRecordedAt = '';
+  /** Tasks the last cycle's plan walked (count-based tests). */
+  tasksPlanned = 0;
 
   constructor(private readonly deps: OfferCycleDeps) {}
 
@@ -77,11 +84,18 @@ export class OfferCycle {
   }
 
   start(): void {
-    this.tickTimer = setInterval(() => this.poke(), TICK_MS);
+    this.plans.reset();
+    this.fullDue = true;
+    this.agentsRecordedAt = '';
+    this.tickTimer = setInterval(() => {
+      this.fullDue = true;
+      this.poke();
+    }, TICK_MS);
   }
 
   stop(): void {
     this.offers.clear();
+    this.plans.reset();
     if (this.tickTimer) clearInterval(this.tickTimer);
     if (this.dueTimer) clearTimeout(this.dueTimer);
     this.tickTimer = null;
@@ -126,9 +140,8 @@ export class OfferCycle {
         this.again = false;
         const started = performance.now();
         await this.cycle();
-        // Each cycle walks every task: run back to back at 100,000 tasks (one per status
-        // update), they left no time for anything else and cost tasks × updates. A cycle
-        // awaits nothing, so this is its CPU time.
+        // Cycles run back to back at 100,000 tasks (one per status update burst) left no time
+        // for anything else. A cycle awaits nothing, so this is its CPU time.
         const took = performance.now() - started;
         if (this.again && took > THROTTLE_ABOVE_MS) await new Promise((r) => setTimeout(r, took));
       } while (this.again && this.deps.link.isLeader);
@@ -144,53 +157,50 @@ export class OfferCycle {
     const client = link.client;
     if (!link.isLeader || !client) return;
     const now = this.deps.now();
-    for (const t of state.tasks.values()) {
-      const key = deployKey(t.requestId, t.deployId);
-      if (state.crash.has(key) && isHealthyRun(t, now)) state.clearCrash(key);
-    }
+    const full = this.fullDue;
+    this.fullDue = false;
+    this.clearHealthyCrashes(now);
     const { machines } = this.deps;
-    for (const t of state.tasks.values()) if (!machines.agents.has(t.agentId)) machines.observeAgent(t.agentId, t.hostname, t.rackId ?? 'DEFAULT');
+    this.recordTaskAgents();
     const desired = this.deps.desired();
     state.pruneBackoffs(new Set(desired.map((d) => deployKey(d.requestId, d.deployId))));
     const replacement = {
       replaceOn: machines.decommissioningAgents(),
       isHealthy: (t: TaskRecord) => isHealthyReplacement(t, state.requests.get(t.requestId), state.deploys.get(deployKey(t.requestId, t.deployId)), now),
     };
-    const planned = planReconcile({ desired, tasks: state.tasks.values(), crash: state.crash, launchBackoff: state.launchBackoff, replacement, keepUnreachable: this.deps.keepUnreachable?.(), now });
-    machines.advance(state.tasks.values());
+    const planned = this.plans.plan({
+      desired, tasks: state.tasks, crash: state.crash, launchBackoff: state.launchBackoff, replacement,
+      keepUnreachable: this.deps.keepUnreachable?.(), now, backoffVersion: state.backoffVersion, full,
+    });
+    this.tasksPlanned = this.plans.visited;
+    machines.advance((agentId) => (state.tasks.agents().get(agentId)?.live ?? 0) > 0);
     const frozen = applyPriorityFreeze(planned.launches, state.tasks.values(), state.requests, this.deps.priorityFreeze());
     const plan = { ...planned, launches: frozen.launches, kills: [...planned.kills, ...frozen.kills], waiting: new Map([...planned.waiting, ...frozen.held]) };
     for (const kill of plan.kills) void this.deps.kill(kill.taskId, kill.reason);
 
-    // Per deploy: why its planned launches are not placed; merged with plan.waiting (backoffs) at the end.
-    const reasons = new Map<string, string>();
-    const demands: TaskDemand[] = [];
     const instancesByKey = new Map(desired.map((d) => [deployKey(d.requestId, d.deployId), d.instances]));
-    for (const launch of plan.launches) {
-      const key = deployKey(launch.requestId, launch.deployId);
-      const demand = demandFor(state, launch.requestId, launch.deployId, launch.instanceNo, instancesByKey.get(key) ?? 1);
-      if (typeof demand === 'string') reasons.set(key, demand);
-      else demands.push(demand);
-    }
+    const asks = new PlannedDemands(state, plan.launches, instancesByKey);
+    // Per deploy: why its planned launches are not placed; merged with plan.waiting (backoffs) at the end.
+    const reasons = new Map(asks.reasons);
     if (this.dueTimer) clearTimeout(this.dueTimer);
     this.dueTimer = plan.nextDueAt === null ? null : setTimeout(() => this.poke(), Math.max(0, plan.nextDueAt - now) + 10);
 
     if (!client.subscribed) {
-      for (const d of demands) reasons.set(d.group, 'not subscribed to a Mesos master yet');
+      for (const g of asks.groups) reasons.set(g, 'not subscribed to a Mesos master yet');
       this.setReasons(reasons, plan.waiting);
       return;
     }
-    if (demands.length > 0 && this.launchesInFlight >= LAUNCH_BATCHES_IN_FLIGHT) {
+    if (asks.count > 0 && this.launchesInFlight >= LAUNCH_BATCHES_IN_FLIGHT) {
       // Backpressure: the offers wait for the store to take the launches written so far;
       // queueing batch after batch made every durable write (an API call's) wait behind them.
-      for (const d of demands) if (!reasons.has(d.group)) reasons.set(d.group, 'writing earlier launches to the state store');
+      for (const g of asks.groups) if (!reasons.has(g)) reasons.set(g, 'writing earlier launches to the state store');
       this.setReasons(reasons, plan.waiting);
       return;
     }
     const offers = [...this.offers.values()];
     // An offer is used once: it leaves the pool before anything is awaited.
     this.offers.clear();
-    if (demands.length === 0) {
+    if (asks.count === 0) {
       this.setReasons(reasons, plan.waiting);
       if (offers.length > 0) void this.decline(offers, REFUSE_WHEN_IDLE_S);
       if (this.appetite.idle(offers.length > 0, plan.waiting.size === 0) === 'SUPPRESS') {
@@ -206,17 +216,18 @@ export class OfferCycle {
       });
     }
     if (offers.length === 0) {
-      for (const d of demands) if (!reasons.has(d.group)) reasons.set(d.group, 'waiting for offers');
+      for (const g of asks.groups) if (!reasons.has(g)) reasons.set(g, 'waiting for offers');
       this.setReasons(reasons, plan.waiting);
       return;
     }
+    const demands = asks.all();
     const capped = demands.length > MAX_LAUNCHES_PER_CYCLE;
     const ordered = byPriority(demands);
     // A capped cycle fills its share of the offers rather than put one task into each: 100,000
     // tasks over 10,000 offers then take 10,000 ACCEPTs of ten tasks, not 100,000 of one.
     const offered = capped ? offers.slice(0, Math.ceil(offers.length * MAX_LAUNCHES_PER_CYCLE / demands.length)) : offers;
     const result = matchOffers({
-      demands: capped ? ordered.slice(0, MAX_LAUNCHES_PER_CYCLE) : demands, offers: offered, inactiveHosts: this.deps.inactiveHosts(), loads: agentLoads(state.tasks.values()), agentStates: machines.heldAgents(),
+      demands: capped ? ordered.slice(0, MAX_LAUNCHES_PER_CYCLE) : demands, offers: offered, inactiveHosts: this.deps.inactiveHosts(), loads: state.tasks.loads(), agentStates: machines.heldAgents(),
       knownAgents: Math.max(state.knownAgentCount(), new Set(offers.map((o) => o.agent_id.value)).size),
     });
     for (const [group, { count, reason }] of result.unplaced) reasons.set(group, `${count} task(s) pending: ${reason}`);
@@ -285,6 +296,34 @@ export class OfferCycle {
         log.warn({ err: err.message, offerId: offer.id.value, tasks: tasks.length }, 'ACCEPT failed; reconciling its tasks');
         void client.call({ type: 'RECONCILE', reconcile: { tasks: records.map((r) => ({ task_id: { value: r.taskId }, agent_id: { value: r.agentId } })) } }).catch(() => {});
       });
+    }
+  }
+
+  /**
+   * An agent holding a task is recorded in the machine book (it may never have offered to this
+   * leader). Looked at only when a task's agent is new or the book changed: per cycle, walking
+   * every task for this cost more than planning did.
+   */
+  private recordTaskAgents(): void {
+    const { state, machines } = this.deps;
+    const at = `${state.tasks.agentsAdded}/${machines.version}`;
+    if (at === this.agentsRecordedAt) return;
+    for (const [agentId, on] of state.tasks.agents()) if (!machines.agents.has(agentId)) machines.observeAgent(agentId, on.hostname, on.rackId);
+    this.agentsRecordedAt = `${state.tasks.agentsAdded}/${machines.version}`;
+  }
+
+  /** A deploy's crash-loop backoff ends with a healthy run of one of its tasks; only deploys with one are looked at. */
+  private clearHealthyCrashes(now: number): void {
+    const { state } = this.deps;
+    for (const key of [...state.crash.keys()]) {
+      const slash = key.indexOf('/');
+      const requestId = key.slice(0, slash);
+      const deployId = key.slice(slash + 1);
+      for (const t of state.tasks.ofRequest(requestId).values()) {
+        if (t.deployId !== deployId || !isHealthyRun(t, now)) continue;
+        state.clearCrash(key);
+        break;
+      }
     }
   }
 

@@ -28,11 +28,7 @@ export function countsAsInstance(task: TaskRecord): boolean {
   return !isTerminalState(task.state) && task.killRequestedAt === undefined && task.state !== 'TASK_UNREACHABLE';
 }
 
-/**
- * The level-triggered heart of the scheduler: desired instances vs. known tasks → the
- * launches and kills that close the gap. Pure: same input, same plan.
- */
-export function planReconcile(input: {
+export interface PlanInput {
   desired: readonly DesiredDeployment[];
   tasks: Iterable<TaskRecord>;
   crash: ReadonlyMap<string, CrashState>;
@@ -46,7 +42,47 @@ export function planReconcile(input: {
    */
   keepUnreachable?: boolean;
   now: number;
-}): ReconcilePlan {
+}
+
+/**
+ * The level-triggered heart of the scheduler: desired instances vs. known tasks → the
+ * launches and kills that close the gap. Pure: same input, same plan. Requests are planned
+ * apart (`planRequest`): nothing in one request's plan depends on another's tasks, which lets
+ * the cycle re-plan only the requests that changed (`reconcile-cache.ts`).
+ */
+export function planReconcile(input: PlanInput): ReconcilePlan {
+  const desired = new Map<string, DesiredDeployment[]>();
+  for (const d of input.desired) {
+    const list = desired.get(d.requestId);
+    if (list) list.push(d);
+    else desired.set(d.requestId, [d]);
+  }
+  const tasks = new Map<string, TaskRecord[]>();
+  for (const t of input.tasks) {
+    const list = tasks.get(t.requestId);
+    if (list) list.push(t);
+    else tasks.set(t.requestId, [t]);
+  }
+  const plans: ReconcilePlan[] = [];
+  for (const [requestId, list] of desired) plans.push(planRequest({ ...input, desired: list, tasks: tasks.get(requestId) ?? [] }));
+  for (const [requestId, list] of tasks) if (!desired.has(requestId)) plans.push(planRequest({ ...input, desired: [], tasks: list }));
+  return mergePlans(plans);
+}
+
+/** The plans of separate requests as one; the parts are not changed (a cached part may be merged again). */
+export function mergePlans(plans: Iterable<ReconcilePlan>): ReconcilePlan {
+  const out: ReconcilePlan = { launches: [], kills: [], waiting: new Map(), nextDueAt: null };
+  for (const p of plans) {
+    for (const l of p.launches) out.launches.push(l);
+    for (const k of p.kills) out.kills.push(k);
+    for (const [key, why] of p.waiting) out.waiting.set(key, why);
+    if (p.nextDueAt !== null) out.nextDueAt = out.nextDueAt === null ? p.nextDueAt : Math.min(out.nextDueAt, p.nextDueAt);
+  }
+  return out;
+}
+
+/** One request's plan: `desired` and `tasks` are that request's only. */
+export function planRequest(input: Omit<PlanInput, 'tasks'> & { tasks: readonly TaskRecord[] }): ReconcilePlan {
   const byDeploy = new Map<string, TaskRecord[]>();
   const kills: PlannedKill[] = [];
   const desiredKeys = new Map<string, DesiredDeployment>();
@@ -55,7 +91,7 @@ export function planReconcile(input: {
     const prev = desiredKeys.get(key);
     desiredKeys.set(key, prev ? { ...d, instances: Math.max(prev.instances, d.instances) } : d);
   }
-  const tasks = [...input.tasks];
+  const tasks = input.tasks;
   /** Per deploy: instance numbers an UNREACHABLE task still holds (it may come back). */
   const heldAway = new Map<string, Set<number>>();
   for (const task of tasks) {

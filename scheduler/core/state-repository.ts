@@ -3,7 +3,7 @@ import type { StateStore } from '../state';
 import type { CrashState } from './crash-backoff';
 import type { LaunchBackoff } from './launch-backoff';
 import { BACKOFF_PREFIX, backoffRecord, restoreBackoff, type BackoffRecord } from './backoff-record';
-import { countsAsInstance, deployKey } from './reconcile-plan';
+import { deployKey } from './reconcile-plan';
 import { TaskHistoryIndex } from './task-history-index';
 import { TaskMap } from './task-map';
 
@@ -32,6 +32,8 @@ export class StateRepository {
   readonly crash = new Map<string, CrashState>();
   /** Launch-failure backoff, key `requestId/deployId/instanceNo`. */
   readonly launchBackoff = new Map<string, LaunchBackoff>();
+  /** Moves on whenever a crash or launch backoff is set or cleared (the cycle's cached plans depend on them). */
+  backoffVersion = 0;
   private readonly history: TaskHistoryIndex;
 
   constructor(readonly store: StateStore, historyPerRequest: number, private readonly now: () => number) {
@@ -71,6 +73,7 @@ export class StateRepository {
     this.frameworkId = fw?.id;
     this.crash.clear();
     this.launchBackoff.clear();
+    this.backoffVersion++;
     for (const [id, v] of framework) {
       if (id.startsWith(BACKOFF_PREFIX)) restoreBackoff(id.slice(BACKOFF_PREFIX.length), v as BackoffRecord, this.crash, this.launchBackoff);
     }
@@ -148,6 +151,7 @@ export class StateRepository {
    * new leader continues them instead of launching a crash-looping deploy at full speed.
    */
   private saveBackoff(deploy: string): void {
+    this.backoffVersion++;
     const record = backoffRecord(deploy, this.crash, this.launchBackoff);
     if (record) this.store.put('framework', BACKOFF_PREFIX + deploy, record);
     else this.store.delete('framework', BACKOFF_PREFIX + deploy);
@@ -175,7 +179,7 @@ export class StateRepository {
     const ids = new Set<string>();
     const cutoff = this.now() - AGENT_FORGET_MS;
     for (const a of this.agents.values()) if (a.lastOfferAt >= cutoff) ids.add(a.agentId);
-    for (const t of this.tasks.values()) if (countsAsInstance(t)) ids.add(t.agentId);
+    for (const agentId of this.tasks.loads().keys()) ids.add(agentId);
     return ids.size;
   }
 }

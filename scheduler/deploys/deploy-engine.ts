@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Scheduler } from '../core';
+import { TaskMap, type Scheduler } from '../core';
 import { isTerminalState } from '../../mesos-proto';
 import type { DeployRecord, DesiredDeployment, RequestRecord, TaskRecord } from '../model';
 import { type DeployProgress, desiredFor, instancesOf, liveTaskBound, startDeploy } from './deploy-machine';
@@ -25,9 +25,9 @@ export class DeployEngine extends EventEmitter<{ event: [DeployEngineEvent] }> {
   private readonly now: () => number;
   private timer?: NodeJS.Timeout;
   private readonly cooldowns: Cooldowns;
-  private readonly onTask = (task: TaskRecord): void => {
+  private readonly onTask = (task: TaskRecord, previous: TaskRecord | undefined): void => {
     this.runs.taskChanged(task);
-    this.rollouts.taskChanged(task);
+    this.rollouts.taskChanged(task, previous);
     this.cooldowns.taskChanged(task);
   };
   private readonly onLeader = (leader: boolean): void => {
@@ -70,6 +70,11 @@ export class DeployEngine extends EventEmitter<{ event: [DeployEngineEvent] }> {
 
   progressOf(requestId: string): DeployProgress | undefined {
     return this.rollouts.progress.get(requestId);
+  }
+
+  /** Rollout evaluations and the tasks they looked at (count-based tests). */
+  get rolloutWork(): Readonly<{ evaluations: number; tasksVisited: number }> {
+    return this.rollouts.work;
   }
 
   openRuns(requestId: string): number {
@@ -264,7 +269,16 @@ export class DeployEngine extends EventEmitter<{ event: [DeployEngineEvent] }> {
   /** Requests that still have live tasks of a deploy other than the active one. */
   private requestsWithOtherDeploysAlive(): Set<string> {
     const out = new Set<string>();
-    for (const t of this.scheduler.tasks.values()) {
+    const tasks = this.scheduler.tasks;
+    if (tasks instanceof TaskMap) {
+      // The core's map counts live tasks per deploy as they change: per request, not per task.
+      for (const requestId of tasks.requestIds()) {
+        const active = this.scheduler.requests.get(requestId)?.activeDeployId;
+        for (const deployId of tasks.liveDeploysOf(requestId).keys()) if (deployId !== active) out.add(requestId);
+      }
+      return out;
+    }
+    for (const t of tasks.values()) {
       if (out.has(t.requestId) || isTerminalState(t.state)) continue;
       if (t.deployId !== this.scheduler.requests.get(t.requestId)?.activeDeployId) out.add(t.requestId);
     }

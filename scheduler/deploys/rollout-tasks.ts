@@ -30,6 +30,18 @@ export function isAlive(t: TaskRecord): boolean {
   return !isTerminalState(t.state) && t.killRequestedAt === undefined;
 }
 
+/**
+ * A task event that tells a rollout nothing new: a launch written or progressing (STAGING,
+ * STARTING), before and after, not being killed. A rollout decides on RUNNING, healthy, ended
+ * and killed tasks only; what else an evaluation might decide now is the clock's, which the
+ * engine's tick evaluates every second. Skipping these spared two of three evaluations per
+ * launched task (each of all the request's tasks) at 30,000 tasks.
+ */
+export function isLaunchOnly(task: TaskRecord, previous: TaskRecord | undefined): boolean {
+  const launching = (t: TaskRecord): boolean => (t.state === 'TASK_STAGING' || t.state === 'TASK_STARTING') && t.killRequestedAt === undefined;
+  return launching(task) && (previous === undefined || launching(previous));
+}
+
 export function isHealthCheckFailure(t: TaskRecord): boolean {
   return t.state === 'TASK_FAILED'
     && (t.reason === 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED' || (t.message ?? '').startsWith('health check failed'));

@@ -6,6 +6,7 @@ import type { DeployRecord, DeployResult, SingularityDeploy, SingularityRequest,
 import { type DeployDecision, type DeployProgress, evaluateDeploy, instancesOf, progressView, startDeploy } from './deploy-machine';
 import { AcceptanceRuns, DEFAULT_ACCEPTANCE_POLL_MS } from './acceptance-runs';
 import { GONE, type EmitEngineEvent } from './engine-types';
+import { isLaunchOnly } from './rollout-tasks';
 import { deployKey, type SchedulerPort } from './scheduler-port';
 
 /**
@@ -21,6 +22,8 @@ export class Rollouts {
   private readonly busy = new Set<string>();
   private readonly again = new Set<string>();
   private readonly acceptance: AcceptanceRuns;
+  /** Rollout evaluations and the tasks they looked at, since start: what count-based tests check. */
+  readonly work = { evaluations: 0, tasksVisited: 0 };
 
   constructor(
     private readonly scheduler: SchedulerPort,
@@ -56,7 +59,9 @@ export class Rollouts {
 
   /** A request's live tasks and the ended ones this rollout has seen. */
   tasksOf(requestId: string): TaskRecord[] {
-    const out = new Map<string, TaskRecord>(this.ended.get(requestId));
+    const ended = this.ended.get(requestId);
+    if (!ended) return [...this.liveOf(requestId).values()];
+    const out = new Map<string, TaskRecord>(ended);
     for (const t of this.liveOf(requestId).values()) out.set(t.taskId, t);
     return [...out.values()];
   }
@@ -68,8 +73,8 @@ export class Rollouts {
     return new Map([...tasks].filter(([, t]) => t.requestId === requestId));
   }
 
-  taskChanged(task: TaskRecord): void {
-    if (!this.progress.has(task.requestId)) return;
+  taskChanged(task: TaskRecord, previous?: TaskRecord): void {
+    if (!this.progress.has(task.requestId) || isLaunchOnly(task, previous)) return;
     if (isTerminalState(task.state)) {
       let m = this.ended.get(task.requestId);
       if (!m) this.ended.set(task.requestId, (m = new Map()));
@@ -186,7 +191,10 @@ export class Rollouts {
       this.ended.delete(requestId);
       return;
     }
-    const decision = evaluateDeploy(p, this.context(p, r.request, record.deploy));
+    const ctx = this.context(p, r.request, record.deploy);
+    this.work.evaluations++;
+    this.work.tasksVisited += ctx.tasks.length;
+    const decision = evaluateDeploy(p, ctx);
     this.apply(decision);
     const waiting = decision.awaitingAcceptance;
     if (!decision.result && waiting && decision.progress.healthySince !== undefined) {

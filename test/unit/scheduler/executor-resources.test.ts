@@ -2,7 +2,7 @@ import { parseResources, scalarOf, rangesOf, type Offer, type Resource, type Tas
 import { validateAccept } from '../../../mesos-local/launch-validation';
 import { deployRequestSchema } from '../../../scheduler/api';
 import { HttpError, parseInput } from '../../../scheduler/api/http-errors';
-import { agentLoads, demandFor, launchRecord } from '../../../scheduler/core/launch-builder';
+import { demandFor, launchRecord } from '../../../scheduler/core/launch-builder';
 import type { DeployRecord, RequestRecord, SingularityDeploy, TaskRecord } from '../../../scheduler/model';
 import { matchOffers, type TaskDemand } from '../../../scheduler/placement';
 import { webDeploy, webRequest } from '../../support/deploy-fixtures';
@@ -25,7 +25,7 @@ function launch(deploy: SingularityDeploy, resources: string): { info?: TaskInfo
   const state = records(deploy);
   const o = offer(resources);
   const demand = demandFor(state, 'prod-web', deploy.id, 1, 1) as TaskDemand;
-  const result = matchOffers({ demands: [demand], offers: [o], loads: agentLoads(state.tasks.values()), knownAgents: 1 });
+  const result = matchOffers({ demands: [demand], offers: [o], loads: new Map(), knownAgents: 1 });
   if (result.assignments.length === 0) return { reason: result.unplaced.get(`prod-web/${deploy.id}`)?.reason, offer: o };
   const record = launchRecord(state, result.assignments[0], 1000, 'node executor.js');
   if (typeof record === 'string') throw new Error(record);
