@@ -4,7 +4,7 @@
  * as JSON; the lowest sequence leads. Schedulers detect the leader from the same znodes.
  */
 import zookeeper from 'node-zookeeper-client';
-import type { Logger } from '../common';
+import { dropPartialReplyOnDisconnect, type Logger } from '../common';
 import type { MasterInfo } from '../mesos-proto';
 import type { Leadership } from './master-http';
 
@@ -47,6 +47,7 @@ export class ZkLeaderElection implements Leadership {
   static async start(url: string, info: MasterInfo, log: Logger, onChange: (leading: boolean) => void, onExpired?: () => void, sessionTimeoutMs = 10_000): Promise<ZkLeaderElection> {
     const { connect, path } = parseZkUrl(url);
     const client = zookeeper.createClient(connect, { sessionTimeout: sessionTimeoutMs, retries: 3 });
+    dropPartialReplyOnDisconnect(client);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         client.close();
