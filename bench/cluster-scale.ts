@@ -14,15 +14,16 @@
  *   npm run build && node dist/bench/cluster-scale.js [--agents 10000] [--requests 1000] [--per-request 100]
  *     [--zk 127.0.0.1:2181] [--failover] [--zk-session-timeout 4000] [--max-seconds 1800] [--heap-snapshot DIR [--heap-snapshot-at N]]
  *
- * --heap-snapshot writes a V8 heap snapshot of the leader into DIR once every task runs, and
- * reports the heap left after the full GC that snapshot forces (live objects only, unlike
- * heapUsed at any other moment). The snapshot stops the leader's loop for seconds: give it a
- * ZooKeeper session longer than that (e.g. --zk-session-timeout 40000), or it loses its lead.
- * --heap-snapshot-at takes it instead once N tasks run: what a launch burst holds at its height.
+ * --heap-snapshot writes a V8 heap snapshot of the leader into DIR once every task runs and
+ * reports its live heap (bench/heap-snapshot.ts). The snapshot stops the leader's loop for
+ * seconds: give it a ZooKeeper session longer than that (e.g. --zk-session-timeout 40000), or it
+ * loses its lead. --heap-snapshot-at takes it instead once N tasks run, in the launch burst;
+ * writing it raises the leader's RSS, so that run's peak RSS is not comparable.
  */
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { ZkSession } from '../scheduler/state';
+import { heapSnapshot, heapSnapshotNodeArgs, type HeapSnapshotResult } from './heap-snapshot';
 import { health, kill, sessionExpiry, spawnMesosLocal, startScheduler, waitFor, type SchedulerProcess } from './bench-processes';
 import { rawCreates, stateTreeShape } from './zk-floor';
 
@@ -41,10 +42,7 @@ const SESSION_MS = Number(arg('zk-session-timeout', '4000'));
 const MAX_MS = Number(arg('max-seconds', '1800')) * 1000;
 const SNAPSHOT_DIR = arg('heap-snapshot', '');
 const SNAPSHOT_AT = Number(arg('heap-snapshot-at', '0'));
-if (SNAPSHOT_DIR) {
-  fs.mkdirSync(SNAPSHOT_DIR, { recursive: true });
-  process.env.BENCH_CHILD_NODE_ARGS = `${process.env.BENCH_CHILD_NODE_ARGS ?? ''} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${SNAPSHOT_DIR}`;
-}
+if (SNAPSHOT_DIR) process.env.BENCH_CHILD_NODE_ARGS = `${process.env.BENCH_CHILD_NODE_ARGS ?? ''} ${heapSnapshotNodeArgs(SNAPSHOT_DIR)}`;
 
 interface StateCounts { activeTasks: number; launchingTasks: number }
 
@@ -97,24 +95,6 @@ async function createAll(api: string): Promise<void> {
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length === 0 ? NaN : +sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(1);
-}
-
-/** Signals the leader to write its heap snapshot; resolves with its file and the live heap after it. */
-async function heapSnapshot(leader: SchedulerProcess): Promise<{ file: string; bytes: number; liveHeapMb: number | undefined }> {
-  const before = new Set(fs.readdirSync(SNAPSHOT_DIR));
-  leader.child.kill('SIGUSR2');
-  let file = '';
-  let size = -1;
-  // Written synchronously on the leader's loop: done once its size holds and the leader answers again.
-  await waitFor('the heap snapshot', async () => {
-    file = fs.readdirSync(SNAPSHOT_DIR).find((f) => f.endsWith('.heapsnapshot') && !before.has(f)) ?? '';
-    if (!file) return false;
-    const now = fs.statSync(`${SNAPSHOT_DIR}/${file}`).size;
-    const stable = now === size && now > 0;
-    size = now;
-    return stable && (await health(leader)) !== null;
-  }, 600_000, 2000);
-  return { file: `${SNAPSHOT_DIR}/${file}`, bytes: size, liveHeapMb: (await health(leader))?.memoryMb?.heapUsed };
 }
 
 function loadAverage(): number[] {
@@ -177,7 +157,7 @@ async function main(): Promise<void> {
     const createdS = Number(process.hrtime.bigint() - t0) / 1e9;
     let counts: StateCounts = { activeTasks: 0, launchingTasks: 0 };
     let last = 0;
-    let midBurst: Awaited<ReturnType<typeof heapSnapshot>> | null = null;
+    let midBurst: HeapSnapshotResult | null = null;
     await waitFor(`${TOTAL} RUNNING`, async () => {
       counts = await getJson<StateCounts>(`${leader.url}/api/state`).catch(() => counts);
       if (Date.now() - last > 10_000) {
@@ -185,7 +165,7 @@ async function main(): Promise<void> {
         const h = await health(leader);
         progress(t0, { running: counts.activeTasks, launching: counts.launchingTasks, schedulerRssMb: peakRssMb(leader.child.pid!), loop: h?.eventLoopDelayMs, mem: h?.memoryMb });
       }
-      if (SNAPSHOT_DIR && SNAPSHOT_AT > 0 && !midBurst && counts.activeTasks >= SNAPSHOT_AT) midBurst = await heapSnapshot(leader);
+      if (SNAPSHOT_DIR && SNAPSHOT_AT > 0 && !midBurst && counts.activeTasks >= SNAPSHOT_AT) midBurst = await heapSnapshot(leader, SNAPSHOT_DIR);
       return counts.activeTasks >= TOTAL;
       // /api/state walks every task (pending tasks, liveness): at 30,000 one answer blocked the
       // leader's loop for up to 0.4 s, so polling it twice a second slowed what it measured.
@@ -193,7 +173,7 @@ async function main(): Promise<void> {
     const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
     const rssMb = peakRssMb(leader.child.pid!);
     const leaderHealth = await health(leader);
-    const snapshot = midBurst ?? (SNAPSHOT_DIR ? await heapSnapshot(leader) : null);
+    const snapshot = midBurst ?? (SNAPSHOT_DIR ? await heapSnapshot(leader, SNAPSHOT_DIR) : null);
     const tree = await stateTreeShape(admin, root);
     const tasks = await stateTreeShape(admin, `${root}/tasks`);
     const floor = await rawCreates(admin, tasks.leaves + 2 * REQUESTS, Math.round(tasks.dataBytes / Math.max(1, tasks.leaves)));
@@ -209,7 +189,7 @@ async function main(): Promise<void> {
       loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadAverage(),
     };
     if (snapshot) {
-      result.heapSnapshot = { ...snapshot, liveHeapPerTaskKb: snapshot.liveHeapMb === undefined ? null : +((snapshot.liveHeapMb * 1024) / TOTAL).toFixed(1) };
+      result.heapSnapshot = { ...snapshot, atRunning: SNAPSHOT_AT || TOTAL, liveHeapPerTaskKb: +((snapshot.liveHeapMb * 1024) / TOTAL).toFixed(2) };
     }
     if (standby) result.failover = await failover(admin, root, leader, standby, new Set(tasks.leafNames));
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

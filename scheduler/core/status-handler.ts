@@ -1,5 +1,6 @@
 import type { TaskStatus } from '../../mesos-proto';
 import type { TaskRecord } from '../model';
+import { AckQueue } from './ack-queue';
 import type { CoreContext } from './core-context';
 import type { KillQueue } from './kill-queue';
 import type { MesosLink } from './leadership';
@@ -27,7 +28,11 @@ function isLaunchProgress(before: TaskRecord, after: TaskRecord): boolean {
  * an update whose write failed is sent again by the agent.
  */
 export class StatusHandler {
-  constructor(private readonly deps: StatusHandlerDeps) {}
+  private readonly acks: AckQueue;
+
+  constructor(private readonly deps: StatusHandlerDeps) {
+    this.acks = new AckQueue(deps.link, deps.log);
+  }
 
   async onUpdate(status: TaskStatus): Promise<void> {
     const { state, link, transitions, log } = this.deps;
@@ -41,7 +46,7 @@ export class StatusHandler {
         log.warn({ taskId, state: status.state, agentId: status.agent_id?.value }, 'killing a task unknown to Griddle');
         void client.call({ type: 'KILL', kill: { task_id: { value: taskId }, agent_id: status.agent_id } }).catch(() => {});
       }
-      await this.acknowledge(status);
+      this.acknowledge(status);
       return;
     }
     if (status.reason === 'REASON_RECONCILIATION' && endsTask(status.state) && task.startedAt >= link.subscribedAt) {
@@ -76,17 +81,12 @@ export class StatusHandler {
       log.error({ taskId, err: (err as Error).message }, 'could not persist status update; not acknowledging');
       return;
     }
-    await this.acknowledge(status);
+    this.acknowledge(status);
   }
 
-  private async acknowledge(status: TaskStatus): Promise<void> {
-    const client = this.deps.link.client;
+  private acknowledge(status: TaskStatus): void {
     // Master-generated updates (reconciliation answers among them) carry no uuid and take no ack.
-    if (!status.uuid || !status.agent_id || !client?.subscribed) return;
-    try {
-      await client.call({ type: 'ACKNOWLEDGE', acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid } });
-    } catch (err) {
-      this.deps.log.debug({ taskId: status.task_id.value, err: (err as Error).message }, 'ACKNOWLEDGE failed; the agent will resend');
-    }
+    if (!status.uuid || !status.agent_id || !this.deps.link.client?.subscribed) return;
+    this.acks.push({ agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid });
   }
 }

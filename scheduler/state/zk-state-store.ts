@@ -1,5 +1,6 @@
 import { PipelinedStore, type QueuedWrite } from './pipelined-store';
 import { type Collection, decodeId } from './state-store';
+import { KnownZnodes } from './known-znodes';
 import { ZkLayout } from './zk-layout';
 import { listCollection, readAll } from './zk-reads';
 import { parseZkUrl, ZkSession } from './zk-session';
@@ -99,14 +100,19 @@ export class ZkStateStore extends PipelinedStore {
     return this.writer.ops;
   }
 
+  /** What the writer knows to exist: records by id, and the paths it keeps (buckets, the layout before buckets). */
+  get knownZnodes(): { records: number; paths: number } {
+    const known = this.writer.known;
+    return { records: known.recordCount, paths: known.buckets.size + known.legacy.size };
+  }
+
   /** Which records exist, read again: writes of the lost session may or may not have landed. */
   private async reloadKnown(session: ZkSession): Promise<void> {
-    const known = new Set<string>();
+    const known = new KnownZnodes();
     for (const collection of this.collectionsReady) {
       const dir = this.layout.collectionDir(collection);
       await session.mkdirp(dir);
-      const listing = await listCollection(session, dir);
-      for (const path of [...listing.buckets, ...listing.bucketed, ...listing.legacy]) known.add(path);
+      known.addListing(collection, await listCollection(session, dir));
     }
     this.writer.known = known;
   }
@@ -115,7 +121,7 @@ export class ZkStateStore extends PipelinedStore {
     await this.ensureCollection(collection);
     const session = this.live();
     const listing = await listCollection(session, this.layout.collectionDir(collection));
-    for (const bucket of listing.buckets) this.writer.known.add(bucket);
+    this.writer.known.addListing(collection, listing, false);
     const out = new Map<string, unknown>();
     // Legacy first: a record found in both layouts was last written to its bucket.
     for (const paths of [listing.legacy, listing.bucketed]) {
@@ -123,8 +129,10 @@ export class ZkStateStore extends PipelinedStore {
       paths.forEach((path, i) => {
         const data = values[i];
         if (data === null) return;
-        this.writer.known.add(path);
-        out.set(decodeId(path.slice(path.lastIndexOf('/') + 1)), JSON.parse(data.toString('utf8')));
+        const id = decodeId(path.slice(path.lastIndexOf('/') + 1));
+        if (paths === listing.legacy) this.writer.known.legacy.add(path);
+        else this.writer.known.addRecord(collection, id);
+        out.set(id, JSON.parse(data.toString('utf8')));
       });
     }
     return out;

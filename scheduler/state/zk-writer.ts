@@ -1,3 +1,4 @@
+import { KnownZnodes } from './known-znodes';
 import type { QueuedWrite } from './pipelined-store';
 import { ZkLayout } from './zk-layout';
 import { isZkCode, zookeeper, type ZkSession } from './zk-session';
@@ -17,7 +18,7 @@ const TX_IN_FLIGHT = 8;
  */
 export class ZkRecordWriter {
   /** Record znodes (either layout) and bucket znodes known to exist. */
-  known = new Set<string>();
+  known = new KnownZnodes();
   /** ZooKeeper write operations sent (records, buckets, moves), for the tests that count them. */
   ops = 0;
 
@@ -56,7 +57,7 @@ export class ZkRecordWriter {
     for (const w of batch) {
       if (w.data === null) continue;
       const bucket = ZkLayout.parentOf(this.layout.pathOf(w.collection, w.id));
-      if (!this.known.has(bucket)) missing.add(bucket);
+      if (!this.known.buckets.has(bucket)) missing.add(bucket);
     }
     await Promise.all([...missing].map(async (bucket) => {
       this.ops++;
@@ -65,7 +66,7 @@ export class ZkRecordWriter {
       } catch (err) {
         if (!isZkCode(err, zookeeper.Exception.NODE_EXISTS)) throw err;
       }
-      this.known.add(bucket);
+      this.known.buckets.add(bucket);
     }));
   }
 
@@ -73,17 +74,18 @@ export class ZkRecordWriter {
     const tx = session.client.transaction();
     let ops = 0;
     for (const w of group) {
-      const path = this.layout.pathOf(w.collection, w.id);
+      const there = this.known.hasRecord(w.collection, w.id);
       const legacy = this.layout.legacyPathOf(w.collection, w.id);
+      const legacyThere = this.known.legacy.has(legacy);
       if (w.data === null) {
-        if (this.known.has(path)) tx.remove(path);
-      } else if (this.known.has(path)) {
-        tx.setData(path, w.data);
+        if (there) tx.remove(this.layout.pathOf(w.collection, w.id));
+      } else if (there) {
+        tx.setData(this.layout.pathOf(w.collection, w.id), w.data);
       } else {
-        tx.create(path, w.data, zookeeper.CreateMode.PERSISTENT);
+        tx.create(this.layout.pathOf(w.collection, w.id), w.data, zookeeper.CreateMode.PERSISTENT);
       }
-      if (this.known.has(legacy)) tx.remove(legacy);
-      ops += (w.data !== null || this.known.has(path) ? 1 : 0) + (this.known.has(legacy) ? 1 : 0);
+      if (legacyThere) tx.remove(legacy);
+      ops += (w.data !== null || there ? 1 : 0) + (legacyThere ? 1 : 0);
     }
     this.ops += ops;
     try {
@@ -96,10 +98,9 @@ export class ZkRecordWriter {
   }
 
   private settled(w: QueuedWrite): void {
-    const path = this.layout.pathOf(w.collection, w.id);
-    if (w.data === null) this.known.delete(path);
-    else this.known.add(path);
-    this.known.delete(this.layout.legacyPathOf(w.collection, w.id));
+    if (w.data === null) this.known.deleteRecord(w.collection, w.id);
+    else this.known.addRecord(w.collection, w.id);
+    this.known.legacy.delete(this.layout.legacyPathOf(w.collection, w.id));
   }
 
   private async writeOne(session: ZkSession, w: QueuedWrite): Promise<void> {
@@ -107,7 +108,7 @@ export class ZkRecordWriter {
     if (w.data !== null) await this.upsert(session, path, w.data);
     else await this.removeIfThere(session, path);
     const legacy = this.layout.legacyPathOf(w.collection, w.id);
-    if (this.known.has(legacy)) await this.removeIfThere(session, legacy);
+    if (this.known.legacy.has(legacy)) await this.removeIfThere(session, legacy);
     this.settled(w);
   }
 

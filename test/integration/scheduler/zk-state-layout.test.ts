@@ -48,6 +48,8 @@ describe('ZkStateStore layout at size', () => {
     expect(buckets).toBeLessThanOrEqual(BUCKETS);
     // One create per record, one per bucket: no read-modify-write, no index znode.
     expect(createOps).toBe(20_000 + buckets);
+    // Known by id: the only paths it keeps are the buckets', none per record.
+    expect(store.knownZnodes).toEqual({ records: 20_000, paths: buckets });
     for (let i = 0; i < 20_000; i++) store.put('tasks', id(i), { i, state: 'TASK_RUNNING' });
     await store.flush();
     expect(store.zkOps - createOps).toBe(20_000);
@@ -86,6 +88,8 @@ describe('ZkStateStore layout at size', () => {
       store.delete('requests', 'gone');
       store.put('requests', 'fresh', { v: 'new' });
       await store.flush();
+      // keep stays in the old layout (its path known); move and fresh are in buckets, by id; gone is gone.
+      expect(store.knownZnodes.records).toBe(2);
       await store.close();
 
       const layout = new ZkLayout(legacyRoot);
