@@ -174,7 +174,8 @@ export function taskLabels(request: SingularityRequest, deploy: SingularityDeplo
   for (const [key, value] of Object.entries(deploy.labels ?? {})) {
     if (!key.startsWith('griddle.')) labels.push({ key, value });
   }
-  return labels;
+  // Kept in the task's TaskInfo for its life: a copy is sized to its items (see carveAll).
+  return labels.slice();
 }
 
 /** The TaskInfo Griddle launches: a CUSTOM griddle-executor per task, with the Docker container to run. */
