@@ -1,6 +1,5 @@
 import type { TaskStatus } from '../../mesos-proto';
 import type { TaskRecord } from '../model';
-import { AckQueue } from './ack-queue';
 import type { CoreContext } from './core-context';
 import type { KillQueue } from './kill-queue';
 import type { MesosLink } from './leadership';
@@ -28,11 +27,7 @@ function isLaunchProgress(before: TaskRecord, after: TaskRecord): boolean {
  * an update whose write failed is sent again by the agent.
  */
 export class StatusHandler {
-  private readonly acks: AckQueue;
-
-  constructor(private readonly deps: StatusHandlerDeps) {
-    this.acks = new AckQueue(deps.link, deps.log);
-  }
+  constructor(private readonly deps: StatusHandlerDeps) {}
 
   async onUpdate(status: TaskStatus): Promise<void> {
     const { state, link, transitions, log } = this.deps;
@@ -85,8 +80,10 @@ export class StatusHandler {
   }
 
   private acknowledge(status: TaskStatus): void {
+    const client = this.deps.link.client;
     // Master-generated updates (reconciliation answers among them) carry no uuid and take no ack.
-    if (!status.uuid || !status.agent_id || !this.deps.link.client?.subscribed) return;
-    this.acks.push({ agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid });
+    if (!status.uuid || !status.agent_id || !client?.subscribed) return;
+    // Queued as its body, not awaited: see callLater.
+    client.callLater({ type: 'ACKNOWLEDGE', acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid } });
   }
 }
