@@ -159,9 +159,13 @@ export function decodeTaskCommand(data: string | undefined): CommandInfo | undef
 }
 
 export function taskLabels(request: SingularityRequest, deploy: SingularityDeploy, instanceNo?: number): Label[] {
-  const { fixed, own } = sharedLabels(request, deploy);
-  // Kept in the task's TaskInfo for its life: a literal is sized to its items.
-  return instanceNo === undefined ? [...fixed, ...own] : [...fixed, { key: 'griddle.instance_no', value: String(instanceNo) }, ...own];
+  return labelsOf(sharedLabels(request, deploy), instanceNo);
+}
+
+function labelsOf({ fixed, own }: { fixed: Label[]; own: Label[] }, instanceNo: number | undefined): Label[] {
+  // Kept in the task's TaskInfo for its life: concat sizes the array to its items, where a
+  // spread into a literal grows it as push does (~150 bytes more per task).
+  return instanceNo === undefined ? fixed.concat(own) : fixed.concat([{ key: 'griddle.instance_no', value: String(instanceNo) }], own);
 }
 
 function sharedLabels(request: SingularityRequest, deploy: SingularityDeploy): { fixed: Label[]; own: Label[] } {
@@ -222,8 +226,6 @@ export function buildTaskInfo(input: TaskInfoInput): TaskInfo {
   const { deploy, request } = input;
   const parts = deployParts(request, deploy, input.executorCmd);
   const command = taskCommand(deploy, input.placement ? taskEnvironment(input.taskId, request, deploy, input.placement) : []);
-  const { fixed, own } = parts.labels;
-  const instanceNo = input.placement?.instanceNo;
   const info: TaskInfo = {
     name: parts.name,
     task_id: { value: input.taskId },
@@ -237,7 +239,7 @@ export function buildTaskInfo(input: TaskInfoInput): TaskInfo {
       ...(input.executorResources?.length ? { resources: input.executorResources } : {}),
       command: parts.executorCommand,
     },
-    labels: { labels: instanceNo === undefined ? [...fixed, ...own] : [...fixed, { key: 'griddle.instance_no', value: String(instanceNo) }, ...own] },
+    labels: { labels: labelsOf(parts.labels, input.placement?.instanceNo) },
     data: Buffer.from(JSON.stringify(command)).toString('base64'),
   };
   const c = parts.container ?? container(deploy, input.ports);
