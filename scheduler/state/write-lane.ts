@@ -30,7 +30,7 @@ export class WriteLane {
 
   /**
    * Resolves once everything queued here before the call is written (or failed). Everything
-   * queued in one turn of the event loop goes out as one batch: group commit.
+   * queued by the time the lane is free goes out as one batch: group commit.
    */
   schedule(other: WriteLane): Promise<void> {
     // While a batch is in flight, what is queued waits here, where a record written again
