@@ -12,12 +12,19 @@
  * restarted or duplicated. Its floor: ZooKeeper expiring a SIGKILLed client's session.
  *
  *   npm run build && node dist/bench/cluster-scale.js [--agents 10000] [--requests 1000] [--per-request 100]
- *     [--zk 127.0.0.1:2181] [--failover] [--zk-session-timeout 4000] [--max-seconds 1800]
+ *     [--zk 127.0.0.1:2181] [--failover] [--zk-session-timeout 4000] [--max-seconds 1800] [--heap-snapshot DIR [--heap-snapshot-at N]]
+ *
+ * --heap-snapshot writes a V8 heap snapshot of the leader into DIR once every task runs and
+ * reports its live heap (bench/heap-snapshot.ts). The snapshot stops the leader's loop for
+ * seconds: give it a ZooKeeper session longer than that (e.g. --zk-session-timeout 40000), or it
+ * loses its lead. --heap-snapshot-at takes it instead once N tasks run, in the launch burst;
+ * writing it raises the leader's RSS, so that run's peak RSS is not comparable.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { ZkSession } from '../scheduler/state';
+import { heapSnapshot, heapSnapshotNodeArgs, type HeapSnapshotResult } from './heap-snapshot';
 import { health, kill, sessionExpiry, spawnMesosLocal, startScheduler, waitFor, type SchedulerProcess } from './bench-processes';
 import { rawCreates, stateTreeShape } from './zk-floor';
 
@@ -34,6 +41,9 @@ const ZK = arg('zk', '127.0.0.1:2181');
 const FAILOVER = process.argv.includes('--failover');
 const SESSION_MS = Number(arg('zk-session-timeout', '4000'));
 const MAX_MS = Number(arg('max-seconds', '1800')) * 1000;
+const SNAPSHOT_DIR = arg('heap-snapshot', '');
+const SNAPSHOT_AT = Number(arg('heap-snapshot-at', '0'));
+if (SNAPSHOT_DIR) process.env.BENCH_CHILD_NODE_ARGS = `${process.env.BENCH_CHILD_NODE_ARGS ?? ''} ${heapSnapshotNodeArgs(SNAPSHOT_DIR)}`;
 
 interface StateCounts { activeTasks: number; launchingTasks: number }
 
@@ -159,6 +169,7 @@ async function main(): Promise<void> {
     const createdS = Number(process.hrtime.bigint() - t0) / 1e9;
     let counts: StateCounts = { activeTasks: 0, launchingTasks: 0 };
     let last = 0;
+    let midBurst: HeapSnapshotResult | null = null;
     await waitFor(`${TOTAL} RUNNING`, async () => {
       counts = await getJson<StateCounts>(`${leader.url}/api/state`).catch(() => counts);
       if (Date.now() - last > 10_000) {
@@ -166,6 +177,7 @@ async function main(): Promise<void> {
         const h = await health(leader);
         progress(t0, { running: counts.activeTasks, launching: counts.launchingTasks, schedulerRssMb: peakRssMb(leader.child.pid!), loop: h?.eventLoopDelayMs, mem: h?.memoryMb });
       }
+      if (SNAPSHOT_DIR && SNAPSHOT_AT > 0 && !midBurst && counts.activeTasks >= SNAPSHOT_AT) midBurst = await heapSnapshot(leader, SNAPSHOT_DIR);
       return counts.activeTasks >= TOTAL;
       // /api/state walks every task (pending tasks, liveness): at 30,000 one answer blocked the
       // leader's loop for up to 0.4 s, so polling it twice a second slowed what it measured.
@@ -174,6 +186,7 @@ async function main(): Promise<void> {
     const cpuS = cpuSeconds(leader.child.pid!) - cpuAtStart;
     const rssMb = peakRssMb(leader.child.pid!);
     const leaderHealth = await health(leader);
+    const snapshot = midBurst ?? (SNAPSHOT_DIR ? await heapSnapshot(leader, SNAPSHOT_DIR) : null);
     const tree = await stateTreeShape(admin, root);
     const tasks = await stateTreeShape(admin, `${root}/tasks`);
     const floor = await rawCreates(admin, tasks.leaves + 2 * REQUESTS, Math.round(tasks.dataBytes / Math.max(1, tasks.leaves)));
@@ -189,6 +202,9 @@ async function main(): Promise<void> {
       targets: { ratioToBaseline: 2, schedulerPeakRssMb: 1536, maxZnodeBytes: 1024 * 1024 },
       loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadAverage(),
     };
+    if (snapshot) {
+      result.heapSnapshot = { ...snapshot, atRunning: SNAPSHOT_AT || TOTAL, liveHeapPerTaskKb: +((snapshot.liveHeapMb * 1024) / TOTAL).toFixed(2) };
+    }
     if (standby) result.failover = await failover(admin, root, leader, standby, new Set(tasks.leafNames));
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {

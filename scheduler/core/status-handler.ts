@@ -41,7 +41,7 @@ export class StatusHandler {
         log.warn({ taskId, state: status.state, agentId: status.agent_id?.value }, 'killing a task unknown to Griddle');
         void client.call({ type: 'KILL', kill: { task_id: { value: taskId }, agent_id: status.agent_id } }).catch(() => {});
       }
-      await this.acknowledge(status);
+      this.acknowledge(status);
       return;
     }
     if (status.reason === 'REASON_RECONCILIATION' && endsTask(status.state) && task.startedAt >= link.subscribedAt) {
@@ -76,17 +76,14 @@ export class StatusHandler {
       log.error({ taskId, err: (err as Error).message }, 'could not persist status update; not acknowledging');
       return;
     }
-    await this.acknowledge(status);
+    this.acknowledge(status);
   }
 
-  private async acknowledge(status: TaskStatus): Promise<void> {
+  private acknowledge(status: TaskStatus): void {
     const client = this.deps.link.client;
     // Master-generated updates (reconciliation answers among them) carry no uuid and take no ack.
     if (!status.uuid || !status.agent_id || !client?.subscribed) return;
-    try {
-      await client.call({ type: 'ACKNOWLEDGE', acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid } });
-    } catch (err) {
-      this.deps.log.debug({ taskId: status.task_id.value, err: (err as Error).message }, 'ACKNOWLEDGE failed; the agent will resend');
-    }
+    // Queued as its body, not awaited: see callLater.
+    client.callLater({ type: 'ACKNOWLEDGE', acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid } });
   }
 }

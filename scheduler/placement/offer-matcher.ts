@@ -83,7 +83,7 @@ function carve(offer: Offer, name: string, value: { scalar?: number; ports?: num
       if (last && last.end + 1 === p) last.end = p;
       else range.push({ begin: p, end: p });
     }
-    base.ranges = { range };
+    base.ranges = { range: range.slice() };
   } else {
     base.scalar = { value: value.scalar ?? 0 };
   }
@@ -215,5 +215,7 @@ function carveAll(offer: Offer, cpus: number, memMb: number, diskMb: number, por
   if (memMb > 0) out.push(carve(offer, 'mem', { scalar: memMb }));
   if (diskMb > 0) out.push(carve(offer, 'disk', { scalar: diskMb }));
   if (ports.length > 0) out.push(carve(offer, 'ports', { ports }));
-  return out;
+  // Kept in the task's TaskInfo for its life: a copy is sized to its items, where an array
+  // grown by push keeps room for 16 more (~130 bytes per array, several per task).
+  return out.slice();
 }

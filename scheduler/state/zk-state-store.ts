@@ -1,5 +1,6 @@
 import { PipelinedStore, type QueuedWrite } from './pipelined-store';
 import { type Collection, decodeId } from './state-store';
+import { KnownZnodes } from './known-znodes';
 import { BucketReads } from './zk-bucket-reads';
 import { isBucket, ZkLayout } from './zk-layout';
 import { listCollection, readAll } from './zk-reads';
@@ -109,14 +110,19 @@ export class ZkStateStore extends PipelinedStore {
     return this.writer.bucketMarks;
   }
 
+  /** What the writer knows to exist: records by id, and the paths it keeps (buckets, the layout before buckets). */
+  get knownZnodes(): { records: number; paths: number } {
+    const known = this.writer.known;
+    return { records: known.recordCount, paths: known.buckets.size + known.legacy.size };
+  }
+
   /** Which records exist, read again: writes of the lost session may or may not have landed. */
   private async reloadKnown(session: ZkSession): Promise<void> {
-    const known = new Set<string>();
+    const known = new KnownZnodes();
     for (const collection of this.collectionsReady) {
       const dir = this.layout.collectionDir(collection);
       await session.mkdirp(dir);
-      const listing = await listCollection(session, dir);
-      for (const path of [...listing.buckets, ...listing.bucketed, ...listing.legacy]) known.add(path);
+      known.addListing(collection, await listCollection(session, dir));
     }
     this.writer.known = known;
   }
@@ -148,17 +154,18 @@ export class ZkStateStore extends PipelinedStore {
     legacy.forEach((path, i) => {
       const data = legacyValues[i];
       if (data === null) return;
-      this.writer.known.add(path);
+      this.writer.known.legacy.add(path);
       out.set(decodeId(path.slice(path.lastIndexOf('/') + 1)), JSON.parse(data.toString('utf8')));
     });
     const reads = this.keepingReads ? this.bucketReads : new BucketReads();
     const buckets = await reads.read(session, names.filter(isBucket).map((b) => `${dir}/${b}`));
     if (reads !== this.bucketReads) this.otherRecordReads += reads.recordReads;
     for (const [bucket, records] of buckets) {
-      this.writer.known.add(bucket);
+      this.writer.known.buckets.add(bucket);
       for (const [name, value] of records) {
-        this.writer.known.add(`${bucket}/${name}`);
-        out.set(decodeId(name), value);
+        const id = decodeId(name);
+        this.writer.known.addRecord(collection, id);
+        out.set(id, value);
       }
     }
     return out;

@@ -1,3 +1,4 @@
+import { KnownZnodes } from './known-znodes';
 import type { QueuedWrite } from './pipelined-store';
 import { ZkLayout } from './zk-layout';
 import { isZkCode, zookeeper, type ZkSession } from './zk-session';
@@ -19,7 +20,7 @@ const BUCKET_MARK = Buffer.alloc(0);
  */
 export class ZkRecordWriter {
   /** Record znodes (either layout) and bucket znodes known to exist. */
-  known = new Set<string>();
+  known = new KnownZnodes();
   /** ZooKeeper write operations sent (records, buckets, moves, bucket marks), for the tests that count them. */
   ops = 0;
   /** Of those, the bucket marks: one per bucket per transaction. */
@@ -60,7 +61,7 @@ export class ZkRecordWriter {
     for (const w of batch) {
       if (w.data === null) continue;
       const bucket = ZkLayout.parentOf(this.layout.pathOf(w.collection, w.id));
-      if (!this.known.has(bucket)) missing.add(bucket);
+      if (!this.known.buckets.has(bucket)) missing.add(bucket);
     }
     await Promise.all([...missing].map(async (bucket) => {
       this.ops++;
@@ -69,7 +70,7 @@ export class ZkRecordWriter {
       } catch (err) {
         if (!isZkCode(err, zookeeper.Exception.NODE_EXISTS)) throw err;
       }
-      this.known.add(bucket);
+      this.known.buckets.add(bucket);
     }));
   }
 
@@ -78,19 +79,20 @@ export class ZkRecordWriter {
     let ops = 0;
     const touched = new Set<string>();
     for (const w of group) {
-      const path = this.layout.pathOf(w.collection, w.id);
+      const there = this.known.hasRecord(w.collection, w.id);
       const legacy = this.layout.legacyPathOf(w.collection, w.id);
-      const writes = w.data !== null || this.known.has(path);
+      const legacyThere = this.known.legacy.has(legacy);
+      const writes = w.data !== null || there;
       if (w.data === null) {
-        if (this.known.has(path)) tx.remove(path);
-      } else if (this.known.has(path)) {
-        tx.setData(path, w.data);
+        if (there) tx.remove(this.layout.pathOf(w.collection, w.id));
+      } else if (there) {
+        tx.setData(this.layout.pathOf(w.collection, w.id), w.data);
       } else {
-        tx.create(path, w.data, zookeeper.CreateMode.PERSISTENT);
+        tx.create(this.layout.pathOf(w.collection, w.id), w.data, zookeeper.CreateMode.PERSISTENT);
       }
-      if (writes) touched.add(ZkLayout.parentOf(path));
-      if (this.known.has(legacy)) tx.remove(legacy);
-      ops += (writes ? 1 : 0) + (this.known.has(legacy) ? 1 : 0);
+      if (writes) touched.add(ZkLayout.parentOf(this.layout.pathOf(w.collection, w.id)));
+      if (legacyThere) tx.remove(legacy);
+      ops += (writes ? 1 : 0) + (legacyThere ? 1 : 0);
     }
     // Each bucket written is marked in the same transaction (see BucketReads).
     for (const bucket of touched) tx.setData(bucket, BUCKET_MARK);
@@ -106,10 +108,9 @@ export class ZkRecordWriter {
   }
 
   private settled(w: QueuedWrite): void {
-    const path = this.layout.pathOf(w.collection, w.id);
-    if (w.data === null) this.known.delete(path);
-    else this.known.add(path);
-    this.known.delete(this.layout.legacyPathOf(w.collection, w.id));
+    if (w.data === null) this.known.deleteRecord(w.collection, w.id);
+    else this.known.addRecord(w.collection, w.id);
+    this.known.legacy.delete(this.layout.legacyPathOf(w.collection, w.id));
   }
 
   private async writeOne(session: ZkSession, w: QueuedWrite): Promise<void> {
@@ -117,7 +118,7 @@ export class ZkRecordWriter {
     if (w.data !== null) await this.upsert(session, path, w.data);
     else await this.removeIfThere(session, path, true);
     const legacy = this.layout.legacyPathOf(w.collection, w.id);
-    if (this.known.has(legacy)) await this.removeIfThere(session, legacy, false);
+    if (this.known.legacy.has(legacy)) await this.removeIfThere(session, legacy, false);
     this.settled(w);
   }
 

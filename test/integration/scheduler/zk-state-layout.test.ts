@@ -51,6 +51,8 @@ describe('ZkStateStore layout at size', () => {
     // wrote (for standby reads): no read-modify-write, no index znode.
     expect(createOps).toBe(20_000 + buckets + createMarks);
     expect(createMarks).toBeLessThanOrEqual(20_000);
+    // Known by id: the only paths it keeps are the buckets', none per record.
+    expect(store.knownZnodes).toEqual({ records: 20_000, paths: buckets });
     for (let i = 0; i < 20_000; i++) store.put('tasks', id(i), { i, state: 'TASK_RUNNING' });
     await store.flush();
     expect(store.zkOps - createOps).toBe(20_000 + store.bucketMarks - createMarks);
@@ -89,6 +91,8 @@ describe('ZkStateStore layout at size', () => {
       store.delete('requests', 'gone');
       store.put('requests', 'fresh', { v: 'new' });
       await store.flush();
+      // keep stays in the old layout (its path known); move and fresh are in buckets, by id; gone is gone.
+      expect(store.knownZnodes.records).toBe(2);
       await store.close();
 
       const layout = new ZkLayout(legacyRoot);

@@ -80,3 +80,35 @@ describe('buildTaskInfo', () => {
     })).toThrow(/portMappings: hostPort index 1 but only 1 ports/);
   });
 });
+
+describe('buildTaskInfo: what the tasks of a deploy have alike is built once', () => {
+  const hostDeploy = { ...webDeploy(), containerInfo: { type: 'DOCKER' as const, docker: { image: 'griddle/demo-http:2', network: 'HOST' as const } } };
+  const build = (i: number, d = hostDeploy, r = request) => buildTaskInfo({
+    taskId: `t${i}`, agentId: `a${i}`, request: r, deploy: d, ports: [31000 + i],
+    resources: [scalar('cpus', 0.5)], executorCmd: 'griddle-executor', placement: { instanceNo: i, hostname: `h${i}`, rackId: 'DEFAULT' },
+  });
+
+  it('1,000 tasks share one executor command, one container and six label objects; each has its own ids and instance label', () => {
+    const infos = Array.from({ length: 1000 }, (_, i) => build(i + 1));
+    const distinct = (pick: (t: typeof infos[number]) => unknown): number => new Set(infos.map(pick)).size;
+    expect(distinct((t) => t.executor!.command)).toBe(1);
+    expect(distinct((t) => t.container)).toBe(1);
+    expect(new Set(infos.flatMap((t) => t.labels!.labels!.filter((l) => l.key !== 'griddle.instance_no'))).size).toBe(6);
+    expect(distinct((t) => t.labels!.labels)).toBe(1000);
+    expect(distinct((t) => t.task_id)).toBe(1000);
+    expect(infos[41].labels!.labels!.find((l) => l.key === 'griddle.instance_no')?.value).toBe('42');
+  });
+
+  it('the shared parts serialize as a TaskInfo built alone does, and a changed request or deploy gets its own', () => {
+    const shared = build(7);
+    const alone = buildTaskInfo({
+      taskId: 't7', agentId: 'a7', request: { ...request }, deploy: { ...hostDeploy }, ports: [31007],
+      resources: [scalar('cpus', 0.5)], executorCmd: 'griddle-executor', placement: { instanceNo: 7, hostname: 'h7', rackId: 'DEFAULT' },
+    });
+    expect(JSON.stringify(shared)).toBe(JSON.stringify(alone));
+    expect(alone.executor!.command).not.toBe(shared.executor!.command);
+    const scaled = build(7, hostDeploy, { ...request, instances: 9 });
+    expect(scaled.labels!.labels!.find((l) => l.key === 'griddle.instances')?.value).toBe('9');
+    expect(shared.labels!.labels!.find((l) => l.key === 'griddle.instances')?.value).toBe(String(request.instances ?? 1));
+  });
+});

@@ -115,3 +115,24 @@ describe('an API write is not queued behind launch batches', () => {
     expect(store.values.size).toBe(4);
   });
 });
+
+describe('writes queued while a batch is in flight', () => {
+  it('hold one value per record and go out as one batch: 100 rewrites of a task write it twice, not 100 times', async () => {
+    const store = new HeldBackend();
+    launches(store, 0, 10);
+    await until(() => store.heldCount === 1, 'the first launch batch to be in flight', 5000);
+    // One rewrite per event-loop turn: each turn used to drain into a batch of its own.
+    for (let v = 0; v < 100; v++) {
+      store.put('tasks', 't3', { state: 'TASK_RUNNING', v });
+      await new Promise((r) => setImmediate(r));
+    }
+    const all = store.flush();
+    store.releaseAll();
+    await until(() => store.heldCount === 1, 'the second batch to be in flight', 5000);
+    store.releaseAll();
+    await all;
+    expect(store.started.map((b) => b.length)).toEqual([10, 1]);
+    expect(store.started.flat().filter((w) => w.id === 't3')).toHaveLength(2);
+    expect(store.values.get('tasks/t3')).toBe('{"state":"TASK_RUNNING","v":99}');
+  });
+});

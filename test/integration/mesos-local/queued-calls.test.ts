@@ -1,0 +1,67 @@
+/**
+ * Griddle's SchedulerClient against mesos-local's master over real HTTP, with the master's
+ * answers to calls held back: a burst of ACKs waits as call bodies, in turn with the calls
+ * awaited after it, at most CALLS_IN_FLIGHT (32) on the wire.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Master } from '../../../mesos-local/master';
+import { ALWAYS_LEADER, masterRequestHandler } from '../../../mesos-local/master-http';
+import { SchedulerClient, StaticMasterDetector } from '../../../scheduler/mesos-client';
+import { frameworkInfo } from '../../support/mesos-test-scheduler';
+import { until } from '../../support/kit';
+import { quiet } from './scheduler-api-harness';
+
+describe('SchedulerClient.callLater', () => {
+  let master: Master;
+  let server: http.Server;
+  let client: SchedulerClient;
+  /** Calls the master has received and not yet answered, and every call type in arrival order. */
+  const held: (() => void)[] = [];
+  const arrived: string[] = [];
+
+  beforeAll(async () => {
+    master = new Master({ port: 0, log: quiet });
+    const handler = masterRequestHandler(master, { leadership: ALWAYS_LEADER, log: quiet });
+    server = http.createServer((req, res) => {
+      if (!req.headers['mesos-stream-id']) return handler(req, res); // SUBSCRIBE goes through
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString()) as { type: string; reconcile?: { tasks: { task_id: { value: string } }[] } };
+        arrived.push(body.reconcile?.tasks[0]?.task_id.value ?? body.type);
+        held.push(() => { res.writeHead(202).end(); });
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    client = new SchedulerClient({
+      detector: new StaticMasterDetector(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+      frameworkInfo: () => frameworkInfo({ name: 'queued-calls' }), log: quiet,
+    });
+    const subscribed = new Promise<void>((resolve) => client.once('subscribed', () => resolve()));
+    client.start();
+    await subscribed;
+  });
+
+  afterAll(() => {
+    client.stop();
+    master.stop();
+    server.close();
+  });
+
+  it('2,000 queued calls wait as bodies with 32 on the wire, and an awaited call queued after them goes after them', async () => {
+    // RECONCILE stands in for ACKNOWLEDGE: the same path, and the master answers it without a task.
+    for (let i = 0; i < 2000; i++) client.callLater({ type: 'RECONCILE', reconcile: { tasks: [{ task_id: { value: `t${i}` } }] } });
+    let suppressed = false;
+    const suppress = client.call({ type: 'SUPPRESS', suppress: {} }).then(() => { suppressed = true; });
+    await until(() => held.length === 32, '32 calls on the wire', 10_000);
+    expect(client.waiting).toBe(2000 - 32 + 1);
+    while (!suppressed) {
+      for (const answer of held.splice(0)) answer();
+      await until(() => held.length > 0 || suppressed, 'the next calls', 10_000);
+    }
+    await suppress;
+    expect(arrived).toEqual([...Array.from({ length: 2000 }, (_, i) => `t${i}`), 'SUPPRESS']);
+    expect(client.waiting).toBe(0);
+  });
+});
