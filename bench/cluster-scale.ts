@@ -57,7 +57,11 @@ async function getJson<T>(url: string): Promise<T> {
 let retried503 = 0;
 /** Each successful mutating call's latency (a durable write each): what a script waits for. */
 const callMs: number[] = [];
-async function post(url: string, body: unknown): Promise<void> {
+/**
+ * A 503 does not say the call was not applied (the write may have landed before the store
+ * answered): a retry answered 409 is done when `applied` finds the call's effect.
+ */
+async function post(url: string, body: unknown, applied?: () => Promise<boolean>): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     const started = performance.now();
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -66,6 +70,7 @@ async function post(url: string, body: unknown): Promise<void> {
       return;
     }
     const text = await res.text();
+    if (res.status === 409 && attempt > 0 && applied && await applied()) return;
     if (res.status !== 503 || attempt >= 20) throw new Error(`POST ${url} → ${res.status} ${text}`);
     retried503++;
     await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
@@ -96,6 +101,9 @@ async function createAll(api: string): Promise<void> {
       await post(`${api}/api/requests`, { id, requestType: 'SERVICE', instances: PER_REQUEST });
       await post(`${api}/api/deploys`, {
         deploy: { requestId: id, id: 'd1', resources: { cpus: 0.1, memoryMb: 32, numPorts: 1 }, containerInfo: { type: 'DOCKER', docker: { image: 'griddle/busybox:latest' } } },
+      }, async () => {
+        const parent = await getJson<{ pendingDeploy?: { id?: string }; activeDeploy?: { id?: string } }>(`${api}/api/requests/request/${id}`);
+        return parent.pendingDeploy?.id === 'd1' || parent.activeDeploy?.id === 'd1';
       });
     }
   };
