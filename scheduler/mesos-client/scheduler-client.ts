@@ -348,9 +348,11 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
         this.waitingCalls = this.waitingCalls.slice(this.waitingHead);
         this.waitingHead = 0;
       }
-      // The slot passes straight to the next call.
+      // The slot passes straight to the next call. A queued call starts on a fresh stack: once
+      // the subscription ended, each fails at once and frees the slot for the next, and 100,000
+      // queued ACKs failing inside one another overflowed the stack.
       if (typeof next === 'function') next();
-      else void this.sendQueued(next);
+      else queueMicrotask(() => void this.sendQueued(next));
     } else {
       this.waitingCalls = [];
       this.waitingHead = 0;

@@ -64,4 +64,16 @@ describe('SchedulerClient.callLater', () => {
     expect(arrived).toEqual([...Array.from({ length: 2000 }, (_, i) => `t${i}`), 'SUPPRESS']);
     expect(client.waiting).toBe(0);
   });
+
+  it('drops 50,000 queued calls one after another once the subscription ends, none failing inside another', async () => {
+    for (let i = 0; i < 50_000; i++) client.callLater({ type: 'RECONCILE', reconcile: { tasks: [{ task_id: { value: `late${i}` } }] } });
+    await until(() => held.length === 32, '32 calls on the wire', 10_000);
+    expect(client.waiting).toBe(50_000 - 32);
+    client.stop();
+    for (const answer of held.splice(0)) answer();
+    // Each waiting call fails at once ("not subscribed") and hands its slot on: on one stack
+    // that was 50,000 frames deep and stopped half way with a RangeError.
+    await until(() => client.waiting === 0, 'every queued call dropped', 20_000);
+    expect(arrived.filter((a) => a.startsWith('late')).length).toBeLessThanOrEqual(64);
+  });
 });
