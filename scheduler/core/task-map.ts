@@ -2,6 +2,9 @@ import type { TaskRecord } from '../model';
 
 const NONE: ReadonlyMap<string, TaskRecord> = new Map();
 
+/** Told of every change to the map: `previous` undefined for a new task, `next` undefined for a removed one. */
+export type TaskMapWatcher = (taskId: string, previous: TaskRecord | undefined, next: TaskRecord | undefined) => void;
+
 /**
  * The live tasks by id, also grouped by request as they change. Rollouts read a request's
  * tasks on every task event; grouping every task once per event-loop turn instead cost 6 s of
@@ -10,6 +13,7 @@ const NONE: ReadonlyMap<string, TaskRecord> = new Map();
  */
 export class TaskMap extends Map<string, TaskRecord> {
   private readonly byRequest = new Map<string, Map<string, TaskRecord>>();
+  private readonly watchers = new Set<TaskMapWatcher>();
 
   override set(taskId: string, task: TaskRecord): this {
     const previous = super.get(taskId);
@@ -18,18 +22,32 @@ export class TaskMap extends Map<string, TaskRecord> {
     let group = this.byRequest.get(task.requestId);
     if (!group) this.byRequest.set(task.requestId, (group = new Map()));
     group.set(taskId, task);
+    for (const w of this.watchers) w(taskId, previous, task);
     return this;
   }
 
   override delete(taskId: string): boolean {
     const previous = super.get(taskId);
-    if (previous) this.unindex(taskId, previous.requestId);
-    return super.delete(taskId);
+    if (!previous) return false;
+    this.unindex(taskId, previous.requestId);
+    super.delete(taskId);
+    for (const w of this.watchers) w(taskId, previous, undefined);
+    return true;
   }
 
   override clear(): void {
+    if (this.watchers.size > 0) for (const id of [...super.keys()]) this.delete(id);
     this.byRequest.clear();
     super.clear();
+  }
+
+  /**
+   * Calls `watcher` on every change from now on, so a read model (the API's counts per agent
+   * and per state) follows every writer, as the grouping by request does. Returns the unwatch.
+   */
+  watch(watcher: TaskMapWatcher): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
   }
 
   /** The request's live tasks, by id: a live view, not a copy. */

@@ -24,3 +24,22 @@ describe('TaskMap keeps the tasks grouped by request through every change', () =
     expect(tasks.size).toBe(0);
   });
 });
+
+describe('TaskMap tells its watchers of every change', () => {
+  it('reports sets, deletes and a clear task by task, until unwatched', () => {
+    const tasks = new TaskMap();
+    const seen: string[] = [];
+    const unwatch = tasks.watch((id, previous, next) => seen.push(`${id}:${previous?.requestId ?? '-'}>${next?.requestId ?? '-'}`));
+    tasks.set('t1', task('t1', 'web')).set('t2', task('t2', 'db'));
+    tasks.set('t1', task('t1', 'api'));
+    tasks.delete('t1');
+    tasks.delete('t1');
+    tasks.set('t3', task('t3', 'web'));
+    tasks.clear();
+    expect(seen).toEqual(['t1:->web', 't2:->db', 't1:web>api', 't1:api>-', 't3:->web', 't2:db>-', 't3:web>-']);
+    expect(tasks.size).toBe(0);
+    unwatch();
+    tasks.set('t4', task('t4', 'web'));
+    expect(seen).toHaveLength(7);
+  });
+});
