@@ -12,7 +12,8 @@ const NONE: AgentReserved = Object.freeze({ cpus: 0, memoryMb: 0, diskMb: 0, tas
 /**
  * What the live tasks of each agent reserve, kept per agent: a task change marks its agent,
  * and a read sums again only the marked agents' tasks. Summed in task-map order, as a walk of
- * every task would, so the floating-point totals are the same to the last bit.
+ * every task would, so the floating-point totals are the same to the last bit (a task that
+ * moved agent would join the end of its new agent's list: the core never moves one).
  */
 export class AgentReservations {
   /** Per agent: its tasks by id, in the order they entered the task map. */

@@ -28,13 +28,17 @@ export class SlimCounts {
   start(): void {
     const { tasks } = this.scheduler;
     if (!(tasks instanceof TaskMap)) return;
-    const kept = this.fresh();
-    this.kept = kept;
-    const unwatch = tasks.watch((id, previous, next) => feed(kept, id, previous, next));
+    this.kept = this.fresh();
+    const unwatch = tasks.watch({
+      changed: (id, previous, next) => feed(this.read(), id, previous, next),
+      cleared: () => {
+        this.kept = this.fresh();
+      },
+    });
     const onDeploy = (record: DeployRecord, previous?: DeployRecord): void => {
       if (previous?.deploy === record.deploy) return;
       const ofDeploy = [...tasks.ofRequest(record.deploy.requestId).values()].filter((t) => t.deployId === record.deploy.id);
-      kept.reserved.touch(ofDeploy);
+      this.read().reserved.touch(ofDeploy);
     };
     this.scheduler.events.on('deploy', onDeploy);
     this.stopWatch = () => {

@@ -2,8 +2,13 @@ import type { TaskRecord } from '../model';
 
 const NONE: ReadonlyMap<string, TaskRecord> = new Map();
 
-/** Told of every change to the map: `previous` undefined for a new task, `next` undefined for a removed one. */
-export type TaskMapWatcher = (taskId: string, previous: TaskRecord | undefined, next: TaskRecord | undefined) => void;
+/** Told of every change to the map. */
+export interface TaskMapWatcher {
+  /** `previous` undefined for a new task, `next` undefined for a removed one. */
+  changed(taskId: string, previous: TaskRecord | undefined, next: TaskRecord | undefined): void;
+  /** Every task is gone at once (a standby reloading the store): cheaper to start afresh than to hear of each. */
+  cleared(): void;
+}
 
 /**
  * The live tasks by id, also grouped by request as they change. Rollouts read a request's
@@ -22,7 +27,7 @@ export class TaskMap extends Map<string, TaskRecord> {
     let group = this.byRequest.get(task.requestId);
     if (!group) this.byRequest.set(task.requestId, (group = new Map()));
     group.set(taskId, task);
-    for (const w of this.watchers) w(taskId, previous, task);
+    for (const w of this.watchers) w.changed(taskId, previous, task);
     return this;
   }
 
@@ -31,14 +36,14 @@ export class TaskMap extends Map<string, TaskRecord> {
     if (!previous) return false;
     this.unindex(taskId, previous.requestId);
     super.delete(taskId);
-    for (const w of this.watchers) w(taskId, previous, undefined);
+    for (const w of this.watchers) w.changed(taskId, previous, undefined);
     return true;
   }
 
   override clear(): void {
-    if (this.watchers.size > 0) for (const id of [...super.keys()]) this.delete(id);
     this.byRequest.clear();
     super.clear();
+    for (const w of this.watchers) w.cleared();
   }
 
   /**
