@@ -1,9 +1,10 @@
 import type { SlimAgent, SlimOverview, SlimUsed } from '../../../contract';
-import { isTerminalState, type Offer } from '../../../mesos-proto';
+import type { Offer } from '../../../mesos-proto';
 import { type AgentOffer, reservationOf } from '../../../scheduler/api/cluster-utilization';
 import { provisioning } from '../../../scheduler/api/resources/state-views';
 import { deployKey } from '../../../scheduler/core';
 import type { TaskRecord } from '../../../scheduler/model';
+import { walkedReserved, walkedStates } from '../../support/slim-walks';
 import { call, demoDeploy, healthyOf, serviceRequest, startHarness, tasksOf, type Harness } from '../../support/api-harness';
 
 /**
@@ -35,17 +36,7 @@ const usedOf = (used: number, free: number): SlimUsed => ({ used: round(used), t
 
 /** The agents list as a walk of every task builds it. */
 function walkedAgents(): SlimAgent[] {
-  const reserved = new Map<string, AgentOffer & { tasks: number }>();
-  for (const t of h.scheduler.tasks.values()) {
-    if (isTerminalState(t.state)) continue;
-    const r = reservationOf(t, h.scheduler.deploys.get(deployKey(t.requestId, t.deployId))?.deploy.resources);
-    const sum = reserved.get(t.agentId) ?? { cpus: 0, memoryMb: 0, diskMb: 0, tasks: 0 };
-    sum.cpus += r.cpus;
-    sum.memoryMb += r.memoryMb;
-    sum.diskMb += r.diskMb;
-    sum.tasks++;
-    reserved.set(t.agentId, sum);
-  }
+  const reserved = walkedReserved(h.scheduler.tasks.values(), (t) => reservationOf(t, h.scheduler.deploys.get(deployKey(t.requestId, t.deployId))?.deploy.resources));
   const rows: SlimAgent[] = [];
   for (const a of h.scheduler.agents.values()) {
     const used = reserved.get(a.agentId) ?? { cpus: 0, memoryMb: 0, diskMb: 0, tasks: 0 };
@@ -63,8 +54,7 @@ async function walkedOverview(): Promise<SlimOverview> {
   const agents = walkedAgents();
   const sum = (pick: (a: SlimAgent) => SlimUsed): SlimUsed =>
     usedOf(agents.reduce((acc, a) => acc + pick(a).used, 0), agents.reduce((acc, a) => acc + pick(a).total - pick(a).used, 0));
-  const tasksByState: Record<string, number> = {};
-  for (const t of h.scheduler.tasks.values()) tasksByState[t.state] = (tasksByState[t.state] ?? 0) + 1;
+  const tasksByState = walkedStates(h.scheduler.tasks.values());
   const pending = await call(h, 'GET', '/api/tasks/scheduled/ids');
   return {
     isLeader: h.scheduler.isLeader,

@@ -7,7 +7,8 @@ import { provisioning, provisioningOf } from '../../../scheduler/api/resources/s
 import { TaskStateCounts } from '../../../scheduler/api/task-state-counts';
 import { TaskMap } from '../../../scheduler/core';
 import type { DesiredDeployment, RequestRecord, TaskRecord } from '../../../scheduler/model';
-import { isTerminalState, type TaskState } from '../../../mesos-proto';
+import type { TaskState } from '../../../mesos-proto';
+import { walkedReserved, walkedStates } from '../../support/slim-walks';
 
 /**
  * The slim overview's and agents list's counts, kept change by change, against the walks of
@@ -64,29 +65,6 @@ function kept(): Kept {
   return k;
 }
 
-// ---- the walks of every task the counts replace ----
-
-function walkedStates(tasks: Iterable<TaskRecord>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const t of tasks) out[t.state] = (out[t.state] ?? 0) + 1;
-  return out;
-}
-
-function walkedReserved(tasks: Iterable<TaskRecord>): Map<string, AgentOffer & { tasks: number }> {
-  const out = new Map<string, AgentOffer & { tasks: number }>();
-  for (const t of tasks) {
-    if (isTerminalState(t.state)) continue;
-    const r = reserve(t);
-    const sum = out.get(t.agentId) ?? { cpus: 0, memoryMb: 0, diskMb: 0, tasks: 0 };
-    sum.cpus += r.cpus;
-    sum.memoryMb += r.memoryMb;
-    sum.diskMb += r.diskMb;
-    sum.tasks++;
-    out.set(t.agentId, sum);
-  }
-  return out;
-}
-
 const REQUESTS = new Map<string, RequestRecord>(['r0', 'r1', 'r2'].map((id) => [id, { request: { id, requestType: 'SERVICE' }, state: 'ACTIVE', createdAt: 0, updatedAt: 0 } as RequestRecord]));
 const DESIRED: DesiredDeployment[] = [
   { requestId: 'r0', deployId: 'd0', instances: 3 }, { requestId: 'r1', deployId: 'd1', instances: 4 },
@@ -102,7 +80,7 @@ function walkedPending(tasks: Iterable<TaskRecord>): number {
 
 function expectSameAsWalk(k: Kept): void {
   expect(JSON.stringify(k.states.counts())).toBe(JSON.stringify(walkedStates(k.map.values())));
-  const walked = walkedReserved(k.map.values());
+  const walked = walkedReserved(k.map.values(), reserve);
   for (const agent of ['a0', 'a1', 'a2', 'a3', 'a4', 'a5']) {
     // Bit for bit: the same additions in the same order.
     expect(k.reserved.of(agent)).toEqual(walked.get(agent) ?? { cpus: 0, memoryMb: 0, diskMb: 0, tasks: 0 });
@@ -137,7 +115,7 @@ describe('the slim counts equal a walk of every task after every change', () => 
     const moved = k.map.get('t3')!;
     k.map.set('t3', { ...moved, agentId: 'a1' });
     expect(k.reserved.of('a1')).toEqual({ ...reserve(moved), tasks: 1 });
-    const walked = walkedReserved(k.map.values()).get('a0')!;
+    const walked = walkedReserved(k.map.values(), reserve).get('a0')!;
     // Only the order of additions on a1 may differ from a walk's: equal to rounding.
     expect(k.reserved.of('a0').tasks).toBe(19);
     expect(k.reserved.of('a0').cpus).toBeCloseTo(walked.cpus, 9);
