@@ -1,4 +1,6 @@
-import type { GriddleRequestReservation, SingularityClusterUtilization } from '../../contract';
+import type { GriddleRequestReservation, Resources, SingularityClusterUtilization } from '../../contract';
+import { type TaskInfo, scalarOf } from '../../mesos-proto';
+import type { TaskRecord } from '../model';
 
 const MB = 1024 * 1024;
 
@@ -8,6 +10,16 @@ export interface TaskUsage { cpus?: number; memBytes: number; /** When the last 
 export interface TaskReservation { requestId: string; deployId: string; agentId: string; cpus: number; memoryMb: number; diskMb: number; usage?: TaskUsage }
 /** What an agent offered last: its unreserved resources at that time. */
 export interface AgentOffer { cpus: number; memoryMb: number; diskMb: number }
+
+/** What a live task reserves: its TaskInfo's resources when sent, else its deploy's (`declared`). */
+export function reservationOf(t: TaskRecord, declared: Resources | undefined): AgentOffer {
+  const info = t.taskInfo as TaskInfo | undefined;
+  return {
+    cpus: scalarOf(info?.resources, 'cpus') || (declared?.cpus ?? 0),
+    memoryMb: scalarOf(info?.resources, 'mem') || (declared?.memoryMb ?? 0),
+    diskMb: scalarOf(info?.resources, 'disk') || (declared?.diskMb ?? 0),
+  };
+}
 
 /** One figure's under- (or over-) use per request, by request id. */
 type Gaps = Map<string, number>;

@@ -49,6 +49,28 @@ function pendingTypeOf(input: PendingInput, r: RequestRecord, deployId: string, 
   return r.state === 'ACTIVE' && r.updatedAt > (input.deploy(r.request.id, deployId)?.createdAt ?? 0) ? 'UPDATED_REQUEST' : 'NEW_DEPLOY';
 }
 
+/** Each desired deploy of a request that exists, once (its first entry), with its key. */
+function* desiredOnce(desired: readonly DesiredDeployment[], requests: ReadonlyMap<string, RequestRecord>): Generator<{ d: DesiredDeployment; key: string; r: RequestRecord }> {
+  const seen = new Set<string>();
+  for (const d of desired) {
+    const key = deployKey(d.requestId, d.deployId);
+    const r = requests.get(d.requestId);
+    if (!r || seen.has(key)) continue;
+    seen.add(key);
+    yield { d, key, r };
+  }
+}
+
+/**
+ * How many tasks `pendingTasks` lists, from each deploy's count of distinct live instance
+ * numbers (`liveInstances`) alone: without a walk of the tasks.
+ */
+export function pendingCount(desired: readonly DesiredDeployment[], requests: ReadonlyMap<string, RequestRecord>, liveInstances: (key: string) => number): number {
+  let n = 0;
+  for (const { d, key } of desiredOnce(desired, requests)) n += Math.max(0, d.instances - liveInstances(key));
+  return n;
+}
+
 /** Every pending task, soonest first (Singularity's order: nextRunAt, then request, deploy, instance). */
 export function pendingTasks(input: PendingInput): PendingTask[] {
   const live = new Map<string, Set<number>>();
@@ -60,12 +82,7 @@ export function pendingTasks(input: PendingInput): PendingTask[] {
     set.add(t.instanceNo);
   }
   const out: PendingTask[] = [];
-  const seen = new Set<string>();
-  for (const d of input.desired) {
-    const key = deployKey(d.requestId, d.deployId);
-    const r = input.requests.get(d.requestId);
-    if (!r || seen.has(key)) continue;
-    seen.add(key);
+  for (const { d, key, r } of desiredOnce(input.desired, input.requests)) {
     const used = live.get(key) ?? new Set<number>();
     const missing = d.instances - used.size;
     if (missing <= 0) continue;

@@ -36,6 +36,7 @@ import { type DisasterOptions, Disasters } from './disasters';
 import { disabledActionGate } from './disabled-action-gate';
 import { registerShellCommands } from './resources/shell-commands';
 import { registerSlim } from './resources/slim';
+import { SlimCounts } from './slim-counts';
 import { SlimViews } from './slim-views';
 import type { ShellCommandAllowList } from './shell-command-config';
 import { ShellCommands } from './shell-commands';
@@ -93,6 +94,8 @@ export interface ApiRouter extends Router {
   history: TaskHistory;
   /** Active tasks' JSON; `serialized` counts the tasks rendered (one per change). */
   taskJson: TaskJsonCache;
+  /** The console's slim views; `counts` are those behind the overview and the agents list (with visit counters). */
+  slim: SlimViews;
   webhooks: Webhooks;
   disasters: Disasters;
   shellCommands: ShellCommands;
@@ -146,6 +149,8 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   offerLedger.start();
   const liveness = new AgentLiveness(scheduler);
   liveness.start();
+  const slimCounts = new SlimCounts(scheduler, (r, d) => ctx.deployOf(r, d));
+  slimCounts.start();
 
   const stopFeed = feedEvents(scheduler, engine, hub, () => cache.invalidate());
   sandbox.start();
@@ -190,7 +195,8 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   registerUsage(router, ctx, offerLedger);
   registerShellCommands(router, ctx, shellCommands);
   registerTaskStatistics(router, ctx, statistics);
-  registerSlim(router, new SlimViews(ctx, extras, offerLedger), { tokens: options.tokens, protectReads: options.protectReads, discoveryPort: options.discoveryPort });
+  const slim = new SlimViews(ctx, extras, offerLedger, slimCounts);
+  registerSlim(router, slim, { tokens: options.tokens, protectReads: options.protectReads, discoveryPort: options.discoveryPort });
   registerEvents(router, hub, { maxBufferedBytes: options.sseMaxBufferedBytes });
   registerOpenApi(router);
   router.use((req, _res, next) => next(notFound(`no such endpoint: ${req.method} ${req.baseUrl}${req.path.slice(0, 200)}`)));
@@ -202,6 +208,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
   router.sandbox = sandbox;
   router.history = history;
   router.taskJson = ctx.taskJson;
+  router.slim = slim;
   router.webhooks = ops.webhooks;
   router.disasters = disasters;
   router.shellCommands = shellCommands;
@@ -220,6 +227,7 @@ export function createApiRouter(scheduler: SchedulerPort, options: ApiOptions = 
     offerLedger.stop();
     usage.stop();
     liveness.stop();
+    slimCounts.stop();
     sandbox.stop();
     metrics.stop();
     history.stop();

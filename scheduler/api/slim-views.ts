@@ -3,11 +3,12 @@ import { countsAsInstance } from '../core';
 import type { DeployRecord, RequestRecord, TaskRecord } from '../model';
 import type { ApiContext } from './api-context';
 import type { ApiExtras } from './api-extras';
+import { AgentOrder } from './agent-order';
+import { pendingCount } from './pending-tasks';
 import { isTaskHealthy } from './singularity-shapes';
-import { provisioning } from './resources/state-views';
+import { provisioningOf } from './resources/state-views';
 import type { OfferLedger } from './resources/usage';
-
-interface Reserved { cpus: number; memoryMb: number; diskMb: number }
+import type { SlimCounts } from './slim-counts';
 
 /**
  * How long built rows are reused while no state change arrives: pending reasons and a standby's
@@ -18,8 +19,11 @@ const ROWS_TTL_MS = 1000;
 /** The rows of the slim list endpoints, each built in one pass over the scheduler's maps. */
 export class SlimViews {
   private memo?: { version: number; at: number; rows: SlimRequest[] };
+  private readonly agentOrder = new AgentOrder();
 
-  constructor(private readonly ctx: ApiContext, private readonly extras: ApiExtras, private readonly ledger: OfferLedger) {}
+  constructor(
+    private readonly ctx: ApiContext, private readonly extras: ApiExtras, private readonly ledger: OfferLedger, readonly counts: SlimCounts,
+  ) {}
 
   /** Every request's row, rebuilt after a state change or once a second, whichever is sooner. */
   requests(): SlimRequest[] {
@@ -34,7 +38,7 @@ export class SlimViews {
   private buildRequests(): SlimRequest[] {
     const { scheduler, engine } = this.ctx;
     const byRequest = this.ctx.tasksByRequest();
-    const under = new Set(provisioning(engine.desired(), scheduler.tasks.values()).under);
+    const under = new Set(this.underProvisioned(engine.desiredInstances()));
     const reasons = new Map<string, string[]>();
     for (const p of this.extras.pendingTasks()) {
       const list = reasons.get(p.pendingTaskId.requestId) ?? [];
@@ -87,29 +91,15 @@ export class SlimViews {
     return rows.sort((a, b) => a.requestId.localeCompare(b.requestId) || a.instanceNo - b.instanceNo || a.startedAt - b.startedAt);
   }
 
-  /** What each agent's live tasks reserve. */
-  private reservedByAgent(): Map<string, Reserved & { tasks: number }> {
-    const out = new Map<string, Reserved & { tasks: number }>();
-    for (const r of this.ledger.reservations()) {
-      const sum = out.get(r.agentId) ?? { cpus: 0, memoryMb: 0, diskMb: 0, tasks: 0 };
-      sum.cpus += r.cpus;
-      sum.memoryMb += r.memoryMb;
-      sum.diskMb += r.diskMb;
-      sum.tasks++;
-      out.set(r.agentId, sum);
-    }
-    return out;
-  }
-
   /**
    * Agents as the scheduler saw them in offers. An agent's total is what its latest offer left
    * free plus what Griddle's tasks reserve on it (Griddle is the only framework it knows of).
    */
   agents(): SlimAgent[] {
-    const reserved = this.reservedByAgent();
+    const { reserved } = this.counts.read();
     const rows: SlimAgent[] = [];
-    for (const a of this.ctx.scheduler.agents.values()) {
-      const used = reserved.get(a.agentId) ?? { cpus: 0, memoryMb: 0, diskMb: 0, tasks: 0 };
+    for (const a of this.agentOrder.sorted(this.ctx.scheduler.agents)) {
+      const used = reserved.of(a.agentId);
       const free = this.ledger.latest.get(a.agentId) ?? { cpus: 0, memoryMb: 0, diskMb: 0 };
       rows.push({
         agentId: a.agentId, hostname: a.hostname, attributes: a.attributes, lastOfferAt: a.lastOfferAt, tasks: used.tasks,
@@ -118,28 +108,33 @@ export class SlimViews {
         },
       });
     }
-    return rows.sort((a, b) => a.hostname.localeCompare(b.hostname) || a.agentId.localeCompare(b.agentId));
+    return rows;
   }
 
   overview(): SlimOverview {
     const { scheduler, engine } = this.ctx;
-    const tasksByState: Record<string, number> = {};
-    for (const t of scheduler.tasks.values()) tasksByState[t.state] = (tasksByState[t.state] ?? 0) + 1;
+    const { states, instances } = this.counts.read();
     const agents = this.agents();
     const sum = (pick: (a: SlimAgent) => SlimUsed): SlimUsed =>
       usedOf(agents.reduce((acc, a) => acc + pick(a).used, 0), agents.reduce((acc, a) => acc + pick(a).total - pick(a).used, 0));
     let requests = 0;
     for (const r of scheduler.requests.values()) if (r.state !== 'DELETED') requests++;
+    const desired = engine.desiredInstances();
     return {
       isLeader: scheduler.isLeader,
       agents: agents.length,
       resources: { cpus: sum((a) => a.resources.cpus), memoryMb: sum((a) => a.resources.memoryMb), diskMb: sum((a) => a.resources.diskMb) },
-      tasksByState,
+      tasksByState: states.counts(),
       requests,
-      underProvisioned: provisioning(engine.desired(), scheduler.tasks.values()).under.length,
-      pendingTasks: this.extras.pendingTasks().length,
+      underProvisioned: this.underProvisioned(desired).length,
+      pendingTasks: pendingCount(desired, scheduler.requests, (key) => instances.instances(key)),
       lastEventId: this.ctx.hub.lastId,
     };
+  }
+
+  private underProvisioned(desired: Parameters<typeof provisioningOf>[0]): string[] {
+    const { instances } = this.counts.read();
+    return provisioningOf(desired, (key) => instances.tasks(key)).under;
   }
 }
 

@@ -11,4 +11,4 @@ export { Reconciler, RECONCILE_INTERVAL_MS, type ReconcileStats } from './reconc
 export { MachineBook, transitionProblem, type MachineKind, type MachineRecord, type ChangeResult } from './machines';
 export { splitForReplacement, isHealthyReplacement, type Replacement } from './decommission-plan';
 export { applyPriorityFreeze, priorityOf, PRIORITY_FREEZE_ID } from './priority-freeze';
-export { TaskMap } from './task-map';
+export { TaskMap, type TaskMapWatcher } from './task-map';

@@ -17,6 +17,14 @@ export interface AgentTasks {
   live: number;
 }
 
+/** Told of every change to the map. */
+export interface TaskMapWatcher {
+  /** `previous` undefined for a new task, `next` undefined for a removed one. */
+  changed(taskId: string, previous: TaskRecord | undefined, next: TaskRecord | undefined): void;
+  /** Every task is gone at once (a standby reloading the store): cheaper to start afresh than to hear of each. */
+  cleared(): void;
+}
+
 /**
  * The live tasks by id, also indexed as they change: by request (with a version per request
  * that moves on every change to one of its tasks), by agent, and live tasks per deploy.
@@ -34,6 +42,7 @@ export class TaskMap extends Map<string, TaskRecord> {
   private readonly unsettledTasks = new Map<string, TaskRecord>();
   /** Moves on whenever an agent gets its first task here. */
   agentsAdded = 0;
+  private readonly watchers = new Set<TaskMapWatcher>();
 
   override set(taskId: string, task: TaskRecord): this {
     const previous = super.get(taskId);
@@ -44,13 +53,17 @@ export class TaskMap extends Map<string, TaskRecord> {
     group.set(taskId, task);
     this.count(task, 1);
     if (firstChaseDelayMs(task) !== null) this.unsettledTasks.set(taskId, task);
+    for (const w of this.watchers) w.changed(taskId, previous, task);
     return this;
   }
 
   override delete(taskId: string): boolean {
     const previous = super.get(taskId);
-    if (previous) this.unindex(taskId, previous);
-    return super.delete(taskId);
+    if (!previous) return false;
+    this.unindex(taskId, previous);
+    super.delete(taskId);
+    for (const w of this.watchers) w.changed(taskId, previous, undefined);
+    return true;
   }
 
   override clear(): void {
@@ -61,6 +74,16 @@ export class TaskMap extends Map<string, TaskRecord> {
     this.loadByAgent.clear();
     this.unsettledTasks.clear();
     super.clear();
+    for (const w of this.watchers) w.cleared();
+  }
+
+  /**
+   * Calls `watcher` on every change from now on, so a read model (the API's counts per agent
+   * and per state) follows every writer, as the grouping by request does. Returns the unwatch.
+   */
+  watch(watcher: TaskMapWatcher): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
   }
 
   /** The request's live tasks, by id: a live view, not a copy. */

@@ -88,8 +88,21 @@ export class DeployEngine extends EventEmitter<{ event: [DeployEngineEvent] }> {
 
   /** What must run now, for the core's reconcile loop. */
   desired(): DesiredDeployment[] {
+    return this.wanted(this.requestsWithOtherDeploysAlive());
+  }
+
+  /**
+   * `desired()` without the live-task bound of requests whose rollout ended with old tasks
+   * still alive (finding those walks every task): for counts of instances wanted, as the
+   * console's overview reads on every call.
+   */
+  desiredInstances(): DesiredDeployment[] {
+    return this.wanted(new Set());
+  }
+
+  /** `mixed`: requests with live tasks of a deploy other than the active one. */
+  private wanted(mixed: ReadonlySet<string>): DesiredDeployment[] {
     const out: DesiredDeployment[] = [];
-    const mixed = this.requestsWithOtherDeploysAlive();
     for (const [requestId, r] of this.scheduler.requests) {
       if (GONE.has(r.state)) continue;
       const p = this.rollouts.progress.get(requestId);

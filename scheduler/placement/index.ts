@@ -3,3 +3,4 @@ export { emptyLoad, totalOf, type AgentLoad, type ExecutorDemand, type TaskDeman
 export { perAgentLimit } from './placement-rules';
 export { byPriority, DEFAULT_TASK_PRIORITY } from './ranking';
 export { acceptsNewTasks, effectiveState, isDecommissioning } from './machine-rules';
+export { SlotHeap, type RankedSlot } from './slot-heap';

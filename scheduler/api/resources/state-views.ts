@@ -10,10 +10,15 @@ import { scheduledTasksInfo } from '../pending-tasks';
 export function provisioning(desired: readonly DesiredDeployment[], tasks: Iterable<TaskRecord>): { under: string[]; over: string[] } {
   const have = new Map<string, number>();
   for (const t of tasks) if (countsAsInstance(t)) have.set(deployKey(t.requestId, t.deployId), (have.get(deployKey(t.requestId, t.deployId)) ?? 0) + 1);
+  return provisioningOf(desired, (key) => have.get(key) ?? 0);
+}
+
+/** `provisioning` from each deploy's count of tasks that count as an instance (`live`, by deploy key). */
+export function provisioningOf(desired: readonly DesiredDeployment[], live: (key: string) => number): { under: string[]; over: string[] } {
   const under = new Set<string>();
   const over = new Set<string>();
   for (const d of desired) {
-    const n = have.get(deployKey(d.requestId, d.deployId)) ?? 0;
+    const n = live(deployKey(d.requestId, d.deployId));
     if (n < d.instances) under.add(d.requestId);
     else if (n > d.instances) over.add(d.requestId);
   }

@@ -1,8 +1,8 @@
 import type { Router } from 'express';
-import { type Offer, isTerminalState, scalarOf, type TaskInfo } from '../../../mesos-proto';
+import { type Offer, isTerminalState, scalarOf } from '../../../mesos-proto';
 import * as z from 'zod';
 import { type ApiContext, idParam } from '../api-context';
-import { type AgentOffer, type TaskReservation, type TaskUsage, clusterUtilization } from '../cluster-utilization';
+import { type AgentOffer, type TaskReservation, type TaskUsage, clusterUtilization, reservationOf } from '../cluster-utilization';
 import { notFound, parseInput } from '../http-errors';
 import { isRequestId } from '../ids';
 import { requestUtilizations } from '../request-utilization';
@@ -32,13 +32,11 @@ export class OfferLedger {
     const out: TaskReservation[] = [];
     for (const t of this.ctx.scheduler.tasks.values()) {
       if (isTerminalState(t.state)) continue;
-      const info = t.taskInfo as TaskInfo | undefined;
-      const declared = this.ctx.deployOf(t.requestId, t.deployId)?.deploy.resources;
-      const cpus = scalarOf(info?.resources, 'cpus') || (declared?.cpus ?? 0);
-      const memoryMb = scalarOf(info?.resources, 'mem') || (declared?.memoryMb ?? 0);
-      const diskMb = scalarOf(info?.resources, 'disk') || (declared?.diskMb ?? 0);
       const usage = this.usageOf(t.taskId);
-      out.push({ requestId: t.requestId, deployId: t.deployId, agentId: t.agentId, cpus, memoryMb, diskMb, ...(usage ? { usage } : {}) });
+      out.push({
+        requestId: t.requestId, deployId: t.deployId, agentId: t.agentId,
+        ...reservationOf(t, this.ctx.deployOf(t.requestId, t.deployId)?.deploy.resources), ...(usage ? { usage } : {}),
+      });
     }
     return out;
   }

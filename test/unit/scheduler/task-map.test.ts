@@ -113,3 +113,25 @@ describe('TaskMap keeps the tasks grouped by request through every change', () =
     }
   });
 });
+
+describe('TaskMap tells its watchers of every change', () => {
+  it('reports sets and deletes task by task, and a clear once, until unwatched', () => {
+    const tasks = new TaskMap();
+    const seen: string[] = [];
+    const unwatch = tasks.watch({
+      changed: (id, previous, next) => seen.push(`${id}:${previous?.requestId ?? '-'}>${next?.requestId ?? '-'}`),
+      cleared: () => seen.push(`cleared with ${tasks.size} left`),
+    });
+    tasks.set('t1', task('t1', 'web')).set('t2', task('t2', 'db'));
+    tasks.set('t1', task('t1', 'api'));
+    tasks.delete('t1');
+    tasks.delete('t1');
+    tasks.set('t3', task('t3', 'web'));
+    tasks.clear();
+    expect(seen).toEqual(['t1:->web', 't2:->db', 't1:web>api', 't1:api>-', 't3:->web', 'cleared with 0 left']);
+    expect(tasks.size).toBe(0);
+    unwatch();
+    tasks.set('t4', task('t4', 'web'));
+    expect(seen).toHaveLength(6);
+  });
+});
