@@ -89,7 +89,7 @@ describe('the plan and its flags', () => {
   });
 
   it('has a run for every benchmark file under bench/ (files that print a result: not the shared helpers)', () => {
-    const helpers = new Set(['bench-kit', 'bench-figures', 'bench-plan', 'bench-report', 'run-all', 'simulated-cluster', 'watch-client', 'bench-processes', 'zk-floor']);
+    const helpers = new Set(['bench-kit', 'bench-figures', 'bench-plan', 'bench-report', 'run-all', 'simulated-cluster', 'watch-client', 'bench-processes', 'zk-floor', 'heap-snapshot']);
     const files = fs.readdirSync(path.join(REPO_ROOT, 'bench')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).filter((f) => !helpers.has(f));
     expect(benchPlan('quick').map((r) => r.name).sort()).toEqual(files.sort());
   });
