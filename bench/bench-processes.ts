@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 /**
  * The processes the benchmarks start and stop: mesos-local and griddle-scheduler from dist/,
  * a polling wait, and the floor of every failover (a SIGKILLed client's ZooKeeper session
@@ -18,13 +19,33 @@ function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promis
       const m = pattern.exec(buffered);
       if (m) {
         child.stdout!.off('data', onData);
-        child.stdout!.resume();
+        keepLog(child, what);
         resolve(m);
       }
       buffered = buffered.slice(Math.max(0, buffered.lastIndexOf('\n')));
     };
     child.stdout!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${what} exited ${code}`)));
+  });
+}
+
+/**
+ * BENCH_CHILD_LOG_DIR: each child's log lines (warnings and up) go to `<dir>/<what>-<pid>.log`,
+ * to see why a long run stalled; otherwise they are read and dropped.
+ */
+function keepLog(child: ChildProcess, what: string): void {
+  const dir = process.env.BENCH_CHILD_LOG_DIR;
+  if (!dir) {
+    child.stdout!.resume();
+    return;
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  const out = fs.createWriteStream(path.join(dir, `${what}-${child.pid ?? 0}.log`));
+  let partial = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) if (!line.includes('"level":30') && !line.includes('"level":20')) out.write(`${line}\n`);
   });
 }
 
