@@ -35,3 +35,20 @@ describe('OfferCallOrder: DECLINE, SUPPRESS and REVIVE reach the master in the o
     expect(started).toEqual(['SUPPRESS', 'REVIVE']);
   });
 });
+
+describe('OfferCallOrder when a call hangs', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('starts the next call after maxWaitMs, not never: a call on a dead connection has no deadline of its own', async () => {
+    jest.useFakeTimers();
+    const order = new OfferCallOrder(10_000);
+    const started: string[] = [];
+    void order.send(() => { started.push('DECLINE'); return new Promise<void>(() => {}); });
+    const revived = order.send(async () => { started.push('REVIVE'); });
+    await jest.advanceTimersByTimeAsync(9_999);
+    expect(started).toEqual(['DECLINE']);
+    await jest.advanceTimersByTimeAsync(1);
+    await revived;
+    expect(started).toEqual(['DECLINE', 'REVIVE']);
+  });
+});
