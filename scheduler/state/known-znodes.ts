@@ -36,10 +36,9 @@ export class KnownZnodes {
     return n;
   }
 
-  /** A collection's buckets and the records of both layouts as listed (`recordIds` false: buckets only). */
-  addListing(collection: string, listing: CollectionListing, recordIds = true): void {
+  /** A collection's buckets and the records of both layouts as listed. */
+  addListing(collection: string, listing: CollectionListing): void {
     for (const bucket of listing.buckets) this.buckets.add(bucket);
-    if (!recordIds) return;
     for (const path of listing.legacy) this.legacy.add(path);
     for (const path of listing.bucketed) this.addRecord(collection, decodeId(path.slice(path.lastIndexOf('/') + 1)));
   }

@@ -32,7 +32,7 @@ export class ZkStateStore extends PipelinedStore {
   /** Buckets as last read, while a standby keeps its reads (keepReads). */
   private readonly bucketReads = new BucketReads();
   private keepingReads = false;
-  private otherRecordReads = 0;
+  private legacyRecordReads = 0;
 
   private constructor(session: ZkSession, root: string, url: string, private ownsSession: boolean) {
     super();
@@ -138,7 +138,7 @@ export class ZkStateStore extends PipelinedStore {
 
   /** getData calls made for records so far (tests count them). */
   get recordReads(): number {
-    return this.bucketReads.recordReads + this.otherRecordReads;
+    return this.bucketReads.recordReads + this.legacyRecordReads;
   }
 
   async load(collection: Collection): Promise<Map<string, unknown>> {
@@ -150,16 +150,17 @@ export class ZkStateStore extends PipelinedStore {
     const out = new Map<string, unknown>();
     // Legacy first: a record found in both layouts was last written to its bucket.
     const legacyValues = await readAll(session, legacy);
-    this.otherRecordReads += legacy.length;
+    this.legacyRecordReads += legacy.length;
     legacy.forEach((path, i) => {
       const data = legacyValues[i];
       if (data === null) return;
       this.writer.known.legacy.add(path);
       out.set(decodeId(path.slice(path.lastIndexOf('/') + 1)), JSON.parse(data.toString('utf8')));
     });
-    const reads = this.keepingReads ? this.bucketReads : new BucketReads();
-    const buckets = await reads.read(session, names.filter(isBucket).map((b) => `${dir}/${b}`));
-    if (reads !== this.bucketReads) this.otherRecordReads += reads.recordReads;
+    const buckets = await this.bucketReads.read(session, names.filter(isBucket).map((b) => `${dir}/${b}`));
+    // Not kept: what was read is forgotten (every entry is tagged with its zxid, so a load
+    // running beside this one may still use or drop it safely).
+    if (!this.keepingReads) this.bucketReads.clear();
     for (const [bucket, records] of buckets) {
       this.writer.known.buckets.add(bucket);
       for (const [name, value] of records) {
