@@ -77,7 +77,10 @@ export async function startScheduler(args: string[]): Promise<SchedulerProcess> 
   return { child, url: (JSON.parse(m[0]) as { api: string }).api };
 }
 
-export interface Health { role: string; subscribed: boolean; eventLoopDelayMs?: { p99: number; max: number }; memoryMb?: Record<string, number> }
+export interface Health {
+  role: string; subscribed: boolean; eventLoopDelayMs?: { p99: number; max: number }; memoryMb?: Record<string, number>;
+  mesosCalls?: { waiting: number; coalesced: number };
+}
 
 export async function health(m: SchedulerProcess): Promise<Health | null> {
   try {

@@ -183,7 +183,7 @@ async function main(): Promise<void> {
       if (Date.now() - last > 10_000) {
         last = Date.now();
         const h = await health(leader);
-        progress(t0, { running: counts.activeTasks, launching: counts.launchingTasks, schedulerRssMb: peakRssMb(leader.child.pid!), loop: h?.eventLoopDelayMs, mem: h?.memoryMb });
+        progress(t0, { running: counts.activeTasks, launching: counts.launchingTasks, schedulerRssMb: peakRssMb(leader.child.pid!), loop: h?.eventLoopDelayMs, mem: h?.memoryMb, calls: h?.mesosCalls });
       }
       if (SNAPSHOT_DIR && SNAPSHOT_AT > 0 && !midBurst && counts.activeTasks >= SNAPSHOT_AT) midBurst = await heapSnapshot(leader, SNAPSHOT_DIR);
       return counts.activeTasks >= TOTAL;
@@ -203,7 +203,7 @@ async function main(): Promise<void> {
       allocationIntervalMs: 1000, apiCreateSeconds: +createdS.toFixed(2),
       apiCallMs: { calls: callMs.length, p50: percentile(callMs, 0.5), p99: percentile(callMs, 0.99), max: percentile(callMs, 1) }, api503Retries: retried503, wallSeconds: +wallS.toFixed(2),
       schedulerCpuSeconds: +cpuS.toFixed(1),
-      schedulerPeakRssMb: rssMb, schedulerEventLoopDelayMs: leaderHealth?.eventLoopDelayMs, schedulerMemoryAtEndMb: leaderHealth?.memoryMb, rssPerTaskKb: +((rssMb * 1024) / TOTAL).toFixed(1),
+      schedulerPeakRssMb: rssMb, schedulerEventLoopDelayMs: leaderHealth?.eventLoopDelayMs, schedulerMemoryAtEndMb: leaderHealth?.memoryMb, mesosCalls: leaderHealth?.mesosCalls, rssPerTaskKb: +((rssMb * 1024) / TOTAL).toFixed(1),
       stateTree: { znodes: tree.znodes, maxChildren: tree.maxChildren, maxChildrenListingBytes: tree.maxListingBytes, maxZnodeBytes: tree.maxDataBytes, taskRecordBytesAvg: Math.round(tasks.dataBytes / Math.max(1, tasks.leaves)) },
       baseline: { what: `${floor.count} raw pipelined ZooKeeper creates of ${floor.bytes} bytes (each task, request and deploy once)`, wallSeconds: +(floor.ms / 1000).toFixed(2) },
       ratioToBaseline: +((wallS * 1000) / floor.ms).toFixed(2),

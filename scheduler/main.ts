@@ -184,6 +184,7 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
       frameworkId: scheduler.frameworkId ?? null,
       subscribed: scheduler.subscribed,
       master: scheduler.masterUrl,
+      mesosCalls: scheduler.mesosCalls,
     });
   });
   app.use(forwardWritesToLeader({ isLeader: () => scheduler.isLeader, leaderUrl: () => election?.leader?.apiUrl ?? null }));

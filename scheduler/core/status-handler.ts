@@ -84,6 +84,7 @@ export class StatusHandler {
     // Master-generated updates (reconciliation answers among them) carry no uuid and take no ack.
     if (!status.uuid || !status.agent_id || !client?.subscribed) return;
     // Queued as its body, not awaited: see callLater.
-    client.callLater({ type: 'ACKNOWLEDGE', acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid } });
+    // Keyed by the update's uuid: a re-sent copy of an update whose ACK still waits adds none.
+    client.callLater({ type: 'ACKNOWLEDGE', acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid } }, `ack ${status.uuid}`);
   }
 }

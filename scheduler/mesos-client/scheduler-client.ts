@@ -44,8 +44,11 @@ const MAX_REDIRECTS = 5;
 const CALLS_IN_FLIGHT = 32;
 const noop = (): void => {};
 
-/** A call sent without a caller waiting for it (callLater), and how many times it was tried. */
-interface QueuedCall { call: SchedulerCall; attempt: number }
+/**
+ * A call sent without a caller waiting for it (callLater), how many times it was tried, and
+ * the key that makes a copy of it redundant while it waits or is on the wire.
+ */
+interface QueuedCall { call: SchedulerCall; attempt: number; key?: string }
 
 function resolveLocation(base: string, location: string): string {
   // Mesos answers with a protocol-relative `//host:port/api/v1/scheduler`.
@@ -76,6 +79,10 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
   private waitingHead = 0;
   private callsInFlight = 0;
   private generation = 0;
+  /** Keys of the queued calls not yet settled (sent, or given up). */
+  private readonly queuedKeys = new Set<string>();
+  /** Queued calls not sent because the same call was already waiting or on the wire. */
+  coalescedCalls = 0;
 
   constructor(private readonly options: SchedulerClientOptions) {
     super();
@@ -276,9 +283,20 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
    * ACK of a burst held its caller's frames and promises, 2.8 KB apiece; 7,000 waited at once
    * at 10,000 tasks. In turn with the others, so a backlog of ACKs still holds back the
    * ACCEPTs queued after it, and launches keep the pace at which the master is answered.
+   * With a `key`, a call whose key is still waiting or on the wire is counted, not queued.
    */
-  callLater(call: SchedulerCall): void {
-    if (this.streamId && this.frameworkId) this.queue({ call, attempt: 0 });
+  callLater(call: SchedulerCall, key?: string): void {
+    if (!this.streamId || !this.frameworkId) return;
+    if (key !== undefined) {
+      // An agent re-sends an update every 10 s (doubling) until its ACK arrives: behind a
+      // backlog of 50,000 ACKs, each re-sent update queued one more, and the backlog fed itself.
+      if (this.queuedKeys.has(key)) {
+        this.coalescedCalls++;
+        return;
+      }
+      this.queuedKeys.add(key);
+    }
+    this.queue({ call, attempt: 0, key });
   }
 
   /** Calls waiting for a slot (callers and queued calls). */
@@ -296,17 +314,21 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
   }
 
   /** Sends a queued call in the slot it was given. */
-  private async sendQueued({ call, attempt }: QueuedCall): Promise<void> {
+  private async sendQueued(queued: QueuedCall): Promise<void> {
+    const { call, attempt, key } = queued;
     try {
       await this.sendInSlot(call);
     } catch (err) {
-      if (!this.worthRetrying(call, err as Error) || attempt + 1 >= (isRetryable(call.type) ? CALL_ATTEMPTS : 1)) {
-        this.options.log.debug({ call: call.type, err: (err as Error).message }, 'call failed; not sent again');
-        return;
+      if (this.worthRetrying(call, err as Error) && attempt + 1 < (isRetryable(call.type) ? CALL_ATTEMPTS : 1)) {
+        await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
+        if (this.streamId && this.frameworkId) {
+          this.queue({ call, attempt: attempt + 1, key });
+          return;
+        }
       }
-      await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
-      if (this.streamId && this.frameworkId) this.queue({ call, attempt: attempt + 1 });
+      this.options.log.debug({ call: call.type, err: (err as Error).message }, 'call failed; not sent again');
     }
+    if (key !== undefined) this.queuedKeys.delete(key);
   }
 
   /** Sends in a slot already held, and frees the slot. */

@@ -65,6 +65,26 @@ describe('SchedulerClient.callLater', () => {
     expect(client.waiting).toBe(0);
   });
 
+  it('a keyed call queued again while the first waits or is on the wire is counted, not sent; once settled it goes again', async () => {
+    const reconcile = (id: string) => ({ type: 'RECONCILE' as const, reconcile: { tasks: [{ task_id: { value: id } }] } });
+    const before = client.coalescedCalls;
+    arrived.length = 0;
+    // An agent's retries of 40 unacknowledged updates, three rounds of them, behind a full wire.
+    for (let round = 0; round < 4; round++) for (let i = 0; i < 40; i++) client.callLater(reconcile(`k${i}`), `ack k${i}`);
+    await until(() => held.length === 32, '32 calls on the wire', 10_000);
+    expect(client.waiting).toBe(40 - 32);
+    expect(client.coalescedCalls - before).toBe(3 * 40);
+    while (arrived.length < 40 || held.length > 0) {
+      for (const answer of held.splice(0)) answer();
+      await until(() => held.length > 0 || (arrived.length === 40 && client.waiting === 0), 'the next calls', 10_000);
+    }
+    expect(arrived).toEqual(Array.from({ length: 40 }, (_, i) => `k${i}`));
+    // Answered: an update re-sent after its ACK was lost on the way to the agent is acknowledged again.
+    await until(() => { client.callLater(reconcile('k0'), 'ack k0'); return arrived.length === 41; }, 'k0 sent again', 10_000);
+    for (const answer of held.splice(0)) answer();
+    expect(arrived[40]).toBe('k0');
+  });
+
   it('drops 50,000 queued calls one after another once the subscription ends, none failing inside another', async () => {
     for (let i = 0; i < 50_000; i++) client.callLater({ type: 'RECONCILE', reconcile: { tasks: [{ task_id: { value: `late${i}` } }] } });
     await until(() => held.length === 32, '32 calls on the wire', 10_000);
