@@ -1,4 +1,4 @@
-export { MAX_LAUNCHES_PER_CYCLE } from './offer-cycle';
+export { MAX_CALLS_QUEUED, MAX_LAUNCHES_PER_CYCLE } from './launch-room';
 export { Scheduler, defaultExecutorPath, type SchedulerEvents, type SchedulerOptions, type DesiredProvider, type KillGate, type AgentInfoSeen } from './scheduler';
 export { defaultDesired, type DesiredStateView } from './desired-state';
 export { planReconcile, countsAsInstance, deployKey, type ReconcilePlan, type PlannedKill, type PlannedLaunch } from './reconcile-plan';

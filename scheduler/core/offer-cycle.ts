@@ -8,6 +8,7 @@ import { isHealthyRun } from './crash-backoff';
 import type { MesosLink } from './leadership';
 import { isHealthyReplacement } from './decommission-plan';
 import { launchRecord, PlannedDemands } from './launch-builder';
+import { launchRoom, MAX_CALL_WAIT_MS, MAX_CALLS_QUEUED } from './launch-room';
 import type { MachineBook } from './machines';
 import { OfferAppetite } from './offer-appetite';
 import { OfferCallOrder } from './offer-call-order';
@@ -22,17 +23,12 @@ const REFUSE_WHILE_PENDING_S = 5;
 const REFUSE_WHEN_IDLE_S = 120;
 /** Level-triggered safety net: the loop runs at least this often. */
 const TICK_MS = 5000;
-/**
- * Tasks launched per cycle at most: one cycle's write-ahead batch stays a few MB that
- * ZooKeeper takes in well under a session timeout, and the event loop keeps answering (a
- * cycle placing 100,000 tasks at once wrote ~200 MB in one batch and blocked for seconds).
- * Offers left unused by a capped cycle are held for the next one, not declined.
- */
-export const MAX_LAUNCHES_PER_CYCLE = 2500;
 /** Launch batches being written at once; more wait (their offers held) until one is durable. */
 const LAUNCH_BATCHES_IN_FLIGHT = 2;
 /** A cycle that took longer than this delays the next by as long: the loop takes at most half the CPU. */
 const THROTTLE_ABOVE_MS = 20;
+/** While launches wait for the Mesos call queue to drain, how often the cycle looks again. */
+const CALL_QUEUE_RECHECK_MS = 250;
 
 export interface OfferCycleDeps extends CoreContext {
   link: MesosLink;
@@ -63,6 +59,7 @@ export class OfferCycle {
   private tickTimer: NodeJS.Timeout | null = null;
   private launchesInFlight = 0;
   private dueTimer: NodeJS.Timeout | null = null;
+  private drainTimer: NodeJS.Timeout | null = null;
   private readonly plans = new ReconcileCache();
   /** The next cycle plans every request afresh (set by the tick: the level-triggered safety net). */
   private fullDue = true;
@@ -98,8 +95,10 @@ export class OfferCycle {
     this.plans.reset();
     if (this.tickTimer) clearInterval(this.tickTimer);
     if (this.dueTimer) clearTimeout(this.dueTimer);
+    if (this.drainTimer) clearTimeout(this.drainTimer);
     this.tickTimer = null;
     this.dueTimer = null;
+    this.drainTimer = null;
   }
 
   /** A new subscription starts unsuppressed and unfiltered. */
@@ -197,6 +196,17 @@ export class OfferCycle {
       this.setReasons(reasons, plan.waiting);
       return;
     }
+    const room = launchRoom({ queued: client.waiting, oldestWaitMs: client.oldestWaitMs }, state.tasks.launchUpdatesOwed);
+    if (asks.count > 0 && room === 0) {
+      // Offers held, as above; nothing pokes the cycle when the queue drains, so it looks again soon.
+      for (const g of asks.groups) if (!reasons.has(g)) reasons.set(g, `waiting for Mesos to take ${client.waiting} queued calls (the oldest waiting ${client.oldestWaitMs} ms) and ${state.tasks.launchUpdatesOwed} updates of launches under way: launches wait above ${MAX_CALLS_QUEUED} or ${MAX_CALL_WAIT_MS} ms`);
+      this.setReasons(reasons, plan.waiting);
+      this.drainTimer ??= setTimeout(() => {
+        this.drainTimer = null;
+        this.poke();
+      }, CALL_QUEUE_RECHECK_MS);
+      return;
+    }
     const offers = [...this.offers.values()];
     // An offer is used once: it leaves the pool before anything is awaited.
     this.offers.clear();
@@ -221,17 +231,17 @@ export class OfferCycle {
       return;
     }
     const demands = asks.all();
-    const capped = demands.length > MAX_LAUNCHES_PER_CYCLE;
+    const capped = demands.length > room;
     const ordered = byPriority(demands);
     // A capped cycle fills its share of the offers rather than put one task into each: 100,000
     // tasks over 10,000 offers then take 10,000 ACCEPTs of ten tasks, not 100,000 of one.
-    const offered = capped ? offers.slice(0, Math.ceil(offers.length * MAX_LAUNCHES_PER_CYCLE / demands.length)) : offers;
+    const offered = capped ? offers.slice(0, Math.ceil(offers.length * room / demands.length)) : offers;
     const result = matchOffers({
-      demands: capped ? ordered.slice(0, MAX_LAUNCHES_PER_CYCLE) : demands, offers: offered, inactiveHosts: this.deps.inactiveHosts(), loads: state.tasks.loads(), agentStates: machines.heldAgents(),
+      demands: capped ? ordered.slice(0, room) : demands, offers: offered, inactiveHosts: this.deps.inactiveHosts(), loads: state.tasks.loads(), agentStates: machines.heldAgents(),
       knownAgents: Math.max(state.knownAgentCount(), new Set(offers.map((o) => o.agent_id.value)).size),
     });
     for (const [group, { count, reason }] of result.unplaced) reasons.set(group, `${count} task(s) pending: ${reason}`);
-    if (capped) for (const d of ordered.slice(MAX_LAUNCHES_PER_CYCLE)) if (!reasons.has(d.group)) reasons.set(d.group, 'queued for the next scheduling cycle');
+    if (capped) for (const d of ordered.slice(room)) if (!reasons.has(d.group)) reasons.set(d.group, 'queued for the next scheduling cycle');
     this.setReasons(reasons, plan.waiting);
 
     const byOffer = new Map<string, { offer: Offer; tasks: TaskInfo[]; records: TaskRecord[] }>();

@@ -109,9 +109,9 @@ export class Scheduler {
   get subscribed(): boolean { return this.leadership.client?.subscribed ?? false; }
   get masterUrl(): string | null { return this.leadership.client?.master ?? null; }
   /** Calls to Mesos waiting for a connection, and re-sent ACKs not queued twice: a backlog shows here first. */
-  get mesosCalls(): { waiting: number; coalesced: number } {
+  get mesosCalls(): { waiting: number; oldestWaitMs: number; coalesced: number } {
     const client = this.leadership.client;
-    return { waiting: client?.waiting ?? 0, coalesced: client?.coalescedCalls ?? 0 };
+    return { waiting: client?.waiting ?? 0, oldestWaitMs: client?.oldestWaitMs ?? 0, coalesced: client?.coalescedCalls ?? 0 };
   }
 
   /** Loads everything from the store (at startup and when becoming leader). */

@@ -42,6 +42,7 @@ export class TaskMap extends Map<string, TaskRecord> {
   private readonly unsettledTasks = new Map<string, TaskRecord>();
   /** Moves on whenever an agent gets its first task here. */
   agentsAdded = 0;
+  private updatesOwed = 0;
   private readonly watchers = new Set<TaskMapWatcher>();
 
   override set(taskId: string, task: TaskRecord): this {
@@ -73,6 +74,7 @@ export class TaskMap extends Map<string, TaskRecord> {
     this.liveByDeploy.clear();
     this.loadByAgent.clear();
     this.unsettledTasks.clear();
+    this.updatesOwed = 0;
     super.clear();
     for (const w of this.watchers) w.cleared();
   }
@@ -127,6 +129,11 @@ export class TaskMap extends Map<string, TaskRecord> {
     return this.unsettledTasks;
   }
 
+  /** Status updates the launches under way still owe (STAGING: STARTING and RUNNING; STARTING: RUNNING), each to be acknowledged. */
+  get launchUpdatesOwed(): number {
+    return this.updatesOwed;
+  }
+
   private unindex(taskId: string, previous: TaskRecord): void {
     this.count(previous, -1);
     this.unsettledTasks.delete(taskId);
@@ -138,6 +145,7 @@ export class TaskMap extends Map<string, TaskRecord> {
 
   private count(t: TaskRecord, sign: 1 | -1): void {
     this.bump(t.requestId);
+    this.updatesOwed += sign * (t.state === 'TASK_STAGING' ? 2 : t.state === 'TASK_STARTING' ? 1 : 0);
     const live = isTerminalState(t.state) ? 0 : sign;
     let agent = this.byAgent.get(t.agentId);
     if (!agent) {

@@ -75,6 +75,8 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
   private readonly callAgent = new http.Agent({ keepAlive: true, maxSockets: CALLS_IN_FLIGHT });
   /** Calls waiting for one of the CALLS_IN_FLIGHT slots, in turn: a caller to resume, or a queued call's body. */
   private waitingCalls: ((() => void) | QueuedCall)[] = [];
+  /** When each waiting call joined the queue (ms, parallel to waitingCalls). */
+  private waitingSince: number[] = [];
   /** Index of the next waiting call: Array.shift() is O(n), which made a burst of n calls cost O(n²). */
   private waitingHead = 0;
   private callsInFlight = 0;
@@ -304,12 +306,18 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
     return this.waitingCalls.length - this.waitingHead;
   }
 
+  /** How long the oldest waiting call has waited (ms; 0 with none): what the last one queued will wait, about. */
+  get oldestWaitMs(): number {
+    return this.waiting === 0 ? 0 : Date.now() - this.waitingSince[this.waitingHead];
+  }
+
   private queue(queued: QueuedCall): void {
     if (this.callsInFlight < CALLS_IN_FLIGHT) {
       this.callsInFlight++;
       void this.sendQueued(queued);
     } else {
       this.waitingCalls.push(queued);
+      this.waitingSince.push(Date.now());
     }
   }
 
@@ -358,7 +366,10 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
       this.callsInFlight++;
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.waitingCalls.push(resolve));
+    return new Promise((resolve) => {
+      this.waitingCalls.push(resolve);
+      this.waitingSince.push(Date.now());
+    });
   }
 
   private releaseSlot(): void {
@@ -368,6 +379,7 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
       // Compact once the consumed head is most of the array: amortized O(1) per call.
       if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waitingCalls.length) {
         this.waitingCalls = this.waitingCalls.slice(this.waitingHead);
+        this.waitingSince = this.waitingSince.slice(this.waitingHead);
         this.waitingHead = 0;
       }
       // The slot passes straight to the next call. A queued call starts on a fresh stack: once
@@ -377,6 +389,7 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
       else queueMicrotask(() => void this.sendQueued(next));
     } else {
       this.waitingCalls = [];
+      this.waitingSince = [];
       this.waitingHead = 0;
       this.callsInFlight--;
     }

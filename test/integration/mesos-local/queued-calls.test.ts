@@ -74,11 +74,14 @@ describe('SchedulerClient.callLater', () => {
     await until(() => held.length === 32, '32 calls on the wire', 10_000);
     expect(client.waiting).toBe(40 - 32);
     expect(client.coalescedCalls - before).toBe(3 * 40);
+    // The queue tells how far behind it is by its oldest call's wait, which grows while nothing is answered.
+    await until(() => client.oldestWaitMs >= 100, 'the oldest queued call to have waited 100 ms', 10_000);
     while (arrived.length < 40 || held.length > 0) {
       for (const answer of held.splice(0)) answer();
       await until(() => held.length > 0 || (arrived.length === 40 && client.waiting === 0), 'the next calls', 10_000);
     }
     expect(arrived).toEqual(Array.from({ length: 40 }, (_, i) => `k${i}`));
+    expect(client.oldestWaitMs).toBe(0);
     // Answered: an update re-sent after its ACK was lost on the way to the agent is acknowledged again.
     await until(() => { client.callLater(reconcile('k0'), 'ack k0'); return arrived.length === 41; }, 'k0 sent again', 10_000);
     for (const answer of held.splice(0)) answer();

@@ -1,4 +1,5 @@
-import { MAX_LAUNCHES_PER_CYCLE } from '../../../scheduler/core';
+import { MAX_CALLS_QUEUED, MAX_LAUNCHES_PER_CYCLE } from '../../../scheduler/core';
+import { SchedulerClient } from '../../../scheduler/mesos-client';
 import type { TaskRecord } from '../../../scheduler/model';
 import { MemoryStateStore, type Collection, type StateStore } from '../../../scheduler/state';
 import { until } from '../../support/kit';
@@ -92,5 +93,28 @@ describe('writes per task launch (count-based)', () => {
     await until(() => running(s, 'web').length === 4000, '4,000 RUNNING tasks', 170_000);
     expect(store.maxLaunchesPerFlush).toBeLessThanOrEqual(MAX_LAUNCHES_PER_CYCLE);
     expect(store.puts.get('tasks')).toBe(2 * 4000);
+  }, 180_000);
+
+  it('launches nothing while the Mesos call queue is full, and then only what keeps the queue under its bound once the ACKs join it', async () => {
+    const s = cluster.scheduler;
+    addService(s, 'web', 0);
+    await s.store.flush();
+    store.reset();
+    // The queue as a backlog of ACKs leaves it: every launch brings two more (STARTING, RUNNING).
+    let queued = MAX_CALLS_QUEUED;
+    const waiting = jest.spyOn(SchedulerClient.prototype, 'waiting', 'get').mockImplementation(() => queued);
+    try {
+      const record = s.requests.get('web')!;
+      s.putRequest({ ...record, request: { ...record.request, instances: 300 }, updatedAt: Date.now() });
+      await until(() => [...s.pendingReasons.values()].some((r) => r.includes('queued calls')), 'the launches to wait for the call queue', 30_000);
+      expect([...s.tasks.values()].filter((t) => t.requestId === 'web')).toEqual([]);
+      expect(store.puts.get('tasks') ?? 0).toBe(0);
+      queued = MAX_CALLS_QUEUED - 2 * 40;
+      await until(() => running(s, 'web').length === 300, '300 RUNNING tasks, 40 a cycle', 120_000);
+      expect(store.maxLaunchesPerFlush).toBeLessThanOrEqual(40);
+      expect(store.puts.get('tasks')).toBe(2 * 300);
+    } finally {
+      waiting.mockRestore();
+    }
   }, 180_000);
 });

@@ -83,7 +83,8 @@ describe('TaskMap keeps the tasks grouped by request through every change', () =
         for (const key of [`${t.agentId}/${t.requestId}/${t.deployId}`, `${t.agentId}/${t.requestId}`]) loads.set(key, (loads.get(key) ?? 0) + 1);
       }
       const unsettled = [...tasks.values()].filter((t) => firstChaseDelayMs(t) !== null).map((t) => t.taskId).sort();
-      return { live, deploys, loads, unsettled };
+      const owed = [...tasks.values()].reduce((n, t) => n + (t.state === 'TASK_STAGING' ? 2 : t.state === 'TASK_STARTING' ? 1 : 0), 0);
+      return { live, deploys, loads, unsettled, owed };
     };
     const indexed = () => {
       const live = new Map([...tasks.agents()].filter(([, a]) => a.live > 0).map(([id, a]) => [id, a.live]));
@@ -93,7 +94,7 @@ describe('TaskMap keeps the tasks grouped by request through every change', () =
       for (const [agentId, load] of tasks.loads()) {
         for (const [key, n] of [...load.byDeploy, ...load.byRequest]) loads.set(`${agentId}/${key}`, n);
       }
-      return { live, deploys, loads, unsettled: [...tasks.unsettled().keys()].sort() };
+      return { live, deploys, loads, unsettled: [...tasks.unsettled().keys()].sort(), owed: tasks.launchUpdatesOwed };
     };
     for (let step = 0; step < 2000; step++) {
       const id = `t${rand(60)}`;
@@ -110,6 +111,7 @@ describe('TaskMap keeps the tasks grouped by request through every change', () =
       expect(new Map([...got.deploys].sort())).toEqual(new Map([...want.deploys].sort()));
       expect(new Map([...got.loads].sort())).toEqual(new Map([...want.loads].sort()));
       expect(got.unsettled).toEqual(want.unsettled);
+      expect(got.owed).toBe(want.owed);
     }
   });
 });
