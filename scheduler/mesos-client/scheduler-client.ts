@@ -9,6 +9,7 @@ import {
 import { CALL_ATTEMPTS, isRetryable } from './call-policy';
 import { HeartbeatWatchdog } from '../../common/heartbeat-watchdog';
 import type { MasterDetector } from './master-detector';
+import { CallSlots } from './call-slots';
 import { ReconnectBackoff } from './reconnect-backoff';
 
 export interface SchedulerClientEvents {
@@ -41,8 +42,7 @@ export class MesosCallError extends Error {
 }
 
 const MAX_REDIRECTS = 5;
-const CALLS_IN_FLIGHT = 32;
-const noop = (): void => {};
+export const CALLS_IN_FLIGHT = 128;
 
 /**
  * A call sent without a caller waiting for it (callLater), how many times it was tried, and
@@ -73,13 +73,7 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
   private readonly backoff: ReconnectBackoff;
   private readonly contentType: ContentType;
   private readonly callAgent = new http.Agent({ keepAlive: true, maxSockets: CALLS_IN_FLIGHT });
-  /** Calls waiting for one of the CALLS_IN_FLIGHT slots, in turn: a caller to resume, or a queued call's body. */
-  private waitingCalls: ((() => void) | QueuedCall)[] = [];
-  /** When each waiting call joined the queue (ms, parallel to waitingCalls). */
-  private waitingSince: number[] = [];
-  /** Index of the next waiting call: Array.shift() is O(n), which made a burst of n calls cost O(n²). */
-  private waitingHead = 0;
-  private callsInFlight = 0;
+  private readonly slots = new CallSlots<QueuedCall>(CALLS_IN_FLIGHT, (queued) => void this.sendQueued(queued));
   private generation = 0;
   /** Keys of the queued calls not yet settled (sent, or given up). */
   private readonly queuedKeys = new Set<string>();
@@ -266,7 +260,7 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (!this.streamId || !this.frameworkId) throw new MesosCallError(`${call.type}: not subscribed`);
       try {
-        await this.acquireSlot();
+        await this.slots.acquire();
         await this.sendInSlot(call);
         return;
       } catch (err) {
@@ -298,27 +292,17 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
       }
       this.queuedKeys.add(key);
     }
-    this.queue({ call, attempt: 0, key });
+    this.slots.enqueue({ call, attempt: 0, key });
   }
 
   /** Calls waiting for a slot (callers and queued calls). */
   get waiting(): number {
-    return this.waitingCalls.length - this.waitingHead;
+    return this.slots.length;
   }
 
-  /** How long the oldest waiting call has waited (ms; 0 with none): what the last one queued will wait, about. */
+  /** How long the oldest waiting call has waited (ms; 0 with none). */
   get oldestWaitMs(): number {
-    return this.waiting === 0 ? 0 : Date.now() - this.waitingSince[this.waitingHead];
-  }
-
-  private queue(queued: QueuedCall): void {
-    if (this.callsInFlight < CALLS_IN_FLIGHT) {
-      this.callsInFlight++;
-      void this.sendQueued(queued);
-    } else {
-      this.waitingCalls.push(queued);
-      this.waitingSince.push(Date.now());
-    }
+    return this.slots.oldestWaitMs;
   }
 
   /** Sends a queued call in the slot it was given. */
@@ -330,7 +314,7 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
       if (this.worthRetrying(call, err as Error) && attempt + 1 < (isRetryable(call.type) ? CALL_ATTEMPTS : 1)) {
         await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
         if (this.streamId && this.frameworkId) {
-          this.queue({ call, attempt: attempt + 1, key });
+          this.slots.enqueue({ call, attempt: attempt + 1, key });
           return;
         }
       }
@@ -346,7 +330,7 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
       if (!this.streamId || !this.frameworkId) throw new MesosCallError(`${call.type}: not subscribed`);
       await this.send({ ...call, framework_id: { value: this.frameworkId } }, 0);
     } finally {
-      this.releaseSlot();
+      this.slots.release();
     }
   }
 
@@ -359,40 +343,6 @@ export class SchedulerClient extends EventEmitter<SchedulerClientEvents> {
       return false;
     }
     return status === undefined || status === 503;
-  }
-
-  private acquireSlot(): Promise<void> {
-    if (this.callsInFlight < CALLS_IN_FLIGHT) {
-      this.callsInFlight++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      this.waitingCalls.push(resolve);
-      this.waitingSince.push(Date.now());
-    });
-  }
-
-  private releaseSlot(): void {
-    const next = this.waitingCalls[this.waitingHead];
-    if (next) {
-      this.waitingCalls[this.waitingHead++] = noop;
-      // Compact once the consumed head is most of the array: amortized O(1) per call.
-      if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waitingCalls.length) {
-        this.waitingCalls = this.waitingCalls.slice(this.waitingHead);
-        this.waitingSince = this.waitingSince.slice(this.waitingHead);
-        this.waitingHead = 0;
-      }
-      // The slot passes straight to the next call. A queued call starts on a fresh stack: once
-      // the subscription ended, each fails at once and frees the slot for the next, and 100,000
-      // queued ACKs failing inside one another overflowed the stack.
-      if (typeof next === 'function') next();
-      else queueMicrotask(() => void this.sendQueued(next));
-    } else {
-      this.waitingCalls = [];
-      this.waitingSince = [];
-      this.waitingHead = 0;
-      this.callsInFlight--;
-    }
   }
 
   private send(call: SchedulerCall, redirects: number): Promise<void> {
