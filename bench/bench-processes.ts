@@ -80,6 +80,7 @@ export async function startScheduler(args: string[]): Promise<SchedulerProcess> 
 export interface Health {
   role: string; subscribed: boolean; eventLoopDelayMs?: { p99: number; max: number }; memoryMb?: Record<string, number>;
   mesosCalls?: { waiting: number; oldestWaitMs: number; coalesced: number };
+  standbyReadAgoMs?: number | null;
 }
 
 export async function health(m: SchedulerProcess): Promise<Health | null> {

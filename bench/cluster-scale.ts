@@ -145,6 +145,8 @@ function progress(t0: bigint, what: Record<string, unknown>): void {
 }
 
 async function failover(admin: ZkSession, root: string, leader: SchedulerProcess, standby: SchedulerProcess, before: Set<string>): Promise<Record<string, unknown>> {
+  // How stale the standby's view is at the kill: what its take-over has to read first.
+  const standbyReadAgoMs = (await health(standby))?.standbyReadAgoMs ?? null;
   await kill(leader.child, 'SIGKILL');
   const killedAt = Date.now();
   let leadingMs = -1;
@@ -167,7 +169,7 @@ async function failover(admin: ZkSession, root: string, leader: SchedulerProcess
   const gone = [...before].filter((id) => !after.has(id)).length;
   const expiryMs = await sessionExpiry(admin, ZK, `${root}-expiry`, SESSION_MS);
   return {
-    zkSessionTimeoutMs: SESSION_MS,
+    zkSessionTimeoutMs: SESSION_MS, standbyReadAgoMsAtKill: standbyReadAgoMs,
     killToLeadingMs: leadingMs, killToSubscribedMs: subscribedMs, killToEveryTaskReconciledMs: reconciledMs,
     reconciledTasks: answered, runningAfter: counts.activeTasks, launchingAfter: counts.launchingTasks,
     taskIdsNewAfterFailover: restartedOrNew, taskIdsGoneAfterFailover: gone,

@@ -168,6 +168,7 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
   });
 
   let election: LeaderElection | null = null;
+  let refresh: StandbyRefresh | null = null;
   let selfUrl: string | null = options.advertiseUrl ?? null; // known once the listener is bound
   const app = express();
   app.use(singularityWireHeaders); // exact `application/json`, also on /healthz and the forwarder's own answers
@@ -185,6 +186,8 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
       subscribed: scheduler.subscribed,
       master: scheduler.masterUrl,
       mesosCalls: scheduler.mesosCalls,
+      // How far behind the leader a standby's view may be: what a take-over still has to read.
+      standbyReadAgoMs: !scheduler.isLeader && refresh && refresh.lastEndedAt > 0 ? Date.now() - refresh.lastEndedAt : null,
     });
   });
   app.use(forwardWritesToLeader({ isLeader: () => scheduler.isLeader, leaderUrl: () => election?.leader?.apiUrl ?? null }));
@@ -206,7 +209,6 @@ export async function runScheduler(options: SchedulerCliOptions): Promise<Runnin
   const apiUrl = options.advertiseUrl ?? `http://${options.bind === '0.0.0.0' ? '127.0.0.1' : options.bind}:${boundPort}`;
   selfUrl = apiUrl;
 
-  let refresh: StandbyRefresh | null = null;
   let watchdog: LeadershipWatchdog | null = null;
   if (options.zk) {
     const { hosts, path } = parseZkUrl(options.zk);

@@ -1,4 +1,4 @@
 export { LeaderElection, electionOrder, DEFAULT_SESSION_TIMEOUT_MS, type LeaderInfo } from './leader-election';
 export { forwardWritesToLeader, type ForwardOptions } from './forward-writes';
 export { LeadershipWatchdog, DEFAULT_LEADER_GRACE_MS, type WatchdogOptions } from './leadership-watchdog';
-export { StandbyRefresh, type StandbyRefreshOptions } from './standby-refresh';
+export { MAX_PAUSE_MS, pauseAfter, StandbyRefresh, type StandbyRefreshOptions } from './standby-refresh';

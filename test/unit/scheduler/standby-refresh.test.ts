@@ -1,4 +1,4 @@
-import { StandbyRefresh } from '../../../scheduler/ha';
+import { MAX_PAUSE_MS, pauseAfter, StandbyRefresh } from '../../../scheduler/ha';
 
 /** A hand-driven clock and timer list: nothing waits, the test fires the timers. */
 function fakeTimers(): { now: () => number; advance: (ms: number) => void; setTimer: (fn: () => void, ms: number) => unknown; clearTimer: (t: unknown) => void; pending: () => number } {
@@ -46,8 +46,8 @@ describe('StandbyRefresh', () => {
     finish();
     await Promise.resolve();
     await Promise.resolve();
-    // The next one waits four times as long as the last read took.
-    clock.advance(4 * 60_000 - 1);
+    // The next one waits as long as that read took: reading at most half the time.
+    clock.advance(60_000 - 1);
     expect(refresher.started).toBe(1);
     clock.advance(1);
     expect(refresher.started).toBe(2);
@@ -64,5 +64,14 @@ describe('StandbyRefresh', () => {
     expect(calls).toBe(0);
     refresher.stop();
     expect(clock.pending()).toBe(0);
+  });
+
+  it('pauses four times a read, at least the interval, at most MAX_PAUSE_MS unless the read itself took longer', () => {
+    expect(pauseAfter(500, 5000)).toBe(5000);
+    expect(pauseAfter(2000, 5000)).toBe(8000);
+    // A read of a launch burst's changes: the standby reads again 15 s later, not 40 s.
+    expect(pauseAfter(10_000, 5000)).toBe(MAX_PAUSE_MS);
+    expect(pauseAfter(MAX_PAUSE_MS, 5000)).toBe(MAX_PAUSE_MS);
+    expect(pauseAfter(60_000, 5000)).toBe(60_000);
   });
 });
