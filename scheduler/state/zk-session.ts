@@ -1,5 +1,5 @@
 import zookeeper from 'node-zookeeper-client';
-import { dropPartialReplyOnDisconnect } from '../../common';
+import { batchWritesPerTick, dropPartialReplyOnDisconnect } from '../../common';
 
 /** `zk://h1:2181,h2:2181/griddle` → hosts `h1:2181,h2:2181`, path `/griddle`. */
 export function parseZkUrl(url: string, flag = '--zk'): { hosts: string; path: string } {
@@ -28,6 +28,7 @@ export class ZkSession {
   private constructor(readonly hosts: string, readonly sessionTimeoutMs: number) {
     this.client = zookeeper.createClient(hosts, { sessionTimeout: sessionTimeoutMs, spinDelay: 200, retries: 0 });
     dropPartialReplyOnDisconnect(this.client);
+    batchWritesPerTick(this.client);
     this.client.on('disconnected', () => { this.downSince ??= Date.now(); });
     this.client.on('connected', () => { this.downSince = null; });
     this.client.on('expired', () => { this.downSince ??= 0; });
