@@ -27,6 +27,11 @@ export function webhookId(type: WebhookType, uri: string): string {
  */
 export interface SavedDeliveryStatus { failures: number; nextAttemptAt: number; lastError?: string; lastErrorAt?: number }
 
+type WebhookCollection = 'webhooks' | 'webhook-queue' | 'webhook-status';
+
+/** Reads of the store in one `load`, at most, while changes keep coming in between. */
+const MAX_LOAD_ATTEMPTS = 5;
+
 const itemKey = (u: QueuedUpdate): string => `${u.webhookId}/${String(u.seq).padStart(12, '0')}`;
 
 /**
@@ -41,12 +46,30 @@ export class WebhookRegistry {
   private readonly nextSeq = new Map<string, number>();
   private readonly dropped = new Map<string, number>();
   private readonly statuses = new Map<string, SavedDeliveryStatus>();
+  private changes = 0;
 
   constructor(private readonly store: StateStore, private readonly policy: DeliveryPolicy) {}
 
-  /** Replaces what is held with the store's contents (at start and on becoming leader). */
+  /**
+   * Replaces what is held with the store's contents (at start and on becoming leader). A
+   * webhook added, or an update queued, while the store is read was held in memory but could
+   * be missing from what was read: replacing memory with that read lost it until the next
+   * take-over (a request's CREATED update queued just as the scheduler became leader). So the
+   * store is flushed and read again until no change came in between.
+   */
   async load(): Promise<void> {
-    const [hooks, items, statuses] = await Promise.all([this.store.load('webhooks'), this.store.load('webhook-queue'), this.store.load('webhook-status')]);
+    for (let attempt = 1; ; attempt++) {
+      const changesBefore = this.changes;
+      await this.store.flush().catch(() => undefined);
+      const read = await Promise.all([this.store.load('webhooks'), this.store.load('webhook-queue'), this.store.load('webhook-status')]);
+      if (this.changes === changesBefore || attempt >= MAX_LOAD_ATTEMPTS) {
+        this.replaceWith(...read);
+        return;
+      }
+    }
+  }
+
+  private replaceWith(hooks: Map<string, unknown>, items: Map<string, unknown>, statuses: Map<string, unknown>): void {
     this.hooks.clear();
     this.queues.clear();
     this.nextSeq.clear();
@@ -60,7 +83,7 @@ export class WebhookRegistry {
       const u = v as QueuedUpdate;
       const q = this.queues.get(u.webhookId);
       if (q) q.push(u);
-      else this.store.delete('webhook-queue', itemKey(u)); // left behind by a deleted webhook
+      else this.delete('webhook-queue', itemKey(u)); // left behind by a deleted webhook
     }
     for (const [id, q] of this.queues) {
       q.sort((a, b) => a.seq - b.seq);
@@ -68,11 +91,21 @@ export class WebhookRegistry {
     }
     for (const [id, v] of statuses) {
       if (this.hooks.has(id)) this.statuses.set(id, v as SavedDeliveryStatus);
-      else this.store.delete('webhook-status', id);
+      else this.delete('webhook-status', id);
     }
   }
 
-  /** The delivery state the store held for a webhook when it was loaded, or saved since. */
+  /** Every write goes through these two, counted, so `load` can tell one came in while it read. */
+  private put(collection: WebhookCollection, id: string, value: unknown): void {
+    this.changes++;
+    this.store.put(collection, id, value);
+  }
+
+  private delete(collection: WebhookCollection, id: string): void {
+    this.changes++;
+    this.store.delete(collection, id);
+  }
+
   savedStatus(id: string): SavedDeliveryStatus | undefined {
     return this.statuses.get(id);
   }
@@ -80,7 +113,7 @@ export class WebhookRegistry {
   saveStatus(id: string, status: SavedDeliveryStatus): void {
     if (!this.hooks.has(id)) return;
     this.statuses.set(id, status);
-    this.store.put('webhook-status', id, status);
+    this.put('webhook-status', id, status);
   }
 
   list(): SingularityWebhook[] {
@@ -96,7 +129,7 @@ export class WebhookRegistry {
     const existing = this.hooks.get(id);
     if (existing) return { result: 'EXISTED', webhook: existing };
     const webhook: SingularityWebhook = { id, uri: input.uri, type: input.type, ...(input.user ? { user: input.user } : {}), timestamp: now };
-    this.store.put('webhooks', id, webhook);
+    this.put('webhooks', id, webhook);
     this.hooks.set(id, webhook);
     this.queues.set(id, []);
     // A re-added webhook continues after whatever the store may still hold for it.
@@ -106,11 +139,11 @@ export class WebhookRegistry {
 
   remove(id: string): SingularityDeleteResult {
     if (!this.hooks.delete(id)) return 'DIDNT_EXIST';
-    this.store.delete('webhooks', id);
-    for (const u of this.queues.get(id) ?? []) this.store.delete('webhook-queue', itemKey(u));
+    this.delete('webhooks', id);
+    for (const u of this.queues.get(id) ?? []) this.delete('webhook-queue', itemKey(u));
     this.queues.delete(id);
     this.dropped.delete(id);
-    if (this.statuses.delete(id)) this.store.delete('webhook-status', id);
+    if (this.statuses.delete(id)) this.delete('webhook-status', id);
     return 'DELETED';
   }
 
@@ -130,7 +163,7 @@ export class WebhookRegistry {
       const seq = this.nextSeq.get(hook.id) ?? 1;
       const update: QueuedUpdate = { webhookId: hook.id, seq, enqueuedAt: now, payload };
       try {
-        this.store.put('webhook-queue', itemKey(update), update);
+        this.put('webhook-queue', itemKey(update), update);
       } catch {
         continue; // over the store's record limit: never deliverable, not worth failing the change
       }
@@ -140,7 +173,7 @@ export class WebhookRegistry {
       this.queues.set(hook.id, q);
       const drop = overflow(q.length, this.policy);
       if (drop > 0) {
-        for (const old of q.splice(0, drop)) this.store.delete('webhook-queue', itemKey(old));
+        for (const old of q.splice(0, drop)) this.delete('webhook-queue', itemKey(old));
         this.dropped.set(hook.id, this.droppedOf(hook.id) + drop);
       }
       ids.push(hook.id);
@@ -153,6 +186,6 @@ export class WebhookRegistry {
     const q = this.queues.get(update.webhookId);
     const i = q?.findIndex((u) => u.seq === update.seq) ?? -1;
     if (q && i >= 0) q.splice(i, 1);
-    this.store.delete('webhook-queue', itemKey(update));
+    this.delete('webhook-queue', itemKey(update));
   }
 }
