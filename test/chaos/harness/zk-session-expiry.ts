@@ -8,23 +8,28 @@ import type { ZkSessionCredentials } from '../../support/zk-proxy';
 
 const CLOSE_SESSION = -11;
 
-export async function expireSession(zkPort: number, session: ZkSessionCredentials, timeoutMs = 10_000): Promise<void> {
+export async function expireSession(zkPort: number, session: ZkSessionCredentials, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   // The owner reconnects at once when the takeover closes its connection, and may take the
-  // session back before our close goes out (the server then drops our socket unanswered): try again.
+  // session back before our close is read (the server then drops our socket unanswered): try again.
   while (Date.now() < deadline) {
     if (await takeOverAndClose(zkPort, session, deadline - Date.now())) return;
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error('ZooKeeper did not answer the session takeover');
 }
 
-/** One takeover: true once the session is closed (or was already gone), false when the server dropped us first. */
+/**
+ * One takeover: true once the session is closed (or was already gone), false when the server
+ * dropped us first. The close goes out with the connect, not after its answer: waiting for the
+ * answer left the owner a round trip (longer on a loaded machine) to take the session back, and
+ * in a CI run it won every attempt for 10 s. The server reads a connection's requests in order.
+ */
 async function takeOverAndClose(zkPort: number, session: ZkSessionCredentials, timeoutMs: number): Promise<boolean> {
   const socket = net.connect(zkPort, '127.0.0.1');
   try {
     return await new Promise<boolean>((resolve) => {
-      let closing = false;
+      let connected = false;
       const timer = setTimeout(() => resolve(false), timeoutMs);
       const done = (ok: boolean): void => {
         clearTimeout(timer);
@@ -33,25 +38,25 @@ async function takeOverAndClose(zkPort: number, session: ZkSessionCredentials, t
       socket.once('error', () => done(false));
       // Dropped before the close was answered: we lost the race (or the close was refused).
       socket.once('close', () => done(false));
-      socket.once('connect', () => socket.write(connectRequest(session)));
+      socket.once('connect', () => socket.write(Buffer.concat([connectRequest(session), closeRequest()])));
       let got = Buffer.alloc(0);
       socket.on('data', (chunk: Buffer) => {
         got = Buffer.concat([got, chunk]);
-        if (got.length < 4 || got.length < 4 + got.readInt32BE(0)) return;
-        const frame = got.subarray(4, 4 + got.readInt32BE(0));
-        got = got.subarray(4 + frame.length);
-        if (closing) {
-          // ReplyHeader: xid int32, zxid int64, err int32 (0: the session is closed).
-          done(frame.length >= 16 && frame.readInt32BE(12) === 0);
-          return;
+        while (got.length >= 4 && got.length >= 4 + got.readInt32BE(0)) {
+          const frame = got.subarray(4, 4 + got.readInt32BE(0));
+          got = got.subarray(4 + frame.length);
+          if (connected) {
+            // ReplyHeader: xid int32, zxid int64, err int32 (0: the session is closed).
+            done(frame.length >= 16 && frame.readInt32BE(12) === 0);
+            return;
+          }
+          // The server answers a reconnect to a dead session with a zero session id.
+          if (frame.length >= 16 && frame.readBigInt64BE(8) === 0n) {
+            done(true);
+            return;
+          }
+          connected = true;
         }
-        // The server answers a reconnect to a dead session with a zero session id.
-        if (frame.length >= 16 && frame.readBigInt64BE(8) === 0n) {
-          done(true);
-          return;
-        }
-        closing = true;
-        socket.write(closeRequest());
       });
     });
   } finally {
