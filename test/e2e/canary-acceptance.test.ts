@@ -35,7 +35,7 @@ const call = (method: string, p: string, body?: unknown): Promise<{ status: numb
 const healthcheck = { uri: '/health', portIndex: 0, startupTimeoutSeconds: 5, intervalSeconds: 1, responseTimeoutSeconds: 1, maxRetries: 2 };
 function deploy(requestId: string, id: string, extra: Json = {}, mappings: Json[] = []): Json {
   return {
-    requestId, id, resources: { cpus: 0.05, memoryMb: 32, numPorts: 1 }, healthcheck, deployHealthTimeoutSeconds: 60,
+    requestId, id, resources: { cpus: 0.05, memoryMb: 32, numPorts: 1 }, healthcheck, deployHealthTimeoutSeconds: 120,
     containerInfo: { type: 'DOCKER', docker: { image: 'griddle/demo-http:1', network: 'BRIDGE', portMappings: [{ containerPort: 8080, hostPortType: 'FROM_OFFER', hostPort: 0 }, ...mappings] } },
     ...extra,
   };

@@ -1,13 +1,14 @@
 import os from 'node:os';
 import type { Request, Router } from 'express';
 import { DEFAULT_RACK_ID, RACK_ATTRIBUTES, type GriddleStateExtras, type SingularityHostState, type SingularityState } from '../../../contract';
-import { countsAsInstance, type Scheduler } from '../../core';
+import type { Scheduler } from '../../core';
 import { deployKey, type SchedulerPort } from '../../deploys';
 import type { ApiContext } from '../api-context';
 import type { AgentLiveness } from '../agent-liveness';
 import type { ApiExtras } from '../api-extras';
 import type { ApiMetrics } from '../metrics';
 import { scheduledTasksInfo } from '../pending-tasks';
+import { stateTaskCounts } from '../state-task-counts';
 import { deployMarker } from '../singularity-shapes';
 
 /** What a full Scheduler adds to the port: the agents it has seen and its Mesos connection. */
@@ -53,20 +54,7 @@ export function registerState(router: Router, ctx: ApiContext, { extras, metrics
   const { engine } = ctx;
   const source = ctx.scheduler as StateSource;
   router.get('/state', (req, res) => {
-    // One pass over the tasks for every per-task figure: at 30,000 tasks each extra walk (and
-    // the array copies it took) held the event loop for tenths of a second per call.
-    const counts = new Map<string, number>();
-    let activeTasks = 0;
-    let launchingTasks = 0;
-    let cleaningTasks = 0;
-    for (const t of source.tasks.values()) {
-      if (t.killRequestedAt !== undefined) cleaningTasks++;
-      else if (t.state === 'TASK_RUNNING') activeTasks++;
-      if (t.state === 'TASK_STAGING' || t.state === 'TASK_STARTING') launchingTasks++;
-      if (!countsAsInstance(t)) continue;
-      const key = deployKey(t.requestId, t.deployId);
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
+    const { activeTasks, launchingTasks, cleaningTasks, instancesByDeploy: counts } = stateTaskCounts(source.tasks.values());
     const under = new Set<string>();
     const over = new Set<string>();
     const pendingTasks: GriddleStateExtras['pendingTasks'] = [];

@@ -52,25 +52,6 @@ describe('answer shapes', () => {
     expect(arr(state.hostStates)[0]).toMatchObject({ master: h.scheduler.isLeader, mesosConnected: false });
   });
 
-  it('GET /state counts running, launching and cleaning tasks apart: a killed task is cleaning, never active', async () => {
-    const [a] = tasksOf(h, 'fid');
-    const extra: TaskRecord[] = [
-      { ...a, taskId: `${a.taskId}-staging`, state: 'TASK_STAGING' },
-      { ...a, taskId: `${a.taskId}-starting-killed`, state: 'TASK_STARTING', killRequestedAt: 1 },
-      { ...a, taskId: `${a.taskId}-running-killed`, state: 'TASK_RUNNING', killRequestedAt: 1 },
-    ];
-    const before = obj((await call(h, 'GET', '/api/state')).json);
-    for (const t of extra) h.scheduler.tasks.set(t.taskId, t);
-    try {
-      const state = obj((await call(h, 'GET', '/api/state')).json);
-      expect(state.activeTasks).toBe(before.activeTasks);
-      expect(state.launchingTasks).toBe((before.launchingTasks as number) + 2);
-      expect(state.cleaningTasks).toBe((before.cleaningTasks as number) + 2);
-    } finally {
-      for (const t of extra) h.scheduler.tasks.delete(t.taskId);
-    }
-  });
-
   it('GET /history/task/{id} answers a SingularityTaskHistory', async () => {
     const t = tasksOf(h, 'fid')[0];
     const hist = obj((await call(h, 'GET', `/api/history/task/${t.taskId}`)).json);
