@@ -1,5 +1,5 @@
 import type { DesiredDeployment } from '../model';
-import { mergePlans, planRequest, type PlanInput, type ReconcilePlan } from './reconcile-plan';
+import { byRequest, mergePlans, planRequest, type PlanInput, type ReconcilePlan } from './reconcile-plan';
 import type { TaskMap } from './task-map';
 
 interface Entry { version: number; desired: string; plan: ReconcilePlan }
@@ -32,12 +32,7 @@ export class ReconcileCache {
   }
 
   plan(input: CachedPlanInput): ReconcilePlan {
-    const desired = new Map<string, DesiredDeployment[]>();
-    for (const d of input.desired) {
-      const list = desired.get(d.requestId);
-      if (list) list.push(d);
-      else desired.set(d.requestId, [d]);
-    }
+    const desired = byRequest(input.desired);
     const replacing = (input.replacement?.replaceOn.size ?? 0) > 0;
     const context = `${input.backoffVersion}|${input.keepUnreachable === true}|${replacing}`;
     // Replacement asks whether tasks are healthy yet, which moves with the clock.

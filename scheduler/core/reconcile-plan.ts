@@ -51,22 +51,23 @@ export interface PlanInput {
  * the cycle re-plan only the requests that changed (`reconcile-cache.ts`).
  */
 export function planReconcile(input: PlanInput): ReconcilePlan {
-  const desired = new Map<string, DesiredDeployment[]>();
-  for (const d of input.desired) {
-    const list = desired.get(d.requestId);
-    if (list) list.push(d);
-    else desired.set(d.requestId, [d]);
-  }
-  const tasks = new Map<string, TaskRecord[]>();
-  for (const t of input.tasks) {
-    const list = tasks.get(t.requestId);
-    if (list) list.push(t);
-    else tasks.set(t.requestId, [t]);
-  }
+  const desired = byRequest(input.desired);
+  const tasks = byRequest(input.tasks);
   const plans: ReconcilePlan[] = [];
   for (const [requestId, list] of desired) plans.push(planRequest({ ...input, desired: list, tasks: tasks.get(requestId) ?? [] }));
   for (const [requestId, list] of tasks) if (!desired.has(requestId)) plans.push(planRequest({ ...input, desired: [], tasks: list }));
   return mergePlans(plans);
+}
+
+/** Items grouped by their request, in the order met. */
+export function byRequest<T extends { requestId: string }>(items: Iterable<T>): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const list = out.get(item.requestId);
+    if (list) list.push(item);
+    else out.set(item.requestId, [item]);
+  }
+  return out;
 }
 
 /** The plans of separate requests as one; the parts are not changed (a cached part may be merged again). */

@@ -79,18 +79,19 @@ export class ZkRecordWriter {
     let ops = 0;
     const touched = new Set<string>();
     for (const w of group) {
+      const path = this.layout.pathOf(w.collection, w.id);
       const there = this.known.hasRecord(w.collection, w.id);
       const legacy = this.layout.legacyPathOf(w.collection, w.id);
       const legacyThere = this.known.legacy.has(legacy);
       const writes = w.data !== null || there;
       if (w.data === null) {
-        if (there) tx.remove(this.layout.pathOf(w.collection, w.id));
+        if (there) tx.remove(path);
       } else if (there) {
-        tx.setData(this.layout.pathOf(w.collection, w.id), w.data);
+        tx.setData(path, w.data);
       } else {
-        tx.create(this.layout.pathOf(w.collection, w.id), w.data, zookeeper.CreateMode.PERSISTENT);
+        tx.create(path, w.data, zookeeper.CreateMode.PERSISTENT);
       }
-      if (writes) touched.add(ZkLayout.parentOf(this.layout.pathOf(w.collection, w.id)));
+      if (writes) touched.add(ZkLayout.parentOf(path));
       if (legacyThere) tx.remove(legacy);
       ops += (writes ? 1 : 0) + (legacyThere ? 1 : 0);
     }
